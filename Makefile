@@ -1,0 +1,46 @@
+# legacyscan — set-up, demo, tests.  Run as root on Debian for the apt step, or
+# install nmap, snmp and snmpd yourself first (the apt step is skipped when they are there).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+APT_PACKAGES := nmap snmp snmpd
+OUT    ?= demo-output
+
+.PHONY: all deps system-deps demo test test-fast lint clean
+
+all: test
+
+# System packages: only installed when a command is missing, so a second run is instant.
+system-deps:
+	@if ! command -v nmap >/dev/null || ! command -v snmpget >/dev/null || ! test -x /usr/sbin/snmpd; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo ">> installing $(APT_PACKAGES) with apt-get"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null; \
+		else \
+			echo "missing system packages; run: sudo apt-get install $(APT_PACKAGES)" >&2; exit 1; \
+		fi; \
+	fi
+
+# The virtualenv is rebuilt only when setup.cfg or pyproject.toml change.
+$(STAMP): setup.cfg pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+deps: system-deps $(STAMP)
+
+demo: deps
+	$(BIN)/legacyscan demo --out $(OUT)
+
+test: deps
+	$(BIN)/pytest -q
+
+lint: deps
+	$(BIN)/ruff check legacyscan tests bench
+	$(BIN)/ruff format --check legacyscan tests bench
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) $(OUT) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,201 @@
+"""Read SNMP walk files: net-snmp ``snmpwalk -On`` text and snmpsim ``.snmprec`` files.
+
+A consultant's walk files are decoded into the same values as a live poll (OID string
+-> text, OID or integer) and then into the same ``SnmpSystem`` record, so that a file
+and a live agent give the same identification.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from legacyscan.model import Host, SnmpSystem
+
+#: The system group (SNMPv2-MIB, RFC 3418), instance 0.
+SYSTEM_OIDS: dict[str, str] = {
+    "descr": "1.3.6.1.2.1.1.1.0",
+    "object_id": "1.3.6.1.2.1.1.2.0",
+    "uptime": "1.3.6.1.2.1.1.3.0",
+    "contact": "1.3.6.1.2.1.1.4.0",
+    "name": "1.3.6.1.2.1.1.5.0",
+    "location": "1.3.6.1.2.1.1.6.0",
+}
+_SYMBOLIC = {
+    "SNMPv2-MIB::sysDescr.0": SYSTEM_OIDS["descr"],
+    "SNMPv2-MIB::sysObjectID.0": SYSTEM_OIDS["object_id"],
+    "DISMAN-EVENT-MIB::sysUpTimeInstance": SYSTEM_OIDS["uptime"],
+    "SNMPv2-MIB::sysUpTime.0": SYSTEM_OIDS["uptime"],
+    "SNMPv2-MIB::sysContact.0": SYSTEM_OIDS["contact"],
+    "SNMPv2-MIB::sysName.0": SYSTEM_OIDS["name"],
+    "SNMPv2-MIB::sysLocation.0": SYSTEM_OIDS["location"],
+}
+_IP_AD_ENT_ADDR = "1.3.6.1.2.1.4.20.1.1."
+
+Value = str | int | None
+
+
+class WalkFileError(ValueError):
+    """A walk file we cannot read; the message names the file and the line."""
+
+
+def normalise_oid(text: str) -> str:
+    """'.1.3.6...', 'iso.3.6...' and known symbolic names -> '1.3.6...'."""
+    text = text.strip()
+    if text in _SYMBOLIC:
+        return _SYMBOLIC[text]
+    if text.startswith("iso."):
+        text = "1." + text[4:]
+    return text.lstrip(".")
+
+
+def system_from_values(values: Mapping[str, Value]) -> SnmpSystem | None:
+    """The system group out of decoded OID -> value pairs; None if the agent gave nothing."""
+
+    def text(key: str) -> str | None:
+        value = values.get(SYSTEM_OIDS[key])
+        return value.strip() or None if isinstance(value, str) else None
+
+    uptime = values.get(SYSTEM_OIDS["uptime"])
+    object_id = text("object_id")
+    system = SnmpSystem(
+        descr=text("descr"),
+        object_id=normalise_oid(object_id) if object_id else None,
+        uptime=uptime if isinstance(uptime, int) else None,
+        contact=text("contact"),
+        name=text("name"),
+        location=text("location"),
+    )
+    return None if system == SnmpSystem() else system
+
+
+def _hex_to_text(hex_text: str) -> str:
+    raw = bytes.fromhex(re.sub(r"[^0-9A-Fa-f]", "", hex_text))
+    return raw.decode("utf-8", errors="replace").rstrip("\x00")
+
+
+# --- snmpwalk -On ------------------------------------------------------------------------
+
+_RECORD = re.compile(
+    r"^(?P<oid>\.?\d+(?:\.\d+)+|iso(?:\.\d+)+|[A-Za-z][\w-]*::[\w.]+) = (?P<rest>.*)$"
+)
+_TYPED = re.compile(r"^(?P<type>[A-Za-z][\w-]*(?: [A-Za-z]+)?): ?(?P<value>.*)$", re.DOTALL)
+
+
+def _decode_walk_value(rest: str) -> Value:
+    if rest == '""':
+        return ""
+    typed = _TYPED.match(rest)
+    if typed is None:
+        return None  # "No Such Object available ...", "No more variables left ..."
+    kind, value = typed.group("type").upper(), typed.group("value")
+    if kind == "STRING":
+        if len(value) >= 2 and value.startswith('"') and value.endswith('"'):
+            value = value[1:-1].replace('\\"', '"')
+        return value
+    if kind == "HEX-STRING":
+        return _hex_to_text(value)
+    if kind == "OID":
+        return normalise_oid(value)
+    if kind in ("INTEGER", "COUNTER32", "GAUGE32", "COUNTER64", "UNSIGNED32"):
+        number = re.search(r"-?\d+", value)
+        return int(number.group()) if number else None
+    if kind == "TIMETICKS":
+        ticks = re.match(r"\((\d+)\)", value)
+        return int(ticks.group(1)) if ticks else None
+    if kind in ("IPADDRESS", "NETWORK ADDRESS"):
+        return value.strip()
+    return value
+
+
+def parse_snmpwalk(lines: Iterable[str], name: str = "<walk>") -> dict[str, Value]:
+    values: dict[str, Value] = {}
+    current_oid: str | None = None
+    current: list[str] = []
+    open_quote = False
+
+    def flush() -> None:
+        if current_oid is not None:
+            values[current_oid] = _decode_walk_value("\n".join(current))
+
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\r\n")
+        record = None if open_quote else _RECORD.match(line)
+        if record is not None:
+            flush()
+            current_oid, current = normalise_oid(record.group("oid")), [record.group("rest")]
+            rest = record.group("rest")
+            quoted = rest.split(": ", 1)[1] if ": " in rest else ""
+            open_quote = quoted.startswith('"') and not _closes(quoted[1:])
+        elif current_oid is not None and (open_quote or line.strip()):
+            current.append(line)
+            if open_quote and _closes(line):
+                open_quote = False
+        elif line.strip():
+            raise WalkFileError(f"{name}, line {number}: not snmpwalk output: {line[:60]!r}")
+    flush()
+    return values
+
+
+def _closes(text: str) -> bool:
+    """True if ``text`` ends a quoted string (a final quote not escaped)."""
+    stripped = text.rstrip()
+    return stripped.endswith('"') and not stripped.endswith('\\"')
+
+
+# --- snmpsim .snmprec --------------------------------------------------------------------
+
+
+def parse_snmprec(lines: Iterable[str], name: str = "<snmprec>") -> dict[str, Value]:
+    values: dict[str, Value] = {}
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\r\n")
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("|", 2)
+        if len(parts) != 3:
+            raise WalkFileError(f"{name}, line {number}: expected OID|TYPE|VALUE")
+        oid, tag, value = parts
+        tag = tag.split(":", 1)[0]  # "4:delay" -> variation module, keep the type
+        hexed = tag.endswith("x")
+        tag = tag.rstrip("x")
+        try:
+            if tag == "4":
+                values[normalise_oid(oid)] = _hex_to_text(value) if hexed else value
+            elif tag == "6":
+                values[normalise_oid(oid)] = normalise_oid(value)
+            elif tag in ("2", "65", "66", "67", "70"):
+                values[normalise_oid(oid)] = int(value)
+            elif tag == "64":
+                values[normalise_oid(oid)] = value
+        except ValueError as exc:
+            raise WalkFileError(f"{name}, line {number}: bad value for type {tag}: {exc}") from exc
+    return values
+
+
+def read_walk(path: Path) -> Host:
+    """One device from one walk file, in either format (told apart by their lines)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise WalkFileError(f"{path}: cannot read ({exc.strerror})") from exc
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip() and not line.startswith("#")), "")
+    if re.match(r"^\.?\d+(?:\.\d+)+\|", first):
+        values = parse_snmprec(lines, str(path))
+    else:
+        values = parse_snmpwalk(lines, str(path))
+    system = system_from_values(values)
+    if system is None:
+        raise WalkFileError(f"{path}: no SNMP system group (sysDescr, sysObjectID) found")
+    return Host(address=_own_address(values), snmp=system, sources=(f"snmpwalk:{path.name}",))
+
+
+def _own_address(values: Mapping[str, Value]) -> str | None:
+    """The agent's first non-loopback interface address, if the walk has the IP table."""
+    for oid, value in values.items():
+        if oid.startswith(_IP_AD_ENT_ADDR) and isinstance(value, str):
+            if not value.startswith("127.") and value != "0.0.0.0":
+                return value
+    return None

@@ -1,0 +1,6 @@
+"""Identify stage: fingerprint rules over observed fields, and device classification."""
+
+from legacyscan.identify.engine import Identifier, observations
+from legacyscan.identify.rules import RuleSet
+
+__all__ = ["Identifier", "RuleSet", "observations"]

@@ -1,0 +1,210 @@
+"""Identification: turn what the collectors saw into named identities and a device class.
+
+Each observation of a host (a sysDescr, a service label, a CPE, an open port) is read
+by the first rule of its field that matches; the rule's identity and class hint become
+evidence.  Identities naming the same product are merged; class hints are summed per
+class and the heaviest class wins, with the rest kept as signals (and conflicts when
+they are strong) so that the report can show a disagreement instead of hiding it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from legacyscan.identify.rules import RuleSet
+from legacyscan.model import (
+    DEVICE_CLASSES,
+    ClassSignal,
+    DeviceClass,
+    Evidence,
+    Host,
+    IdentifiedDevice,
+    Identity,
+    IdentityKind,
+    Observation,
+)
+from legacyscan.paths import fingerprints_dir
+
+
+def observations(host: Host) -> tuple[Observation, ...]:
+    """The fields the rules read, taken from one host's collected data."""
+    found: list[Observation] = []
+    if host.snmp is not None:
+        for field, value in (
+            ("snmp.sysDescr", host.snmp.descr),
+            ("snmp.sysObjectID", host.snmp.object_id),
+            ("snmp.sysName", host.snmp.name),
+        ):
+            if value:
+                found.append(Observation("snmp", field, value))
+    for service in host.services:
+        if service.state != "open":
+            continue
+        found.append(
+            Observation("nmap", "port", f"{service.protocol}/{service.port}", service.port)
+        )
+        if service.product:
+            found.append(Observation("nmap", "nmap.service", service.label, service.port))
+        for cpe in service.cpes:
+            found.append(Observation("nmap", "nmap.cpe", cpe, service.port))
+    for osmatch in host.os_matches:
+        found.append(Observation("nmap", "nmap.osmatch", osmatch.name))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class TypeRefinement:
+    """When the winning class/type comes with another class's signal, rename the type."""
+
+    device_class: str
+    device_type: str
+    with_class: str
+    becomes: str
+
+
+@dataclass(frozen=True)
+class ClassPolicy:
+    """How class signals combine; read from ``fingerprints/classes.yaml``."""
+
+    precedence: tuple[str, ...]
+    conflict_weight: float
+    refinements: tuple[TypeRefinement, ...]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> ClassPolicy:
+        path = path or fingerprints_dir() / "classes.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        precedence = tuple(str(c) for c in data["precedence"])
+        unknown = set(precedence) - set(DEVICE_CLASSES)
+        if unknown:
+            raise ValueError(f"{path.name}: unknown classes in precedence: {sorted(unknown)}")
+        return cls(
+            precedence=precedence,
+            conflict_weight=float(data.get("conflict_weight", 0.5)),
+            refinements=tuple(
+                TypeRefinement(str(r["class"]), str(r["type"]), str(r["with"]), str(r["becomes"]))
+                for r in data.get("refine") or []
+            ),
+        )
+
+
+class Identifier:
+    """The identify stage: rules and class policy loaded once, applied to many hosts."""
+
+    def __init__(self, rules: RuleSet | None = None, policy: ClassPolicy | None = None) -> None:
+        self.rules = rules or RuleSet.load()
+        self.policy = policy or ClassPolicy.load()
+
+    def identify(self, host: Host) -> IdentifiedDevice:
+        seen = observations(host)
+        context: dict[str, list[str]] = defaultdict(list)
+        for obs in seen:
+            context[obs.field].append(obs.value)
+        identities: list[Identity] = []
+        signals: list[ClassSignal] = []
+        for obs in seen:
+            hit = self.rules.first_match(obs.field, obs.value, context)
+            if hit is None:
+                continue
+            rule, found = hit
+            evidence = Evidence(obs.source, obs.field, obs.value, rule.id, obs.port)
+            values = rule.render(found)
+            if rule.identity is not None:
+                identities.append(
+                    Identity(
+                        kind=rule.identity.kind,  # type: ignore[arg-type]
+                        vendor=rule.identity.vendor,
+                        product=rule.identity.product,
+                        version=values.get("version"),
+                        cpe=values.get("cpe"),
+                        confidence=rule.identity.confidence,
+                        evidence=(evidence,),
+                    )
+                )
+            if rule.classify is not None:
+                signals.append(
+                    ClassSignal(
+                        device_class=rule.classify.device_class,  # type: ignore[arg-type]
+                        device_type=rule.classify.device_type,
+                        weight=rule.classify.weight,
+                        reason=rule.id,
+                        detail=obs.value,
+                    )
+                )
+        device_class, device_type, confidence, conflicts = self._classify(signals)
+        return IdentifiedDevice(
+            host=host,
+            identities=merge_identities(identities),
+            device_class=device_class,
+            device_type=device_type,
+            class_confidence=confidence,
+            class_signals=tuple(signals),
+            class_conflicts=conflicts,
+        )
+
+    def identify_all(self, hosts: Iterable[Host]) -> tuple[IdentifiedDevice, ...]:
+        return tuple(self.identify(host) for host in hosts)
+
+    def _classify(
+        self, signals: Sequence[ClassSignal]
+    ) -> tuple[DeviceClass, str | None, float, tuple[DeviceClass, ...]]:
+        if not signals:
+            return "unknown", None, 0.0, ()
+        totals: dict[str, float] = defaultdict(float)
+        for signal in signals:
+            totals[signal.device_class] += signal.weight
+        rank = {name: i for i, name in enumerate(self.policy.precedence)}
+        winner = max(totals, key=lambda c: (totals[c], -rank.get(c, len(rank))))
+        typed = [s for s in signals if s.device_class == winner and s.device_type]
+        device_type = max(typed, key=lambda s: s.weight).device_type if typed else None
+        for refinement in self.policy.refinements:
+            if (
+                refinement.device_class == winner
+                and refinement.device_type == device_type
+                and refinement.with_class in totals
+            ):
+                device_type = refinement.becomes
+                break
+        conflicts = tuple(
+            c for c in sorted(totals) if c != winner and totals[c] >= self.policy.conflict_weight
+        )
+        confidence = round(min(0.99, totals[winner]), 2)
+        return winner, device_type, confidence, conflicts  # type: ignore[return-value]
+
+
+def merge_identities(identities: Sequence[Identity]) -> tuple[Identity, ...]:
+    """One identity per (kind, vendor, product, version); a versionless one joins its product.
+
+    Two sources agreeing raise the confidence a little; two versions of one product stay
+    apart, so that the disagreement is visible.
+    """
+    merged: dict[tuple[IdentityKind, str, str, str | None], Identity] = {}
+    # Versioned identities first, so that a versionless one always finds its twin.
+    for identity in sorted(identities, key=lambda i: i.version is None):
+        key = (identity.kind, identity.vendor, identity.product, identity.version)
+        if identity.version is None:
+            versioned = [k for k in merged if k[:3] == key[:3] and k[3] is not None]
+            if versioned:
+                key = versioned[0]
+        current = merged.get(key)
+        if current is None:
+            merged[key] = identity
+            continue
+        evidence = current.evidence + tuple(
+            e for e in identity.evidence if e not in current.evidence
+        )
+        merged[key] = Identity(
+            kind=current.kind,
+            vendor=current.vendor,
+            product=current.product,
+            version=current.version or identity.version,
+            cpe=current.cpe or identity.cpe,
+            confidence=round(min(0.99, max(current.confidence, identity.confidence) + 0.05), 2),
+            evidence=evidence,
+        )
+    return tuple(merged.values())

@@ -1,0 +1,290 @@
+"""Fingerprint rules: knowledge as data, each rule carrying the examples that prove it.
+
+A rule reads ONE observed field (``snmp.sysDescr``, ``nmap.cpe``, ``port``...) with a
+regular expression, optionally only when other fields of the same device match too
+(``when``), and then names an identity (vendor, product, version from a capture
+group...) and/or gives a signal for the device class.  Rules live in
+``fingerprints/rules/*.yaml``; the format is documented in ``fingerprints/README.md``.
+Every rule must have examples; ``check_examples`` runs them all (the suite and
+``legacyscan fingerprints check`` call it).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from legacyscan.model import DEVICE_CLASSES, IDENTITY_KINDS
+from legacyscan.paths import fingerprints_dir
+
+#: Fields a rule may read; the collectors produce observations with these names.
+FIELDS = frozenset(
+    {
+        "snmp.sysDescr",
+        "snmp.sysObjectID",
+        "snmp.sysName",
+        "nmap.service",
+        "nmap.cpe",
+        "nmap.osmatch",
+        "port",
+    }
+)
+
+
+class RuleError(ValueError):
+    """A rule file that does not follow the format; the message names file and rule."""
+
+
+@dataclass(frozen=True)
+class IdentityTemplate:
+    kind: str
+    vendor: str
+    product: str
+    version: str | None  # str.format template over the pattern's named groups
+    cpe: str | None
+    confidence: float
+
+
+@dataclass(frozen=True)
+class ClassHint:
+    device_class: str
+    device_type: str | None
+    weight: float
+
+
+@dataclass(frozen=True)
+class Example:
+    value: str
+    context: tuple[tuple[str, str], ...]
+    expect: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    field: str
+    pattern: re.Pattern[str]
+    when: tuple[tuple[str, re.Pattern[str]], ...]
+    identity: IdentityTemplate | None
+    classify: ClassHint | None
+    examples: tuple[Example, ...]
+    priority: int
+    origin: str  # file name, for error messages
+
+    def match(self, value: str, context: Mapping[str, Sequence[str]]) -> re.Match[str] | None:
+        """The regex match when this rule applies to ``value`` on a device with ``context``."""
+        found = self.pattern.search(value)
+        if found is None:
+            return None
+        for other_field, other_pattern in self.when:
+            if not any(other_pattern.search(v) for v in context.get(other_field, ())):
+                return None
+        return found
+
+    def render(self, found: re.Match[str]) -> dict[str, str | None]:
+        """The identity values this rule sets for one match (templates filled in)."""
+        if self.identity is None:
+            return {}
+        groups = {k: v for k, v in found.groupdict().items() if v is not None}
+        version = _fill(self.identity.version, groups)
+        cpe = _fill(self.identity.cpe, {**groups, "version": version or "*"})
+        return {
+            "kind": self.identity.kind,
+            "vendor": self.identity.vendor,
+            "product": self.identity.product,
+            "version": version,
+            "cpe": cpe,
+        }
+
+
+def _fill(template: str | None, groups: Mapping[str, str]) -> str | None:
+    if template is None:
+        return None
+    names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    if not names <= groups.keys():
+        return None  # the optional group that carries the version did not match
+    return template.format(**groups)
+
+
+_FLAGS = {"ignorecase": re.IGNORECASE, "dotall": re.DOTALL, "multiline": re.MULTILINE}
+
+
+def _compile(pattern: Any, flags: Iterable[str], where: str) -> re.Pattern[str]:
+    bits = 0
+    for flag in flags:
+        if flag not in _FLAGS:
+            raise RuleError(f"{where}: unknown flag {flag!r} (use {', '.join(_FLAGS)})")
+        bits |= _FLAGS[flag]
+    try:
+        return re.compile(str(pattern), bits)
+    except re.error as exc:
+        raise RuleError(f"{where}: bad regex {pattern!r}: {exc}") from exc
+
+
+def _pairs(raw: Any, where: str, what: str) -> tuple[tuple[str, str], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise RuleError(f"{where}: {what} must be a mapping")
+    return tuple((str(k), "" if v is None else str(v)) for k, v in raw.items())
+
+
+def parse_rule(raw: Mapping[str, Any], origin: str, position: int) -> Rule:
+    rule_id = str(raw.get("id") or "")
+    where = f"{origin}: rule {rule_id or f'#{position + 1}'}"
+    if not rule_id:
+        raise RuleError(f"{where}: missing id")
+    field = str(raw.get("field") or "")
+    if field not in FIELDS:
+        raise RuleError(f"{where}: unknown field {field!r} (one of {', '.join(sorted(FIELDS))})")
+    flags = raw.get("flags") or []
+    pattern = _compile(raw.get("pattern", ""), flags, where)
+    when = tuple(
+        (str(k), _compile(v, flags, f"{where} when {k}"))
+        for k, v in (raw.get("when") or {}).items()
+    )
+    for other, _ in when:
+        if other not in FIELDS:
+            raise RuleError(f"{where}: 'when' names unknown field {other!r}")
+    identity = None
+    if raw.get("identity"):
+        ident = raw["identity"]
+        kind = str(ident.get("kind", ""))
+        if kind not in IDENTITY_KINDS:
+            raise RuleError(f"{where}: identity kind must be one of {', '.join(IDENTITY_KINDS)}")
+        identity = IdentityTemplate(
+            kind=kind,
+            vendor=str(ident["vendor"]),
+            product=str(ident["product"]),
+            version=None if ident.get("version") is None else str(ident["version"]),
+            cpe=None if ident.get("cpe") is None else str(ident["cpe"]),
+            confidence=float(ident.get("confidence", 0.8)),
+        )
+    classify = None
+    if raw.get("classify"):
+        hint = raw["classify"]
+        device_class = str(hint.get("class", ""))
+        if device_class not in DEVICE_CLASSES:
+            raise RuleError(f"{where}: class must be one of {', '.join(DEVICE_CLASSES)}")
+        classify = ClassHint(
+            device_class=device_class,
+            device_type=None if hint.get("type") is None else str(hint["type"]),
+            weight=float(hint.get("weight", 0.5)),
+        )
+    if identity is None and classify is None:
+        raise RuleError(f"{where}: a rule must set an identity, a class, or both")
+    examples = tuple(
+        Example(
+            value=str(ex.get("value", "")),
+            context=_pairs(ex.get("context"), where, "example context"),
+            expect=_pairs(ex.get("expect"), where, "example expect"),
+        )
+        for ex in raw.get("examples") or []
+    )
+    return Rule(
+        id=rule_id,
+        field=field,
+        pattern=pattern,
+        when=when,
+        identity=identity,
+        classify=classify,
+        examples=examples,
+        priority=int(raw.get("priority", 50)),
+        origin=origin,
+    )
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """All rules, in matching order: priority first, then file name, then position."""
+
+    rules: tuple[Rule, ...]
+
+    @classmethod
+    def load(cls, folders: Sequence[Path] | None = None) -> RuleSet:
+        folders = list(folders or [fingerprints_dir() / "rules"])
+        parsed: list[tuple[int, str, int, Rule]] = []
+        seen: dict[str, str] = {}
+        for folder in folders:
+            paths = [folder] if folder.is_file() else sorted(folder.glob("*.yaml"))
+            for path in paths:
+                try:
+                    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+                except yaml.YAMLError as exc:
+                    raise RuleError(f"{path.name}: not valid YAML: {exc}") from exc
+                for position, raw in enumerate(data.get("rules") or []):
+                    rule = parse_rule(raw, path.name, position)
+                    if rule.id in seen:
+                        raise RuleError(
+                            f"{path.name}: rule id {rule.id} already used in {seen[rule.id]}"
+                        )
+                    seen[rule.id] = path.name
+                    parsed.append((rule.priority, path.name, position, rule))
+        parsed.sort(key=lambda item: item[:3])
+        return cls(tuple(item[3] for item in parsed))
+
+    def for_field(self, field: str) -> tuple[Rule, ...]:
+        return tuple(rule for rule in self.rules if rule.field == field)
+
+    def first_match(
+        self, field: str, value: str, context: Mapping[str, Sequence[str]]
+    ) -> tuple[Rule, re.Match[str]] | None:
+        for rule in self.rules:
+            if rule.field == field:
+                found = rule.match(value, context)
+                if found is not None:
+                    return rule, found
+        return None
+
+
+def check_examples(rules: RuleSet, vocabulary: Mapping[str, Sequence[str]]) -> list[str]:
+    """Run every example; return one line per failure (empty list: all good)."""
+    failures: list[str] = []
+    for rule in rules.rules:
+        where = f"{rule.origin}: {rule.id}"
+        if not rule.examples:
+            failures.append(f"{where}: has no example")
+        if rule.identity is not None:
+            products = vocabulary.get(rule.identity.vendor)
+            if products is None:
+                failures.append(f"{where}: vendor {rule.identity.vendor!r} not in vocabulary")
+            elif rule.identity.product not in products:
+                failures.append(f"{where}: product {rule.identity.product!r} not in vocabulary")
+        for example in rule.examples:
+            context: dict[str, list[str]] = {}
+            for key, value in example.context:
+                context.setdefault(key, []).append(value)
+            hit = rules.first_match(rule.field, example.value, context)
+            if hit is None:
+                failures.append(f"{where}: example not matched: {example.value!r}")
+                continue
+            winner, found = hit
+            if winner.id != rule.id:
+                failures.append(f"{where}: example first matched by {winner.id}: {example.value!r}")
+                continue
+            produced: dict[str, str | None] = dict(winner.render(found))
+            if winner.classify is not None:
+                produced["class"] = winner.classify.device_class
+                produced["type"] = winner.classify.device_type
+            for key, expected in example.expect:
+                got = produced.get(key)
+                if (got or "") != expected:
+                    failures.append(
+                        f"{where}: example {example.value!r} gives {key}={got!r}, "
+                        f"expected {expected!r}"
+                    )
+    return failures
+
+
+def load_vocabulary(path: Path | None = None) -> dict[str, tuple[str, ...]]:
+    path = path or fingerprints_dir() / "vocabulary.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {
+        str(vendor): tuple(map(str, products or ())) for vendor, products in data["vendors"].items()
+    }

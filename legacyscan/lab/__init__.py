@@ -1,0 +1,1 @@
+"""The simulated hospital: real SNMP agents (snmpsim) and TCP services on loopback."""

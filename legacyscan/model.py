@@ -1,0 +1,333 @@
+"""The records that flow between the pipeline stages.
+
+collect -> identify -> lifecycle -> topology -> risk -> report.  Every stage
+receives and returns these frozen dataclasses, never a library's own types
+(python-nmap and pysnmp objects stop inside their collector).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+DeviceClass = Literal[
+    "medical",
+    "iot",
+    "telehealth",
+    "network",
+    "server",
+    "workstation",
+    "printer",
+    "power",
+    "unknown",
+]
+DEVICE_CLASSES: tuple[DeviceClass, ...] = (
+    "medical",
+    "iot",
+    "telehealth",
+    "network",
+    "server",
+    "workstation",
+    "printer",
+    "power",
+    "unknown",
+)
+#: Classes whose devices we protect: the question is which legacy systems can reach them.
+CLINICAL_CLASSES: frozenset[str] = frozenset({"medical", "iot", "telehealth"})
+
+IdentityKind = Literal["os", "firmware", "application", "hardware"]
+IDENTITY_KINDS: tuple[IdentityKind, ...] = ("os", "firmware", "application", "hardware")
+
+LifecycleStatus = Literal["supported", "extended", "eol", "unknown"]
+#: Statuses that make a device "legacy" (obsolete) for topology and risk.
+LEGACY_STATUSES: frozenset[str] = frozenset({"eol", "extended"})
+
+
+# --- collect ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Service:
+    """One port as a scanner saw it, with whatever the scanner could name."""
+
+    port: int
+    protocol: str  # "tcp" | "udp"
+    state: str  # "open", "open|filtered", ...
+    name: str = ""  # nmap's service name, e.g. "ssh"
+    product: str = ""
+    version: str = ""
+    extrainfo: str = ""
+    cpes: tuple[str, ...] = ()
+    tunnel: str = ""  # "ssl" when nmap saw TLS
+    scripts: tuple[tuple[str, str], ...] = ()  # (script id, output)
+
+    @property
+    def label(self) -> str:
+        """Product, version and extra info as one string, the way nmap prints it."""
+        parts = [self.product, self.version]
+        if self.extrainfo:
+            parts.append(f"({self.extrainfo})")
+        return " ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class SnmpSystem:
+    """The SNMP system group (RFC 3418) of one agent."""
+
+    descr: str | None = None
+    object_id: str | None = None
+    uptime: int | None = None  # hundredths of a second
+    contact: str | None = None
+    name: str | None = None
+    location: str | None = None
+
+
+@dataclass(frozen=True)
+class OsMatch:
+    """One nmap OS-detection guess."""
+
+    name: str
+    accuracy: int
+    cpes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Host:
+    """Everything the collectors learnt about one address."""
+
+    address: str | None
+    mac: str | None = None
+    hostnames: tuple[str, ...] = ()
+    services: tuple[Service, ...] = ()
+    snmp: SnmpSystem | None = None
+    os_matches: tuple[OsMatch, ...] = ()
+    sources: tuple[str, ...] = ()  # "nmap", "snmp", "snmpwalk:FILE", "nmap-xml:FILE"
+
+    @property
+    def open_ports(self) -> frozenset[int]:
+        return frozenset(s.port for s in self.services if s.state == "open")
+
+
+@dataclass(frozen=True)
+class CollectError:
+    """A problem met while collecting, kept as a value so that nothing else is lost."""
+
+    source: str
+    target: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Collection:
+    """What the collect stage hands over: hosts, the evidence trail and what went wrong."""
+
+    hosts: tuple[Host, ...]
+    command_lines: tuple[str, ...] = ()
+    tool_versions: tuple[tuple[str, str], ...] = ()  # ("nmap", "7.93")
+    errors: tuple[CollectError, ...] = ()
+    silent_addresses: int = 0  # up but nothing open and no SNMP: not reported as devices
+
+
+# --- identify ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One observed value of one field, e.g. snmp.sysDescr = "Cisco IOS ..."."""
+
+    source: str  # "snmp", "nmap"
+    field: str  # "snmp.sysDescr", "nmap.service", "nmap.cpe", ...
+    value: str
+    port: int | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why we believe something: the observation and the rule that read it."""
+
+    source: str
+    field: str
+    value: str
+    rule: str
+    port: int | None = None
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What runs on (or what is) a device, named from the controlled vocabulary."""
+
+    kind: IdentityKind
+    vendor: str
+    product: str
+    version: str | None
+    cpe: str | None
+    confidence: float
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class ClassSignal:
+    """One signal for the device class, with its weight; all of them are kept for the report."""
+
+    device_class: DeviceClass
+    device_type: str | None
+    weight: float
+    reason: str  # rule id or signal id
+    detail: str  # the observed value that fired it
+
+
+@dataclass(frozen=True)
+class IdentifiedDevice:
+    host: Host
+    identities: tuple[Identity, ...]
+    device_class: DeviceClass
+    device_type: str | None
+    class_confidence: float
+    class_signals: tuple[ClassSignal, ...] = ()
+    #: Other classes with strong signals: shown to the reader as a disagreement.
+    class_conflicts: tuple[DeviceClass, ...] = ()
+
+
+# --- lifecycle -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EolRecord:
+    """One product cycle in the end-of-life database, with its source."""
+
+    vendor: str
+    product: str
+    cycle: str
+    versions: str | None  # regex over Identity.version; None: every version
+    released: dt.date | None
+    support_end: dt.date | None
+    security_end: dt.date | None
+    extended_end: dt.date | None
+    source: str
+    checked: dt.date
+    security_end_latest: dt.date | None = None  # editions differ: unknown between the two
+    no_end_announced: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    status: LifecycleStatus
+    cycle: str | None = None
+    eol_date: dt.date | None = None
+    extended_end: dt.date | None = None
+    source: str | None = None
+    checked: dt.date | None = None
+    reason: str = ""  # one sentence saying why this status
+
+
+@dataclass(frozen=True)
+class AssessedIdentity:
+    identity: Identity
+    lifecycle: Lifecycle
+
+
+@dataclass(frozen=True)
+class AssessedDevice:
+    device: IdentifiedDevice
+    identities: tuple[AssessedIdentity, ...]
+
+    @property
+    def address(self) -> str | None:
+        return self.device.host.address
+
+    @property
+    def is_legacy(self) -> bool:
+        return any(a.lifecycle.status in LEGACY_STATUSES for a in self.identities)
+
+    @property
+    def is_clinical(self) -> bool:
+        return self.device.device_class in CLINICAL_CLASSES
+
+    @property
+    def worst_status(self) -> LifecycleStatus:
+        order: tuple[LifecycleStatus, ...] = ("eol", "extended", "unknown", "supported")
+        statuses = {a.lifecycle.status for a in self.identities}
+        for status in order:
+            if status in statuses:
+                return status
+        return "unknown"
+
+
+# --- topology ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Segment:
+    name: str
+    cidr: str
+    members: tuple[str, ...]  # device addresses
+    origin: str  # how we know: "scanned-subnet"
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """A legacy device that can reach a clinical device, and why we think so."""
+
+    legacy: str  # address
+    clinical: str  # address
+    path: tuple[str, ...]  # graph nodes from legacy to clinical
+    evidence: str  # e.g. "same segment 127.42.10.0/24 (no filtering observed)"
+
+
+@dataclass(frozen=True)
+class Topology:
+    segments: tuple[Segment, ...]
+    exposures: tuple[Exposure, ...]
+    mixed_segments: tuple[str, ...]  # segments holding legacy IT and clinical devices
+
+
+# --- risk --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RiskFactor:
+    name: str  # "lifecycle", "exposure", "blast-radius"
+    points: float
+    explanation: str  # in words a manager understands
+
+
+@dataclass(frozen=True)
+class DeviceRisk:
+    address: str | None
+    score: float
+    level: str  # "critical" | "high" | "medium" | "low"
+    factors: tuple[RiskFactor, ...]
+
+
+# --- the whole result --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScanMeta:
+    as_of: dt.date
+    started: str  # ISO timestamp
+    finished: str
+    targets: tuple[str, ...]
+    command_lines: tuple[str, ...] = ()
+    tool_versions: tuple[tuple[str, str], ...] = ()
+    legacyscan_version: str = ""
+    silent_addresses: int = 0
+    errors: tuple[CollectError, ...] = ()
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything a report needs: devices with their verdicts, topology and scores."""
+
+    meta: ScanMeta
+    devices: tuple[AssessedDevice, ...]
+    topology: Topology
+    risks: tuple[DeviceRisk, ...] = field(default=())
+
+    def risk_of(self, address: str | None) -> DeviceRisk | None:
+        for risk in self.risks:
+            if risk.address == address:
+                return risk
+        return None

@@ -1,0 +1,1 @@
+"""Report stage: one renderer per format (scan.json, HTML)."""

@@ -1,0 +1,173 @@
+"""scan.json: the machine-readable result, and the way back from it.
+
+Each device follows the schema of ``legacyscan identify --format json`` (documented
+in docs/scan-json.md) and adds its segment, risk and the raw observations
+(``observed``), so that ``legacyscan report`` can re-assess a stored scan with newer
+knowledge or another as-of date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from legacyscan.model import (
+    AssessedDevice,
+    Assessment,
+    CollectError,
+    Host,
+    OsMatch,
+    ScanMeta,
+    Service,
+    SnmpSystem,
+)
+from legacyscan.topology import segment_of
+
+SCHEMA_VERSION = 1
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def device_to_dict(device: AssessedDevice) -> dict[str, Any]:
+    ident = device.device
+    return {
+        "address": device.address,
+        "mac": ident.host.mac,
+        "device_class": ident.device_class,
+        "device_type": ident.device_type,
+        "class_confidence": ident.class_confidence,
+        "class_signals": [asdict(s) for s in ident.class_signals],
+        "class_conflicts": list(ident.class_conflicts),
+        "legacy": device.is_legacy,
+        "lifecycle_status": device.worst_status,
+        "segment": segment_of(device.address),
+        "identities": [
+            {
+                "kind": a.identity.kind,
+                "vendor": a.identity.vendor,
+                "product": a.identity.product,
+                "version": a.identity.version,
+                "cpe": a.identity.cpe,
+                "confidence": a.identity.confidence,
+                "evidence": [
+                    {k: v for k, v in asdict(e).items() if k != "port" or v is not None}
+                    for e in a.identity.evidence
+                ],
+                "lifecycle": {
+                    "status": a.lifecycle.status,
+                    "cycle": a.lifecycle.cycle,
+                    "eol_date": _date(a.lifecycle.eol_date),
+                    "extended_end": _date(a.lifecycle.extended_end),
+                    "source": a.lifecycle.source,
+                    "checked": _date(a.lifecycle.checked),
+                    "reason": a.lifecycle.reason,
+                },
+            }
+            for a in device.identities
+        ],
+        "observed": host_to_dict(ident.host),
+    }
+
+
+def host_to_dict(host: Host) -> dict[str, Any]:
+    data = asdict(host)
+    data.pop("address")
+    data.pop("mac")
+    return data
+
+
+def host_from_dict(address: str | None, mac: str | None, data: dict[str, Any]) -> Host:
+    snmp = data.get("snmp")
+    return Host(
+        address=address,
+        mac=mac,
+        hostnames=tuple(data.get("hostnames", ())),
+        services=tuple(
+            Service(**{**s, "cpes": tuple(s["cpes"]), "scripts": tuple(map(tuple, s["scripts"]))})
+            for s in data.get("services", ())
+        ),
+        snmp=SnmpSystem(**snmp) if snmp else None,
+        os_matches=tuple(
+            OsMatch(**{**m, "cpes": tuple(m["cpes"])}) for m in data.get("os_matches", ())
+        ),
+        sources=tuple(data.get("sources", ())),
+    )
+
+
+def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
+    meta = assessment.meta
+    devices = []
+    for device in assessment.devices:
+        entry = device_to_dict(device)
+        risk = assessment.risk_of(device.address)
+        if risk is not None:
+            entry["risk"] = {
+                "score": risk.score,
+                "level": risk.level,
+                "factors": [asdict(f) for f in risk.factors],
+            }
+        devices.append(entry)
+    return {
+        "schema": SCHEMA_VERSION,
+        "as_of": meta.as_of.isoformat(),
+        "scan": {
+            "started": meta.started,
+            "finished": meta.finished,
+            "targets": list(meta.targets),
+            "command_lines": list(meta.command_lines),
+            "tool_versions": dict(meta.tool_versions),
+            "legacyscan_version": meta.legacyscan_version,
+            "silent_addresses": meta.silent_addresses,
+            "errors": [asdict(e) for e in meta.errors],
+        },
+        "devices": devices,
+        "segments": [asdict(s) for s in assessment.topology.segments],
+        "mixed_segments": list(assessment.topology.mixed_segments),
+        "exposures": [asdict(e) for e in assessment.topology.exposures],
+    }
+
+
+def write_scan_json(assessment: Assessment, path: Path) -> None:
+    """Write atomically: a crash mid-write never leaves half a file behind."""
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(
+        json.dumps(assessment_to_dict(assessment), indent=2, ensure_ascii=False), "utf-8"
+    )
+    tmp.replace(path)
+
+
+class ScanJsonError(ValueError):
+    """A scan.json we cannot read back."""
+
+
+def load_scan_json(path: Path) -> tuple[ScanMeta, tuple[Host, ...]]:
+    """The metadata and raw observations of a stored scan, ready to be assessed again."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        scan = data["scan"]
+        meta = ScanMeta(
+            as_of=dt.date.fromisoformat(data["as_of"]),
+            started=scan["started"],
+            finished=scan["finished"],
+            targets=tuple(scan["targets"]),
+            command_lines=tuple(scan["command_lines"]),
+            tool_versions=tuple(scan["tool_versions"].items()),
+            legacyscan_version=scan["legacyscan_version"],
+            silent_addresses=scan.get("silent_addresses", 0),
+            errors=tuple(CollectError(**e) for e in scan.get("errors", ())),
+        )
+        hosts = tuple(
+            host_from_dict(d["address"], d.get("mac"), d["observed"]) for d in data["devices"]
+        )
+    except OSError as exc:
+        raise ScanJsonError(f"{path}: cannot read ({exc.strerror})") from exc
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ScanJsonError(
+            f"{path}: not a legacyscan scan.json ({type(exc).__name__}: {exc})"
+        ) from exc
+    return meta, hosts
