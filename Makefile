@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-APT_PACKAGES := nmap snmp snmpd
+APT_PACKAGES := nmap snmp snmpd python3-venv
 OUT    ?= demo-output
 
 .PHONY: all deps system-deps demo test test-fast lint clean
@@ -13,7 +13,8 @@ all: test
 
 # System packages: only installed when a command is missing, so a second run is instant.
 system-deps:
-	@if ! command -v nmap >/dev/null || ! command -v snmpget >/dev/null || ! test -x /usr/sbin/snmpd; then \
+	@if ! command -v nmap >/dev/null || ! command -v snmpget >/dev/null || ! test -x /usr/sbin/snmpd \
+		|| ! $(PYTHON) -c 'import venv, ensurepip' 2>/dev/null; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			echo ">> installing $(APT_PACKAGES) with apt-get"; \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null; \
@@ -38,8 +39,8 @@ test: deps
 	$(BIN)/pytest -q
 
 lint: deps
-	$(BIN)/ruff check legacyscan tests bench
-	$(BIN)/ruff format --check legacyscan tests bench
+	$(BIN)/ruff check legacyscan tests
+	$(BIN)/ruff format --check legacyscan tests
 	$(BIN)/mypy
 
 clean:

@@ -1,0 +1,116 @@
+"""The real path against the minimal lab: real snmpsim agents, real nmap, the real CLI.
+
+The lab's ground truth (``truth`` in legacyscan/lab/minimal.yaml) says what each device
+is; the scan must find it.  The lab is stopped even when a test fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from legacyscan.lab import runner
+
+pytestmark = pytest.mark.lab
+AS_OF = "2026-11-23"
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[runner.LabState]:
+    previous = os.environ.get("LEGACYSCAN_LAB_DIR")
+    os.environ["LEGACYSCAN_LAB_DIR"] = str(tmp_path_factory.mktemp("lab-state"))
+    try:
+        state = runner.up()
+        try:
+            yield state
+        finally:
+            runner.down()
+    finally:
+        if previous is None:
+            os.environ.pop("LEGACYSCAN_LAB_DIR", None)
+        else:
+            os.environ["LEGACYSCAN_LAB_DIR"] = previous
+
+
+@pytest.fixture(scope="module")
+def scan(lab: runner.LabState, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("scan")
+    result = subprocess.run(
+        [sys.executable, "-m", "legacyscan", "scan", *lab.targets,
+         "--snmp-port", str(lab.snmp_port), "--out", str(out), "--as-of", AS_OF],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (out / "report.html").is_file()
+    assert (out / "nmap.xml").read_bytes().startswith(b"<?xml")
+    data: dict[str, Any] = json.loads((out / "scan.json").read_text())
+    data["_out"] = str(out)
+    return data
+
+
+def test_second_lab_up_says_it_is_running(lab: runner.LabState) -> None:
+    with pytest.raises(runner.LabError, match="already running"):
+        runner.up()
+    assert "running" in runner.status()
+
+
+def test_every_lab_device_is_found(lab: runner.LabState, scan: dict[str, Any]) -> None:
+    found = {d["address"] for d in scan["devices"]}
+    assert found == set(lab.targets)
+
+
+def test_scan_matches_the_ground_truth(lab: runner.LabState, scan: dict[str, Any]) -> None:
+    devices = {d["address"]: d for d in scan["devices"]}
+    right = 0
+    for truth_device in lab.devices:
+        truth, seen = truth_device.truth, devices[truth_device.address]
+        name = truth_device.name
+        assert seen["device_class"] == truth["class"], name
+        if "type" in truth:
+            assert seen["device_type"] == truth["type"], name
+        main = [i for i in seen["identities"] if i["product"] == truth["product"]]
+        assert main, f"{name}: {truth['product']} not identified"
+        (identity,) = main
+        assert identity["vendor"] == truth["vendor"], name
+        assert identity["version"] == truth["version"], name
+        status = identity["lifecycle"]["status"]
+        if status != truth["lifecycle"]:
+            # Only an honest "unknown", documented in the truth, is allowed to differ.
+            assert status == "unknown" and truth.get("known_gap"), f"{name}: {status}"
+        else:
+            right += 1
+        if status in ("eol", "extended"):
+            assert identity["lifecycle"]["eol_date"], name
+            assert identity["lifecycle"]["source"].startswith("https://"), name
+    print(f"\nlifecycle verdicts matching the lab's ground truth: {right}/{len(lab.devices)}")
+
+
+def test_legacy_systems_next_to_clinical_devices(scan: dict[str, Any]) -> None:
+    pairs = {(e["legacy"], e["clinical"]) for e in scan["exposures"]}
+    assert ("127.42.20.40", "127.42.20.15") in pairs  # Windows 7 nurse station -> pump gateway
+    assert ("127.42.20.30", "127.42.20.15") in pairs  # Windows 7 telehealth cart -> pump
+    assert ("127.42.10.11", "127.42.10.20") in pairs  # XP console -> PACS
+    assert not any(legacy == "127.42.30.10" for legacy, _ in pairs)  # the supported server
+    assert "127.42.20.0/24" in scan["mixed_segments"]
+    for device in scan["devices"]:
+        factors = device["risk"]["factors"]
+        assert sum(f["points"] for f in factors) == device["risk"]["score"]
+
+
+def test_report_can_be_rendered_again(scan: dict[str, Any], tmp_path: Path) -> None:
+    out = tmp_path / "again.html"
+    result = subprocess.run(
+        [sys.executable, "-m", "legacyscan", "report", str(Path(scan["_out"]) / "scan.json"),
+         "-o", str(out)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    html = out.read_text()
+    assert "Windows XP" in html and "127.42.10.11" in html
