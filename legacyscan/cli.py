@@ -8,6 +8,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -261,7 +262,7 @@ def report_command(scan_json: Path, output: Path | None, as_of: dt.datetime | No
     """
     meta, hosts = load_scan_json(scan_json)
     if as_of:
-        meta = ScanMeta(**{**meta.__dict__, "as_of": as_of.date()})
+        meta = replace(meta, as_of=as_of.date())
     assessment = assess(hosts, meta)
     output = output or scan_json.with_name("report.html")
     write_html(assessment, output)

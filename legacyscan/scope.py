@@ -40,17 +40,26 @@ def _parse(target: str) -> IPSet:
         ) from exc
 
 
+#: Blocks that are not routed on the Internet: loopback, RFC 1918, shared address space
+#: (RFC 6598), link-local, IPv6 unique-local and link-local.  Anything outside them counts
+#: as public: being strict here costs a flag, being lax costs a scan of someone else.
+NON_PUBLIC = IPSet(
+    [
+        "127.0.0.0/8",
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "100.64.0.0/10",
+        "169.254.0.0/16",
+        "::1/128",
+        "fc00::/7",
+        "fe80::/10",
+    ]
+)
+
+
 def _is_public(ipset: IPSet) -> bool:
-    for cidr in ipset.iter_cidrs():
-        if cidr.first == cidr.last:
-            if IPAddress(cidr.first, cidr.version).is_global():
-                return True
-        elif (
-            IPAddress(cidr.first, cidr.version).is_global()
-            or IPAddress(cidr.last, cidr.version).is_global()
-        ):
-            return True
-    return False
+    return not ipset.issubset(NON_PUBLIC)
 
 
 def build_scope(

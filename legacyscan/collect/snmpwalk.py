@@ -80,6 +80,7 @@ def _hex_to_text(hex_text: str) -> str:
 _RECORD = re.compile(
     r"^(?P<oid>\.?\d+(?:\.\d+)+|iso(?:\.\d+)+|[A-Za-z][\w-]*::[\w.]+) = (?P<rest>.*)$"
 )
+_HEX = re.compile(r"^\s*(?:[0-9A-Fa-f]{2}\s*)+$")
 _TYPED = re.compile(r"^(?P<type>[A-Za-z][\w-]*(?: [A-Za-z]+)?): ?(?P<value>.*)$", re.DOTALL)
 
 
@@ -128,10 +129,11 @@ def parse_snmpwalk(lines: Iterable[str], name: str = "<walk>") -> dict[str, Valu
             rest = record.group("rest")
             quoted = rest.split(": ", 1)[1] if ": " in rest else ""
             open_quote = quoted.startswith('"') and not _closes(quoted[1:])
-        elif current_oid is not None and (open_quote or line.strip()):
+        elif open_quote:
             current.append(line)
-            if open_quote and _closes(line):
-                open_quote = False
+            open_quote = not _closes(line)
+        elif current_oid is not None and current[0].startswith("Hex-STRING:") and _HEX.match(line):
+            current.append(line)  # net-snmp wraps long Hex-STRINGs, 16 bytes a line
         elif line.strip():
             raise WalkFileError(f"{name}, line {number}: not snmpwalk output: {line[:60]!r}")
     flush()
