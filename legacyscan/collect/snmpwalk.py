@@ -75,6 +75,13 @@ def _hex_to_text(hex_text: str) -> str:
     return raw.decode("utf-8", errors="replace").rstrip("\x00")
 
 
+def _hex_to_ip(hex_text: str) -> str:
+    raw = bytes.fromhex(hex_text)
+    if len(raw) != 4:
+        raise ValueError(f"an IPv4 address has 4 bytes, not {len(raw)}")
+    return ".".join(str(b) for b in raw)
+
+
 # --- snmpwalk -On ------------------------------------------------------------------------
 
 _RECORD = re.compile(
@@ -170,7 +177,8 @@ def parse_snmprec(lines: Iterable[str], name: str = "<snmprec>") -> dict[str, Va
             elif tag in ("2", "65", "66", "67", "70"):
                 values[normalise_oid(oid)] = int(value)
             elif tag == "64":
-                values[normalise_oid(oid)] = value
+                # IpAddress: snmpsim records it hex-encoded ("64x|c0a80109")
+                values[normalise_oid(oid)] = _hex_to_ip(value) if hexed else value
         except ValueError as exc:
             raise WalkFileError(f"{name}, line {number}: bad value for type {tag}: {exc}") from exc
     return values

@@ -226,3 +226,9 @@ def test_normalise_oid(text: str, expected: str) -> None:
 
 def test_read_walk_returns_a_host() -> None:
     assert isinstance(read_walk(FIXTURES / "pacs-el5.snmprec"), Host)
+
+
+def test_snmprec_ip_addresses_are_decoded_and_the_agent_address_found() -> None:
+    # snmpsim records IpAddress values hex-encoded; loopback and 0.0.0.0 are not the agent.
+    host = read_walk(FIXTURES / "xp-ipaddr.snmprec")
+    assert host.address == "192.168.1.9"
