@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -159,9 +158,6 @@ class EolDatabase:
             ):
                 return record
         return None
-
-    def products(self) -> Iterable[tuple[str, str]]:
-        return self._by_product.keys()
 
     def lifecycle(self, identity: Identity, as_of: dt.date) -> Lifecycle:
         record = self.find(identity.vendor, identity.product, identity.version)

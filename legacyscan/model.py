@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 DeviceClass = Literal[
@@ -326,8 +327,10 @@ class Assessment:
     topology: Topology
     risks: tuple[DeviceRisk, ...] = field(default=())
 
+    @cached_property
+    def _risk_by_address(self) -> dict[str | None, DeviceRisk]:
+        return {risk.address: risk for risk in self.risks}
+
     def risk_of(self, address: str | None) -> DeviceRisk | None:
-        for risk in self.risks:
-            if risk.address == address:
-                return risk
-        return None
+        # Called once per device by the renderers: a dict, not a scan of every risk.
+        return self._risk_by_address.get(address)

@@ -17,7 +17,7 @@ from legacyscan.collect import snmp
 from legacyscan.collect.nmap import run_nmap
 from legacyscan.identify import Identifier
 from legacyscan.lifecycle import EolDatabase
-from legacyscan.model import Assessment, Collection, Host, ScanMeta
+from legacyscan.model import Assessment, Collection, Host, ScanMeta, SnmpSystem
 from legacyscan.risk import score_all
 from legacyscan.scope import Scope
 from legacyscan.topology import analyse
@@ -53,6 +53,12 @@ def assess(
     return Assessment(meta=meta, devices=devices, topology=topology, risks=risks)
 
 
+def _with_snmp(host: Host, system: SnmpSystem | None) -> Host:
+    if system is None:
+        return host
+    return replace(host, snmp=system, sources=host.sources + ("snmp",))
+
+
 def collect_live(
     scope: Scope,
     out_dir: Path,
@@ -68,12 +74,7 @@ def collect_live(
     results = snmp.poll([h.address for h in up if h.address], port=snmp_port, community=community)
     systems = {r.address: r.system for r in results}
     errors = tuple(r.error for r in results if r.error is not None)
-    hosts = [
-        replace(h, snmp=systems.get(h.address or ""), sources=h.sources + ("snmp",))
-        if systems.get(h.address or "")
-        else h
-        for h in up
-    ]
+    hosts = [_with_snmp(h, systems.get(h.address or "")) for h in up]
     kept = tuple(h for h in hosts if has_data(h))
     progress(f"snmp: {sum(1 for s in systems.values() if s)} agent(s) answered")
     return Collection(

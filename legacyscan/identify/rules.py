@@ -15,6 +15,7 @@ import re
 import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -229,17 +230,21 @@ class RuleSet:
         parsed.sort(key=lambda item: item[:3])
         return cls(tuple(item[3] for item in parsed))
 
-    def for_field(self, field: str) -> tuple[Rule, ...]:
-        return tuple(rule for rule in self.rules if rule.field == field)
+    @cached_property
+    def _by_field(self) -> dict[str, tuple[Rule, ...]]:
+        """The rules of each field, in matching order: built once, read per observation."""
+        index: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            index.setdefault(rule.field, []).append(rule)
+        return {field: tuple(rules) for field, rules in index.items()}
 
     def first_match(
         self, field: str, value: str, context: Mapping[str, Sequence[str]]
     ) -> tuple[Rule, re.Match[str]] | None:
-        for rule in self.rules:
-            if rule.field == field:
-                found = rule.match(value, context)
-                if found is not None:
-                    return rule, found
+        for rule in self._by_field.get(field, ()):
+            found = rule.match(value, context)
+            if found is not None:
+                return rule, found
         return None
 
 
