@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from legacyscan.errors import UserError
 from legacyscan.model import (
     AssessedDevice,
     AssessedIdentity,
@@ -34,7 +35,7 @@ from legacyscan.model import (
 from legacyscan.paths import fingerprints_dir
 
 
-class EolDataError(ValueError):
+class EolDataError(UserError, ValueError):
     """An EOL file that does not follow the format; names the file and the record."""
 
 

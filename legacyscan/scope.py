@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 from netaddr import AddrFormatError, IPAddress, IPNetwork, IPRange, IPSet
 
+from legacyscan.errors import UserError
+
 DEFAULT_MAX_HOSTS = 65_536
 
 
-class ScopeError(ValueError):
+class ScopeError(UserError, ValueError):
     """A target we refuse, with the reason in one line."""
 
 

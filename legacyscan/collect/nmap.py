@@ -16,6 +16,7 @@ from pathlib import Path
 import nmap
 
 from legacyscan.collect.nmap_xml import NmapRun, parse_nmap_xml
+from legacyscan.errors import UserError
 
 #: TCP ports worth a look in a hospital: remote access, file sharing, web administration,
 #: DICOM (104, 11112), HL7 over MLLP (2575), RTSP cameras (554), SIP (5060), VNC (5900),
@@ -31,7 +32,7 @@ PRINTER_PORTS = frozenset({*range(9100, 9108), 515, 631})
 DEFAULT_ARGUMENTS = "-sV --version-light -n -T3 --max-retries 2 --max-rate 300 --host-timeout 300s"
 
 
-class NmapError(RuntimeError):
+class NmapError(UserError, RuntimeError):
     """nmap is missing or failed; the message says which, in one line."""
 
 

@@ -15,10 +15,11 @@ from pathlib import Path
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
+from legacyscan.errors import UserError
 from legacyscan.model import Host, OsMatch, Service
 
 
-class NmapXmlError(ValueError):
+class NmapXmlError(UserError, ValueError):
     """An nmap XML file we cannot read; the message names the file and, if known, the line."""
 
 

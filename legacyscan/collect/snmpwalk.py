@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from legacyscan.errors import UserError
 from legacyscan.model import Host, SnmpSystem
 
 #: The system group (SNMPv2-MIB, RFC 3418), instance 0.
@@ -36,7 +37,7 @@ _IP_AD_ENT_ADDR = "1.3.6.1.2.1.4.20.1.1."
 Value = str | int | None
 
 
-class WalkFileError(ValueError):
+class WalkFileError(UserError, ValueError):
     """A walk file we cannot read; the message names the file and the line."""
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from legacyscan.errors import UserError
 from legacyscan.model import DEVICE_CLASSES, IDENTITY_KINDS
 from legacyscan.paths import fingerprints_dir
 
@@ -38,7 +39,7 @@ FIELDS = frozenset(
 )
 
 
-class RuleError(ValueError):
+class RuleError(UserError, ValueError):
     """A rule file that does not follow the format; the message names file and rule."""
 
 

@@ -25,13 +25,14 @@ from typing import Any
 import yaml
 
 from legacyscan.collect.snmpwalk import SYSTEM_OIDS
+from legacyscan.errors import UserError
 
 SCENARIO_DIR = Path(__file__).resolve().parent
 LAB_NETWORK = "127.42."  # every lab address lives in 127.42.0.0/16
 START_TIMEOUT = 60.0
 
 
-class LabError(RuntimeError):
+class LabError(UserError, RuntimeError):
     """A lab operation that cannot go on; the message says what to do."""
 
 

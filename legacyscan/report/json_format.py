@@ -14,6 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from legacyscan.errors import UserError
 from legacyscan.model import (
     AssessedDevice,
     Assessment,
@@ -141,7 +142,7 @@ def write_scan_json(assessment: Assessment, path: Path) -> None:
     tmp.replace(path)
 
 
-class ScanJsonError(ValueError):
+class ScanJsonError(UserError, ValueError):
     """A scan.json we cannot read back."""
 
 

@@ -1,0 +1,54 @@
+"""Helpers shared by the command modules: the --as-of option, progress lines, outputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from legacyscan.model import Assessment
+from legacyscan.report.html import write_html
+from legacyscan.report.json_format import write_scan_json
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def as_of_option(function: F) -> F:
+    return click.option(
+        "--as-of",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        help="Judge support status on this date (YYYY-MM-DD) instead of today, "
+        "so that a verdict can be reproduced later.",
+    )(function)
+
+
+def as_of_date(value: dt.datetime | None) -> dt.date:
+    return value.date() if value else today()
+
+
+def progress(message: str) -> None:
+    click.echo(f"  {message}", err=True)
+
+
+def write_outputs(assessment: Assessment, out: Path) -> tuple[Path, Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    json_path, html_path = out / "scan.json", out / "report.html"
+    write_scan_json(assessment, json_path)  # first: the data survives a failing renderer
+    write_html(assessment, html_path)
+    return json_path, html_path
+
+
+def summary_line(assessment: Assessment) -> str:
+    legacy = sum(1 for d in assessment.devices if d.is_legacy)
+    return (
+        f"{len(assessment.devices)} device(s), {legacy} legacy, "
+        f"{len(assessment.topology.exposures)} legacy->clinical pair(s) in shared segments"
+    )
