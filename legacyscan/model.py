@@ -84,6 +84,128 @@ class SnmpSystem:
     location: str | None = None
 
 
+# SNMP tables (ENTITY, HOST-RESOURCES, IF, IP, BRIDGE/Q-BRIDGE, LLDP/CDP, TCP MIBs): one
+# record per row, decoded by the SNMP collector and the walk-file readers alike.
+
+
+@dataclass(frozen=True)
+class EntityPhysical:
+    """ENTITY-MIB entPhysicalEntry: a chassis, module or port, with its revisions."""
+
+    index: int
+    descr: str = ""
+    physical_class: int | None = None  # 3 chassis, 9 module, 10 port, ... (PhysicalClass TC)
+    name: str = ""
+    hardware_rev: str = ""
+    firmware_rev: str = ""
+    software_rev: str = ""
+    serial: str = ""
+    mfg_name: str = ""
+    model_name: str = ""
+
+
+@dataclass(frozen=True)
+class InstalledSoftware:
+    """HOST-RESOURCES hrSWInstalledEntry: one installed package or program."""
+
+    name: str
+    date: str | None = None  # hrSWInstalledDate as ISO text when the agent gives one
+
+
+@dataclass(frozen=True)
+class Interface:
+    """IF-MIB ifEntry (+ ifXEntry): one interface of the agent."""
+
+    index: int
+    descr: str = ""
+    name: str = ""  # ifName
+    alias: str = ""  # ifAlias: what the operator wrote, often the room or the device
+    mac: str | None = None  # ifPhysAddress, aa:bb:cc:dd:ee:ff
+    oper_up: bool | None = None
+    speed_mbps: int | None = None
+
+
+@dataclass(frozen=True)
+class InterfaceAddress:
+    """IP-MIB ipAddrEntry / ipAddressEntry: an address configured on the agent."""
+
+    address: str
+    prefix_length: int | None = None
+    if_index: int | None = None
+
+
+@dataclass(frozen=True)
+class ArpEntry:
+    """IP-MIB ipNetToMediaEntry / ipNetToPhysicalEntry: an address the agent resolved."""
+
+    address: str
+    mac: str
+    if_index: int | None = None
+    table: str = ""  # "ipNetToMedia" | "ipNetToPhysical"
+
+
+@dataclass(frozen=True)
+class ForwardingEntry:
+    """BRIDGE-MIB dot1dTpFdbEntry / Q-BRIDGE dot1qTpFdbEntry: a MAC learnt on a port."""
+
+    mac: str
+    bridge_port: int | None = None
+    if_index: int | None = None
+    vlan: int | None = None
+
+
+@dataclass(frozen=True)
+class Vlan:
+    """Q-BRIDGE dot1qVlanStaticEntry (or a vendor table): a VLAN and its member ports."""
+
+    vlan_id: int
+    name: str = ""
+    if_indexes: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """LLDP-MIB lldpRemEntry or CISCO-CDP-MIB cdpCacheEntry: a directly attached device."""
+
+    protocol: str  # "lldp" | "cdp"
+    local_port: str = ""  # local interface name or number
+    chassis_id: str = ""
+    port_id: str = ""
+    system_name: str = ""
+    system_descr: str = ""  # LLDP system description / CDP version string
+    platform: str = ""  # CDP platform
+    address: str | None = None  # management address when given
+
+
+@dataclass(frozen=True)
+class TcpConnection:
+    """TCP-MIB tcpConnEntry / tcpConnectionEntry: an observed flow of the agent."""
+
+    local_address: str
+    local_port: int
+    remote_address: str
+    remote_port: int
+    state: str = ""  # "established", "listen", ...
+
+
+@dataclass(frozen=True)
+class SnmpTables:
+    """The SNMP tables read from one agent; a table the agent lacks stays empty."""
+
+    entities: tuple[EntityPhysical, ...] = ()
+    installed_software: tuple[InstalledSoftware, ...] = ()
+    device_descriptions: tuple[str, ...] = ()  # hrDeviceDescr
+    interfaces: tuple[Interface, ...] = ()
+    interface_addresses: tuple[InterfaceAddress, ...] = ()
+    arp: tuple[ArpEntry, ...] = ()
+    forwarding: tuple[ForwardingEntry, ...] = ()
+    vlans: tuple[Vlan, ...] = ()
+    neighbours: tuple[Neighbour, ...] = ()
+    connections: tuple[TcpConnection, ...] = ()
+    #: Tables cut short (cap reached, loop, agent error), each as "table: why".
+    incomplete: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class OsMatch:
     """One nmap OS-detection guess."""
@@ -102,7 +224,11 @@ class Host:
     hostnames: tuple[str, ...] = ()
     services: tuple[Service, ...] = ()
     snmp: SnmpSystem | None = None
+    snmp_tables: SnmpTables | None = None
+    snmp_credential: str | None = None  # label of the credential that worked, never a secret
     os_matches: tuple[OsMatch, ...] = ()
+    mac_vendor: str | None = None  # as the scanner named it (nmap's OUI table)
+    host_scripts: tuple[tuple[str, str], ...] = ()  # nmap hostscript (id, output)
     sources: tuple[str, ...] = ()  # "nmap", "snmp", "snmpwalk:FILE", "nmap-xml:FILE"
 
     @property

@@ -14,16 +14,14 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from legacyscan.codec import from_data, to_data
 from legacyscan.errors import UserError
 from legacyscan.model import (
     AssessedDevice,
     Assessment,
     CollectError,
     Host,
-    OsMatch,
     ScanMeta,
-    Service,
-    SnmpSystem,
 )
 from legacyscan.topology import segment_of
 
@@ -76,28 +74,14 @@ def device_to_dict(device: AssessedDevice) -> dict[str, Any]:
 
 
 def host_to_dict(host: Host) -> dict[str, Any]:
-    data = asdict(host)
+    data: dict[str, Any] = to_data(host)
     data.pop("address")
     data.pop("mac")
     return data
 
 
 def host_from_dict(address: str | None, mac: str | None, data: dict[str, Any]) -> Host:
-    snmp = data.get("snmp")
-    return Host(
-        address=address,
-        mac=mac,
-        hostnames=tuple(data.get("hostnames", ())),
-        services=tuple(
-            Service(**{**s, "cpes": tuple(s["cpes"]), "scripts": tuple(map(tuple, s["scripts"]))})
-            for s in data.get("services", ())
-        ),
-        snmp=SnmpSystem(**snmp) if snmp else None,
-        os_matches=tuple(
-            OsMatch(**{**m, "cpes": tuple(m["cpes"])}) for m in data.get("os_matches", ())
-        ),
-        sources=tuple(data.get("sources", ())),
-    )
+    return from_data(Host, {**data, "address": address, "mac": mac})
 
 
 def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:

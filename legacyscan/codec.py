@@ -1,0 +1,85 @@
+"""Frozen dataclasses to JSON-ready data and back, driven by their type hints.
+
+scan.json keeps every host's raw observations so that a stored scan can be assessed
+again with newer knowledge; the inventory stores the same records.  Rather than one
+hand-written converter per record (which silently drops a field somebody adds later),
+this module walks the dataclass fields and their annotations: a new field round-trips
+as soon as it is declared.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import types
+import typing
+from functools import cache
+from typing import Any, TypeVar, get_args, get_origin
+
+T = TypeVar("T")
+
+
+def to_data(value: Any) -> Any:
+    """A JSON-compatible form: dataclasses become dicts, tuples lists, dates ISO strings."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [to_data(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def from_data(cls: type[T], data: Any) -> T:
+    """Rebuild a ``cls`` from :func:`to_data`'s output; missing fields take their defaults.
+
+    Raises ``TypeError``/``ValueError`` on data of the wrong shape.
+    """
+    result: T = _convert(cls, data)
+    return result
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _convert(hint: Any, data: Any) -> Any:
+    origin = get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in get_args(hint) if a is not type(None)]
+        if data is None:
+            return None
+        return _convert(options[0], data)
+    if origin is typing.Literal:
+        if data not in get_args(hint):
+            raise ValueError(f"{data!r} is not one of {get_args(hint)}")
+        return data
+    if origin is tuple:
+        if not isinstance(data, list | tuple):
+            raise TypeError(f"expected a list, got {type(data).__name__}")
+        args = get_args(hint)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_convert(args[0], item) for item in data)
+        if len(args) != len(data):
+            raise ValueError(f"expected {len(args)} items, got {len(data)}")
+        return tuple(_convert(a, item) for a, item in zip(args, data, strict=True))
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        if not isinstance(data, dict):
+            raise TypeError(f"expected an object for {hint.__name__}, got {type(data).__name__}")
+        hints = _hints(hint)
+        kwargs = {
+            f.name: _convert(hints[f.name], data[f.name])
+            for f in dataclasses.fields(hint)
+            if f.init and f.name in data
+        }
+        return hint(**kwargs)
+    if hint is dt.date:
+        return dt.date.fromisoformat(data)
+    if hint is float and isinstance(data, int | float) and not isinstance(data, bool):
+        return float(data)
+    if hint in (str, int, bool) and not isinstance(data, hint):
+        raise TypeError(f"expected {hint.__name__}, got {type(data).__name__}")
+    if hint is int and isinstance(data, bool):
+        raise TypeError("expected int, got bool")
+    return data
