@@ -347,6 +347,9 @@ class Lifecycle:
     source: str | None = None
     checked: dt.date | None = None
     reason: str = ""  # one sentence saying why this status
+    #: CVE ids of this product listed in CISA's Known Exploited Vulnerabilities catalog,
+    #: when the user gave one (``--kev FILE``); empty when unknown or none.
+    known_exploited: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -390,7 +393,9 @@ class Segment:
     name: str
     cidr: str
     members: tuple[str, ...]  # device addresses
-    origin: str  # how we know: "scanned-subnet"
+    origin: str  # how we know: "scanned-subnet", "snmp-vlan", "snmp-interface", "mapping-file"
+    site: str = ""
+    zone: str = ""  # zone type from a mapping file, e.g. "biomedical", "guest"
 
 
 @dataclass(frozen=True)
@@ -428,6 +433,49 @@ class DeviceRisk:
     factors: tuple[RiskFactor, ...]
 
 
+@dataclass(frozen=True)
+class SegmentRisk:
+    """A segment's score: mostly its mix of legacy systems and clinical devices."""
+
+    segment: str
+    score: float
+    level: str
+    legacy_count: int
+    clinical_count: int
+    factors: tuple[RiskFactor, ...]
+
+
+@dataclass(frozen=True)
+class PlanAction:
+    """One step of a budget plan: what to do to which device or segment, and what it buys."""
+
+    action: str  # "replace" | "upgrade" | "isolate" | "decommission" | ...
+    target: str  # device address or segment name
+    cost: float  # euros
+    risk_reduction: float  # points of risk removed
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The actions chosen within a budget, and the risk left afterwards."""
+
+    budget: float
+    actions: tuple[PlanAction, ...]
+    total_cost: float
+    risk_before: float
+    risk_after: float
+    method: str  # how it was chosen, e.g. "exact" or "greedy (within 50% of optimal)"
+
+
+@dataclass(frozen=True)
+class HorizonEntry:
+    """What falls out of support within a number of months after the as-of date."""
+
+    months: int
+    addresses: tuple[str, ...]
+
+
 # --- the whole result --------------------------------------------------------------------
 
 
@@ -442,6 +490,9 @@ class ScanMeta:
     legacyscan_version: str = ""
     silent_addresses: int = 0
     errors: tuple[CollectError, ...] = ()
+    profile: str = ""  # scan profile name, e.g. "clinical-safe"
+    site: str = ""
+    vantage: str = ""  # where the scanner stood, e.g. "datacentre-vlan-5"
 
 
 @dataclass(frozen=True)
@@ -452,6 +503,10 @@ class Assessment:
     devices: tuple[AssessedDevice, ...]
     topology: Topology
     risks: tuple[DeviceRisk, ...] = field(default=())
+    segment_risks: tuple[SegmentRisk, ...] = ()
+    network_score: float | None = None  # the whole network's segmentation score
+    plan: Plan | None = None
+    horizon: tuple[HorizonEntry, ...] = ()
 
     @cached_property
     def _risk_by_address(self) -> dict[str | None, DeviceRisk]:
