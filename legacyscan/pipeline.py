@@ -2,19 +2,23 @@
 
 ``assess`` turns collected hosts into an Assessment (used by scans, imports and
 re-rendered reports alike); ``scan`` collects live first.  Progress lines go to a
-callback so that the CLI decides where they are printed.
+callback so that the CLI decides where they are printed.  A ``ScanRecorder`` (the
+inventory) is told of each finished piece of a scan as it completes, and can hand back
+the pieces an interrupted run already finished.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Protocol
 
 from legacyscan import __version__
 from legacyscan.collect import snmp
 from legacyscan.collect.nmap import run_nmap
+from legacyscan.collect.nmap_xml import parse_nmap_xml
 from legacyscan.identify import Identifier
 from legacyscan.lifecycle import EolDatabase
 from legacyscan.model import Assessment, Collection, Host, ScanMeta, SnmpSystem
@@ -23,6 +27,24 @@ from legacyscan.scope import Scope
 from legacyscan.topology import analyse
 
 Progress = Callable[[str], None]
+
+
+class ScanRecorder(Protocol):
+    """Where the finished pieces of a scan go (``legacyscan.inventory.InventoryRecorder``).
+
+    Pieces are named: ``nmap`` (its hosts, with the raw XML as evidence ``nmap.xml``) and
+    ``snmp:ADDRESS`` (the host with its SNMP answer, or no host when it stayed silent).
+    """
+
+    def done(self, key: str) -> tuple[tuple[Host, ...], Mapping[str, bytes]] | None:
+        """The hosts and evidence of a piece finished by an earlier, interrupted run."""
+        ...
+
+    def chunk(
+        self, key: str, hosts: Sequence[Host], evidence: Mapping[str, bytes] | None = None
+    ) -> None: ...
+
+    def finished(self, assessment: Assessment) -> None: ...
 
 
 def _quiet(_: str) -> None:
@@ -65,22 +87,49 @@ def collect_live(
     snmp_port: int = 161,
     community: str = "public",
     progress: Progress = _quiet,
+    recorder: ScanRecorder | None = None,
 ) -> Collection:
-    progress(f"nmap: service detection on {scope.address_count} address(es)")
-    scan = run_nmap(scope.targets, xml_out=out_dir / "nmap.xml")
-    up = [h for h in scan.run.hosts if h.address]
+    stored = recorder.done("nmap") if recorder else None
+    if stored is not None and "nmap.xml" in stored[1]:
+        xml = stored[1]["nmap.xml"]
+        run = parse_nmap_xml(xml, "stored nmap output")
+        (out_dir / "nmap.xml").write_bytes(xml)
+        progress("nmap: finished before the interruption; its stored result is used")
+    else:
+        progress(f"nmap: service detection on {scope.address_count} address(es)")
+        scan = run_nmap(scope.targets, xml_out=out_dir / "nmap.xml")
+        run = scan.run
+        if recorder:
+            recorder.chunk("nmap", [h for h in run.hosts if h.address], {"nmap.xml": scan.xml})
+    up = [h for h in run.hosts if h.address]
     progress(f"nmap: {len(up)} host(s) up; raw XML kept in {out_dir / 'nmap.xml'}")
-    progress(f"snmp: polling the system group of {len(up)} host(s) on UDP port {snmp_port}")
-    results = snmp.poll([h.address for h in up if h.address], port=snmp_port, community=community)
-    systems = {r.address: r.system for r in results}
+    systems: dict[str, SnmpSystem | None] = {}
+    pending: list[str] = []
+    for host in up:
+        address = host.address or ""
+        piece = recorder.done(f"snmp:{address}") if recorder else None
+        if piece is None:
+            pending.append(address)
+        else:
+            systems[address] = piece[0][0].snmp if piece[0] else None
+    by_address = {h.address: h for h in up}
+
+    def record(result: snmp.SnmpResult) -> None:
+        if recorder is not None and result.error is None:
+            answered = [_with_snmp(by_address[result.address], result.system)]
+            recorder.chunk(f"snmp:{result.address}", answered if result.system else [])
+
+    progress(f"snmp: polling the system group of {len(pending)} host(s) on UDP port {snmp_port}")
+    results = snmp.poll(pending, port=snmp_port, community=community, on_result=record)
+    systems.update({r.address: r.system for r in results})
     errors = tuple(r.error for r in results if r.error is not None)
     hosts = [_with_snmp(h, systems.get(h.address or "")) for h in up]
     kept = tuple(h for h in hosts if has_data(h))
     progress(f"snmp: {sum(1 for s in systems.values() if s)} agent(s) answered")
     return Collection(
         hosts=kept,
-        command_lines=(scan.run.command_line,),
-        tool_versions=(("nmap", scan.run.nmap_version),),
+        command_lines=(run.command_line,),
+        tool_versions=(("nmap", run.nmap_version),),
         errors=errors,
         silent_addresses=len(hosts) - len(kept),
     )
@@ -93,9 +142,10 @@ def scan(
     snmp_port: int = 161,
     community: str = "public",
     progress: Progress = _quiet,
+    recorder: ScanRecorder | None = None,
 ) -> Assessment:
     started = now()
-    collection = collect_live(scope, out_dir, snmp_port, community, progress)
+    collection = collect_live(scope, out_dir, snmp_port, community, progress, recorder)
     meta = ScanMeta(
         as_of=as_of,
         started=started,
@@ -108,4 +158,7 @@ def scan(
         errors=collection.errors,
     )
     progress(f"identify: {len(collection.hosts)} device(s)")
-    return assess(collection.hosts, meta)
+    assessment = assess(collection.hosts, meta)
+    if recorder is not None:
+        recorder.finished(assessment)
+    return assessment

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from legacyscan import __version__
+from legacyscan.cli.common import progress
 from legacyscan.codec import to_data
 from legacyscan.inventory.location import default_path
+
+if TYPE_CHECKING:
+    from legacyscan.inventory.recorder import InventoryRecorder
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,6 +35,73 @@ def format_option(function: F) -> F:
     return click.option(
         "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
     )(function)
+
+
+def inventory_options(function: F) -> F:
+    """--db, --no-db, --site, --vantage for the commands that record a scan."""
+    for option in reversed(
+        (
+            click.option("--db", "db", default=None, metavar="PATH|URL", help=DB_HELP),
+            click.option("--no-db", is_flag=True, help="Do not record this scan in the inventory."),
+            click.option(
+                "--site", default="", help="Site the scan belongs to, e.g. 'chu-nord' (recorded)."
+            ),
+            click.option(
+                "--vantage",
+                default="",
+                help="Where the scanner stands, e.g. 'datacentre-vlan5' (recorded).",
+            ),
+        )
+    ):
+        function = option(function)
+    return function
+
+
+@contextmanager
+def open_recorder(
+    db: str | None,
+    no_db: bool,
+    targets: tuple[str, ...],
+    as_of: dt.date,
+    site: str,
+    vantage: str,
+) -> Iterator[InventoryRecorder | None]:
+    """The inventory recorder of a scan (None with --no-db); the database closed after."""
+    if no_db:
+        yield None
+        return
+    from legacyscan.inventory import Inventory
+    from legacyscan.inventory.recorder import InventoryRecorder
+    from legacyscan.model import ScanMeta
+    from legacyscan.pipeline import now
+
+    inventory = Inventory.open(db)
+    try:
+        meta = ScanMeta(
+            as_of=as_of,
+            started=now(),
+            finished="",
+            targets=targets,
+            legacyscan_version=__version__,
+            site=site,
+            vantage=vantage,
+        )
+        recorder = InventoryRecorder.start(inventory, meta, progress=progress)
+        progress(f"inventory: scan {recorder.scan_id} in {inventory.location}")
+        yield recorder
+    finally:
+        inventory.close()
+
+
+def print_trend(recorder: InventoryRecorder) -> None:
+    from legacyscan.cli.inventory_text import trend_line
+    from legacyscan.inventory.diff import previous_scan_summary
+
+    trend = previous_scan_summary(recorder.inventory, recorder.scan_id)
+    if trend is None:
+        click.echo("first scan of this site in the inventory", err=True)
+    else:
+        click.echo(trend_line(trend), err=True)
 
 
 def _echo_json(data: dict[str, Any]) -> None:

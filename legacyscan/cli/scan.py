@@ -9,6 +9,7 @@ import click
 
 from legacyscan import __version__
 from legacyscan.cli.common import as_of_date, as_of_option, progress, summary_line, write_outputs
+from legacyscan.cli.inventory import inventory_options, open_recorder, print_trend
 from legacyscan.pipeline import scan
 from legacyscan.scope import build_scope
 
@@ -41,6 +42,7 @@ from legacyscan.scope import build_scope
     help="Allow globally routable addresses in the targets (refused by default).",
 )
 @as_of_option
+@inventory_options
 def scan_command(
     targets: tuple[str, ...],
     out: Path,
@@ -48,6 +50,10 @@ def scan_command(
     community: str,
     allow_public: bool,
     as_of: dt.datetime | None,
+    db: str | None,
+    no_db: bool,
+    site: str,
+    vantage: str,
 ) -> None:
     """Scan TARGETS (addresses, CIDR blocks or ranges such as 10.1.2.10-10.1.2.40).
 
@@ -55,13 +61,21 @@ def scan_command(
     identifies operating systems and firmware, looks up their end of support, finds
     which legacy systems share a segment with clinical devices, scores the risk and
     writes OUT/scan.json and OUT/report.html (the raw nmap XML is kept as OUT/nmap.xml).
+
+    Every scan is also recorded in the inventory (see --db), piece by piece as it
+    completes, so `legacyscan history` and `legacyscan diff` can compare it with others.
     """
     scope = build_scope(targets, allow_public=allow_public)
     out.mkdir(parents=True, exist_ok=True)
     click.echo(f"legacyscan {__version__}: scanning {scope.address_count} address(es)", err=True)
-    assessment = scan(scope, out, as_of_date(as_of), snmp_port, community, progress)
-    json_path, html_path = write_outputs(assessment, out)
-    click.echo(summary_line(assessment), err=True)
+    with open_recorder(db, no_db, scope.targets, as_of_date(as_of), site, vantage) as recorder:
+        assessment = scan(
+            scope, out, as_of_date(as_of), snmp_port, community, progress, recorder=recorder
+        )
+        json_path, html_path = write_outputs(assessment, out)
+        click.echo(summary_line(assessment), err=True)
+        if recorder is not None:
+            print_trend(recorder)
     click.echo(f"report: {html_path}")
     click.echo(f"data:   {json_path}")
 

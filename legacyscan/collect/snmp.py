@@ -8,7 +8,7 @@ are decoded here into ``SnmpSystem`` records and go no further.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pyasn1.type import univ
@@ -93,14 +93,22 @@ async def poll_system_group(
     timeout: float = 2.0,
     retries: int = 1,
     concurrency: int = 64,
+    on_result: Callable[[SnmpResult], None] | None = None,
 ) -> list[SnmpResult]:
-    """The system group of every address, polled ``concurrency`` at a time."""
+    """The system group of every address, polled ``concurrency`` at a time.
+
+    ``on_result`` is called with each result as soon as it is in (the inventory commits
+    each host's answer then, so an interrupted sweep keeps what it already read).
+    """
     engine = SnmpEngine()
     gate = asyncio.Semaphore(concurrency)
 
     async def bounded(address: str) -> SnmpResult:
         async with gate:
-            return await _poll_one(engine, address, port, community, timeout, retries)
+            result = await _poll_one(engine, address, port, community, timeout, retries)
+        if on_result is not None:
+            on_result(result)
+        return result
 
     try:
         return list(await asyncio.gather(*(bounded(a) for a in addresses)))

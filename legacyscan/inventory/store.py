@@ -255,12 +255,16 @@ class Inventory:
         )
         return tuple((int(r[0]), from_data(DeviceResult, json.loads(r[1]))) for r in rows)
 
-    def evidence(self, scan_id: int) -> tuple[tuple[str, str, bytes], ...]:
-        """(chunk key, name, content) of every raw evidence blob of a scan."""
-        rows = self.backend.query(
-            "SELECT chunk_key, name, content FROM evidence WHERE scan_id = ? ORDER BY id",
-            (scan_id,),
-        )
+    def evidence(
+        self, scan_id: int, chunk_key: str | None = None
+    ) -> tuple[tuple[str, str, bytes], ...]:
+        """(chunk key, name, content) of the raw evidence blobs of a scan (or of one chunk)."""
+        sql = "SELECT chunk_key, name, content FROM evidence WHERE scan_id = ?"
+        params: list[Any] = [scan_id]
+        if chunk_key is not None:
+            sql += " AND chunk_key = ?"
+            params.append(chunk_key)
+        rows = self.backend.query(sql + " ORDER BY id", params)
         return tuple((str(r[0]), str(r[1]), bytes(r[2])) for r in rows)
 
     def meta(self, scan_id: int) -> ScanMeta:
