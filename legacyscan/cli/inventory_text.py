@@ -14,9 +14,10 @@ def _scan(record: ScanRecord) -> str:
     return f"scan {record.id} ({record.started[:16]}, {record.where})"
 
 
-def _device(ref: DeviceRef) -> str:
+def _device(ref: DeviceRef, label: bool = True) -> str:
     name = f" {ref.name}" if ref.name else ""
-    return f"{ref.address or '-'}{name} [device {ref.device_id}] {ref.label}"
+    text = f"{ref.address or '-'}{name} [device {ref.device_id}]"
+    return f"{text} {ref.label}" if label else text
 
 
 def _section(title: str, lines: Sequence[str]) -> None:
@@ -39,7 +40,7 @@ def print_diff(change: ScanDiff) -> None:
     _section(
         "changed versions",
         [
-            f"~ {_device(v.device)}: {v.vendor} {v.old} -> {v.new}"
+            f"~ {_device(v.device, label=False)}: {v.vendor} {v.old} -> {v.vendor} {v.new}"
             + (f"\n      ({v.note})" if v.note else "")
             for v in change.version_changes
         ],

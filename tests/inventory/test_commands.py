@@ -59,7 +59,7 @@ def test_diff_names_the_changes_in_text_and_json(two_scans: str) -> None:
     text = run("diff", "--db", two_scans)
     assert text.returncode == 0, text.stderr
     assert "gone devices (1):" in text.stdout and "127.53.0.20" in text.stdout
-    assert "IOS 12.2(55)SE7 -> IOS 15.0(2)SE11" in text.stdout
+    assert "Cisco IOS 12.2(55)SE7 -> Cisco IOS 15.0(2)SE11" in text.stdout
     assert "risk: " in text.stdout
     data = json.loads(run("diff", "1", "2", "--db", two_scans, "--format", "json").stdout)
     assert [d["address"] for d in data["gone_devices"]] == ["127.53.0.20"]
