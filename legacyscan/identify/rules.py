@@ -22,21 +22,13 @@ from typing import Any
 import yaml
 
 from legacyscan.errors import UserError
+from legacyscan.identify.observe import FIELDS as OBSERVED_FIELDS
+from legacyscan.identify.observe import field_list, is_field
 from legacyscan.model import DEVICE_CLASSES, IDENTITY_KINDS
 from legacyscan.paths import fingerprints_dir
 
-#: Fields a rule may read; the collectors produce observations with these names.
-FIELDS = frozenset(
-    {
-        "snmp.sysDescr",
-        "snmp.sysObjectID",
-        "snmp.sysName",
-        "nmap.service",
-        "nmap.cpe",
-        "nmap.osmatch",
-        "port",
-    }
-)
+#: Fields a rule may read; ``observe.observations`` produces observations with these names.
+FIELDS = OBSERVED_FIELDS
 
 
 class RuleError(UserError, ValueError):
@@ -65,6 +57,7 @@ class Example:
     value: str
     context: tuple[tuple[str, str], ...]
     expect: tuple[tuple[str, str], ...]
+    source: str = ""  # where the real string was found
 
 
 @dataclass(frozen=True)
@@ -143,8 +136,8 @@ def parse_rule(raw: Mapping[str, Any], origin: str, position: int) -> Rule:
     if not rule_id:
         raise RuleError(f"{where}: missing id")
     field = str(raw.get("field") or "")
-    if field not in FIELDS:
-        raise RuleError(f"{where}: unknown field {field!r} (one of {', '.join(sorted(FIELDS))})")
+    if not is_field(field):
+        raise RuleError(f"{where}: unknown field {field!r} (one of {field_list()})")
     flags = raw.get("flags") or []
     pattern = _compile(raw.get("pattern", ""), flags, where)
     when = tuple(
@@ -152,7 +145,7 @@ def parse_rule(raw: Mapping[str, Any], origin: str, position: int) -> Rule:
         for k, v in (raw.get("when") or {}).items()
     )
     for other, _ in when:
-        if other not in FIELDS:
+        if not is_field(other):
             raise RuleError(f"{where}: 'when' names unknown field {other!r}")
     identity = None
     if raw.get("identity"):
@@ -186,6 +179,7 @@ def parse_rule(raw: Mapping[str, Any], origin: str, position: int) -> Rule:
             value=str(ex.get("value", "")),
             context=_pairs(ex.get("context"), where, "example context"),
             expect=_pairs(ex.get("expect"), where, "example expect"),
+            source=str(ex.get("source") or ""),
         )
         for ex in raw.get("examples") or []
     )
