@@ -13,6 +13,7 @@ from legacyscan.identify.rules import (
     Rule,
     RuleError,
     RuleSet,
+    check_example,
     check_examples,
     load_vocabulary,
 )
@@ -30,32 +31,6 @@ def _cases() -> list[pytest.param]:
     ]
 
 
-def _check_one(rule: Rule, example: Example) -> list[str]:
-    """Every problem with one example of one rule, each line naming the rule."""
-    where = f"{rule.origin}: {rule.id}"
-    context: dict[str, list[str]] = {}
-    for key, value in example.context:
-        context.setdefault(key, []).append(value)
-    hit = RULES.first_match(rule.field, example.value, context)
-    if hit is None:
-        return [f"{where}: example not matched: {example.value!r}"]
-    winner, found = hit
-    if winner.id != rule.id:
-        return [f"{where}: example first matched by {winner.id}: {example.value!r}"]
-    produced: dict[str, str | None] = dict(winner.render(found))
-    if winner.classify is not None:
-        produced["class"] = winner.classify.device_class
-        produced["type"] = winner.classify.device_type
-    problems = []
-    for key, expected in example.expect:
-        if (produced.get(key) or "") != expected:
-            problems.append(
-                f"{where}: example {example.value!r} gives {key}={produced.get(key)!r}, "
-                f"expected {expected!r}"
-            )
-    return problems
-
-
 def test_every_rule_in_the_files_is_loaded_and_tested() -> None:
     folder = fingerprints_dir() / "rules"
     in_files = [
@@ -69,8 +44,7 @@ def test_every_rule_in_the_files_is_loaded_and_tested() -> None:
 
 @pytest.mark.parametrize(("rule", "index", "example"), _cases())
 def test_rule_example(rule: Rule, index: int, example: Example) -> None:
-    assert example.expect, f"{rule.origin}: {rule.id} example {index} expects nothing"
-    problems = _check_one(rule, example)
+    problems = check_example(RULES, rule, example)
     assert not problems, "\n".join(problems)
 
 
