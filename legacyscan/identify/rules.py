@@ -31,6 +31,10 @@ from legacyscan.paths import fingerprints_dir
 FIELDS = OBSERVED_FIELDS
 
 
+#: Fields that are hints only: rules over them may not name an identity.
+HINT_FIELDS = frozenset({"mac.oui", "mac.vendor"})
+
+
 class RuleError(UserError, ValueError):
     """A rule file that does not follow the format; the message names file and rule."""
 
@@ -171,6 +175,11 @@ def parse_rule(raw: Mapping[str, Any], origin: str, position: int) -> Rule:
             device_class=device_class,
             device_type=None if hint.get("type") is None else str(hint["type"]),
             weight=float(hint.get("weight", 0.5)),
+        )
+    if identity is not None and field in HINT_FIELDS:
+        raise RuleError(
+            f"{where}: a rule on {field} may give a class signal but never an identity "
+            "(a MAC block names the network module's maker, not the device)"
         )
     if identity is None and classify is None:
         raise RuleError(f"{where}: a rule must set an identity, a class, or both")

@@ -273,3 +273,46 @@ def test_render_leaves_version_out_when_its_group_did_not_match() -> None:
     values = rule.render(found)
     assert values["product"] == "RealPresence Group"
     assert values["version"] is None
+
+
+def test_a_rule_on_the_mac_oui_may_not_name_an_identity(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        "10-oui.yaml",
+        """\
+        rules:
+          - id: test.oui-identity
+            field: mac.oui
+            pattern: '^GE Healthcare$'
+            identity: {kind: os, vendor: Microsoft, product: Windows XP}
+            examples:
+              - {value: GE Healthcare, source: IEEE MA-L 44-4B-5D, expect: {product: Windows XP}}
+        """,
+    )
+    with pytest.raises(RuleError, match="test.oui-identity: a rule on mac.oui may give a class"):
+        RuleSet.load([tmp_path])
+
+
+def test_an_oui_example_must_be_the_registered_organisation(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        "10-oui.yaml",
+        """\
+        rules:
+          - id: test.oui
+            field: mac.oui
+            pattern: '^GE'
+            classify: {class: medical, weight: 0.35}
+            examples:
+              - {value: GE Healthcare, source: IEEE MA-L 44-4B-5D, expect: {class: medical}}
+              - {value: GE Medical, source: IEEE MA-L 44-4B-5D, expect: {class: medical}}
+              - {value: GE Healthcare, expect: {class: medical}}
+        """,
+    )
+    failures = check_examples(RuleSet.load([tmp_path]), VOCABULARY)
+    assert failures == [
+        "10-oui.yaml: test.oui: example 'GE Medical': the IEEE registry gives 44-4B-5D to "
+        "'GE Healthcare'",
+        "10-oui.yaml: test.oui: example 'GE Healthcare' has no OUI in its source "
+        "(e.g. 'IEEE MA-L 00-09-FB')",
+    ]
