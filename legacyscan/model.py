@@ -315,6 +315,12 @@ class IdentifiedDevice:
     #: Other classes with strong signals: shown to the reader as a disagreement.
     class_conflicts: tuple[DeviceClass, ...] = ()
 
+    @property
+    def deciding_signals(self) -> tuple[ClassSignal, ...]:
+        """The signals of the winning class, heaviest first: the evidence for the class."""
+        won = (s for s in self.class_signals if s.device_class == self.device_class)
+        return tuple(sorted(won, key=lambda s: -s.weight))
+
 
 # --- lifecycle -------------------------------------------------------------------------
 
