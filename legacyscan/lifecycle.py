@@ -219,13 +219,15 @@ class EolDatabase:
 
     @classmethod
     def load(cls, folder: Path | None = None, overlay: Path | None = None) -> EolDatabase:
-        """Bundled records, then the user's overlay (``overlay`` folder, by default
-        ``user_data_dir()``): imported records are appended, KEV marks attached."""
+        """The user's overlay (``overlay`` folder, by default ``user_data_dir()``), then the
+        bundled records; KEV marks saved in the overlay are attached."""
         overlay = overlay if overlay is not None else user_data_dir()
         records = load_records(folder)
         extra = overlay / OVERLAY_RECORDS
         if extra.is_file():
-            records += load_file(extra)
+            # First, so that a fresher import wins over a bundled aggregator record (the
+            # import drops cycles that a vendor-sourced bundled record covers).
+            records = load_file(extra) + records
         marks_file = overlay / OVERLAY_KEV
         marks = load_kev_marks(marks_file) if marks_file.is_file() else {}
         return cls(records, marks)
