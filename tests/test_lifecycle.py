@@ -325,6 +325,11 @@ VERDICTS = [
     ("Microsoft", "Windows Embedded for Point of Service", "5.1.2600", "2016-04-13", "eol"),
     ("Microsoft", "Windows", "6.1.7601", "2026-11-23", "eol"),
     ("Microsoft", "Windows 10", "10.0.19045", "2026-11-23", "extended"),
+    ("Microsoft", "SQL Server", "13.0.6300.2", "2026-11-23", "extended"),  # 2016 SP3 ESU
+    ("Microsoft", "SQL Server", "13.0.5026.0", "2026-11-23", "eol"),  # 2016 SP2
+    ("Microsoft", "SQL Server", "10.00.5861", "2026-11-23", "eol"),
+    ("Microsoft", "SQL Server", "15.0.2000.5", "2026-11-23", "supported"),
+    ("Microsoft", "SQL Server", "13.0", "2026-11-23", "unknown"),  # no build: SP unknown
 ]
 
 
