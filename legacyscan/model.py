@@ -342,6 +342,11 @@ class EolRecord:
     security_end_latest: dt.date | None = None  # editions differ: unknown between the two
     no_end_announced: bool = False
     note: str = ""
+    #: Distributions backport fixes into this upstream version, so past the upstream end the
+    #: version alone cannot tell: "unknown" (unless a paid extension is on sale).
+    backports: bool = False
+    #: Version strings that must map to this record; the test suite runs them.
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

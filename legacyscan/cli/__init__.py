@@ -14,7 +14,7 @@ import traceback
 import click
 
 from legacyscan import __version__
-from legacyscan.cli import fingerprints, lab, offline
+from legacyscan.cli import eol, fingerprints, lab, offline
 from legacyscan.cli import scan as scan_commands
 from legacyscan.errors import UserError
 
@@ -43,6 +43,7 @@ for command in (
     offline.report_command,
     lab.lab_group,
     fingerprints.fingerprints_group,
+    eol.eol_group,
 ):
     cli.add_command(command)
 
