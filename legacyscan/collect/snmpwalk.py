@@ -101,22 +101,29 @@ def parse_snmpwalk(lines: Iterable[str], name: str = "<walk>") -> dict[str, Valu
 
     def flush() -> None:
         if current_oid is not None:
-            values[current_oid] = _decode_walk_value("\n".join(current))
+            # each part carries the line ending that followed it: CR LF inside a value stays
+            value = _decode_walk_value("".join(current).rstrip("\r\n"))
+            # snmpwalk ends with "No more variables left in this MIB View" under the last
+            # OID it read: that marker must not erase the value printed just before it
+            if value is not None or current_oid not in values:
+                values[current_oid] = value
 
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
+        ending = raw[len(line) :] or "\n"
         record = None if open_quote else _RECORD.match(line)
         if record is not None:
             flush()
-            current_oid, current = normalise_oid(record.group("oid")), [record.group("rest")]
+            current_oid = normalise_oid(record.group("oid"))
+            current = [record.group("rest") + ending]
             rest = record.group("rest")
             quoted = rest.split(": ", 1)[1] if ": " in rest else ""
             open_quote = quoted.startswith('"') and not _closes(quoted[1:])
         elif open_quote:
-            current.append(line)
+            current.append(line + ending)
             open_quote = not _closes(line)
         elif current_oid is not None and current[0].startswith("Hex-STRING:") and _HEX.match(line):
-            current.append(line)  # net-snmp wraps long Hex-STRINGs, 16 bytes a line
+            current.append(line + ending)  # net-snmp wraps long Hex-STRINGs, 16 bytes a line
         elif line.strip():
             raise WalkFileError(f"{name}, line {number}: not snmpwalk output: {line[:60]!r}")
     flush()
@@ -169,10 +176,11 @@ def parse_snmprec(lines: Iterable[str], name: str = "<snmprec>") -> dict[str, Va
 def read_walk(path: Path) -> Host:
     """One device from one walk file, in either format (told apart by their lines)."""
     try:
-        text = path.read_text(encoding="latin-1")
+        text = path.read_bytes().decode("latin-1")  # no newline translation: CR LF stays
     except OSError as exc:
         raise WalkFileError(f"{path}: cannot read ({exc.strerror})") from exc
-    lines = text.splitlines()
+    # split on LF only: str.splitlines() would also cut at CR, NEL (0x85) and friends
+    lines = re.split(r"(?<=\n)", text)
     first = next((line for line in lines if line.strip() and not line.startswith("#")), "")
     if re.match(r"^\.?\d+(?:\.\d+)+\|", first):
         values = parse_snmprec(lines, str(path))
