@@ -140,6 +140,15 @@ def load_credentials(path: Path) -> tuple[Credential, ...]:
     duplicates = sorted({label for label in labels if labels.count(label) > 1})
     if duplicates:
         raise CredentialsError(f"{path}: duplicate label(s): {', '.join(duplicates)}")
+    users = [c.user for c in credentials if c.version == "3"]
+    twice = sorted({user for user in users if users.count(user) > 1})
+    if twice:
+        # pysnmp keeps one set of keys per user name in an engine: two entries would
+        # overwrite each other while addresses are polled side by side
+        raise CredentialsError(
+            f"{path}: v3 user(s) listed more than once: {', '.join(twice)}; "
+            "keep one entry per user name"
+        )
     return credentials
 
 

@@ -138,8 +138,6 @@ def auth_data(credential: Credential, number: int) -> CommunityData | UsmUserDat
         privKey=credential.priv_key.reveal() if credential.priv_key else None,
         authProtocol=AUTH[credential.auth],
         privProtocol=PRIV[credential.priv],
-        # two entries for one user name (two passwords to try) must not overwrite each other
-        securityName=f"legacyscan-u{number}",
     )
 
 
