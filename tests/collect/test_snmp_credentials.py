@@ -54,7 +54,13 @@ def test_credentials_in_file_order(tmp_path: Path) -> None:
 
 def test_secrets_never_show_in_repr_str_or_format(tmp_path: Path) -> None:
     creds = load_credentials(write(tmp_path, GOOD))
-    for shown in (repr(creds), str(creds), f"{creds[2].auth_key}", "{}".format(creds[0].community)):
+    for shown in (
+        repr(creds),
+        str(creds),
+        f"{creds[2].auth_key}",
+        f"{creds[0].community!r}",
+        str(creds[1].community),
+    ):
         for secret in ("c0mmunity-S3cret", "auth-Pa55phrase", "priv-Pa55phrase"):
             assert secret not in shown
     with pytest.raises(TypeError):
