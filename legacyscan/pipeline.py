@@ -13,14 +13,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from legacyscan import __version__
+from legacyscan.analysis import Context, evaluate
 from legacyscan.collect import snmp
 from legacyscan.collect.nmap import run_nmap
 from legacyscan.identify import Identifier
 from legacyscan.lifecycle import EolDatabase
 from legacyscan.model import Assessment, Collection, Host, ScanMeta, SnmpSystem
-from legacyscan.risk import score_all
 from legacyscan.scope import Scope
-from legacyscan.topology import analyse
 
 Progress = Callable[[str], None]
 
@@ -43,14 +42,18 @@ def assess(
     meta: ScanMeta,
     identifier: Identifier | None = None,
     eol: EolDatabase | None = None,
+    context: Context | None = None,
 ) -> Assessment:
+    """Identify, look up lifecycles, then topology and risk (``analysis.evaluate``).
+
+    ``context`` carries the segment mapping file (``--segments``), what-if filtering and
+    the risk weights; the defaults suit a plain scan.
+    """
     identifier = identifier or Identifier()
     eol = eol or EolDatabase.load()
     identified = identifier.identify_all(hosts)
     devices = tuple(eol.assess(device, meta.as_of) for device in identified)
-    topology = analyse(devices)
-    risks = score_all(devices, topology, meta.as_of)
-    return Assessment(meta=meta, devices=devices, topology=topology, risks=risks)
+    return evaluate(devices, meta, context)
 
 
 def _with_snmp(host: Host, system: SnmpSystem | None) -> Host:
@@ -93,6 +96,7 @@ def scan(
     snmp_port: int = 161,
     community: str = "public",
     progress: Progress = _quiet,
+    context: Context | None = None,
 ) -> Assessment:
     started = now()
     collection = collect_live(scope, out_dir, snmp_port, community, progress)
@@ -108,4 +112,4 @@ def scan(
         errors=collection.errors,
     )
     progress(f"identify: {len(collection.hosts)} device(s)")
-    return assess(collection.hosts, meta)
+    return assess(collection.hosts, meta, context=context)

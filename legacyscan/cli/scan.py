@@ -8,7 +8,15 @@ from pathlib import Path
 import click
 
 from legacyscan import __version__
-from legacyscan.cli.common import as_of_date, as_of_option, progress, summary_line, write_outputs
+from legacyscan.cli.common import (
+    as_of_date,
+    as_of_option,
+    progress,
+    segments_context,
+    segments_option,
+    summary_line,
+    write_outputs,
+)
 from legacyscan.pipeline import scan
 from legacyscan.scope import build_scope
 
@@ -41,6 +49,7 @@ from legacyscan.scope import build_scope
     help="Allow globally routable addresses in the targets (refused by default).",
 )
 @as_of_option
+@segments_option
 def scan_command(
     targets: tuple[str, ...],
     out: Path,
@@ -48,6 +57,7 @@ def scan_command(
     community: str,
     allow_public: bool,
     as_of: dt.datetime | None,
+    segments_file: Path | None,
 ) -> None:
     """Scan TARGETS (addresses, CIDR blocks or ranges such as 10.1.2.10-10.1.2.40).
 
@@ -57,9 +67,10 @@ def scan_command(
     writes OUT/scan.json and OUT/report.html (the raw nmap XML is kept as OUT/nmap.xml).
     """
     scope = build_scope(targets, allow_public=allow_public)
+    context = segments_context(segments_file)  # a bad mapping file fails before the scan
     out.mkdir(parents=True, exist_ok=True)
     click.echo(f"legacyscan {__version__}: scanning {scope.address_count} address(es)", err=True)
-    assessment = scan(scope, out, as_of_date(as_of), snmp_port, community, progress)
+    assessment = scan(scope, out, as_of_date(as_of), snmp_port, community, progress, context)
     json_path, html_path = write_outputs(assessment, out)
     click.echo(summary_line(assessment), err=True)
     click.echo(f"report: {html_path}")
