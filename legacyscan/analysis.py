@@ -46,13 +46,20 @@ def network_of(devices: Sequence[AssessedDevice], meta: ScanMeta, context: Conte
 def evaluate(
     devices: Sequence[AssessedDevice], meta: ScanMeta, context: Context | None = None
 ) -> Assessment:
+    return evaluate_network(devices, meta, context)[0]
+
+
+def evaluate_network(
+    devices: Sequence[AssessedDevice], meta: ScanMeta, context: Context | None = None
+) -> tuple[Assessment, Network]:
+    """The assessment, and the network it was computed on (for graph questions)."""
     context = context or Context()
     model = context.risk_model()
     devices = tuple(devices)
     network = network_of(devices, meta, context)
     topology = analyse(devices, network=network)
     score, factors = network_score(network, model)
-    return Assessment(
+    assessment = Assessment(
         meta=meta,
         devices=devices,
         topology=topology,
@@ -62,3 +69,4 @@ def evaluate(
         network_factors=factors,
         horizon=eol_horizon(devices, meta.as_of),
     )
+    return assessment, network

@@ -14,7 +14,7 @@ import traceback
 import click
 
 from legacyscan import __version__
-from legacyscan.cli import lab, offline
+from legacyscan.cli import graph, lab, offline
 from legacyscan.cli import scan as scan_commands
 from legacyscan.errors import UserError
 
@@ -42,6 +42,7 @@ for command in (
     offline.identify_command,
     offline.report_command,
     lab.lab_group,
+    graph.graph_group,
 ):
     cli.add_command(command)
 
