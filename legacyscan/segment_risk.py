@@ -3,7 +3,7 @@
 Weights are the ``segment`` and ``network`` parts of ``fingerprints/risk.yaml``.  Like
 a device score, each score is the sum of its factors, each with a sentence.  The
 network score runs from 0 (legacy systems reach no clinical device) to 100 (a flat
-network where every legacy system reaches every clinical device).
+network where legacy systems reach every clinical device).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from legacyscan.model import RiskFactor, SegmentRisk
 from legacyscan.risk import RiskModel
 from legacyscan.topology import Network, kind_of
-from legacyscan.topology_reach import reached_clinical, reaches_beyond_segment
+from legacyscan.topology_reach import reached_clinical
 
 
 def score_segment(network: Network, name: str, model: RiskModel) -> SegmentRisk:
@@ -72,13 +72,18 @@ def score_segments(network: Network, model: RiskModel) -> tuple[SegmentRisk, ...
 
 
 def network_score(network: Network, model: RiskModel) -> tuple[float, tuple[RiskFactor, ...]]:
-    """The network's segmentation score and its three parts."""
+    """The network's segmentation score and its parts.
+
+    Both parts are shares of what is protected (clinical devices, the segments holding
+    them), so that a new reachable device, a new legacy system or a new open service
+    never lowers the score; the mix inside each segment is the segment scores' job.
+    """
     w = model.weights["network"]
     clinical = [a for a, d in network.devices.items() if d.is_clinical]
-    legacy = network.legacy()
     factors: list[RiskFactor] = []
 
-    reached = len(reached_clinical(network))
+    reached_set = reached_clinical(network)
+    reached = len(reached_set)
     share = reached / len(clinical) if clinical else 0.0
     factors.append(
         RiskFactor(
@@ -89,35 +94,18 @@ def network_score(network: Network, model: RiskModel) -> tuple[float, tuple[Risk
         )
     )
 
-    clinical_segments = [
-        n for n, s in network.segments.items() if any(network.is_clinical(a) for a in s.members)
-    ]
-    mixed = [
-        n
-        for n in clinical_segments
-        if any(
-            network.is_legacy(a) and not network.is_clinical(a) for a in network.segments[n].members
-        )
-    ]
-    share = len(mixed) / len(clinical_segments) if clinical_segments else 0.0
+    clinical_segments = {
+        n for n, seg in network.segments.items() if any(network.is_clinical(a) for a in seg.members)
+    }
+    touched = {n for a in reached_set for n in network.segments_of[a]}
+    share = len(touched) / len(clinical_segments) if clinical_segments else 0.0
     factors.append(
         RiskFactor(
-            "mixed-segments",
-            w["mixed_segments"] * share,
-            f"{len(mixed)} of {len(clinical_segments)} segment(s) with clinical devices also "
-            f"hold legacy IT ({share:.0%}): {share:.2f} x {w['mixed_segments']} points",
-        )
-    )
-
-    beyond = sum(1 for a in legacy if reaches_beyond_segment(network, a))
-    share = beyond / len(legacy) if legacy else 0.0
-    factors.append(
-        RiskFactor(
-            "legacy-beyond-segment",
-            w["legacy_beyond_segment"] * share,
-            f"{beyond} of {len(legacy)} legacy system(s) ({share:.0%}) reach beyond their own "
-            f"segment (several segments, flows, or the scan's vantage): {share:.2f} x "
-            f"{w['legacy_beyond_segment']} points",
+            "clinical-segments-reached",
+            w["clinical_segments_reached"] * share,
+            f"{len(touched)} of {len(clinical_segments)} segment(s) holding clinical devices "
+            f"({share:.0%}) are within reach of a legacy system: {share:.2f} x "
+            f"{w['clinical_segments_reached']} points",
         )
     )
     return float(sum(f.points for f in factors)), tuple(factors)

@@ -253,22 +253,3 @@ def reached_clinical(network: Network) -> set[str]:
             if network.is_clinical(target) and _flow_reaches(network, source, target):
                 reached.add(target)
     return reached
-
-
-def reaches_beyond_segment(network: Network, source: str) -> bool:
-    """Does ``source`` reach anything outside its own segment(s)?"""
-    names = network.segments_of[source]
-    if len(names) > 1:
-        return True
-    for target in network.flows.get(source, {}):
-        if not set(network.segments_of[target]) & set(names):
-            if _flow_reaches(network, source, target):
-                return True
-    vantage = network.vantage
-    if vantage is None or vantage not in names:
-        return False
-    answered = network.cache.get("answered-segments")
-    if answered is None:
-        answered = {n for a in network.answered for n in network.segments_of[a]}
-        network.cache["answered-segments"] = answered
-    return any(name not in names and network.policy.allows(vantage, name) for name in answered)
