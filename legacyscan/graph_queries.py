@@ -42,6 +42,7 @@ class MixedSegment:
 class OpenedScan:
     assessment: Assessment
     network: Network
+    context: Context
 
 
 def open_scan(path: Path, segments_file: Path | None = None) -> OpenedScan:
@@ -54,8 +55,9 @@ def open_scan(path: Path, segments_file: Path | None = None) -> OpenedScan:
     identified = Identifier().identify_all(hosts)
     eol = EolDatabase.load()
     devices = tuple(eol.assess(d, meta.as_of) for d in identified)
+    context = context or Context()
     assessment, network = evaluate_network(devices, meta, context)
-    return OpenedScan(assessment, network)
+    return OpenedScan(assessment, network, context)
 
 
 def exposures(network: Network, legacy: str | None = None) -> Iterator[Exposure]:

@@ -13,12 +13,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from legacyscan import __version__
-from legacyscan.analysis import Context, evaluate
+from legacyscan.analysis import Context, evaluate_network
 from legacyscan.collect import snmp
 from legacyscan.collect.nmap import run_nmap
 from legacyscan.identify import Identifier
 from legacyscan.lifecycle import EolDatabase
 from legacyscan.model import Assessment, Collection, Host, ScanMeta, SnmpSystem
+from legacyscan.plan import CostModel, with_plan
 from legacyscan.scope import Scope
 
 Progress = Callable[[str], None]
@@ -43,17 +44,23 @@ def assess(
     identifier: Identifier | None = None,
     eol: EolDatabase | None = None,
     context: Context | None = None,
+    budget: float | None = None,
+    costs: CostModel | None = None,
 ) -> Assessment:
     """Identify, look up lifecycles, then topology and risk (``analysis.evaluate``).
 
     ``context`` carries the segment mapping file (``--segments``), what-if filtering and
-    the risk weights; the defaults suit a plain scan.
+    the risk weights; the defaults suit a plain scan.  With a ``budget`` the assessment
+    also holds the budget plan (costs from ``costs`` or the shipped defaults).
     """
     identifier = identifier or Identifier()
     eol = eol or EolDatabase.load()
     identified = identifier.identify_all(hosts)
     devices = tuple(eol.assess(device, meta.as_of) for device in identified)
-    return evaluate(devices, meta, context)
+    assessment, network = evaluate_network(devices, meta, context)
+    if budget is not None:
+        assessment = with_plan(assessment, network, budget, costs, context)
+    return assessment
 
 
 def _with_snmp(host: Host, system: SnmpSystem | None) -> Host:

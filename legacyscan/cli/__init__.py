@@ -14,7 +14,7 @@ import traceback
 import click
 
 from legacyscan import __version__
-from legacyscan.cli import graph, lab, offline
+from legacyscan.cli import graph, lab, offline, planning
 from legacyscan.cli import scan as scan_commands
 from legacyscan.errors import UserError
 
@@ -43,6 +43,8 @@ for command in (
     offline.report_command,
     lab.lab_group,
     graph.graph_group,
+    planning.plan_command,
+    planning.whatif_command,
 ):
     cli.add_command(command)
 
