@@ -14,6 +14,7 @@ A device whose own SNMP agent lists addresses in other subnets is a member of th
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -136,9 +137,15 @@ def _ip(text: str | None) -> IPAddress | None:
         return None
 
 
+_MAC = re.compile(r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}")
+
+
 def normal_mac(mac: str | None) -> str | None:
+    """``aa:bb:cc:dd:ee:ff`` from any usual spelling, or None."""
     if not mac:
         return None
+    if _MAC.fullmatch(mac):  # already normal: the common case, kept cheap
+        return mac
     digits = "".join(c for c in mac.lower() if c in "0123456789abcdef")
     if len(digits) != 12:
         return None

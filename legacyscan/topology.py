@@ -24,9 +24,11 @@ A ``Policy`` (what-if: ACLs, isolated segments or devices) removes reach across 
 
 from __future__ import annotations
 
+import ipaddress
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 import networkx as nx
@@ -351,10 +353,12 @@ def segment_counts(network: Network, name: str) -> tuple[int, int, Counter[str]]
     return sum(1 for d in devices if d.is_legacy), sum(kinds.values()), kinds
 
 
+@lru_cache(maxsize=1 << 17)
 def sort_key(text: str) -> tuple[int, ...]:
     """Sort addresses and CIDRs numerically ('127.42.10.2' before '127.42.10.11')."""
     head = text.split("/")[0]
     try:
-        return (0, *IPNetwork(head).ip.words)
-    except (AddrFormatError, ValueError):
+        address = ipaddress.ip_address(head.split("%")[0])  # stdlib: 10x faster to parse
+    except ValueError:
         return (1 << 20, *(ord(c) for c in text))
+    return (0, address.version, int(address))
