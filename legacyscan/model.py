@@ -420,10 +420,46 @@ class Exposure:
 
 
 @dataclass(frozen=True)
+class Reach:
+    """The clinical devices one legacy device can reach, counted exactly by kind.
+
+    ``kind`` is ``class/type`` (``medical/infusion-pump``) or the class alone when the
+    type is unknown; counts stay exact even when only some exposures are listed.
+    """
+
+    address: str
+    counts: tuple[tuple[str, int], ...]  # (kind, number of reachable devices), sorted by kind
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.counts)
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """A legacy device that links segments (several addresses, or flows into other segments)."""
+
+    address: str
+    segments: tuple[str, ...]
+    centrality: float  # betweenness in the graph of segments and bridging devices, 0..1
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Topology:
     segments: tuple[Segment, ...]
     exposures: tuple[Exposure, ...]
     mixed_segments: tuple[str, ...]  # segments holding legacy IT and clinical devices
+    #: Every legacy -> clinical pair; ``exposures`` may list only the first of them (big
+    #: segments hold millions of pairs).  None: ``exposures`` is complete.
+    exposure_count: int | None = None
+    reach: tuple[Reach, ...] = ()  # one entry per legacy device that reaches a clinical one
+    bridges: tuple[Bridge, ...] = ()
+    notes: tuple[str, ...] = ()  # assumptions the reader must know, e.g. the scan vantage
+
+    @property
+    def total_exposures(self) -> int:
+        return len(self.exposures) if self.exposure_count is None else self.exposure_count
 
 
 # --- risk --------------------------------------------------------------------------------
@@ -516,6 +552,7 @@ class Assessment:
     risks: tuple[DeviceRisk, ...] = field(default=())
     segment_risks: tuple[SegmentRisk, ...] = ()
     network_score: float | None = None  # the whole network's segmentation score
+    network_factors: tuple[RiskFactor, ...] = ()  # its parts; they add up to network_score
     plan: Plan | None = None
     horizon: tuple[HorizonEntry, ...] = ()
 

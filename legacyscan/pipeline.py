@@ -12,15 +12,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from legacyscan import __version__
+from legacyscan.analysis import Context, evaluate_network
 from legacyscan.collect import snmp
 from legacyscan.collect.nmap import run_nmap
 from legacyscan.collect.snmp_credentials import community as community_credential
 from legacyscan.identify import Identifier
 from legacyscan.lifecycle import EolDatabase
 from legacyscan.model import Assessment, Collection, Host, ScanMeta
-from legacyscan.risk import score_all
+from legacyscan.plan import CostModel, with_plan
 from legacyscan.scope import Scope
-from legacyscan.topology import analyse
 
 Progress = Callable[[str], None]
 
@@ -43,14 +43,24 @@ def assess(
     meta: ScanMeta,
     identifier: Identifier | None = None,
     eol: EolDatabase | None = None,
+    context: Context | None = None,
+    budget: float | None = None,
+    costs: CostModel | None = None,
 ) -> Assessment:
+    """Identify, look up lifecycles, then topology and risk (``analysis.evaluate``).
+
+    ``context`` carries the segment mapping file (``--segments``), what-if filtering and
+    the risk weights; the defaults suit a plain scan.  With a ``budget`` the assessment
+    also holds the budget plan (costs from ``costs`` or the shipped defaults).
+    """
     identifier = identifier or Identifier()
     eol = eol or EolDatabase.load()
     identified = identifier.identify_all(hosts)
     devices = tuple(eol.assess(device, meta.as_of) for device in identified)
-    topology = analyse(devices)
-    risks = score_all(devices, topology, meta.as_of)
-    return Assessment(meta=meta, devices=devices, topology=topology, risks=risks)
+    assessment, network = evaluate_network(devices, meta, context)
+    if budget is not None:
+        assessment = with_plan(assessment, network, budget, costs, context)
+    return assessment
 
 
 def snmp_step(
@@ -125,6 +135,7 @@ def scan(
     *,
     snmp_options: snmp.SnmpOptions | None = None,
     snmp_sweep: bool = False,
+    context: Context | None = None,
 ) -> Assessment:
     started = now()
     collection = collect_live(
@@ -148,4 +159,4 @@ def scan(
         errors=collection.errors,
     )
     progress(f"identify: {len(collection.hosts)} device(s)")
-    return assess(collection.hosts, meta)
+    return assess(collection.hosts, meta, context=context)

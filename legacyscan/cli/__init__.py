@@ -14,7 +14,7 @@ import traceback
 import click
 
 from legacyscan import __version__
-from legacyscan.cli import eol, fingerprints, lab, offline
+from legacyscan.cli import eol, fingerprints, graph, lab, offline, planning
 from legacyscan.cli import scan as scan_commands
 from legacyscan.cli import snmp as snmp_commands
 from legacyscan.errors import UserError
@@ -46,6 +46,9 @@ for command in (
     lab.lab_group,
     fingerprints.fingerprints_group,
     eol.eol_group,
+    graph.graph_group,
+    planning.plan_command,
+    planning.whatif_command,
 ):
     cli.add_command(command)
 

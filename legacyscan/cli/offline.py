@@ -11,13 +11,13 @@ from pathlib import Path
 import click
 
 from legacyscan import __version__
-from legacyscan.cli.common import as_of_date, as_of_option
+from legacyscan.cli.common import as_of_date, as_of_option, segments_context, segments_option
 from legacyscan.collect.nmap_xml import NmapXmlError, read_nmap_xml
 from legacyscan.collect.snmpwalk import WalkFileError, read_walk
 from legacyscan.model import Assessment, Host, ScanMeta
 from legacyscan.pipeline import assess, has_data, now
 from legacyscan.report.html import write_html
-from legacyscan.report.json_format import assessment_to_dict, load_scan_json
+from legacyscan.report.json_format import assessment_to_dict, load_scan_json, stored_context
 
 
 @click.command("identify")
@@ -40,8 +40,13 @@ from legacyscan.report.json_format import assessment_to_dict, load_scan_json
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @as_of_option
+@segments_option
 def identify_command(
-    walks: tuple[Path, ...], xmls: tuple[Path, ...], fmt: str, as_of: dt.datetime | None
+    walks: tuple[Path, ...],
+    xmls: tuple[Path, ...],
+    fmt: str,
+    as_of: dt.datetime | None,
+    segments_file: Path | None,
 ) -> None:
     """Identify devices offline, from files a client handed over; nothing is sent on the network.
 
@@ -51,6 +56,7 @@ def identify_command(
     """
     if not walks and not xmls:
         raise click.UsageError("give at least one --snmpwalk FILE or --nmap-xml FILE")
+    context = segments_context(segments_file)
     hosts: list[Host] = []
     failures = 0
     for path in walks:
@@ -77,7 +83,7 @@ def identify_command(
         command_lines=tuple(c for c in commands if c),
         legacyscan_version=__version__,
     )
-    assessment = assess(hosts, meta)
+    assessment = assess(hosts, meta, context=context)
     if fmt == "json":
         data = assessment_to_dict(assessment)
         click.echo(
@@ -122,7 +128,10 @@ def _print_text(assessment: Assessment) -> None:
     help="HTML file to write (default: report.html beside SCAN_JSON).",
 )
 @as_of_option
-def report_command(scan_json: Path, output: Path | None, as_of: dt.datetime | None) -> None:
+@segments_option
+def report_command(
+    scan_json: Path, output: Path | None, as_of: dt.datetime | None, segments_file: Path | None
+) -> None:
     """Render the HTML report of a stored scan (its scan.json) again.
 
     The stored observations are identified again with the installed knowledge, so a
@@ -132,7 +141,8 @@ def report_command(scan_json: Path, output: Path | None, as_of: dt.datetime | No
     meta, hosts = load_scan_json(scan_json)
     if as_of:
         meta = replace(meta, as_of=as_of.date())
-    assessment = assess(hosts, meta)
+    context = segments_context(segments_file) or stored_context(scan_json)
+    assessment = assess(hosts, meta, context=context)
     output = output or scan_json.with_name("report.html")
     write_html(assessment, output)
     click.echo(f"report: {output}")

@@ -8,7 +8,15 @@ from pathlib import Path
 import click
 
 from legacyscan import __version__
-from legacyscan.cli.common import as_of_date, as_of_option, progress, summary_line, write_outputs
+from legacyscan.cli.common import (
+    as_of_date,
+    as_of_option,
+    progress,
+    segments_context,
+    segments_option,
+    summary_line,
+    write_outputs,
+)
 from legacyscan.cli.snmp import TABLES_HELP, build_options, parse_groups
 from legacyscan.pipeline import scan
 from legacyscan.scope import build_scope
@@ -53,6 +61,7 @@ from legacyscan.scope import build_scope
     help="Allow globally routable addresses in the targets (refused by default).",
 )
 @as_of_option
+@segments_option
 def scan_command(
     targets: tuple[str, ...],
     out: Path,
@@ -63,6 +72,7 @@ def scan_command(
     snmp_tables: str,
     allow_public: bool,
     as_of: dt.datetime | None,
+    segments_file: Path | None,
 ) -> None:
     """Scan TARGETS (addresses, CIDR blocks or ranges such as 10.1.2.10-10.1.2.40).
 
@@ -75,6 +85,7 @@ def scan_command(
     snmp_options = build_options(
         snmp_credentials, community, snmp_port, groups=parse_groups(snmp_tables)
     )
+    context = segments_context(segments_file)  # a bad mapping file fails before the scan
     out.mkdir(parents=True, exist_ok=True)
     click.echo(f"legacyscan {__version__}: scanning {scope.address_count} address(es)", err=True)
     assessment = scan(
@@ -84,6 +95,7 @@ def scan_command(
         progress=progress,
         snmp_options=snmp_options,
         snmp_sweep=snmp_sweep,
+        context=context,
     )
     json_path, html_path = write_outputs(assessment, out)
     click.echo(summary_line(assessment), err=True)

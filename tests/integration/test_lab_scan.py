@@ -114,3 +114,42 @@ def test_report_can_be_rendered_again(scan: dict[str, Any], tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     html = out.read_text()
     assert "Windows XP" in html and "127.42.10.11" in html
+
+
+def _implied_pairs(lab: runner.LabState) -> set[tuple[str, str]]:
+    """Legacy -> clinical pairs the ground truth implies: same lab segment, nothing filters."""
+    clinical = {"medical", "iot", "telehealth"}
+    pairs = set()
+    for source in lab.devices:
+        if source.truth["lifecycle"] not in ("eol", "extended") or source.truth.get("known_gap"):
+            continue  # a documented gap: legacyscan cannot know this one is legacy
+        for target in lab.devices:
+            if target is not source and target.segment == source.segment:
+                if target.truth["class"] in clinical:
+                    pairs.add((source.address, target.address))
+    return pairs
+
+
+def test_graph_names_the_pairs_the_ground_truth_implies(
+    lab: runner.LabState, scan: dict[str, Any]
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "legacyscan", "graph", "exposures",
+         str(Path(scan["_out"]) / "scan.json"), "--format", "json", "--limit", "0"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    pairs = {(e["legacy"], e["clinical"]) for e in data["exposures"]}
+    assert pairs == _implied_pairs(lab)
+    assert data["exposure_count"] == len(pairs) == scan["exposure_count"]
+    assert all(e["evidence"] and len(e["path"]) >= 2 for e in data["exposures"])
+
+
+def test_segment_and_network_scores_add_up(scan: dict[str, Any]) -> None:
+    assert scan["segment_risks"]
+    for segment in scan["segment_risks"]:
+        assert sum(f["points"] for f in segment["factors"]) == segment["score"]
+    network = scan["network_score"]
+    assert sum(f["points"] for f in network["factors"]) == network["score"]
+    assert [h["months"] for h in scan["horizon"]] == [12, 24, 36]
