@@ -288,6 +288,8 @@
   }
 
   function refresh() {
+    var box = document.getElementById("f-search");
+    if (box) { state.q = box.value; }  // a filter changed before the search box's pause ended
     applyFilters();
     var pages = Math.max(1, Math.ceil(filtered.length / PAGE_SIZE));
     state.page = Math.min(state.page, pages - 1);

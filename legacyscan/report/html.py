@@ -85,10 +85,11 @@ def _cost_model() -> Any:
 
 
 def summary_charts(view: ReportView, L: Language) -> dict[str, Markup]:
-    """The summary's two charts in one language: risk and lifecycle, end-of-life horizon."""
+    """The summary's charts in one language: risk levels, lifecycle, end-of-life horizon."""
     levels = [
         (L.term("term.level", level), n, f"level-{level}", L.num(n)) for level, n in view.levels
-    ] + [
+    ]
+    statuses = [
         (L.term("term.status", status), n, f"status-{status}", L.num(n))
         for status, n in view.statuses
     ]
@@ -105,6 +106,7 @@ def summary_charts(view: ReportView, L: Language) -> dict[str, Markup]:
     ]
     return {
         "levels": bar_chart(levels, L.t("summary.chart_levels")),
+        "statuses": bar_chart(statuses, L.t("summary.chart_statuses")),
         "horizon": bar_chart(horizon, L.t("summary.chart_horizon")),
     }
 

@@ -13,8 +13,8 @@ from markupsafe import Markup, escape
 
 BAR_HEIGHT = 22
 GAP = 8
-LABEL_WIDTH = 170
-BAR_WIDTH = 320
+LABEL_WIDTH = 230
+BAR_WIDTH = 220
 VALUE_WIDTH = 70
 
 
