@@ -147,3 +147,8 @@ def test_no_english_ui_string_leaks_into_the_french_report(
 def test_the_check_would_catch_a_leak(rich_assessment: Assessment) -> None:
     text = _text_for(render_html(rich_assessment, "fr"), "en")
     assert "Executive summary" in {f for f in _english_only_fragments() if f in text}
+
+
+def test_no_key_was_read_as_a_yaml_boolean() -> None:
+    for lang in LANGUAGES:
+        assert not [k for k in catalogue(lang) if k.split(".")[-1] in ("True", "False")]
