@@ -96,14 +96,28 @@
 
   var devices = DATA.d;
   var segs = DATA.segs;
-  var reachOut = new Map();
-  var reachIn = new Map();
+  // Reach comes grouped: [legacy, set, evidence] triples, a set being the clinical devices
+  // that legacy device reaches for that reason.  Expanded only for the device looked at.
+  var reachGroups = new Map();
+  var setMembers = DATA.sets.map(function (members) { return new Set(members); });
   for (var k = 0; k < DATA.reach.length; k += 3) {
-    var from = DATA.reach[k], to = DATA.reach[k + 1], ev = DATA.reach[k + 2];
-    if (!reachOut.has(from)) { reachOut.set(from, []); }
-    if (!reachIn.has(to)) { reachIn.set(to, []); }
-    reachOut.get(from).push([to, ev]);
-    reachIn.get(to).push([from, ev]);
+    var from = DATA.reach[k];
+    if (!reachGroups.has(from)) { reachGroups.set(from, []); }
+    reachGroups.get(from).push([DATA.reach[k + 1], DATA.reach[k + 2]]);
+  }
+  function reachOut(i) {
+    var pairs = [];
+    (reachGroups.get(i) || []).forEach(function (group) {
+      DATA.sets[group[0]].forEach(function (target) { pairs.push([target, group[1]]); });
+    });
+    return pairs;
+  }
+  function reachIn(i) {
+    var pairs = [];
+    for (var k = 0; k < DATA.reach.length; k += 3) {
+      if (setMembers[DATA.reach[k + 1]].has(i)) { pairs.push([DATA.reach[k], DATA.reach[k + 2]]); }
+    }
+    return pairs;
   }
   var haystack = devices.map(function (d) {
     var words = [d.a, d.m, d.t, d.g >= 0 ? segs[d.g].n : ""];
@@ -384,8 +398,8 @@
       append(article, el("p", null, msg("js.d_no_score")));
     }
     // Reach
-    var out = reachOut.get(current) || [];
-    var inn = reachIn.get(current) || [];
+    var out = reachOut(current);
+    var inn = reachIn(current);
     if (out.length) { append(article, [el("h4", null, msg("js.d_reach") + " (" + num(out.length) + ")"), reachList(out)]); }
     if (inn.length) { append(article, [el("h4", null, msg("js.d_reached_by") + " (" + num(inn.length) + ")"), reachList(inn)]); }
     // Class signals
@@ -512,10 +526,14 @@
     // Edges: legacy in one segment -> clinical in another.
     var edges = new Map();
     for (var k = 0; k < DATA.reach.length; k += 3) {
-      var a = devices[DATA.reach[k]].g, b = devices[DATA.reach[k + 1]].g;
-      if (a === b || !shown.has(a) || !shown.has(b)) { continue; }
-      var key = a + ">" + b;
-      edges.set(key, (edges.get(key) || 0) + 1);
+      var a = devices[DATA.reach[k]].g;
+      if (!shown.has(a)) { continue; }
+      DATA.sets[DATA.reach[k + 1]].forEach(function (target) {
+        var b = devices[target].g;
+        if (a === b || !shown.has(b)) { return; }
+        var key = a + ">" + b;
+        edges.set(key, (edges.get(key) || 0) + 1);
+      });
     }
     edges.forEach(function (count, key) {
       var ends = key.split(">").map(Number);
@@ -602,7 +620,7 @@
     var reached = new Set();
     var elsewhere = 0;
     if (picked >= 0) {
-      (reachOut.get(picked) || []).forEach(function (pair) {
+      reachOut(picked).forEach(function (pair) {
         reached.add(pair[0]);
         if (devices[pair[0]].g !== drilled) { elsewhere += 1; }
       });
@@ -638,7 +656,7 @@
       var d = devices[picked];
       var info = el("p", "reach-info");
       info.id = "reach-info";
-      append(info, msg("js.g_reach", { addr: d.a, n: num((reachOut.get(picked) || []).length) }));
+      append(info, msg("js.g_reach", { addr: d.a, n: num(reached.size) }));
       if (elsewhere) { append(info, " " + msg("js.g_reach_elsewhere", { n: num(elsewhere) })); }
       var open = el("a", "device-link", msg("js.g_open"));
       open.href = "#detail";

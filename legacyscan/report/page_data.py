@@ -9,8 +9,10 @@ Every string here is data, never markup: the script writes it with ``textContent
 
 from __future__ import annotations
 
-import json
+from collections import defaultdict
+from collections.abc import Callable, Hashable
 from dataclasses import asdict
+from functools import partial
 from typing import Any
 
 from legacyscan.model import AssessedIdentity, Host
@@ -20,18 +22,22 @@ from legacyscan.report.view import ReportView
 
 
 class _Interner:
-    """Stores each distinct JSON value once; hands back its index."""
+    """Stores each distinct value once and hands back its index.
+
+    Keyed by the frozen record it was made from (hashable, and far cheaper to hash
+    than the value's JSON), so that 20,000 copies of "Windows 7, end of support"
+    cost one dictionary lookup each.
+    """
 
     def __init__(self) -> None:
         self.values: list[Any] = []
-        self._index: dict[str, int] = {}
+        self._index: dict[Hashable, int] = {}
 
-    def __call__(self, value: Any) -> int:
-        key = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    def __call__(self, key: Hashable, make: Callable[[], Any] | None = None) -> int:
         found = self._index.get(key)
         if found is None:
             found = self._index[key] = len(self.values)
-            self.values.append(value)
+            self.values.append(make() if make else key)
         return found
 
 
@@ -43,6 +49,10 @@ def _compact(value: Any) -> Any:
     if isinstance(value, list):
         return [_compact(v) for v in value]
     return value
+
+
+def _record(record: Any) -> Any:
+    return _compact(asdict(record))
 
 
 def _identity(item: AssessedIdentity) -> dict[str, Any]:
@@ -83,6 +93,7 @@ def _observed(host: Host) -> dict[str, Any]:
 def page_data(view: ReportView, lang: str) -> dict[str, Any]:
     intern = _Interner()
     strings = _Interner()  # evidence sentences of the reach pairs
+    target_sets = _Interner()  # the clinical devices one legacy device reaches, per evidence
     segment_index = {s.segment.name: n for n, s in enumerate(view.segments)}
     devices = []
     for row in view.rows:
@@ -95,11 +106,11 @@ def page_data(view: ReportView, lang: str) -> dict[str, Any]:
             "t": ident.device_type,
             "cc": round(ident.class_confidence, 2),
             "s": device.worst_status,
-            "id": [intern(_identity(a)) for a in device.identities],
+            "id": [intern(a, partial(_identity, a)) for a in device.identities],
             "m": row.main_identity,
             "eol": row.eol_date.isoformat() if row.eol_date else None,
             "o": _observed(ident.host),
-            "sig": [intern(_compact(asdict(s))) for s in ident.class_signals],
+            "sig": [intern(s, partial(_record, s)) for s in ident.class_signals],
             "cf": list(ident.class_conflicts),
             "kev": list(row.known_exploited),
         }
@@ -110,7 +121,7 @@ def page_data(view: ReportView, lang: str) -> dict[str, Any]:
         if row.risk:
             entry["r"] = row.risk.score
             entry["lv"] = row.risk.level
-            entry["f"] = [intern(_compact(asdict(f))) for f in row.risk.factors]
+            entry["f"] = [intern(f, partial(_record, f)) for f in row.risk.factors]
         devices.append(_compact(entry) | {"g": entry["g"]})
     segments = [
         _compact(
@@ -130,9 +141,14 @@ def page_data(view: ReportView, lang: str) -> dict[str, Any]:
         )
         for s in view.segments
     ]
-    reach: list[int] = []
+    # Reach, grouped: (legacy device, evidence) -> the clinical devices it reaches.  In a flat
+    # segment every legacy device reaches the same clinical set, stored once in "sets".
+    groups: dict[tuple[int, str], list[int]] = defaultdict(list)
     for legacy, clinical, evidence in view.reach:
-        reach.extend((legacy, clinical, strings(evidence)))
+        groups[(legacy, evidence)].append(clinical)
+    reach: list[int] = []
+    for (legacy, evidence), targets in groups.items():
+        reach.extend((legacy, target_sets(tuple(sorted(targets))), strings(evidence)))
     js_messages = {
         code: {k: v for k, v in catalogue(code).items() if k.startswith(("js.", "term.", "date."))}
         for code in LANGUAGES
@@ -144,6 +160,7 @@ def page_data(view: ReportView, lang: str) -> dict[str, Any]:
         "objs": intern.values,
         "d": devices,
         "segs": segments,
-        "reach": reach,
+        "reach": reach,  # flat: legacy index, set index, evidence index, ...
+        "sets": [list(t) for t in target_sets.values],
         "ev": strings.values,
     }

@@ -148,6 +148,43 @@ def exposures_table(view: ReportView) -> Table:
     return Table("exposures", columns, rows)
 
 
+def reach_summary_table(view: ReportView) -> Table:
+    """One row per legacy system: how many clinical devices it reaches, of which classes.
+
+    The workbook's view of reachability: a flat network of 20,000 devices holds hundreds
+    of thousands of pairs (exposures.csv has them all), a manager needs one line per
+    system to replace or isolate.
+    """
+    reached: dict[int, set[int]] = {}
+    for legacy, clinical, _ in view.reach:
+        reached.setdefault(legacy, set()).add(clinical)
+    rows: list[tuple[Value, ...]] = []
+    for legacy in sorted(reached, key=lambda i: (-len(reached[i]), i)):
+        src = view.rows[legacy]
+        targets = [view.rows[i] for i in sorted(reached[legacy])]
+        classes: dict[str, int] = {}
+        for t in targets:
+            classes[t.device.device.device_class] = classes.get(t.device.device.device_class, 0) + 1
+        rows.append(
+            (
+                src.device.address,
+                src.segment,
+                src.main_identity,
+                src.risk.score if src.risk else None,
+                len(targets),
+                " ".join(f"{c}:{n}" for c, n in sorted(classes.items())),
+                len({t.segment for t in targets}),
+                " ".join(str(t.device.address) for t in targets[:20])
+                + (" …" if len(targets) > 20 else ""),
+            )
+        )
+    columns = (
+        "legacy_address", "legacy_segment", "legacy_identity", "risk_score",
+        "clinical_reached", "clinical_classes", "segments_reached", "clinical_examples",
+    )  # fmt: skip
+    return Table("reach", columns, rows)
+
+
 def all_tables(view: ReportView) -> tuple[Table, ...]:
     return (
         devices_table(view),

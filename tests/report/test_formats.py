@@ -154,6 +154,15 @@ def test_xlsx_workbook(tmp_path: Path, rich_assessment: Assessment, lang: str) -
     values = {row[0].value: row[1].value for row in summary.iter_rows() if len(row) > 1}
     assert values["Client"] == "=cmd|' /C calc'!A0"
     assert summary.cell(row=2, column=2).data_type == "s"
+    reach = book[names[lang][5]]
+    assert [c.value for c in reach[2]][:5] == [
+        "10.1.1.10",
+        "admin",
+        "Microsoft Windows XP 5.1",
+        92,
+        3,
+    ]
+    assert reach.max_row == 3  # one row per legacy system, not one per pair
     # no cell anywhere is a formula
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
