@@ -315,6 +315,12 @@ class IdentifiedDevice:
     #: Other classes with strong signals: shown to the reader as a disagreement.
     class_conflicts: tuple[DeviceClass, ...] = ()
 
+    @property
+    def deciding_signals(self) -> tuple[ClassSignal, ...]:
+        """The signals of the winning class, heaviest first: the evidence for the class."""
+        won = (s for s in self.class_signals if s.device_class == self.device_class)
+        return tuple(sorted(won, key=lambda s: -s.weight))
+
 
 # --- lifecycle -------------------------------------------------------------------------
 
@@ -336,6 +342,11 @@ class EolRecord:
     security_end_latest: dt.date | None = None  # editions differ: unknown between the two
     no_end_announced: bool = False
     note: str = ""
+    #: Distributions backport fixes into this upstream version, so past the upstream end the
+    #: version alone cannot tell: "unknown" (unless a paid extension is on sale).
+    backports: bool = False
+    #: Version strings that must map to this record; the test suite runs them.
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

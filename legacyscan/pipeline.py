@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from legacyscan import __version__
 from legacyscan.collect import snmp
 from legacyscan.collect.nmap import run_nmap
+from legacyscan.collect.snmp_credentials import community as community_credential
 from legacyscan.identify import Identifier
 from legacyscan.lifecycle import EolDatabase
-from legacyscan.model import Assessment, Collection, Host, ScanMeta, SnmpSystem
+from legacyscan.model import Assessment, Collection, Host, ScanMeta
 from legacyscan.risk import score_all
 from legacyscan.scope import Scope
 from legacyscan.topology import analyse
@@ -53,10 +53,36 @@ def assess(
     return Assessment(meta=meta, devices=devices, topology=topology, risks=risks)
 
 
-def _with_snmp(host: Host, system: SnmpSystem | None) -> Host:
-    if system is None:
-        return host
-    return replace(host, snmp=system, sources=host.sources + ("snmp",))
+def snmp_step(
+    hosts: Sequence[Host],
+    scope: Scope,
+    options: snmp.SnmpOptions,
+    sweep: bool = False,
+    progress: Progress = _quiet,
+) -> tuple[list[Host], list[snmp.SnmpResult]]:
+    """SNMP on the hosts nmap saw, or on every address of the scope (``sweep``).
+
+    Returns the hosts with what SNMP learnt (sweep answers from addresses nmap did not
+    see become hosts of their own) and every address's result.
+    """
+    by_address = {h.address: h for h in hosts if h.address}
+    if sweep:
+        addresses = snmp.sweep_addresses(scope.targets)
+        what = f"sweeping all {len(addresses)} address(es) of the scope"
+    else:
+        addresses = list(by_address)
+        what = f"polling {len(addresses)} host(s) nmap found"
+    progress(
+        f"snmp: {what} on UDP port {options.port} "
+        f"({len(options.credentials)} credential(s), {options.concurrency} at a time)"
+    )
+    results = snmp.run_sweep(addresses, options, snmp.text_progress(progress))
+    merged = dict(by_address)
+    for result in results:
+        host = merged.get(result.address) or Host(address=result.address)
+        if result.answered:
+            merged[result.address] = result.merge_into(host)
+    return list(merged.values()), results
 
 
 def collect_live(
@@ -65,18 +91,21 @@ def collect_live(
     snmp_port: int = 161,
     community: str = "public",
     progress: Progress = _quiet,
+    *,
+    snmp_options: snmp.SnmpOptions | None = None,
+    snmp_sweep: bool = False,
 ) -> Collection:
+    options = snmp_options or snmp.SnmpOptions(
+        port=snmp_port, credentials=(community_credential(community, "--community"),)
+    )
     progress(f"nmap: service detection on {scope.address_count} address(es)")
     scan = run_nmap(scope.targets, xml_out=out_dir / "nmap.xml")
     up = [h for h in scan.run.hosts if h.address]
     progress(f"nmap: {len(up)} host(s) up; raw XML kept in {out_dir / 'nmap.xml'}")
-    progress(f"snmp: polling the system group of {len(up)} host(s) on UDP port {snmp_port}")
-    results = snmp.poll([h.address for h in up if h.address], port=snmp_port, community=community)
-    systems = {r.address: r.system for r in results}
+    hosts, results = snmp_step(up, scope, options, snmp_sweep, progress)
     errors = tuple(r.error for r in results if r.error is not None)
-    hosts = [_with_snmp(h, systems.get(h.address or "")) for h in up]
     kept = tuple(h for h in hosts if has_data(h))
-    progress(f"snmp: {sum(1 for s in systems.values() if s)} agent(s) answered")
+    progress(f"snmp: {sum(1 for r in results if r.answered)} agent(s) answered")
     return Collection(
         hosts=kept,
         command_lines=(scan.run.command_line,),
@@ -93,9 +122,20 @@ def scan(
     snmp_port: int = 161,
     community: str = "public",
     progress: Progress = _quiet,
+    *,
+    snmp_options: snmp.SnmpOptions | None = None,
+    snmp_sweep: bool = False,
 ) -> Assessment:
     started = now()
-    collection = collect_live(scope, out_dir, snmp_port, community, progress)
+    collection = collect_live(
+        scope,
+        out_dir,
+        snmp_port,
+        community,
+        progress,
+        snmp_options=snmp_options,
+        snmp_sweep=snmp_sweep,
+    )
     meta = ScanMeta(
         as_of=as_of,
         started=started,

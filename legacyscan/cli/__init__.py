@@ -14,8 +14,9 @@ import traceback
 import click
 
 from legacyscan import __version__
-from legacyscan.cli import lab, offline
+from legacyscan.cli import eol, fingerprints, lab, offline
 from legacyscan.cli import scan as scan_commands
+from legacyscan.cli import snmp as snmp_commands
 from legacyscan.errors import UserError
 
 
@@ -41,7 +42,10 @@ for command in (
     scan_commands.demo_command,
     offline.identify_command,
     offline.report_command,
+    snmp_commands.snmp_command,
     lab.lab_group,
+    fingerprints.fingerprints_group,
+    eol.eol_group,
 ):
     cli.add_command(command)
 

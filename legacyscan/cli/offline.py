@@ -109,6 +109,10 @@ def _print_text(assessment: Assessment) -> None:
             click.echo(f"              {life.status.upper()}: {life.reason}")
             if life.source:
                 click.echo(f"              source: {life.source} (checked {life.checked})")
+            if life.known_exploited:
+                cves = ", ".join(life.known_exploited[:5])
+                more = " ..." if len(life.known_exploited) > 5 else ""
+                click.echo(f"              known exploited (CISA KEV): {cves}{more}")
 
 
 @click.command("report")

@@ -9,6 +9,7 @@ import click
 
 from legacyscan import __version__
 from legacyscan.cli.common import as_of_date, as_of_option, progress, summary_line, write_outputs
+from legacyscan.cli.snmp import TABLES_HELP, build_options, parse_groups
 from legacyscan.pipeline import scan
 from legacyscan.scope import build_scope
 
@@ -31,10 +32,21 @@ from legacyscan.scope import build_scope
 )
 @click.option(
     "--community",
-    default="public",
-    show_default=True,
-    help="SNMP v2c community used to read the system group.",
+    default=None,
+    help="SNMP v2c community to try (default: public); see --snmp-credentials for more.",
 )
+@click.option(
+    "--snmp-credentials",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="YAML file of SNMP communities and v3 users tried in order (see docs/snmp.md).",
+)
+@click.option(
+    "--snmp-sweep",
+    is_flag=True,
+    help="Ask SNMP of every address in the targets, not only of the hosts nmap found.",
+)
+@click.option("--snmp-tables", default="all", show_default=True, help=TABLES_HELP)
 @click.option(
     "--allow-public",
     is_flag=True,
@@ -45,7 +57,10 @@ def scan_command(
     targets: tuple[str, ...],
     out: Path,
     snmp_port: int,
-    community: str,
+    community: str | None,
+    snmp_credentials: Path | None,
+    snmp_sweep: bool,
+    snmp_tables: str,
     allow_public: bool,
     as_of: dt.datetime | None,
 ) -> None:
@@ -57,9 +72,19 @@ def scan_command(
     writes OUT/scan.json and OUT/report.html (the raw nmap XML is kept as OUT/nmap.xml).
     """
     scope = build_scope(targets, allow_public=allow_public)
+    snmp_options = build_options(
+        snmp_credentials, community, snmp_port, groups=parse_groups(snmp_tables)
+    )
     out.mkdir(parents=True, exist_ok=True)
     click.echo(f"legacyscan {__version__}: scanning {scope.address_count} address(es)", err=True)
-    assessment = scan(scope, out, as_of_date(as_of), snmp_port, community, progress)
+    assessment = scan(
+        scope,
+        out,
+        as_of_date(as_of),
+        progress=progress,
+        snmp_options=snmp_options,
+        snmp_sweep=snmp_sweep,
+    )
     json_path, html_path = write_outputs(assessment, out)
     click.echo(summary_line(assessment), err=True)
     click.echo(f"report: {html_path}")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from legacyscan.identify.observe import observations as observations
 from legacyscan.identify.rules import RuleSet
 from legacyscan.model import (
     DEVICE_CLASSES,
@@ -26,35 +27,8 @@ from legacyscan.model import (
     IdentifiedDevice,
     Identity,
     IdentityKind,
-    Observation,
 )
 from legacyscan.paths import fingerprints_dir
-
-
-def observations(host: Host) -> tuple[Observation, ...]:
-    """The fields the rules read, taken from one host's collected data."""
-    found: list[Observation] = []
-    if host.snmp is not None:
-        for field, value in (
-            ("snmp.sysDescr", host.snmp.descr),
-            ("snmp.sysObjectID", host.snmp.object_id),
-            ("snmp.sysName", host.snmp.name),
-        ):
-            if value:
-                found.append(Observation("snmp", field, value))
-    for service in host.services:
-        if service.state != "open":
-            continue
-        found.append(
-            Observation("nmap", "port", f"{service.protocol}/{service.port}", service.port)
-        )
-        if service.product:
-            found.append(Observation("nmap", "nmap.service", service.label, service.port))
-        for cpe in service.cpes:
-            found.append(Observation("nmap", "nmap.cpe", cpe, service.port))
-    for osmatch in host.os_matches:
-        found.append(Observation("nmap", "nmap.osmatch", osmatch.name))
-    return tuple(found)
 
 
 @dataclass(frozen=True)

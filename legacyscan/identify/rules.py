@@ -22,21 +22,17 @@ from typing import Any
 import yaml
 
 from legacyscan.errors import UserError
+from legacyscan.identify.observe import FIELDS as OBSERVED_FIELDS
+from legacyscan.identify.observe import field_list, is_field, oui_organisation
 from legacyscan.model import DEVICE_CLASSES, IDENTITY_KINDS
 from legacyscan.paths import fingerprints_dir
 
-#: Fields a rule may read; the collectors produce observations with these names.
-FIELDS = frozenset(
-    {
-        "snmp.sysDescr",
-        "snmp.sysObjectID",
-        "snmp.sysName",
-        "nmap.service",
-        "nmap.cpe",
-        "nmap.osmatch",
-        "port",
-    }
-)
+#: Fields a rule may read; ``observe.observations`` produces observations with these names.
+FIELDS = OBSERVED_FIELDS
+
+
+#: Fields that are hints only: rules over them may not name an identity.
+HINT_FIELDS = frozenset({"mac.oui", "mac.vendor"})
 
 
 class RuleError(UserError, ValueError):
@@ -65,6 +61,7 @@ class Example:
     value: str
     context: tuple[tuple[str, str], ...]
     expect: tuple[tuple[str, str], ...]
+    source: str = ""  # where the real string was found
 
 
 @dataclass(frozen=True)
@@ -143,8 +140,8 @@ def parse_rule(raw: Mapping[str, Any], origin: str, position: int) -> Rule:
     if not rule_id:
         raise RuleError(f"{where}: missing id")
     field = str(raw.get("field") or "")
-    if field not in FIELDS:
-        raise RuleError(f"{where}: unknown field {field!r} (one of {', '.join(sorted(FIELDS))})")
+    if not is_field(field):
+        raise RuleError(f"{where}: unknown field {field!r} (one of {field_list()})")
     flags = raw.get("flags") or []
     pattern = _compile(raw.get("pattern", ""), flags, where)
     when = tuple(
@@ -152,7 +149,7 @@ def parse_rule(raw: Mapping[str, Any], origin: str, position: int) -> Rule:
         for k, v in (raw.get("when") or {}).items()
     )
     for other, _ in when:
-        if other not in FIELDS:
+        if not is_field(other):
             raise RuleError(f"{where}: 'when' names unknown field {other!r}")
     identity = None
     if raw.get("identity"):
@@ -179,6 +176,11 @@ def parse_rule(raw: Mapping[str, Any], origin: str, position: int) -> Rule:
             device_type=None if hint.get("type") is None else str(hint["type"]),
             weight=float(hint.get("weight", 0.5)),
         )
+    if identity is not None and field in HINT_FIELDS:
+        raise RuleError(
+            f"{where}: a rule on {field} may give a class signal but never an identity "
+            "(a MAC block names the network module's maker, not the device)"
+        )
     if identity is None and classify is None:
         raise RuleError(f"{where}: a rule must set an identity, a class, or both")
     examples = tuple(
@@ -186,6 +188,7 @@ def parse_rule(raw: Mapping[str, Any], origin: str, position: int) -> Rule:
             value=str(ex.get("value", "")),
             context=_pairs(ex.get("context"), where, "example context"),
             expect=_pairs(ex.get("expect"), where, "example expect"),
+            source=str(ex.get("source") or ""),
         )
         for ex in raw.get("examples") or []
     )
@@ -249,6 +252,65 @@ class RuleSet:
         return None
 
 
+def produced_values(rule: Rule, found: re.Match[str]) -> dict[str, str | None]:
+    """Everything a rule sets for one match: identity values, class and type."""
+    produced: dict[str, str | None] = dict(rule.render(found))
+    if rule.classify is not None:
+        produced["class"] = rule.classify.device_class
+        produced["type"] = rule.classify.device_type
+    return produced
+
+
+_OUI_IN_SOURCE = re.compile(r"\b([0-9A-F]{2})[-:]([0-9A-F]{2})[-:]([0-9A-F]{2})\b", re.I)
+
+
+def _oui_problem(example: Example) -> str | None:
+    """Why a ``mac.oui`` example is not a real IEEE registration, or None when it is.
+
+    The example's ``source`` must name the OUI (``IEEE MA-L 00-09-FB``) and the
+    registry must give that OUI the example's organisation, spelled the same.
+    """
+    found = _OUI_IN_SOURCE.search(example.source)
+    if found is None:
+        return f"example {example.value!r} has no OUI in its source (e.g. 'IEEE MA-L 00-09-FB')"
+    prefix = "-".join(found.groups()).upper()
+    org = oui_organisation(f"{prefix}-00-00-01")
+    if org != example.value:
+        return f"example {example.value!r}: the IEEE registry gives {prefix} to {org!r}"
+    return None
+
+
+def check_example(rules: RuleSet, rule: Rule, example: Example) -> list[str]:
+    """Every problem with one example of one rule, each line naming file and rule."""
+    where = f"{rule.origin}: {rule.id}"
+    problems: list[str] = []
+    context: dict[str, list[str]] = {}
+    for key, value in example.context:
+        if not is_field(key):
+            problems.append(f"{where}: example context names unknown field {key!r}")
+        context.setdefault(key, []).append(value)
+    if rule.field == "mac.oui":
+        oui = _oui_problem(example)
+        if oui:
+            problems.append(f"{where}: {oui}")
+    if not example.expect:
+        problems.append(f"{where}: example {example.value!r} expects nothing")
+    hit = rules.first_match(rule.field, example.value, context)
+    if hit is None:
+        return [*problems, f"{where}: example not matched: {example.value!r}"]
+    winner, found = hit
+    if winner.id != rule.id:
+        return [*problems, f"{where}: example first matched by {winner.id}: {example.value!r}"]
+    produced = produced_values(winner, found)
+    for key, expected in example.expect:
+        got = produced.get(key)
+        if (got or "") != expected:
+            problems.append(
+                f"{where}: example {example.value!r} gives {key}={got!r}, expected {expected!r}"
+            )
+    return problems
+
+
 def check_examples(rules: RuleSet, vocabulary: Mapping[str, Sequence[str]]) -> list[str]:
     """Run every example; return one line per failure (empty list: all good)."""
     failures: list[str] = []
@@ -263,29 +325,38 @@ def check_examples(rules: RuleSet, vocabulary: Mapping[str, Sequence[str]]) -> l
             elif rule.identity.product not in products:
                 failures.append(f"{where}: product {rule.identity.product!r} not in vocabulary")
         for example in rule.examples:
-            context: dict[str, list[str]] = {}
-            for key, value in example.context:
-                context.setdefault(key, []).append(value)
-            hit = rules.first_match(rule.field, example.value, context)
-            if hit is None:
-                failures.append(f"{where}: example not matched: {example.value!r}")
-                continue
-            winner, found = hit
-            if winner.id != rule.id:
-                failures.append(f"{where}: example first matched by {winner.id}: {example.value!r}")
-                continue
-            produced: dict[str, str | None] = dict(winner.render(found))
-            if winner.classify is not None:
-                produced["class"] = winner.classify.device_class
-                produced["type"] = winner.classify.device_type
-            for key, expected in example.expect:
-                got = produced.get(key)
-                if (got or "") != expected:
-                    failures.append(
-                        f"{where}: example {example.value!r} gives {key}={got!r}, "
-                        f"expected {expected!r}"
-                    )
+            failures.extend(check_example(rules, rule, example))
     return failures
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One rule of a field tried on one value, and what came of it (for ``explain``)."""
+
+    rule: Rule
+    matched: bool  # the pattern and every ``when`` condition matched
+    missing_when: tuple[str, ...]  # fields whose ``when`` condition failed
+    values: dict[str, str | None]
+
+
+def candidates(
+    rules: RuleSet, field: str, value: str, context: Mapping[str, Sequence[str]]
+) -> list[Candidate]:
+    """Every rule of ``field`` whose pattern matches ``value``, in matching order."""
+    found_rules: list[Candidate] = []
+    for rule in rules.rules:
+        if rule.field != field:
+            continue
+        found = rule.pattern.search(value)
+        if found is None:
+            continue
+        missing = tuple(
+            other
+            for other, pattern in rule.when
+            if not any(pattern.search(v) for v in context.get(other, ()))
+        )
+        found_rules.append(Candidate(rule, not missing, missing, produced_values(rule, found)))
+    return found_rules
 
 
 def load_vocabulary(path: Path | None = None) -> dict[str, tuple[str, ...]]:
