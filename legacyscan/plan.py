@@ -120,17 +120,21 @@ def _table(raw: dict[str, Any], key: str, where: str) -> dict[str, dict[str, flo
     return result
 
 
-def _others_loss(network: Network, target: str, assessment: Assessment, model: RiskModel) -> float:
+def _raw_blast(assessment: Assessment, model: RiskModel) -> dict[str, float]:
+    """Each legacy device's blast-radius points before the cap."""
+    return {
+        r.address: sum(model.device_points(k) * n for k, n in r.counts)
+        for r in assessment.topology.reach
+    }
+
+
+def _others_loss(network: Network, target: str, raw: dict[str, float], model: RiskModel) -> float:
     """Blast-radius points other legacy devices lose when ``target`` leaves their reach."""
     device = network.devices[target]
     if not device.is_clinical:
         return 0.0
     each = model.device_points(kind_of(device))
     cap = model.weights["blast_radius"]["max"]
-    raw = {
-        r.address: sum(model.device_points(k) * n for k, n in r.counts)
-        for r in assessment.topology.reach
-    }
     candidates = {a for name in network.segments_of[target] for a in network.segments[name].members}
     vantage = network.segments.get(network.vantage or "")
     if vantage is not None:
@@ -148,6 +152,7 @@ def options(
 ) -> list[Option]:
     """Every action the cost model offers that removes some risk, with its estimated value."""
     found = []
+    raw = _raw_blast(assessment, model)
     for device in assessment.devices:
         address = device.address
         risk = assessment.risk_of(address)
@@ -162,7 +167,7 @@ def options(
                 own = sum(points.get(name, 0.0) for name in OWN_FACTORS[action])
             if action in ("isolate", "decommission"):
                 if others is None:
-                    others = _others_loss(network, address, assessment, model)
+                    others = _others_loss(network, address, raw, model)
                 value = own + others
             else:
                 value = own
@@ -185,9 +190,9 @@ def _naive(
 ) -> list[Option]:
     """Replace the highest scores first, skipping what no longer fits."""
     chosen, left = [], budget
+    devices = {d.address: d for d in assessment.devices}
     for risk in sorted(assessment.risks, key=lambda r: -r.score):
-        device = next(d for d in assessment.devices if d.address == risk.address)
-        cost = costs.options(device).get("replace")
+        cost = costs.options(devices[risk.address]).get("replace")
         if risk.address and cost is not None and cost <= left and risk.score > 0:
             chosen.append(
                 Option(risk.address, "replace", cost, values.get((risk.address, "replace"), 0.0))
