@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from legacyscan.identify.accuracy import Score, lab_devices, load_corpus, measure
+from legacyscan.identify.accuracy import (
+    Score,
+    lab_devices,
+    load_corpus,
+    load_truth_corrections,
+    measure,
+)
 from legacyscan.identify.engine import Identifier
 from legacyscan.paths import _PACKAGE
 
@@ -38,7 +44,10 @@ def report(title: str, score: Score) -> None:
 def main() -> None:
     identifier = Identifier()
     report("corpus (tests/fixtures/corpus)", measure(load_corpus(FIXTURES / "corpus"), identifier))
-    lab = lab_devices(_PACKAGE / "lab" / "minimal.yaml", FIXTURES / "nmap" / "lab-minimal.xml")
+    corrections = load_truth_corrections(FIXTURES / "lab-truth-corrections.yaml")
+    lab = lab_devices(
+        _PACKAGE / "lab" / "minimal.yaml", FIXTURES / "nmap" / "lab-minimal.xml", corrections
+    )
     report("lab ground truth (lab/minimal.yaml + recorded scan)", measure(lab, identifier))
 
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from legacyscan.identify.accuracy import Truth, judge, lab_devices, load_corpus, measure
+from legacyscan.identify.accuracy import (
+    Truth,
+    judge,
+    lab_devices,
+    load_corpus,
+    load_truth_corrections,
+    measure,
+)
 from legacyscan.identify.engine import Identifier
 from legacyscan.model import Evidence, Host, IdentifiedDevice, Identity
 from legacyscan.paths import _PACKAGE
@@ -24,7 +31,10 @@ def test_corpus_identities_are_never_wrong() -> None:
 
 
 def test_lab_ground_truth_is_identified_and_classified() -> None:
-    lab = lab_devices(_PACKAGE / "lab" / "minimal.yaml", FIXTURES / "nmap" / "lab-minimal.xml")
+    corrections = load_truth_corrections(FIXTURES / "lab-truth-corrections.yaml")
+    lab = lab_devices(
+        _PACKAGE / "lab" / "minimal.yaml", FIXTURES / "nmap" / "lab-minimal.xml", corrections
+    )
     score = measure(lab, Identifier())
     assert score.outcomes["correct"] == len(lab) == 7, "\n".join(score.lines)
     assert score.class_recall == 1.0
