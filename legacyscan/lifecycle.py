@@ -281,7 +281,8 @@ class EolDatabase:
     def _either(self, identity: Identity, as_of: dt.date) -> Lifecycle:
         """The verdict of an identity that may be one of several products.
 
-        Every candidate with a record is judged.  When they all agree, that is the
+        Every candidate with a record is judged; one without (Windows XP Embedded) can only
+        keep the verdict from being ``supported``.  When they all agree, that is the
         verdict (dated by the candidate whose support ends first).  When all are past
         their security support but only some can still buy an extension, the verdict is
         ``eol``: nothing observed shows that the paid extension applies.  Any other
@@ -313,6 +314,16 @@ class EolDatabase:
         detail = "; ".join(f"{name}: {life.status} ({life.reason})" for name, life in judged)
         if unrecorded:
             detail += f"; not recorded: {', '.join(unrecorded)}"
+        if unrecorded and statuses & {"supported", "unknown"}:
+            # a candidate we hold no dates for may have ended: never call it supported
+            return Lifecycle(
+                status="unknown",
+                cycle=" / ".join(name for name, _ in judged),
+                source=earliest.source,
+                checked=earliest.checked,
+                reason=f"it may also be {', '.join(unrecorded)}, which has no end-of-life "
+                f"record: {detail}",
+            )
         if len(statuses) == 1:
             return replace(earliest, reason=f"either {names}, all {earliest.status}: {detail}")
         if statuses <= {"eol", "extended"}:

@@ -9,7 +9,7 @@ import pytest
 
 from legacyscan.identify.engine import Identifier
 from legacyscan.lifecycle import EolDatabase
-from legacyscan.model import Host, Identity, Service, SnmpSystem
+from legacyscan.model import Alternative, Evidence, Host, Identity, Service, SnmpSystem
 
 EL7 = "Linux ehr-db 3.10.0-1160.el7.x86_64 #1 SMP Tue Aug 18 14:50:17 EDT 2020 x86_64"
 EL8 = "Linux lab-srv 4.18.0-513.5.1.el8_9.x86_64 #1 SMP Fri Sep 29 05:21:10 EDT 2023 x86_64"
@@ -120,3 +120,37 @@ def test_ubuntu_hwe_kernels_name_the_lts_they_were_built_for(identifier: Identif
     ga = "Linux web 5.15.0-91-generic #101-Ubuntu SMP Tue Nov 14 13:30:08 UTC 2023 x86_64"
     assert _os(identifier, _host(hwe)).version == "20.04"
     assert _os(identifier, _host(ga)).version == "22.04"
+
+
+def test_windows_7_from_snmp_may_be_an_embedded_edition(
+    identifier: Identifier, eol: EolDatabase
+) -> None:
+    descr = (
+        "Hardware: Intel64 Family 6 Model 58 Stepping 9 AT/AT COMPATIBLE - "
+        "Software: Windows Version 6.1 (Build 7601 Multiprocessor Free)"
+    )
+    host = Host(
+        address="127.42.9.9",
+        snmp=SnmpSystem(descr=descr, object_id="1.3.6.1.4.1.311.1.1.3.1.1"),
+    )
+    found = _os(identifier, host)
+    assert found.product == "Windows 7"
+    assert "Windows Embedded Standard 7" in {a.product for a in found.alternatives}
+    # mid-2020 Windows 7 was on paid ESU while Embedded Standard 7 was still supported
+    assert eol.lifecycle(found, dt.date(2020, 6, 1)).status == "unknown"
+    assert eol.lifecycle(found, TODAY).status == "eol"
+
+
+def test_an_unrecorded_candidate_blocks_only_a_supported_verdict(eol: EolDatabase) -> None:
+    xp = Identity(
+        "os",
+        "Microsoft",
+        "Windows XP",
+        "5.1.2600",
+        None,
+        0.9,
+        (Evidence("t", "f", "v", "r"),),
+        (Alternative("Microsoft", "Windows XP Embedded", "5.1.2600"),),
+    )
+    assert eol.lifecycle(xp, TODAY).status == "eol"  # XP ended; XP Embedded has no record
+    assert eol.lifecycle(xp, dt.date(2010, 1, 1)).status == "unknown"
