@@ -150,7 +150,8 @@ def test_an_unrecorded_candidate_blocks_only_a_supported_verdict(eol: EolDatabas
         None,
         0.9,
         (Evidence("t", "f", "v", "r"),),
-        (Alternative("Microsoft", "Windows XP Embedded", "5.1.2600"),),
+        # a product the database holds no record for
+        (Alternative("Microsoft", "Windows Embedded Standard 2009", "5.1.2600"),),
     )
-    assert eol.lifecycle(xp, TODAY).status == "eol"  # XP ended; XP Embedded has no record
+    assert eol.lifecycle(xp, TODAY).status == "eol"  # XP ended; WES 2009 has no record
     assert eol.lifecycle(xp, dt.date(2010, 1, 1)).status == "unknown"
