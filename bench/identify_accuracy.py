@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from legacyscan.identify.accuracy import Score, lab_devices, load_corpus, measure
+from legacyscan.identify.accuracy import (
+    Score,
+    lab_devices,
+    load_corpus,
+    load_truth_corrections,
+    measure,
+)
 from legacyscan.identify.engine import Identifier
 from legacyscan.paths import _PACKAGE
 
@@ -26,7 +32,8 @@ def report(title: str, score: Score) -> None:
     o = score.outcomes
     print(
         f"  identity: {o['correct']} correct, {o['partial']} right product without version, "
-        f"{o['wrong']} wrong, {o['unknown']} unknown, {o['unlabelled-abstained']} rightly unnamed"
+        f"{o['hedged']} hedged (true product among the candidates), {o['wrong']} wrong, "
+        f"{o['unknown']} unknown, {o['unlabelled-abstained']} rightly unnamed"
     )
     print(
         f"  identity precision {score.precision:.2f} (with version {score.version_precision:.2f}), "
@@ -37,8 +44,15 @@ def report(title: str, score: Score) -> None:
 
 def main() -> None:
     identifier = Identifier()
-    report("corpus (tests/fixtures/corpus)", measure(load_corpus(FIXTURES / "corpus"), identifier))
-    lab = lab_devices(_PACKAGE / "lab" / "minimal.yaml", FIXTURES / "nmap" / "lab-minimal.xml")
+    corpus = load_corpus(FIXTURES / "corpus")
+    held_out = [d for d in corpus if d.source_file == "held-out.yaml"]
+    seen = [d for d in corpus if d.source_file != "held-out.yaml"]
+    report("corpus used while writing rules (tests/fixtures/corpus/*)", measure(seen, identifier))
+    report("held-out corpus (tests/fixtures/corpus/held-out.yaml)", measure(held_out, identifier))
+    corrections = load_truth_corrections(FIXTURES / "lab-truth-corrections.yaml")
+    lab = lab_devices(
+        _PACKAGE / "lab" / "minimal.yaml", FIXTURES / "nmap" / "lab-minimal.xml", corrections
+    )
     report("lab ground truth (lab/minimal.yaml + recorded scan)", measure(lab, identifier))
 
 

@@ -264,6 +264,8 @@ class EolDatabase:
         return replace(verdict, known_exploited=kev) if kev else verdict
 
     def _lifecycle(self, identity: Identity, as_of: dt.date) -> Lifecycle:
+        if identity.alternatives:
+            return self._either(identity, as_of)
         record = self.find(identity.vendor, identity.product, identity.version)
         if record is None:
             known = (identity.vendor, identity.product) in self._by_product
@@ -275,6 +277,69 @@ class EolDatabase:
                 reason = f"no end-of-life record for version {identity.version}"
             return Lifecycle(status="unknown", reason=reason)
         return status_on(record, as_of)
+
+    def _either(self, identity: Identity, as_of: dt.date) -> Lifecycle:
+        """The verdict of an identity that may be one of several products.
+
+        Every candidate with a record is judged; one without (Windows XP Embedded) can only
+        keep the verdict from being ``supported``.  When they all agree, that is the
+        verdict (dated by the candidate whose support ends first).  When all are past
+        their security support but only some can still buy an extension, the verdict is
+        ``eol``: nothing observed shows that the paid extension applies.  Any other
+        disagreement (one supported, another not) is ``unknown``, with every candidate's
+        verdict in the reason, so that the observation never makes an ended system look
+        supported nor the reverse.
+        """
+        options = [(identity.vendor, identity.product, identity.version)] + [
+            (alt.vendor, alt.product, alt.version) for alt in identity.alternatives
+        ]
+        judged: list[tuple[str, Lifecycle]] = []
+        unrecorded: list[str] = []
+        for vendor, product, version in options:
+            full = product if product.startswith(vendor) else f"{vendor} {product}"
+            name = f"{full} {version or ''}".strip()
+            record = self.find(vendor, product, version)
+            if record is None:
+                # a candidate product that never had this release (CentOS Linux 9) or that
+                # we hold no record for: named in the reason, not judged
+                unrecorded.append(name)
+                continue
+            judged.append((name, status_on(record, as_of)))
+        names = " or ".join(name for name, _ in judged) or " or ".join(unrecorded)
+        if not judged:
+            return Lifecycle(status="unknown", reason=f"{names}: no end-of-life record")
+        statuses = {life.status for _, life in judged}
+        never = dt.date.max
+        earliest = min(judged, key=lambda item: item[1].eol_date or never)[1]
+        detail = "; ".join(f"{name}: {life.status} ({life.reason})" for name, life in judged)
+        if unrecorded:
+            detail += f"; not recorded: {', '.join(unrecorded)}"
+        if unrecorded and statuses & {"supported", "unknown"}:
+            # a candidate we hold no dates for may have ended: never call it supported
+            return Lifecycle(
+                status="unknown",
+                cycle=" / ".join(name for name, _ in judged),
+                source=earliest.source,
+                checked=earliest.checked,
+                reason=f"it may also be {', '.join(unrecorded)}, which has no end-of-life "
+                f"record: {detail}",
+            )
+        if len(statuses) == 1:
+            return replace(earliest, reason=f"either {names}, all {earliest.status}: {detail}")
+        if statuses <= {"eol", "extended"}:
+            ended = next(life for _, life in judged if life.status == "eol")
+            return replace(
+                ended,
+                reason=f"either {names}; security support has ended for all, a paid "
+                f"extension exists for only some: {detail}",
+            )
+        return Lifecycle(
+            status="unknown",
+            cycle=" / ".join(name for name, _ in judged),
+            source=earliest.source,
+            checked=earliest.checked,
+            reason=f"the evidence does not tell {names} apart and their verdicts differ: {detail}",
+        )
 
     def assess(self, device: IdentifiedDevice, as_of: dt.date) -> AssessedDevice:
         return AssessedDevice(

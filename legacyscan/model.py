@@ -281,8 +281,26 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """Another product the same observation may equally be (a rebuild, a sibling edition).
+
+    A Red Hat ``.el8`` kernel runs RHEL 8, CentOS Linux 8 or CentOS Stream 8; their
+    lifecycles differ, so the lifecycle stage judges every candidate and answers only
+    what they all agree on.
+    """
+
+    vendor: str
+    product: str
+    version: str | None
+
+
+@dataclass(frozen=True)
 class Identity:
-    """What runs on (or what is) a device, named from the controlled vocabulary."""
+    """What runs on (or what is) a device, named from the controlled vocabulary.
+
+    ``alternatives`` are the other products the evidence cannot rule out: the identity
+    names the most likely one, and no lifecycle verdict may hold for it alone.
+    """
 
     kind: IdentityKind
     vendor: str
@@ -291,6 +309,7 @@ class Identity:
     cpe: str | None
     confidence: float
     evidence: tuple[Evidence, ...]
+    alternatives: tuple[Alternative, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,13 @@ from pathlib import Path
 
 import click
 
+from legacyscan.alignment import Gaps, alignment_problems
 from legacyscan.cli.common import as_of_date, as_of_option
 from legacyscan.identify.observe import FIELDS, field_list, is_field
-from legacyscan.identify.rules import RuleSet, candidates, check_examples, load_vocabulary
+from legacyscan.identify.rules import RuleSet, load_vocabulary
+from legacyscan.identify.selftest import candidates, check_examples
 from legacyscan.lifecycle import EolDatabase
-from legacyscan.model import Evidence, Identity
+from legacyscan.model import Evidence
 from legacyscan.paths import fingerprints_dir
 
 _rules_option = click.option(
@@ -69,10 +71,21 @@ def check_command(folders: tuple[Path, ...], with_bundled: bool, vocabulary: Pat
 
     An example fails when no rule matches it, when another rule matches it first, or when
     it does not give the values under its 'expect'.  A rule without examples fails too,
-    and so does a vendor or product missing from the vocabulary.  Exits 1 on any failure.
+    and so does a vendor or product missing from the vocabulary.  With the bundled rules,
+    every product they name must have end-of-life records or be listed, with a reason, in
+    fingerprints/lifecycle-gaps.yaml (and every EOL product must be nameable by a rule).
+    Exits 1 on any failure.
     """
     rules = _load(folders, with_bundled)
     failures = check_examples(rules, load_vocabulary(vocabulary))
+    if not folders or with_bundled:
+        gaps = Gaps.load()
+        failures.extend(alignment_problems(rules, EolDatabase.load(), gaps))
+        click.echo(
+            f"{len(gaps.no_lifecycle_data)} product(s) named by rules have no lifecycle data "
+            f"and {len(gaps.no_rule_yet)} EOL product(s) no rule yet, each with its reason in "
+            "fingerprints/lifecycle-gaps.yaml"
+        )
     examples = sum(len(rule.examples) for rule in rules.rules)
     for line in failures:
         click.echo(f"FAIL {line}")
@@ -172,23 +185,20 @@ def explain_command(
             click.echo(f"  {key:<8} {values[key]}")
     if rule.classify is not None:
         click.echo(f"  weight   {rule.classify.weight} (class signal)")
-    if rule.identity is None:
+    if rule.identity is None and not rule.also:
         click.echo("  (no identity: a class signal only)")
         return
-    identity = Identity(
-        kind=rule.identity.kind,  # type: ignore[arg-type]
-        vendor=rule.identity.vendor,
-        product=rule.identity.product,
-        version=values.get("version"),
-        cpe=values.get("cpe"),
-        confidence=rule.identity.confidence,
-        evidence=(Evidence("explain", field, value, rule.id),),
-    )
+    match = rule.pattern.search(value)
+    assert match is not None  # the winner matched this very value
     database = EolDatabase.load()
-    life = database.lifecycle(identity, day)
-    click.echo(f"\nlifecycle on {day.isoformat()}: {life.status.upper()}")
-    if life.cycle:
-        click.echo(f"  cycle    {life.cycle}")
-    click.echo(f"  why      {life.reason}")
-    if life.source:
-        click.echo(f"  source   {life.source} (checked {life.checked})")
+    for identity in rule.identities(match, Evidence("explain", field, value, rule.id)):
+        name = f"{identity.vendor} {identity.product} {identity.version or ''}".strip()
+        life = database.lifecycle(identity, day)
+        click.echo(f"\n{name}: lifecycle on {day.isoformat()}: {life.status.upper()}")
+        for alt in identity.alternatives:
+            click.echo(f"  or       {alt.vendor} {alt.product} {alt.version or ''}".rstrip())
+        if life.cycle:
+            click.echo(f"  cycle    {life.cycle}")
+        click.echo(f"  why      {life.reason}")
+        if life.source:
+            click.echo(f"  source   {life.source} (checked {life.checked})")

@@ -11,10 +11,12 @@ when it has nothing else).  Outcomes, per device:
   not a wrong answer);
 * ``wrong``: another product or another version, or any identity where the truth is
   "nothing to name";
+* ``hedged``: the main identity names another product but lists the true one among its
+  alternatives (a ``.el6`` kernel: "RHEL 6, or CentOS Linux 6"): not wrong, not named;
 * ``unknown``: no identity, where the truth names one.
 
-``precision`` = (correct + partial) / answered and ``recall`` = (correct + partial) /
-labelled, at product level; ``version_precision`` counts only ``correct`` answers.
+``precision`` = (correct + partial + hedged) / answered and ``recall`` = (correct +
+partial) / labelled, at product level; ``version_precision`` counts only ``correct``.
 Precision matters more: a wrong identity is worse than none.
 """
 
@@ -51,6 +53,7 @@ class Labelled:
     source: str
     host: Host
     truth: Truth
+    source_file: str = ""  # the corpus file it came from
 
 
 @dataclass
@@ -64,11 +67,12 @@ class Score:
 
     @property
     def answered(self) -> int:
-        return sum(self.outcomes[k] for k in ("correct", "partial", "wrong"))
+        return sum(self.outcomes[k] for k in ("correct", "partial", "hedged", "wrong"))
 
     @property
     def precision(self) -> float:
-        return self._ratio(self.outcomes["correct"] + self.outcomes["partial"], self.answered)
+        right = self.outcomes["correct"] + self.outcomes["partial"] + self.outcomes["hedged"]
+        return self._ratio(right, self.answered)
 
     @property
     def version_precision(self) -> float:
@@ -76,7 +80,9 @@ class Score:
 
     @property
     def recall(self) -> float:
-        labelled = sum(self.outcomes[k] for k in ("correct", "partial", "wrong", "unknown"))
+        labelled = sum(
+            self.outcomes[k] for k in ("correct", "partial", "hedged", "wrong", "unknown")
+        )
         labelled -= self.outcomes["wrong-unlabelled"]
         return self._ratio(self.outcomes["correct"] + self.outcomes["partial"], labelled)
 
@@ -104,6 +110,11 @@ def judge(device: IdentifiedDevice, truth: Truth) -> str:
     if found is None:
         return "unknown"
     if (found.vendor, found.product) != (truth.vendor, truth.product):
+        hedges = {(a.vendor, a.product, a.version) for a in found.alternatives}
+        if (truth.vendor, truth.product, truth.version) in hedges or (
+            truth.version is None and (truth.vendor, truth.product) in {h[:2] for h in hedges}
+        ):
+            return "hedged"
         return "wrong"
     if truth.version:
         if found.version is None:
@@ -207,6 +218,7 @@ def load_corpus(folder: Path) -> list[Labelled]:
                     name=str(entry["name"]),
                     source=str(entry.get("source", "")),
                     host=host_from_entry(entry, path.parent),
+                    source_file=path.name,
                     truth=Truth(
                         vendor=truth.get("vendor"),
                         product=truth.get("product"),
@@ -219,9 +231,21 @@ def load_corpus(folder: Path) -> list[Labelled]:
     return devices
 
 
-def lab_devices(scenario: Path, nmap_xml: Path) -> list[Labelled]:
+def load_truth_corrections(path: Path) -> dict[str, dict[str, Any]]:
+    """Device name -> truth fields that replace the scenario's (see the file's comment)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {
+        str(name): dict(entry.get("truth") or {})
+        for name, entry in (data.get("corrections") or {}).items()
+    }
+
+
+def lab_devices(
+    scenario: Path, nmap_xml: Path, corrections: Mapping[str, Mapping[str, Any]] | None = None
+) -> list[Labelled]:
     """The lab's devices with their ``truth``: SNMP as the scenario serves it, services as
-    a recorded nmap scan of the lab saw them (no lab needs to run)."""
+    a recorded nmap scan of the lab saw them (no lab needs to run).  ``corrections``
+    replace truth fields by device name."""
     from legacyscan.collect.nmap_xml import read_nmap_xml
 
     scanned = {h.address: h for h in read_nmap_xml(nmap_xml).hosts}
@@ -241,7 +265,7 @@ def lab_devices(scenario: Path, nmap_xml: Path) -> list[Labelled]:
                 host_scripts=host.host_scripts,
                 sources=("lab",),
             )
-        truth = entry["truth"]
+        truth = {**entry["truth"], **(corrections or {}).get(entry["name"], {})}
         devices.append(
             Labelled(
                 name=f"lab {entry['name']}",

@@ -8,15 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from legacyscan.identify.rules import (
-    Example,
-    Rule,
-    RuleError,
-    RuleSet,
-    check_example,
-    check_examples,
-    load_vocabulary,
-)
+from legacyscan.identify.rules import Example, Rule, RuleError, RuleSet, load_vocabulary
+from legacyscan.identify.selftest import check_example, check_examples
 from legacyscan.paths import fingerprints_dir
 
 RULES = RuleSet.load()
