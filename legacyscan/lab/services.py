@@ -21,6 +21,8 @@ PATH]``, the config being ``{"listeners": [{"address", "port", "kind",
 * rdp: protocol: legacy (XP/2003, no negotiation; default), rdp, ssl, hybrid
 * dicom: implementation_class_uid*, implementation_version*
 * hl7: app (default LAB), facility
+* silent: close_on_data ("1": hang up at the first bytes received, as SMB/RPC servers do
+  with a foreign protocol)
 * rtsp: public* (the methods listed in the Public header), server
 * printer: count_file* -- a JetDirect port: never answers, writes the number of bytes it
   received to count_file (the lab's trap for scanners that probe printer ports)
@@ -563,6 +565,11 @@ async def _bacnet_stream(reader: Reader, writer: Writer, params: Params) -> None
 
 @_kind("silent")
 async def _silent(reader: Reader, writer: Writer, params: Params) -> None:
+    if params.get("close_on_data"):
+        # Like an SMB or RPC server given a foreign protocol: hang up on the first bytes,
+        # which spares a scanner its full wait for every probe.
+        await _read(reader)
+        return
     await _discard(reader)
 
 

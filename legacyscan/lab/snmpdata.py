@@ -110,6 +110,7 @@ class Network:
         self.ports: dict[str, list[Port]] = defaultdict(list)
         self.uplink_of: dict[str, int] = {}  # access switch address -> core port
         self._place()
+        self.incoming: dict[str, list[tuple[str, int, str, int]]] | None = None
         self.by_role: dict[str, list[LabDevice]] = defaultdict(list)
         for device in devices:
             role = device.extra.get("role")
@@ -168,12 +169,12 @@ def flows_of(device: LabDevice, network: Network) -> list[tuple[str, int, str, i
 
 def _incoming(device: LabDevice, network: Network) -> list[tuple[str, int, str, int]]:
     """Flows other devices opened to this one, as this one's agent sees them."""
-    out = []
-    for other in network.devices:
-        for local, lport, remote, rport in flows_of(other, network):
-            if remote == device.address:
-                out.append((remote, rport, local, lport))
-    return out
+    if network.incoming is None:  # computed once: every device's flows, by target
+        network.incoming = defaultdict(list)
+        for other in network.devices:
+            for local, lport, remote, rport in flows_of(other, network):
+                network.incoming[remote].append((remote, rport, local, lport))
+    return network.incoming.get(device.address, [])
 
 
 def _system(device: LabDevice) -> Iterator[Line]:
