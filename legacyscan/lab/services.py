@@ -545,10 +545,10 @@ def _bacnet_i_am(params: Params) -> bytes:
 class _Bacnet(asyncio.DatagramProtocol):
     def __init__(self, params: Params) -> None:
         self.params = params
-        self.transport: asyncio.DatagramTransport | None = None
+        self.transport: Any = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.DatagramTransport)
+        # asyncio's selector transport does not subclass DatagramTransport: duck-typed.
         self.transport = transport
 
     def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
