@@ -28,7 +28,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[runner.LabState]:
     previous = os.environ.get("LEGACYSCAN_LAB_DIR")
     os.environ["LEGACYSCAN_LAB_DIR"] = str(tmp_path_factory.mktemp("lab-state"))
     try:
-        state = runner.up()
+        state = runner.up("minimal")
         try:
             yield state
         finally:
@@ -58,7 +58,7 @@ def scan(lab: runner.LabState, tmp_path_factory: pytest.TempPathFactory) -> dict
 
 def test_second_lab_up_says_it_is_running(lab: runner.LabState) -> None:
     with pytest.raises(runner.LabError, match="already running"):
-        runner.up()
+        runner.up("minimal")
     assert "running" in runner.status()
 
 
