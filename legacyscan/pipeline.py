@@ -14,12 +14,13 @@ from pathlib import Path
 
 from legacyscan import __version__
 from legacyscan.collect import snmp
-from legacyscan.collect.nmap import run_nmap
+from legacyscan.collect.chunkstore import ChunkStore, ChunkStoreError, FilesystemChunkStore
+from legacyscan.collect.nmap import ScanPlan
+from legacyscan.collect.nmap_runner import OnProgress, run_plan
 from legacyscan.identify import Identifier
 from legacyscan.lifecycle import EolDatabase
 from legacyscan.model import Assessment, Collection, Host, ScanMeta, SnmpSystem
 from legacyscan.risk import score_all
-from legacyscan.scope import Scope
 from legacyscan.topology import analyse
 
 Progress = Callable[[str], None]
@@ -59,17 +60,37 @@ def _with_snmp(host: Host, system: SnmpSystem | None) -> Host:
     return replace(host, snmp=system, sources=host.sources + ("snmp",))
 
 
+def nmap_store(out_dir: Path) -> FilesystemChunkStore:
+    """Where a scan in ``out_dir`` keeps its nmap chunks (evidence and resume point)."""
+    return FilesystemChunkStore(out_dir / "nmap")
+
+
 def collect_live(
-    scope: Scope,
+    plan: ScanPlan,
     out_dir: Path,
     snmp_port: int = 161,
     community: str = "public",
     progress: Progress = _quiet,
+    on_scan_progress: OnProgress | None = None,
+    store: ChunkStore | None = None,
+    resume: bool = False,
 ) -> Collection:
-    progress(f"nmap: service detection on {scope.address_count} address(es)")
-    scan = run_nmap(scope.targets, xml_out=out_dir / "nmap.xml")
-    up = [h for h in scan.run.hosts if h.address]
-    progress(f"nmap: {len(up)} host(s) up; raw XML kept in {out_dir / 'nmap.xml'}")
+    store = store or nmap_store(out_dir)
+    finished = store.finished() if store.load_plan() is not None else {}
+    if finished and not resume:
+        raise ChunkStoreError(
+            f"{out_dir} already holds {len(finished)} finished chunk(s) of a scan: "
+            "add --resume to continue it, or choose another --out folder"
+        )
+    progress(
+        f"nmap: profile {plan.profile}, {plan.address_count} address(es) in "
+        f"{len(plan.chunks)} chunk(s), {plan.parallel} nmap process(es) at a time"
+    )
+    result = run_plan(plan, store, out_dir / "nmap", on_scan_progress)
+    if result.resumed_chunks:
+        progress(f"nmap: {result.resumed_chunks} chunk(s) were already done and not run again")
+    up = [h for run in result.runs for h in run.hosts if h.address]
+    progress(f"nmap: {len(up)} host(s) up; raw XML kept in {out_dir / 'nmap'}")
     progress(f"snmp: polling the system group of {len(up)} host(s) on UDP port {snmp_port}")
     results = snmp.poll([h.address for h in up if h.address], port=snmp_port, community=community)
     systems = {r.address: r.system for r in results}
@@ -79,28 +100,33 @@ def collect_live(
     progress(f"snmp: {sum(1 for s in systems.values() if s)} agent(s) answered")
     return Collection(
         hosts=kept,
-        command_lines=(scan.run.command_line,),
-        tool_versions=(("nmap", scan.run.nmap_version),),
+        command_lines=tuple(r.command_line for r in result.records),
+        tool_versions=(("nmap", ", ".join(sorted({r.nmap_version for r in result.records}))),),
         errors=errors,
         silent_addresses=len(hosts) - len(kept),
     )
 
 
 def scan(
-    scope: Scope,
+    plan: ScanPlan,
     out_dir: Path,
     as_of: dt.date,
     snmp_port: int = 161,
     community: str = "public",
     progress: Progress = _quiet,
+    on_scan_progress: OnProgress | None = None,
+    resume: bool = False,
 ) -> Assessment:
     started = now()
-    collection = collect_live(scope, out_dir, snmp_port, community, progress)
+    collection = collect_live(
+        plan, out_dir, snmp_port, community, progress, on_scan_progress, resume=resume
+    )
     meta = ScanMeta(
         as_of=as_of,
         started=started,
         finished=now(),
-        targets=scope.targets,
+        targets=plan.targets,
+        profile=plan.profile,
         command_lines=collection.command_lines,
         tool_versions=collection.tool_versions,
         legacyscan_version=__version__,

@@ -14,7 +14,7 @@ import traceback
 import click
 
 from legacyscan import __version__
-from legacyscan.cli import lab, offline
+from legacyscan.cli import imports, lab, nmapscan, offline
 from legacyscan.cli import scan as scan_commands
 from legacyscan.errors import UserError
 
@@ -39,8 +39,10 @@ def cli() -> None:
 for command in (
     scan_commands.scan_command,
     scan_commands.demo_command,
+    nmapscan.profiles_command,
     offline.identify_command,
     offline.report_command,
+    imports.import_command,
     lab.lab_group,
 ):
     cli.add_command(command)
