@@ -3,9 +3,10 @@
 The loop lives in the calling thread: it starts nmap processes up to the plan's
 parallelism, polls them, stores every finished chunk at once (``chunkstore``) and
 reports progress.  Chunks already in the store are not run again, which is all
-``--resume`` needs.  On Ctrl-C (or any error) every nmap child is stopped before the
-exception goes on; the children also get SIGTERM from the kernel if legacyscan itself
-is killed (PR_SET_PDEATHSIG), so no orphan keeps scanning.
+``--resume`` needs.  Ctrl-C and SIGTERM only set a flag that the loop reads between
+two steps, so a chunk is never half started or half stored; the loop then stops every
+nmap child and raises :class:`ScanInterrupted`.  The children also get SIGTERM from
+the kernel if legacyscan itself is killed (PR_SET_PDEATHSIG): no orphan keeps scanning.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ import datetime as dt
 import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -98,6 +101,23 @@ def _start(chunk: ChunkPlan, work: Path) -> _Running:
         out.close()
         raise NmapError("nmap not found: install it (apt-get install nmap)") from exc
     return _Running(chunk, process, out, out_path, err_path, _now())
+
+
+@contextmanager
+def _stop_requests() -> Iterator[threading.Event]:
+    """An event set by Ctrl-C or SIGTERM while the block runs (main thread only)."""
+    requested = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield requested
+        return
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in previous:
+        signal.signal(sig, lambda *_: requested.set())
+    try:
+        yield requested
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _stop(running: dict[int, _Running]) -> None:
@@ -193,29 +213,32 @@ def run_plan(
 
     work_dir.mkdir(parents=True, exist_ok=True)
     report()
-    try:
-        while todo or running:
-            while todo and len(running) < plan.parallel:
-                chunk = todo.pop(0)
-                running[chunk.index] = _start(chunk, work_dir)
-            for index, job in list(running.items()):
-                if job.process.poll() is None:
-                    continue
-                del running[index]
-                runs[index], done[index] = _finish(job, store)
-                session_addresses += job.chunk.address_count
-                report()
-            if time.monotonic() - last_report > 1:
-                last_report = time.monotonic()
-                report()
-            if running:
-                time.sleep(poll_interval)
-    except KeyboardInterrupt:
-        _stop(running)
-        raise ScanInterrupted(len(done), len(plan.chunks)) from None
-    except BaseException:
-        _stop(running)
-        raise
+    with _stop_requests() as stop_requested:
+        try:
+            while todo or running:
+                if stop_requested.is_set():
+                    raise KeyboardInterrupt
+                while todo and len(running) < plan.parallel:
+                    chunk = todo.pop(0)
+                    running[chunk.index] = _start(chunk, work_dir)
+                for index, job in list(running.items()):
+                    if job.process.poll() is None:
+                        continue
+                    del running[index]
+                    runs[index], done[index] = _finish(job, store)
+                    session_addresses += job.chunk.address_count
+                    report()
+                if time.monotonic() - last_report > 1:
+                    last_report = time.monotonic()
+                    report()
+                if running:
+                    stop_requested.wait(poll_interval)
+        except KeyboardInterrupt:
+            _stop(running)
+            raise ScanInterrupted(len(done), len(plan.chunks)) from None
+        except BaseException:
+            _stop(running)
+            raise
     for index, record in done.items():
         if index not in runs:
             runs[index] = _stored_run(store, record)

@@ -60,6 +60,8 @@ class Listener:
                 pass
 
     def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            self._sock.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
         self._sock.close()
         with self._lock:
             for conn in self._open:  # an open connection would keep the port busy
