@@ -134,10 +134,11 @@ def nmap_arguments(
     args += [f"-T{profile.timing}", "--max-rate", str(max_rate)]
     if profile.scan_delay_ms:
         args += ["--scan-delay", f"{profile.scan_delay_ms}ms"]
+    else:  # nmap ignores (and warns about) --max-parallelism when a scan delay is set
+        args += ["--max-parallelism", str(profile.max_parallelism)]
     args += [
         "--max-retries", str(profile.max_retries),
         "--host-timeout", f"{profile.host_timeout_s}s",
-        "--max-parallelism", str(profile.max_parallelism),
         "--max-hostgroup", str(profile.max_hostgroup),
     ]  # fmt: skip
     return args, notes
