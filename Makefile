@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-APT_PACKAGES := nmap snmp snmpd chromium python3-venv
+APT_PACKAGES := nmap snmp snmpd xsltproc chromium python3-venv
 OUT    ?= demo-output
 
 .PHONY: all deps system-deps demo test test-fast lint clean
@@ -13,7 +13,7 @@ all: test
 
 # System packages: only installed when a command is missing, so a second run is instant.
 system-deps:
-	@if ! command -v nmap >/dev/null || ! command -v snmpget >/dev/null || ! test -x /usr/sbin/snmpd \
+	@if ! command -v nmap >/dev/null || ! command -v snmpget >/dev/null || ! command -v xsltproc >/dev/null || ! test -x /usr/sbin/snmpd \
 		|| ! test -x /usr/bin/chromium \
 		|| ! $(PYTHON) -c 'import venv, ensurepip' 2>/dev/null; then \
 		if [ "$$(id -u)" = 0 ]; then \

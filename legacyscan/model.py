@@ -207,12 +207,27 @@ class SnmpTables:
 
 
 @dataclass(frozen=True)
+class OsClass:
+    """One nmap OS class (vendor, family, generation, device type) with its accuracy."""
+
+    vendor: str = ""
+    family: str = ""  # nmap's osfamily, e.g. "Windows"
+    generation: str = ""  # nmap's osgen, e.g. "XP"
+    device_type: str = ""  # nmap's type, e.g. "general purpose"
+    accuracy: int = 0
+    cpes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class OsMatch:
     """One nmap OS-detection guess."""
 
     name: str
     accuracy: int
     cpes: tuple[str, ...] = ()
+    #: nmap >= 6 nests the classes in each match; nmap < 6 lists them once for the whole
+    #: guess, and we attach them to the best match (see collect/nmap_xml.py).
+    classes: tuple[OsClass, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,19 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from netaddr import IPSet
+
 from legacyscan import __version__
 from legacyscan.analysis import Context, evaluate_network
 from legacyscan.collect import snmp
-from legacyscan.collect.nmap import run_nmap
+from legacyscan.collect.chunkstore import ChunkStore, ChunkStoreError, FilesystemChunkStore
+from legacyscan.collect.nmap import ScanPlan
+from legacyscan.collect.nmap_runner import OnProgress, run_plan
 from legacyscan.collect.snmp_credentials import community as community_credential
 from legacyscan.identify import Identifier
 from legacyscan.lifecycle import EolDatabase
 from legacyscan.model import Assessment, Collection, Host, ScanMeta
 from legacyscan.plan import CostModel, with_plan
-from legacyscan.scope import Scope
 
 Progress = Callable[[str], None]
 
@@ -65,19 +68,19 @@ def assess(
 
 def snmp_step(
     hosts: Sequence[Host],
-    scope: Scope,
+    targets: Sequence[str],
     options: snmp.SnmpOptions,
     sweep: bool = False,
     progress: Progress = _quiet,
 ) -> tuple[list[Host], list[snmp.SnmpResult]]:
-    """SNMP on the hosts nmap saw, or on every address of the scope (``sweep``).
+    """SNMP on the hosts nmap saw, or on every address of ``targets`` (``sweep``).
 
     Returns the hosts with what SNMP learnt (sweep answers from addresses nmap did not
     see become hosts of their own) and every address's result.
     """
     by_address = {h.address: h for h in hosts if h.address}
     if sweep:
-        addresses = snmp.sweep_addresses(scope.targets)
+        addresses = [str(a) for a in IPSet(targets)]  # exactly the planned ones
         what = f"sweeping all {len(addresses)} address(es) of the scope"
     else:
         addresses = list(by_address)
@@ -95,12 +98,20 @@ def snmp_step(
     return list(merged.values()), results
 
 
+def nmap_store(out_dir: Path) -> FilesystemChunkStore:
+    """Where a scan in ``out_dir`` keeps its nmap chunks (evidence and resume point)."""
+    return FilesystemChunkStore(out_dir / "nmap")
+
+
 def collect_live(
-    scope: Scope,
+    plan: ScanPlan,
     out_dir: Path,
     snmp_port: int = 161,
     community: str = "public",
     progress: Progress = _quiet,
+    on_scan_progress: OnProgress | None = None,
+    store: ChunkStore | None = None,
+    resume: bool = False,
     *,
     snmp_options: snmp.SnmpOptions | None = None,
     snmp_sweep: bool = False,
@@ -108,30 +119,46 @@ def collect_live(
     options = snmp_options or snmp.SnmpOptions(
         port=snmp_port, credentials=(community_credential(community, "--community"),)
     )
-    progress(f"nmap: service detection on {scope.address_count} address(es)")
-    scan = run_nmap(scope.targets, xml_out=out_dir / "nmap.xml")
-    up = [h for h in scan.run.hosts if h.address]
-    progress(f"nmap: {len(up)} host(s) up; raw XML kept in {out_dir / 'nmap.xml'}")
-    hosts, results = snmp_step(up, scope, options, snmp_sweep, progress)
+    store = store or nmap_store(out_dir)
+    finished = store.finished() if store.load_plan() is not None else {}
+    if finished and not resume:
+        raise ChunkStoreError(
+            f"{out_dir} already holds {len(finished)} finished chunk(s) of a scan: "
+            "add --resume to continue it, or choose another --out folder"
+        )
+    progress(
+        f"nmap: profile {plan.profile}, {plan.address_count} address(es) in "
+        f"{len(plan.chunks)} chunk(s), {plan.parallel} nmap process(es) at a time"
+    )
+    result = run_plan(plan, store, out_dir / "nmap", on_scan_progress)
+    if result.resumed_chunks:
+        progress(f"nmap: {result.resumed_chunks} chunk(s) were already done and not run again")
+    up = [h for run in result.runs for h in run.hosts if h.address]
+    progress(f"nmap: {len(up)} host(s) up; raw XML kept in {out_dir / 'nmap'}")
+    # The chunks name exactly the in-scope addresses: a sweep never touches an excluded one.
+    in_scope = tuple(t for chunk in plan.chunks for t in chunk.targets)
+    hosts, results = snmp_step(up, in_scope, options, snmp_sweep, progress)
     errors = tuple(r.error for r in results if r.error is not None)
     kept = tuple(h for h in hosts if has_data(h))
     progress(f"snmp: {sum(1 for r in results if r.answered)} agent(s) answered")
     return Collection(
         hosts=kept,
-        command_lines=(scan.run.command_line,),
-        tool_versions=(("nmap", scan.run.nmap_version),),
+        command_lines=tuple(r.command_line for r in result.records),
+        tool_versions=(("nmap", ", ".join(sorted({r.nmap_version for r in result.records}))),),
         errors=errors,
         silent_addresses=len(hosts) - len(kept),
     )
 
 
 def scan(
-    scope: Scope,
+    plan: ScanPlan,
     out_dir: Path,
     as_of: dt.date,
     snmp_port: int = 161,
     community: str = "public",
     progress: Progress = _quiet,
+    on_scan_progress: OnProgress | None = None,
+    resume: bool = False,
     *,
     snmp_options: snmp.SnmpOptions | None = None,
     snmp_sweep: bool = False,
@@ -139,11 +166,13 @@ def scan(
 ) -> Assessment:
     started = now()
     collection = collect_live(
-        scope,
+        plan,
         out_dir,
         snmp_port,
         community,
         progress,
+        on_scan_progress,
+        resume=resume,
         snmp_options=snmp_options,
         snmp_sweep=snmp_sweep,
     )
@@ -151,7 +180,8 @@ def scan(
         as_of=as_of,
         started=started,
         finished=now(),
-        targets=scope.targets,
+        targets=plan.targets,
+        profile=plan.profile,
         command_lines=collection.command_lines,
         tool_versions=collection.tool_versions,
         legacyscan_version=__version__,

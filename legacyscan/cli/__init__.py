@@ -14,7 +14,7 @@ import traceback
 import click
 
 from legacyscan import __version__
-from legacyscan.cli import eol, fingerprints, graph, lab, offline, planning
+from legacyscan.cli import eol, fingerprints, graph, imports, lab, nmapscan, offline, planning
 from legacyscan.cli import scan as scan_commands
 from legacyscan.cli import snmp as snmp_commands
 from legacyscan.errors import UserError
@@ -40,9 +40,11 @@ def cli() -> None:
 for command in (
     scan_commands.scan_command,
     scan_commands.demo_command,
+    nmapscan.profiles_command,
     offline.identify_command,
     offline.report_command,
     snmp_commands.snmp_command,
+    imports.import_command,
     lab.lab_group,
     fingerprints.fingerprints_group,
     eol.eol_group,

@@ -6,6 +6,7 @@ is; the scan must find it.  The lab is stopped even when a test fails.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -50,7 +51,8 @@ def scan(lab: runner.LabState, tmp_path_factory: pytest.TempPathFactory) -> dict
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert (out / "report.html").is_file()
-    assert (out / "nmap.xml").read_bytes().startswith(b"<?xml")
+    evidence = gzip.decompress((out / "nmap" / "chunk-000001.xml.gz").read_bytes())
+    assert evidence.startswith(b"<?xml")
     data: dict[str, Any] = json.loads((out / "scan.json").read_text())
     data["_out"] = str(out)
     return data

@@ -1,0 +1,73 @@
+"""``legacyscan import``: nmap XML made elsewhere, identified and reported like a scan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from legacyscan import __version__
+from legacyscan.cli.common import as_of_date, as_of_option, summary_line, write_outputs
+from legacyscan.collect.chunkstore import FilesystemChunkStore
+from legacyscan.collect.nmap_import import import_files
+from legacyscan.collect.nmap_xml import NmapRun
+from legacyscan.model import ScanMeta
+from legacyscan.pipeline import assess, has_data, now
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for scan.json, report.html and the imported files, kept compressed.",
+)
+@as_of_option
+def import_command(files: tuple[Path, ...], out: Path, as_of: dt.datetime | None) -> None:
+    """Import nmap XML FILES made elsewhere (nmap -oX, nmap 5 to 7.9x); nothing is sent.
+
+    Every CPE, OS guess (osmatch/osclass with accuracy), host script (e.g.
+    smb-os-discovery), MAC address and vendor is kept; hosts seen in several files are
+    merged.  Writes OUT/scan.json and OUT/report.html like a scan, and keeps each file
+    gzip-compressed in OUT/nmap/ with its nmap version and command line.  A broken or
+    truncated file is reported in one line (with the line number) and the other files
+    are still imported; the exit status is then 1.
+    """
+    started = now()
+
+    def said(path: Path, run: NmapRun | None, error: str | None) -> None:
+        if error is not None:
+            click.echo(f"error: {error}", err=True)
+        if run is not None:
+            version = f"nmap {run.nmap_version}" if run.nmap_version else "nmap (version unknown)"
+            click.echo(f"  {path.name}: {len(run.hosts)} host(s) up, {version}", err=True)
+
+    result = import_files(files, FilesystemChunkStore(out / "nmap", prefix="import"), said)
+    if not result.records:
+        click.echo("error: nothing could be imported", err=True)
+        sys.exit(1)
+    kept = tuple(h for h in result.hosts if has_data(h))
+    versions = sorted({r.nmap_version for r in result.records if r.nmap_version})
+    meta = ScanMeta(
+        as_of=as_of_date(as_of),
+        started=started,
+        finished=now(),
+        targets=(),
+        command_lines=tuple(r.command_line for r in result.records if r.command_line),
+        tool_versions=(("nmap", ", ".join(versions)),) if versions else (),
+        legacyscan_version=__version__,
+        silent_addresses=len(result.hosts) - len(kept),
+        errors=result.errors,
+        profile="imported nmap XML",
+    )
+    click.echo(f"identify: {len(kept)} device(s)", err=True)
+    assessment = assess(kept, meta)
+    json_path, html_path = write_outputs(assessment, out)
+    click.echo(summary_line(assessment), err=True)
+    click.echo(f"report: {html_path}")
+    click.echo(f"data:   {json_path}")
+    if result.errors:
+        sys.exit(1)
