@@ -98,12 +98,14 @@ Progress = Callable[[SnmpResult, int, int], None]
 
 
 def sweep_addresses(targets: Iterable[str]) -> list[str]:
-    """Every host address of CIDR targets (network and broadcast addresses left out)."""
+    """Every address of the scope's CIDR blocks, in order, each once.
+
+    All of them, as nmap does: the scope merges what the user typed into blocks, so a
+    block's first or last address may well be a host the user asked for.
+    """
     seen: dict[str, None] = {}
     for target in targets:
-        network = IPNetwork(target)
-        hosts = network.iter_hosts() if network.size > 2 else iter(network)
-        seen.update((str(a), None) for a in hosts)
+        seen.update((str(a), None) for a in IPNetwork(target))
     return list(seen)
 
 
