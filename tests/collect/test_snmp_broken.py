@@ -101,6 +101,8 @@ def test_agent_that_stops_answering(agents: dict[str, str]) -> None:
     assert result.system is not None and result.system.name == "stall"
     assert result.tables is not None
     assert any("stopped answering" in i for i in result.tables.incomplete)
+    # two silent tables in a row end the walk: ifTable, ifXTable, then the rest skipped
+    assert len(result.tables.incomplete) == 3
 
 
 def test_nosuch_and_end_of_mib(agents: dict[str, str]) -> None:
@@ -135,6 +137,6 @@ def test_bad_agents_do_not_stall_the_sweep(agents: dict[str, str]) -> None:
     # not held up by its neighbours: done well before the stalled agent's timeouts
     assert results[agents["good"]].seconds < min(2.0, results[agents["stall"]].seconds)
     assert results[SILENT].status == "no-response"
-    # the slowest is the stalled agent: a timeout, a retry with fewer rows, a timeout
-    assert max(r.seconds for r in results.values()) < 4.5
-    assert elapsed < 8
+    # the slowest is the stalled agent: two tables of two timeouts each, one GET
+    assert max(r.seconds for r in results.values()) < 6.5
+    assert elapsed < 10

@@ -54,7 +54,7 @@ def test_snmp_command_text_and_json(agent: Path) -> None:
     assert text.returncode == 0, text.stderr
     assert f"{ADDRESS}" in text.stdout and "ok  credential=ward-ro" in text.stdout
     assert "fw 12.2(44r)SE3" in text.stdout  # the ENTITY-MIB firmware revision
-    assert "2 address(es)" in text.stderr and "1 ok, 1 no-response" in text.stderr
+    assert "4 address(es)" in text.stderr and "1 ok, 3 no-response" in text.stderr
     as_json = legacyscan("snmp", *common, "--format", "json")
     assert as_json.returncode == 0, as_json.stderr
     data = json.loads(as_json.stdout)
