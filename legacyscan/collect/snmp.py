@@ -29,13 +29,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from netaddr import IPNetwork
-from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
 
 from legacyscan.collect import mib_decode
 from legacyscan.collect.mib_tables import GROUPS, SYSTEM_OIDS, tables_for
 from legacyscan.collect.mib_values import Value
 from legacyscan.collect.snmp_credentials import Credential, community, scrub
-from legacyscan.collect.snmp_session import Session, SnmpFailure, new_engine
+from legacyscan.collect.snmp_session import Engines, Session, SnmpFailure
 from legacyscan.model import CollectError, Host, SnmpSystem, SnmpTables
 
 STATUSES = ("ok", "partial", "no-response", "auth-failed", "error")
@@ -98,17 +97,19 @@ Progress = Callable[[SnmpResult, int, int], None]
 
 
 def sweep_addresses(targets: Iterable[str]) -> list[str]:
-    """Every host address of CIDR targets (network and broadcast addresses left out)."""
+    """Every address of the scope's CIDR blocks, in order, each once.
+
+    All of them, as nmap does: the scope merges what the user typed into blocks, so a
+    block's first or last address may well be a host the user asked for.
+    """
     seen: dict[str, None] = {}
     for target in targets:
-        network = IPNetwork(target)
-        hosts = network.iter_hosts() if network.size > 2 else iter(network)
-        seen.update((str(a), None) for a in hosts)
+        seen.update((str(a), None) for a in IPNetwork(target))
     return list(seen)
 
 
 async def _probe(
-    engine: SnmpEngine, address: str, options: SnmpOptions
+    engines: Engines, address: str, options: SnmpOptions
 ) -> tuple[Session | None, dict[str, Value], list[tuple[str, str, str]]]:
     """The first credential (in order) that gets an answer, its system values, the failures."""
     loop = asyncio.get_running_loop()
@@ -119,11 +120,10 @@ async def _probe(
 
     async def attempt(number: int) -> tuple[Session | None, dict[str, Value], str, str]:
         session = await Session.open(
-            engine,
+            engines,
             address,
             options.port,
             creds[number],
-            number,
             options.timeout,
             options.retries,
             pace=options.pace,
@@ -190,11 +190,11 @@ def _status_of_failures(failures: list[tuple[str, str, str]]) -> tuple[str, str]
     return ("auth-failed" if refused else "error"), detail
 
 
-async def collect_host(engine: SnmpEngine, address: str, options: SnmpOptions) -> SnmpResult:
+async def collect_host(engines: Engines, address: str, options: SnmpOptions) -> SnmpResult:
     """Everything SNMP can tell about ``address``; never raises, always one status."""
     started = time.monotonic()
     try:
-        result = await _collect(engine, address, options)
+        result = await _collect(engines, address, options)
     except Exception as exc:  # pysnmp raises many things; one agent must not stop the sweep
         result = SnmpResult(address, "error", f"{type(exc).__name__}: {exc}")
     return replace(
@@ -211,8 +211,8 @@ def _scrubbed(tables: SnmpTables | None, credentials: Sequence[Credential]) -> S
     return replace(tables, incomplete=tuple(scrub(i, credentials) for i in tables.incomplete))
 
 
-async def _collect(engine: SnmpEngine, address: str, options: SnmpOptions) -> SnmpResult:
-    session, values, failures = await _probe(engine, address, options)
+async def _collect(engines: Engines, address: str, options: SnmpOptions) -> SnmpResult:
+    session, values, failures = await _probe(engines, address, options)
     if session is None:
         status, detail = _status_of_failures(failures)
         return SnmpResult(address, status, detail)
@@ -227,19 +227,28 @@ async def _collect(engine: SnmpEngine, address: str, options: SnmpOptions) -> Sn
     current = tables[0].name
     try:
         async with asyncio.timeout(options.host_budget):
+            silent_tables = 0
             for position, table in enumerate(tables):
                 current = table.name
                 try:
                     reason = await session.walk(table, walked, options.max_rows)
+                    silent_tables = 0
                 except SnmpFailure as failure:
                     reason = f"{table.name}: {failure.message}"
                     if failure.kind == "timeout":
-                        incomplete.append(reason)
-                        skipped = ", ".join(t.name for t in tables[position + 1 :])
-                        reason = f"agent stopped answering; not read: {skipped}" if skipped else ""
-                        if reason:
+                        # Some agents drop requests for tables they lack; others died.
+                        # Go on while the agent still answers a GET, but not past two
+                        # silent tables in a row: each costs two timeouts.
+                        silent_tables += 1
+                        if silent_tables >= 2 or not await _still_answers(session):
                             incomplete.append(reason)
-                        break
+                            skipped = ", ".join(t.name for t in tables[position + 1 :])
+                            reason = (
+                                f"agent stopped answering; not read: {skipped}" if skipped else ""
+                            )
+                            if reason:
+                                incomplete.append(reason)
+                            break
                 if reason:
                     incomplete.append(reason)
     except TimeoutError:
@@ -255,18 +264,26 @@ async def _collect(engine: SnmpEngine, address: str, options: SnmpOptions) -> Sn
     )
 
 
+async def _still_answers(session: Session) -> bool:
+    try:
+        await session.get([SYSTEM_OIDS["uptime"]])
+    except SnmpFailure:
+        return False
+    return True
+
+
 async def sweep(
     addresses: Sequence[str], options: SnmpOptions, progress: Progress | None = None
 ) -> list[SnmpResult]:
     """Every address collected, ``options.concurrency`` at a time, in the input order."""
-    engine = new_engine()
+    engines = Engines(with_v3=any(c.version == "3" for c in options.credentials))
     gate = asyncio.Semaphore(max(1, options.concurrency))
     done = 0
 
     async def one(address: str) -> SnmpResult:
         nonlocal done
         async with gate:
-            result = await collect_host(engine, address, options)
+            result = await collect_host(engines, address, options)
         done += 1
         if progress is not None:
             progress(result, done, len(addresses))
@@ -275,7 +292,7 @@ async def sweep(
     try:
         return list(await asyncio.gather(*(one(a) for a in addresses)))
     finally:
-        engine.close_dispatcher()
+        engines.close()
 
 
 def text_progress(say: Callable[[str], None], every: float = 2.0) -> Progress:

@@ -2,7 +2,11 @@
 
 This is the only module that touches pysnmp's types.  A :class:`Session` sends requests
 to one address with one credential, paces them, and hands back plain values
-(``mib_values.Value``).  ``walk`` reads a table's columns side by side with GETBULK
+(``mib_values.Value``).  Communities (v1/v2c) go through pysnmp's light "v1arch"
+dispatcher; only SNMPv3 users need the full "v3arch" engine, whose per-address set-up
+costs about 10 ms of CPU (MIB table writes), too much for a sweep of thousands.
+
+``walk`` reads a table's columns side by side with GETBULK
 (GETNEXT for v1) and defends itself against broken agents: OIDs that do not increase
 (loops), tables longer than a cap, tooBig answers (fewer repetitions, then give up),
 endOfMibView/noSuch* markers, and agents that stop answering half-way.  What was read
@@ -18,8 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from pyasn1.type import univ
+from pysnmp.hlapi.v1arch import asyncio as v1
+from pysnmp.hlapi.v1arch.asyncio import auth as v1auth
 from pysnmp.hlapi.v3arch.asyncio import (
-    CommunityData,
     ContextData,
     ObjectIdentity,
     ObjectType,
@@ -123,14 +128,32 @@ def new_engine() -> SnmpEngine:
     return engine
 
 
-def auth_data(credential: Credential, number: int) -> CommunityData | UsmUserData:
-    """pysnmp's credential object; ``number`` keeps each one apart in pysnmp's tables."""
+class _Community(v1auth.CommunityData):  # type: ignore[misc]
+    """pysnmp's v1arch community, whose own repr would show the community."""
+
+    def __repr__(self) -> str:
+        return f"CommunityData(<hidden>, mpModel={self.mpModel})"
+
+
+class Engines:
+    """pysnmp's v1/v2c dispatcher, and the v3 engine only when a v3 user is listed."""
+
+    def __init__(self, with_v3: bool) -> None:
+        self.dispatcher = v1.SnmpDispatcher()
+        self.engine = new_engine() if with_v3 else None
+
+    def close(self) -> None:
+        self.dispatcher.transport_dispatcher.close_dispatcher()
+        if self.engine is not None:
+            self.engine.close_dispatcher()
+
+
+def auth_data(credential: Credential) -> _Community | UsmUserData:
+    """pysnmp's credential object."""
     if credential.version in ("1", "2c"):
         assert credential.community is not None
-        return CommunityData(
-            f"legacyscan-c{number}",
-            credential.community.reveal(),
-            mpModel=0 if credential.version == "1" else 1,
+        return _Community(
+            credential.community.reveal(), mpModel=0 if credential.version == "1" else 1
         )
     return UsmUserData(
         credential.user,
@@ -146,17 +169,16 @@ class Session:
 
     def __init__(
         self,
-        engine: SnmpEngine,
-        target: UdpTransportTarget,
+        engines: Engines,
+        target: Any,
         credential: Credential,
-        number: int,
         pace: float = 0.0,
         max_repetitions: int = 25,
     ) -> None:
-        self.engine = engine
+        self.engines = engines
         self.target = target
         self.credential = credential
-        self.auth = auth_data(credential, number)
+        self.auth = auth_data(credential)
         self.context = ContextData(contextName=credential.context or "")
         self.pace = pace
         self.max_repetitions = max_repetitions
@@ -166,17 +188,17 @@ class Session:
     @classmethod
     async def open(
         cls,
-        engine: SnmpEngine,
+        engines: Engines,
         address: str,
         port: int,
         credential: Credential,
-        number: int,
         timeout: float,
         retries: int,
         **options: Any,
     ) -> Session:
-        target = await UdpTransportTarget.create((address, port), timeout=timeout, retries=retries)
-        return cls(engine, target, credential, number, **options)
+        kind = UdpTransportTarget if credential.version == "3" else v1.UdpTransportTarget
+        target = await kind.create((address, port), timeout=timeout, retries=retries)
+        return cls(engines, target, credential, **options)
 
     async def _request(self, kind: str, oids: Sequence[str], repetitions: int = 0) -> Response:
         wait = self._last + self.pace - time.monotonic()
@@ -184,14 +206,17 @@ class Session:
             await asyncio.sleep(wait)
         self._last = time.monotonic()
         self.requests += 1
-        objects = [ObjectType(ObjectIdentity(oid)) for oid in oids]
-        args = (self.engine, self.auth, self.target, self.context)
-        if kind == "get":
-            result = await get_cmd(*args, *objects, lookupMib=False)
-        elif kind == "next":
-            result = await next_cmd(*args, *objects, lookupMib=False)
+        if self.engines.engine is None or self.credential.version != "3":
+            result = await self._v1arch(kind, oids, repetitions)
         else:
-            result = await bulk_cmd(*args, 0, repetitions, *objects, lookupMib=False)
+            objects = [ObjectType(ObjectIdentity(oid)) for oid in oids]
+            args = (self.engines.engine, self.auth, self.target, self.context)
+            if kind == "get":
+                result = await get_cmd(*args, *objects, lookupMib=False)
+            elif kind == "next":
+                result = await next_cmd(*args, *objects, lookupMib=False)
+            else:
+                result = await bulk_cmd(*args, 0, repetitions, *objects, lookupMib=False)
         indication, status, index, varbinds = result
         if indication:
             if isinstance(indication, errind.RequestTimedOut):
@@ -204,6 +229,16 @@ class Session:
             plain_value, end = plain(value)
             decoded.append((tuple(name.asTuple()), plain_value, end))
         return Response(int(status or 0), int(index or 0), tuple(decoded))
+
+    async def _v1arch(self, kind: str, oids: Sequence[str], repetitions: int) -> Any:
+        # plain (OID, Null) pairs: no MIB look-up at all on this path
+        pairs = [(oid, univ.Null("")) for oid in oids]
+        args = (self.engines.dispatcher, self.auth, self.target)
+        if kind == "get":
+            return await v1.get_cmd(*args, *pairs, lookupMib=False)
+        if kind == "next":
+            return await v1.next_cmd(*args, *pairs, lookupMib=False)
+        return await v1.bulk_cmd(*args, 0, repetitions, *pairs, lookupMib=False)
 
     async def get(self, oids: Sequence[str]) -> dict[str, Value]:
         """GET of scalars; a v1 noSuchName drops the missing OID and asks again."""

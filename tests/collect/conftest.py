@@ -24,8 +24,14 @@ SIM_FILES = {
 
 
 @pytest.fixture(scope="session")
+def sim_files() -> dict[str, Path]:
+    """community -> the walk file the snmpsim agent serves under it."""
+    return dict(SIM_FILES)
+
+
+@pytest.fixture(scope="session")
 def sim_agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    """snmpsim on 127.50.1.1:16161; the community picks the file (see SIM_FILES)."""
+    """snmpsim on 127.50.1.1:16161; the community picks the file (see ``sim_files``)."""
     work = tmp_path_factory.mktemp("snmpsim")
     data = work / "data"
     data.mkdir()
