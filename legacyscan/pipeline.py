@@ -11,8 +11,6 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from netaddr import IPSet
-
 from legacyscan import __version__
 from legacyscan.analysis import Context, evaluate_network
 from legacyscan.collect import snmp
@@ -80,7 +78,7 @@ def snmp_step(
     """
     by_address = {h.address: h for h in hosts if h.address}
     if sweep:
-        addresses = [str(a) for a in IPSet(targets)]  # exactly the planned ones
+        addresses = snmp.sweep_addresses(targets)
         what = f"sweeping all {len(addresses)} address(es) of the scope"
     else:
         addresses = list(by_address)
