@@ -12,6 +12,8 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from labports import unused_port
+
 from legacyscan.lab import services
 from legacyscan.lab.services import ListenerSpec
 
@@ -33,10 +35,7 @@ def _with_server(specs: list[ListenerSpec], body: Callable[[], Awaitable[None]])
 
 
 def _free_port(kind: int = socket.SOCK_STREAM) -> int:
-    with socket.socket(socket.AF_INET, kind) as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
+    return unused_port(HOST, kind)
 
 
 def test_printer_counts_every_byte_and_answers_nothing(tmp_path: Path) -> None:
