@@ -1,10 +1,10 @@
 # legacyscan — set-up, demo, tests.  Run as root on Debian for the apt step, or
-# install nmap, snmp and snmpd yourself first (the apt step is skipped when they are there).
+# install nmap, snmp, snmpd and chromium yourself first (the apt step is skipped when they are there).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-APT_PACKAGES := nmap snmp snmpd python3-venv postgresql
+APT_PACKAGES := nmap snmp snmpd xsltproc chromium python3-venv postgresql
 OUT    ?= demo-output
 
 .PHONY: all deps system-deps demo test test-fast lint clean
@@ -14,7 +14,8 @@ all: test
 # System packages: only installed when a command is missing, so a second run is instant.
 # postgresql: the inventory tests start a throw-away server from its binaries.
 system-deps:
-	@if ! command -v nmap >/dev/null || ! command -v snmpget >/dev/null || ! test -x /usr/sbin/snmpd \
+	@if ! command -v nmap >/dev/null || ! command -v snmpget >/dev/null || ! command -v xsltproc >/dev/null || ! test -x /usr/sbin/snmpd \
+		|| ! test -x /usr/bin/chromium \
 		|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
 		|| ! $(PYTHON) -c 'import venv, ensurepip' 2>/dev/null; then \
 		if [ "$$(id -u)" = 0 ]; then \

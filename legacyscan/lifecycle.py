@@ -8,15 +8,21 @@ whatever the calendar says:
 * ``supported``: on or before the end of security support;
 * ``extended``: past it, but a paid extension is still on sale;
 * ``eol``: past the end of security support and of any paid extension;
-* ``unknown``: no record, no version, or editions whose ends differ around the
-  as-of date.  Unknown is an honest answer and never shown as supported.
+* ``unknown``: no record, no version, editions whose ends differ around the
+  as-of date, or an upstream version past its end that distributions may still
+  patch (``backports``).  Unknown is an honest answer and never shown as supported.
+
+The database is the bundled records plus the user's overlay (records imported from
+an endoflife.date dump and CISA KEV marks, see ``eol_import`` and ``kev``), read from
+``paths.user_data_dir()``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -32,7 +38,7 @@ from legacyscan.model import (
     Identity,
     Lifecycle,
 )
-from legacyscan.paths import fingerprints_dir
+from legacyscan.paths import fingerprints_dir, user_data_dir
 
 
 class EolDataError(UserError, ValueError):
@@ -68,6 +74,9 @@ def parse_record(raw: dict[str, Any], where: str) -> EolRecord:
             raise EolDataError(f"{where}: versions is not a valid regex: {exc}") from exc
     checked = _date(raw["checked"], where, "checked")
     assert checked is not None
+    examples = raw.get("examples") or []
+    if not isinstance(examples, list) or not all(isinstance(e, str | int) for e in examples):
+        raise EolDataError(f"{where}: examples must be a list of version strings")
     record = EolRecord(
         vendor=str(raw["vendor"]),
         product=str(raw["product"]),
@@ -82,10 +91,46 @@ def parse_record(raw: dict[str, Any], where: str) -> EolRecord:
         source=source,
         checked=checked,
         note=str(raw.get("note", "")),
+        backports=bool(raw.get("backports", False)),
+        examples=tuple(str(e) for e in examples),
     )
-    if record.security_end is None and not record.no_end_announced:
-        raise EolDataError(f"{where}: security_end is required unless no_end_announced is true")
+    _check_order(record, where)
     return record
+
+
+def _check_order(record: EolRecord, where: str) -> None:
+    """Dates must follow one another: release <= mainstream <= security <= extension."""
+    chain = [
+        ("released", record.released),
+        ("support_end", record.support_end),
+        ("security_end", record.security_end),
+        ("security_end_latest", record.security_end_latest),
+    ]
+    known = [(k, d) for k, d in chain if d is not None]
+    for (k1, d1), (k2, d2) in zip(known, known[1:], strict=False):
+        if d2 < d1:
+            raise EolDataError(f"{where}: {k2} {d2} is before {k1} {d1}")
+    if record.extended_end and record.security_end and record.extended_end < record.security_end:
+        raise EolDataError(f"{where}: extended_end is before security_end")
+
+
+def load_file(path: Path) -> tuple[EolRecord, ...]:
+    """The records of one YAML file; any problem names the file (and the record)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise EolDataError(f"{path}: not a readable EOL file ({reason})") from exc
+    raws = data.get("records", []) if isinstance(data, dict) else None
+    if not isinstance(raws, list):
+        raise EolDataError(f"{path}: expected a mapping with a 'records' list")
+    records: list[EolRecord] = []
+    for index, raw in enumerate(raws):
+        if not isinstance(raw, dict):
+            raise EolDataError(f"{path.name} record {index + 1}: not a mapping")
+        label = f"{raw.get('product', '?')} {raw.get('cycle', '?')}"
+        records.append(parse_record(raw, f"{path.name} record {index + 1} ({label})"))
+    return tuple(records)
 
 
 def load_records(folder: Path | None = None) -> tuple[EolRecord, ...]:
@@ -93,12 +138,25 @@ def load_records(folder: Path | None = None) -> tuple[EolRecord, ...]:
     folder = folder or fingerprints_dir() / "eol"
     records: list[EolRecord] = []
     for path in sorted(folder.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for index, raw in enumerate(data.get("records", [])):
-            label = f"{raw.get('product', '?')} {raw.get('cycle', '?')}"
-            where = f"{path.name} record {index + 1} ({label})"
-            records.append(parse_record(raw, where))
+        records.extend(load_file(path))
     return tuple(records)
+
+
+#: File names of the user's overlay in ``user_data_dir()``.
+OVERLAY_RECORDS = "eol-overlay.yaml"
+OVERLAY_KEV = "kev-marks.yaml"
+
+
+def load_kev_marks(path: Path) -> dict[tuple[str, str], tuple[str, ...]]:
+    """KEV marks saved by ``eol import --kev``: (vendor, product) -> CVE ids."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        marks = data.get("marks", [])
+        return {
+            (str(m["vendor"]), str(m["product"])): tuple(str(c) for c in m["cves"]) for m in marks
+        }
+    except (OSError, UnicodeError, yaml.YAMLError, AttributeError, KeyError, TypeError) as exc:
+        raise EolDataError(f"{path}: not a readable KEV marks file ({exc})") from exc
 
 
 def status_on(record: EolRecord, as_of: dt.date) -> Lifecycle:
@@ -116,7 +174,18 @@ def status_on(record: EolRecord, as_of: dt.date) -> Lifecycle:
         )
 
     end = record.security_end
+    if end is None and not record.no_end_announced:
+        return verdict(
+            "unknown",
+            f"no end-of-support date could be cited for {record.product} {record.cycle}",
+        )
     if end is None:
+        if record.backports:
+            return verdict(
+                "unknown",
+                "upstream has announced no end, but versions also ship patched by "
+                "distributions: the operating system's own verdict decides",
+            )
         return verdict("supported", "the vendor has announced no end of support")
     if as_of <= end:
         return verdict("supported", f"security updates until {end.isoformat()}")
@@ -133,16 +202,45 @@ def status_on(record: EolRecord, as_of: dt.date) -> Lifecycle:
             f"security support ended {end.isoformat()}; only a paid extension covers it "
             f"until {record.extended_end.isoformat()}",
         )
+    if record.backports:
+        return verdict(
+            "unknown",
+            f"upstream security support ended {end.isoformat()}, but distributions may still "
+            "backport fixes into this version: the operating system's own verdict decides",
+        )
     return verdict("eol", f"no security updates since {end.isoformat()}")
 
 
 @dataclass(frozen=True)
 class EolDatabase:
     records: tuple[EolRecord, ...]
+    #: (vendor, product) -> CVE ids in CISA's KEV catalog (product-level, not per version).
+    known_exploited: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, folder: Path | None = None) -> EolDatabase:
-        return cls(load_records(folder))
+    def load(cls, folder: Path | None = None, overlay: Path | None = None) -> EolDatabase:
+        """The user's overlay (``overlay`` folder, by default ``user_data_dir()``), then the
+        bundled records; KEV marks saved in the overlay are attached."""
+        overlay = overlay if overlay is not None else user_data_dir()
+        records = load_records(folder)
+        extra = overlay / OVERLAY_RECORDS
+        if extra.is_file():
+            # First, so that a fresher import wins over a bundled aggregator record (the
+            # import drops cycles that a vendor-sourced bundled record covers).
+            records = load_file(extra) + records
+        marks_file = overlay / OVERLAY_KEV
+        marks = load_kev_marks(marks_file) if marks_file.is_file() else {}
+        return cls(records, marks)
+
+    def with_kev(self, marks: Mapping[tuple[str, str], tuple[str, ...]]) -> EolDatabase:
+        return replace(self, known_exploited=dict(marks))
+
+    def products(self) -> tuple[tuple[str, str], ...]:
+        """Every (vendor, product) with at least one record, in file order."""
+        return tuple(self._by_product)
+
+    def records_of(self, vendor: str, product: str) -> tuple[EolRecord, ...]:
+        return self._by_product.get((vendor, product), ())
 
     @cached_property
     def _by_product(self) -> dict[tuple[str, str], tuple[EolRecord, ...]]:
@@ -161,6 +259,13 @@ class EolDatabase:
         return None
 
     def lifecycle(self, identity: Identity, as_of: dt.date) -> Lifecycle:
+        verdict = self._lifecycle(identity, as_of)
+        kev = self.known_exploited.get((identity.vendor, identity.product), ())
+        return replace(verdict, known_exploited=kev) if kev else verdict
+
+    def _lifecycle(self, identity: Identity, as_of: dt.date) -> Lifecycle:
+        if identity.alternatives:
+            return self._either(identity, as_of)
         record = self.find(identity.vendor, identity.product, identity.version)
         if record is None:
             known = (identity.vendor, identity.product) in self._by_product
@@ -172,6 +277,69 @@ class EolDatabase:
                 reason = f"no end-of-life record for version {identity.version}"
             return Lifecycle(status="unknown", reason=reason)
         return status_on(record, as_of)
+
+    def _either(self, identity: Identity, as_of: dt.date) -> Lifecycle:
+        """The verdict of an identity that may be one of several products.
+
+        Every candidate with a record is judged; one without (Windows XP Embedded) can only
+        keep the verdict from being ``supported``.  When they all agree, that is the
+        verdict (dated by the candidate whose support ends first).  When all are past
+        their security support but only some can still buy an extension, the verdict is
+        ``eol``: nothing observed shows that the paid extension applies.  Any other
+        disagreement (one supported, another not) is ``unknown``, with every candidate's
+        verdict in the reason, so that the observation never makes an ended system look
+        supported nor the reverse.
+        """
+        options = [(identity.vendor, identity.product, identity.version)] + [
+            (alt.vendor, alt.product, alt.version) for alt in identity.alternatives
+        ]
+        judged: list[tuple[str, Lifecycle]] = []
+        unrecorded: list[str] = []
+        for vendor, product, version in options:
+            full = product if product.startswith(vendor) else f"{vendor} {product}"
+            name = f"{full} {version or ''}".strip()
+            record = self.find(vendor, product, version)
+            if record is None:
+                # a candidate product that never had this release (CentOS Linux 9) or that
+                # we hold no record for: named in the reason, not judged
+                unrecorded.append(name)
+                continue
+            judged.append((name, status_on(record, as_of)))
+        names = " or ".join(name for name, _ in judged) or " or ".join(unrecorded)
+        if not judged:
+            return Lifecycle(status="unknown", reason=f"{names}: no end-of-life record")
+        statuses = {life.status for _, life in judged}
+        never = dt.date.max
+        earliest = min(judged, key=lambda item: item[1].eol_date or never)[1]
+        detail = "; ".join(f"{name}: {life.status} ({life.reason})" for name, life in judged)
+        if unrecorded:
+            detail += f"; not recorded: {', '.join(unrecorded)}"
+        if unrecorded and statuses & {"supported", "unknown"}:
+            # a candidate we hold no dates for may have ended: never call it supported
+            return Lifecycle(
+                status="unknown",
+                cycle=" / ".join(name for name, _ in judged),
+                source=earliest.source,
+                checked=earliest.checked,
+                reason=f"it may also be {', '.join(unrecorded)}, which has no end-of-life "
+                f"record: {detail}",
+            )
+        if len(statuses) == 1:
+            return replace(earliest, reason=f"either {names}, all {earliest.status}: {detail}")
+        if statuses <= {"eol", "extended"}:
+            ended = next(life for _, life in judged if life.status == "eol")
+            return replace(
+                ended,
+                reason=f"either {names}; security support has ended for all, a paid "
+                f"extension exists for only some: {detail}",
+            )
+        return Lifecycle(
+            status="unknown",
+            cycle=" / ".join(name for name, _ in judged),
+            source=earliest.source,
+            checked=earliest.checked,
+            reason=f"the evidence does not tell {names} apart and their verdicts differ: {detail}",
+        )
 
     def assess(self, device: IdentifiedDevice, as_of: dt.date) -> AssessedDevice:
         return AssessedDevice(

@@ -207,12 +207,27 @@ class SnmpTables:
 
 
 @dataclass(frozen=True)
+class OsClass:
+    """One nmap OS class (vendor, family, generation, device type) with its accuracy."""
+
+    vendor: str = ""
+    family: str = ""  # nmap's osfamily, e.g. "Windows"
+    generation: str = ""  # nmap's osgen, e.g. "XP"
+    device_type: str = ""  # nmap's type, e.g. "general purpose"
+    accuracy: int = 0
+    cpes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class OsMatch:
     """One nmap OS-detection guess."""
 
     name: str
     accuracy: int
     cpes: tuple[str, ...] = ()
+    #: nmap >= 6 nests the classes in each match; nmap < 6 lists them once for the whole
+    #: guess, and we attach them to the best match (see collect/nmap_xml.py).
+    classes: tuple[OsClass, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -281,8 +296,26 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """Another product the same observation may equally be (a rebuild, a sibling edition).
+
+    A Red Hat ``.el8`` kernel runs RHEL 8, CentOS Linux 8 or CentOS Stream 8; their
+    lifecycles differ, so the lifecycle stage judges every candidate and answers only
+    what they all agree on.
+    """
+
+    vendor: str
+    product: str
+    version: str | None
+
+
+@dataclass(frozen=True)
 class Identity:
-    """What runs on (or what is) a device, named from the controlled vocabulary."""
+    """What runs on (or what is) a device, named from the controlled vocabulary.
+
+    ``alternatives`` are the other products the evidence cannot rule out: the identity
+    names the most likely one, and no lifecycle verdict may hold for it alone.
+    """
 
     kind: IdentityKind
     vendor: str
@@ -291,6 +324,7 @@ class Identity:
     cpe: str | None
     confidence: float
     evidence: tuple[Evidence, ...]
+    alternatives: tuple[Alternative, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -315,6 +349,12 @@ class IdentifiedDevice:
     #: Other classes with strong signals: shown to the reader as a disagreement.
     class_conflicts: tuple[DeviceClass, ...] = ()
 
+    @property
+    def deciding_signals(self) -> tuple[ClassSignal, ...]:
+        """The signals of the winning class, heaviest first: the evidence for the class."""
+        won = (s for s in self.class_signals if s.device_class == self.device_class)
+        return tuple(sorted(won, key=lambda s: -s.weight))
+
 
 # --- lifecycle -------------------------------------------------------------------------
 
@@ -336,6 +376,11 @@ class EolRecord:
     security_end_latest: dt.date | None = None  # editions differ: unknown between the two
     no_end_announced: bool = False
     note: str = ""
+    #: Distributions backport fixes into this upstream version, so past the upstream end the
+    #: version alone cannot tell: "unknown" (unless a paid extension is on sale).
+    backports: bool = False
+    #: Version strings that must map to this record; the test suite runs them.
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -409,10 +454,46 @@ class Exposure:
 
 
 @dataclass(frozen=True)
+class Reach:
+    """The clinical devices one legacy device can reach, counted exactly by kind.
+
+    ``kind`` is ``class/type`` (``medical/infusion-pump``) or the class alone when the
+    type is unknown; counts stay exact even when only some exposures are listed.
+    """
+
+    address: str
+    counts: tuple[tuple[str, int], ...]  # (kind, number of reachable devices), sorted by kind
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.counts)
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """A legacy device that links segments (several addresses, or flows into other segments)."""
+
+    address: str
+    segments: tuple[str, ...]
+    centrality: float  # betweenness in the graph of segments and bridging devices, 0..1
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Topology:
     segments: tuple[Segment, ...]
     exposures: tuple[Exposure, ...]
     mixed_segments: tuple[str, ...]  # segments holding legacy IT and clinical devices
+    #: Every legacy -> clinical pair; ``exposures`` may list only the first of them (big
+    #: segments hold millions of pairs).  None: ``exposures`` is complete.
+    exposure_count: int | None = None
+    reach: tuple[Reach, ...] = ()  # one entry per legacy device that reaches a clinical one
+    bridges: tuple[Bridge, ...] = ()
+    notes: tuple[str, ...] = ()  # assumptions the reader must know, e.g. the scan vantage
+
+    @property
+    def total_exposures(self) -> int:
+        return len(self.exposures) if self.exposure_count is None else self.exposure_count
 
 
 # --- risk --------------------------------------------------------------------------------
@@ -505,6 +586,7 @@ class Assessment:
     risks: tuple[DeviceRisk, ...] = field(default=())
     segment_risks: tuple[SegmentRisk, ...] = ()
     network_score: float | None = None  # the whole network's segmentation score
+    network_factors: tuple[RiskFactor, ...] = ()  # its parts; they add up to network_score
     plan: Plan | None = None
     horizon: tuple[HorizonEntry, ...] = ()
 

@@ -7,6 +7,7 @@ editable install they are read from the repository's top level.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -28,3 +29,18 @@ def fingerprints_dir() -> Path:
 
 def reports_dir() -> Path:
     return _bundled("reports")
+
+
+def user_data_dir() -> Path:
+    """Where a user's own data lives (the inventory, imported EOL records, KEV marks).
+
+    ``$LEGACYSCAN_DATA_DIR`` wins; otherwise ``$XDG_DATA_HOME/legacyscan``, by default
+    ``~/.local/share/legacyscan``.  Nothing is created until something is written there.
+    """
+    explicit = os.environ.get("LEGACYSCAN_DATA_DIR", "").strip()
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_DATA_HOME", "").strip()
+    # The XDG Base Directory specification: a relative XDG_DATA_HOME is invalid, ignore it.
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    return base / "legacyscan"

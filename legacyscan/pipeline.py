@@ -3,28 +3,35 @@
 ``assess`` turns collected hosts into an Assessment (used by scans, imports and
 re-rendered reports alike); ``scan`` collects live first.  Progress lines go to a
 callback so that the CLI decides where they are printed.  A ``ScanRecorder`` (the
-inventory) is told of each finished piece of a scan as it completes, and can hand back
-the pieces an interrupted run already finished.
+inventory) is told of each finished piece of a scan as it completes -- every nmap chunk,
+every SNMP agent that answered -- and hands back, on ``--resume``, the SNMP answers an
+interrupted run already committed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
 from legacyscan import __version__
+from legacyscan.analysis import Context, evaluate_network
 from legacyscan.collect import snmp
-from legacyscan.collect.nmap import run_nmap
-from legacyscan.collect.nmap_xml import parse_nmap_xml
+from legacyscan.collect.chunkstore import (
+    ChunkRecord,
+    ChunkStore,
+    ChunkStoreError,
+    FilesystemChunkStore,
+)
+from legacyscan.collect.nmap import ScanPlan
+from legacyscan.collect.nmap_runner import OnProgress, run_plan
+from legacyscan.collect.nmap_xml import NmapRun, parse_nmap_xml
+from legacyscan.collect.snmp_credentials import community as community_credential
 from legacyscan.identify import Identifier
 from legacyscan.lifecycle import EolDatabase
-from legacyscan.model import Assessment, Collection, Host, ScanMeta, SnmpSystem
-from legacyscan.risk import score_all
-from legacyscan.scope import Scope
-from legacyscan.topology import analyse
+from legacyscan.model import Assessment, Collection, Host, ScanMeta
+from legacyscan.plan import CostModel, with_plan
 
 Progress = Callable[[str], None]
 
@@ -32,19 +39,55 @@ Progress = Callable[[str], None]
 class ScanRecorder(Protocol):
     """Where the finished pieces of a scan go (``legacyscan.inventory.InventoryRecorder``).
 
-    Pieces are named: ``nmap`` (its hosts, with the raw XML as evidence ``nmap.xml``) and
-    ``snmp:ADDRESS`` (the host with its SNMP answer, or no host when it stayed silent).
+    Pieces are named ``nmap:N`` (chunk N's hosts, with its XML as evidence) and
+    ``snmp:ADDRESS`` (the host with everything its agent answered).
     """
 
     def done(self, key: str) -> tuple[tuple[Host, ...], Mapping[str, bytes]] | None:
-        """The hosts and evidence of a piece finished by an earlier, interrupted run."""
+        """The hosts and evidence of a piece committed by an earlier, interrupted run."""
         ...
 
     def chunk(
         self, key: str, hosts: Sequence[Host], evidence: Mapping[str, bytes] | None = None
-    ) -> None: ...
+    ) -> None:
+        """Commit one finished piece, all or nothing."""
 
-    def finished(self, assessment: Assessment) -> None: ...
+    def finished(self, assessment: Assessment) -> None:
+        """Commit the verdicts and close the scan."""
+
+
+class RecordingChunkStore:
+    """A ``ChunkStore`` that also commits every chunk to a recorder the moment it is saved.
+
+    The folder store stays the resume point and the evidence beside the report; the
+    inventory gets the same chunk (hosts and XML) in one transaction right after.
+    """
+
+    def __init__(self, inner: ChunkStore, recorder: ScanRecorder) -> None:
+        self.inner = inner
+        self.recorder = recorder
+
+    def load_plan(self) -> ScanPlan | None:
+        return self.inner.load_plan()
+
+    def begin(self, plan: ScanPlan) -> None:
+        self.inner.begin(plan)
+
+    def finished(self) -> dict[int, ChunkRecord]:
+        return self.inner.finished()
+
+    def xml(self, index: int) -> bytes:
+        return self.inner.xml(index)
+
+    def save(self, record: ChunkRecord, xml: bytes) -> None:
+        self.inner.save(record, xml)
+        run = parse_nmap_xml(xml, f"nmap output of chunk {record.index}")
+        record_nmap_chunk(self.recorder, record.index, run, xml)
+
+
+def record_nmap_chunk(recorder: ScanRecorder, index: int, run: NmapRun, xml: bytes) -> None:
+    hosts = [h for h in run.hosts if h.address]
+    recorder.chunk(f"nmap:{index}", hosts, {f"nmap-{index:06d}.xml": xml})
 
 
 def _quiet(_: str) -> None:
@@ -65,100 +108,187 @@ def assess(
     meta: ScanMeta,
     identifier: Identifier | None = None,
     eol: EolDatabase | None = None,
+    context: Context | None = None,
+    budget: float | None = None,
+    costs: CostModel | None = None,
 ) -> Assessment:
+    """Identify, look up lifecycles, then topology and risk (``analysis.evaluate``).
+
+    ``context`` carries the segment mapping file (``--segments``), what-if filtering and
+    the risk weights; the defaults suit a plain scan.  With a ``budget`` the assessment
+    also holds the budget plan (costs from ``costs`` or the shipped defaults).
+    """
     identifier = identifier or Identifier()
     eol = eol or EolDatabase.load()
     identified = identifier.identify_all(hosts)
     devices = tuple(eol.assess(device, meta.as_of) for device in identified)
-    topology = analyse(devices)
-    risks = score_all(devices, topology, meta.as_of)
-    return Assessment(meta=meta, devices=devices, topology=topology, risks=risks)
+    assessment, network = evaluate_network(devices, meta, context)
+    if budget is not None:
+        assessment = with_plan(assessment, network, budget, costs, context)
+    return assessment
 
 
-def _with_snmp(host: Host, system: SnmpSystem | None) -> Host:
-    if system is None:
-        return host
-    return replace(host, snmp=system, sources=host.sources + ("snmp",))
+def snmp_step(
+    hosts: Sequence[Host],
+    targets: Sequence[str],
+    options: snmp.SnmpOptions,
+    sweep: bool = False,
+    progress: Progress = _quiet,
+    recorder: ScanRecorder | None = None,
+) -> tuple[list[Host], list[snmp.SnmpResult], int]:
+    """SNMP on the hosts nmap saw, or on every address of ``targets`` (``sweep``).
+
+    Returns the hosts with what SNMP learnt (sweep answers from addresses nmap did not
+    see become hosts of their own), every polled address's result, and how many answers
+    came from the recorder (committed by an interrupted run, not asked again).
+    """
+    merged = {h.address: h for h in hosts if h.address}
+    addresses = snmp.sweep_addresses(targets) if sweep else list(merged)
+    pending = []
+    for address in addresses:
+        stored = recorder.done(f"snmp:{address}") if recorder is not None else None
+        if stored is not None and stored[0]:
+            merged[address] = stored[0][0]
+        else:
+            pending.append(address)
+    reused = len(addresses) - len(pending)
+    what = (
+        f"sweeping {len(pending)} address(es) of the scope"
+        if sweep
+        else f"polling {len(pending)} host(s) nmap found"
+    )
+    if reused:
+        what += f" ({reused} answer(s) kept from the interrupted run)"
+    progress(
+        f"snmp: {what} on UDP port {options.port} "
+        f"({len(options.credentials)} credential(s), {options.concurrency} at a time)"
+    )
+    say = snmp.text_progress(progress)
+
+    def each(result: snmp.SnmpResult, done: int, total: int) -> None:
+        say(result, done, total)
+        if result.answered:
+            host = result.merge_into(merged.get(result.address) or Host(address=result.address))
+            merged[result.address] = host
+            if recorder is not None:  # committed now: a kill later does not lose it
+                recorder.chunk(f"snmp:{result.address}", [host])
+
+    results = snmp.run_sweep(pending, options, each)
+    return list(merged.values()), results, reused
+
+
+def nmap_store(out_dir: Path) -> FilesystemChunkStore:
+    """Where a scan in ``out_dir`` keeps its nmap chunks (evidence and resume point)."""
+    return FilesystemChunkStore(out_dir / "nmap")
+
+
+def refuse_unfinished(store: ChunkStore, out_dir: Path, resume: bool) -> None:
+    """Refuse to start over a scan whose chunks are in ``out_dir`` unless resuming it."""
+    finished = store.finished() if store.load_plan() is not None else {}
+    if finished and not resume:
+        raise ChunkStoreError(
+            f"{out_dir} already holds {len(finished)} finished chunk(s) of a scan: "
+            "add --resume to continue it, or choose another --out folder"
+        )
 
 
 def collect_live(
-    scope: Scope,
+    plan: ScanPlan,
     out_dir: Path,
     snmp_port: int = 161,
     community: str = "public",
     progress: Progress = _quiet,
+    on_scan_progress: OnProgress | None = None,
+    store: ChunkStore | None = None,
+    resume: bool = False,
+    *,
+    snmp_options: snmp.SnmpOptions | None = None,
+    snmp_sweep: bool = False,
     recorder: ScanRecorder | None = None,
 ) -> Collection:
-    stored = recorder.done("nmap") if recorder else None
-    if stored is not None and "nmap.xml" in stored[1]:
-        xml = stored[1]["nmap.xml"]
-        run = parse_nmap_xml(xml, "stored nmap output")
-        (out_dir / "nmap.xml").write_bytes(xml)
-        progress("nmap: finished before the interruption; its stored result is used")
-    else:
-        progress(f"nmap: service detection on {scope.address_count} address(es)")
-        scan = run_nmap(scope.targets, xml_out=out_dir / "nmap.xml")
-        run = scan.run
-        if recorder:
-            recorder.chunk("nmap", [h for h in run.hosts if h.address], {"nmap.xml": scan.xml})
-    up = [h for h in run.hosts if h.address]
-    progress(f"nmap: {len(up)} host(s) up; raw XML kept in {out_dir / 'nmap.xml'}")
-    systems: dict[str, SnmpSystem | None] = {}
-    pending: list[str] = []
-    for host in up:
-        address = host.address or ""
-        piece = recorder.done(f"snmp:{address}") if recorder else None
-        if piece is None:
-            pending.append(address)
-        else:
-            systems[address] = piece[0][0].snmp if piece[0] else None
-    by_address = {h.address: h for h in up}
-
-    def record(result: snmp.SnmpResult) -> None:
-        if recorder is not None and result.error is None:
-            answered = [_with_snmp(by_address[result.address], result.system)]
-            recorder.chunk(f"snmp:{result.address}", answered if result.system else [])
-
-    progress(f"snmp: polling the system group of {len(pending)} host(s) on UDP port {snmp_port}")
-    results = snmp.poll(pending, port=snmp_port, community=community, on_result=record)
-    systems.update({r.address: r.system for r in results})
+    options = snmp_options or snmp.SnmpOptions(
+        port=snmp_port, credentials=(community_credential(community, "--community"),)
+    )
+    store = store or nmap_store(out_dir)
+    refuse_unfinished(store, out_dir, resume)
+    if recorder is not None:
+        store = RecordingChunkStore(store, recorder)
+    progress(
+        f"nmap: profile {plan.profile}, {plan.address_count} address(es) in "
+        f"{len(plan.chunks)} chunk(s), {plan.parallel} nmap process(es) at a time"
+    )
+    result = run_plan(plan, store, out_dir / "nmap", on_scan_progress)
+    if result.resumed_chunks:
+        progress(f"nmap: {result.resumed_chunks} chunk(s) were already done and not run again")
+    if recorder is not None:
+        # A kill between the folder's save and the inventory's commit: commit it now.
+        for run, record in zip(result.runs, result.records, strict=True):
+            if recorder.done(f"nmap:{record.index}") is None:
+                record_nmap_chunk(recorder, record.index, run, store.xml(record.index))
+    up = [h for run in result.runs for h in run.hosts if h.address]
+    progress(f"nmap: {len(up)} host(s) up; raw XML kept in {out_dir / 'nmap'}")
+    # The chunks name exactly the in-scope addresses: a sweep never touches an excluded one.
+    in_scope = tuple(t for chunk in plan.chunks for t in chunk.targets)
+    hosts, results, reused = snmp_step(up, in_scope, options, snmp_sweep, progress, recorder)
     errors = tuple(r.error for r in results if r.error is not None)
-    hosts = [_with_snmp(h, systems.get(h.address or "")) for h in up]
     kept = tuple(h for h in hosts if has_data(h))
-    progress(f"snmp: {sum(1 for s in systems.values() if s)} agent(s) answered")
+    progress(f"snmp: {sum(1 for r in results if r.answered) + reused} agent(s) answered")
     return Collection(
         hosts=kept,
-        command_lines=(run.command_line,),
-        tool_versions=(("nmap", run.nmap_version),),
+        command_lines=tuple(r.command_line for r in result.records),
+        tool_versions=(("nmap", ", ".join(sorted({r.nmap_version for r in result.records}))),),
         errors=errors,
         silent_addresses=len(hosts) - len(kept),
     )
 
 
 def scan(
-    scope: Scope,
+    plan: ScanPlan,
     out_dir: Path,
     as_of: dt.date,
     snmp_port: int = 161,
     community: str = "public",
     progress: Progress = _quiet,
+    on_scan_progress: OnProgress | None = None,
+    resume: bool = False,
+    *,
+    snmp_options: snmp.SnmpOptions | None = None,
+    snmp_sweep: bool = False,
+    context: Context | None = None,
     recorder: ScanRecorder | None = None,
+    site: str = "",
+    vantage: str = "",
 ) -> Assessment:
+    """Collect (nmap, then SNMP), then ``assess``; each piece goes to ``recorder``."""
     started = now()
-    collection = collect_live(scope, out_dir, snmp_port, community, progress, recorder)
+    collection = collect_live(
+        plan,
+        out_dir,
+        snmp_port,
+        community,
+        progress,
+        on_scan_progress,
+        resume=resume,
+        snmp_options=snmp_options,
+        snmp_sweep=snmp_sweep,
+        recorder=recorder,
+    )
     meta = ScanMeta(
         as_of=as_of,
         started=started,
         finished=now(),
-        targets=scope.targets,
+        targets=plan.targets,
+        profile=plan.profile,
         command_lines=collection.command_lines,
         tool_versions=collection.tool_versions,
         legacyscan_version=__version__,
         silent_addresses=collection.silent_addresses,
         errors=collection.errors,
+        site=site,
+        vantage=vantage,
     )
     progress(f"identify: {len(collection.hosts)} device(s)")
-    assessment = assess(collection.hosts, meta)
+    assessment = assess(collection.hosts, meta, context=context)
     if recorder is not None:
         recorder.finished(assessment)
     return assessment

@@ -1,101 +1,364 @@
-"""The network as a networkx graph: devices, the segments they sit in, and what can reach what.
+"""The network as a networkx graph: devices, segments, network devices, and what reaches what.
 
-First slice: a segment is the subnet a device was scanned in (/24 for IPv4, /64 for
-IPv6), because nothing filters traffic inside a subnet unless something proves it.
-Devices and segments are nodes; a ``member-of`` edge carries its evidence.  A legacy
-device (past end of security support) that shares a segment with a medical, IoT or
-telehealth device is an *exposure*: the path and the evidence are kept for the report.
+Nodes: devices (by address; ``kind`` "device", or "network-device" for switches and
+routers), segments (``segment:NAME``) and LLDP/CDP neighbours we did not scan
+(``neighbour:NAME``).  Every edge has ``kinds`` and ``evidence`` (one sentence per kind):
+
+* ``member-of``   device - segment (mapping file, SNMP VLAN or subnet, scanned CIDR);
+* ``l2-adjacent`` device - device: one resolved the other's MAC (ARP table) in a shared segment;
+* ``mac-on-port`` device - switch: its MAC was learnt on that switch port (forwarding table);
+* ``neighbour``   network device - network device (LLDP/CDP);
+* ``flow``        client - server: a TCP connection in either side's connection table;
+* ``answered-scan`` segment of the scan vantage - device: a service of the device answered.
+
+Reachability, from which the exposures (legacy -> clinical) follow, is kept at segment
+level so that a segment of 5,000 devices does not become 25 million edges:
+
+1. devices in one segment reach each other (nothing filters inside a segment);
+2. an observed flow: the client reaches the server;
+3. every scan runs from one vantage: devices in the vantage's segment reach whatever
+   answered the scan.  Without a known vantage this rule is not used (said in ``notes``).
+
+A ``Policy`` (what-if: ACLs, isolated segments or devices) removes reach across segments.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
+import ipaddress
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Any
 
 import networkx as nx
 from netaddr import AddrFormatError, IPNetwork
 
 from legacyscan.model import AssessedDevice, Exposure, Segment, Topology
+from legacyscan.segments import SegmentMap, SegmentResolver, normal_mac, port_name
+from legacyscan.topology_reach import bridges, count_reach, iter_reach
 
-SEGMENT_PREFIX = {4: 24, 6: 64}
+#: How many exposures a Topology lists; their count stays exact (``exposure_count``).
+MAX_LISTED_EXPOSURES = 5000
 
 
 def segment_of(address: str | None) -> str | None:
-    """The scanned subnet that holds ``address``, as a CIDR string."""
+    """The /24 (IPv6 /64) that holds ``address``: the segment assumed when nothing says more."""
     if not address:
         return None
     try:
         network = IPNetwork(address)
     except (AddrFormatError, ValueError):
         return None
-    network.prefixlen = SEGMENT_PREFIX[network.version]
+    network.prefixlen = 24 if network.version == 4 else 64
     return str(network.cidr)
 
 
-def build_graph(devices: Sequence[AssessedDevice]) -> nx.Graph:
-    """Devices and segments as nodes, segment membership as edges with their evidence."""
+@dataclass(frozen=True)
+class Policy:
+    """Filtering added by a what-if: ACLs between segments, isolated segments and devices."""
+
+    blocked: frozenset[tuple[str, str]] = frozenset()  # (from segment, to segment)
+    isolated_segments: frozenset[str] = frozenset()
+    isolated_devices: frozenset[str] = frozenset()  # each moved to a segment of its own
+
+    def allows(self, source: str, target: str) -> bool:
+        """Can traffic go from segment ``source`` to segment ``target``?"""
+        if source == target:
+            return True
+        if source in self.isolated_segments or target in self.isolated_segments:
+            return False
+        return (source, target) not in self.blocked
+
+
+def kind_of(device: AssessedDevice) -> str:
+    """``class/type`` (``medical/infusion-pump``), or the class when the type is unknown."""
+    ident = device.device
+    return f"{ident.device_class}/{ident.device_type}" if ident.device_type else ident.device_class
+
+
+@dataclass
+class Network:
+    """The graph and the indexes that answer reachability questions without n² pairs."""
+
+    graph: nx.Graph
+    devices: dict[str, AssessedDevice]
+    segments: dict[str, Segment]
+    segments_of: dict[str, tuple[str, ...]]
+    flows: dict[str, dict[str, str]]  # client -> server -> evidence
+    answered: dict[str, str]  # address -> what answered the scan ("tcp/445, snmp")
+    vantage: str | None
+    policy: Policy
+    attachment: dict[str, str] = field(default_factory=dict)  # address -> switch node
+    notes: list[str] = field(default_factory=list)
+    cache: dict[str, Any] = field(default_factory=dict)  # indexes built on first use
+
+    def is_legacy(self, address: str) -> bool:
+        return self.devices[address].is_legacy
+
+    def is_clinical(self, address: str) -> bool:
+        return self.devices[address].is_clinical
+
+    def kind(self, address: str) -> str:
+        return kind_of(self.devices[address])
+
+    def legacy(self) -> list[str]:
+        return [a for a in self.devices if self.devices[a].is_legacy]
+
+
+def _add_edge(graph: nx.Graph, a: str, b: str, kind: str, evidence: str, **extra: str) -> None:
+    if graph.has_edge(a, b):
+        data = graph.edges[a, b]
+        if kind not in data["kinds"]:
+            data["kinds"].append(kind)
+            data["evidence"].append(evidence)
+        return
+    graph.add_edge(a, b, kind=kind, kinds=[kind], evidence=[evidence], **extra)
+
+
+def _answered(device: AssessedDevice) -> str:
+    host = device.device.host
+    parts = [f"tcp/{p}" for p in sorted(host.open_ports)]
+    if host.snmp is not None:
+        parts.append("snmp")
+    return ", ".join(parts)
+
+
+def build_network(
+    devices: Sequence[AssessedDevice],
+    targets: Sequence[str] = (),
+    mapping: SegmentMap | None = None,
+    vantage: str = "",
+    policy: Policy | None = None,
+) -> Network:
+    """Place every device, then add the evidence edges that SNMP tables and the scan give."""
+    policy = policy or Policy()
     graph = nx.Graph()
-    for device in devices:
-        address = device.address
-        if address is None:
-            continue
+    by_address = {d.address: d for d in devices if d.address}
+    hosts = [d.device.host for d in by_address.values()]
+    resolver = SegmentResolver(hosts, targets, mapping)
+    segments: dict[str, Segment] = {}
+    members: dict[str, list[str]] = defaultdict(list)
+    segments_of: dict[str, tuple[str, ...]] = {}
+    isolated = set(policy.isolated_segments)
+    for address, device in by_address.items():
         graph.add_node(
             address,
-            kind="device",
+            kind="network-device" if device.device.device_class == "network" else "device",
             device_class=device.device.device_class,
+            device_type=device.device.device_type or "",
             legacy=device.is_legacy,
             clinical=device.is_clinical,
+            status=device.worst_status,
         )
-        segment = segment_of(address)
-        if segment is not None:
-            graph.add_node(f"segment:{segment}", kind="segment", cidr=segment)
-            graph.add_edge(
-                address,
-                f"segment:{segment}",
-                kind="member-of",
-                evidence=f"address {address} is in the scanned subnet {segment}",
-            )
-    return graph
-
-
-def analyse(devices: Sequence[AssessedDevice]) -> Topology:
-    graph = build_graph(devices)
-    by_address = {d.address: d for d in devices if d.address}
-    members: dict[str, list[str]] = defaultdict(list)
-    for node, data in graph.nodes(data=True):
-        if data["kind"] == "segment":
-            members[data["cidr"]] = sorted(graph.neighbors(node), key=_sort_key)
-    segments = tuple(
-        Segment(name=cidr, cidr=cidr, members=tuple(addresses), origin="scanned-subnet")
-        for cidr, addresses in sorted(members.items(), key=lambda kv: _sort_key(kv[0]))
+        if address in policy.isolated_devices:
+            name = f"isolated-{address}"
+            placed = [(Segment(name, "", (), "what-if"), f"{address} isolated by the what-if")]
+            isolated.add(name)
+        else:
+            placed = [(p.segment, p.evidence) for p in resolver.placements(device)]
+        names = []
+        for segment, evidence in placed:
+            known = segments.setdefault(segment.name, segment)
+            if segment.cidr and segment.cidr not in known.cidr.split(", "):
+                # one name for several CIDRs (a mapping file may do that): keep them all
+                segments[segment.name] = replace(known, cidr=f"{known.cidr}, {segment.cidr}")
+            members[segment.name].append(address)
+            names.append(segment.name)
+            node = f"segment:{segment.name}"
+            if node not in graph:
+                graph.add_node(node, kind="segment", cidr=segment.cidr, origin=segment.origin)
+            _add_edge(graph, address, node, "member-of", evidence)
+        segments_of[address] = tuple(names)
+    policy = replace(policy, isolated_segments=frozenset(isolated))
+    final = {
+        name: replace(segment, members=tuple(sorted(members[name], key=sort_key)))
+        for name, segment in sorted(segments.items(), key=lambda kv: sort_key(kv[1].cidr or kv[0]))
+    }
+    network = Network(
+        graph=graph,
+        devices=by_address,
+        segments=final,
+        segments_of=segments_of,
+        flows=defaultdict(dict),
+        answered={a: w for a, d in by_address.items() if (w := _answered(d))},
+        vantage=None,
+        policy=policy,
     )
-    exposures: list[Exposure] = []
-    mixed: list[str] = []
-    for segment in segments:
-        legacy = [a for a in segment.members if by_address[a].is_legacy]
-        clinical = [a for a in segment.members if by_address[a].is_clinical]
-        if any(a not in clinical for a in legacy) and clinical:
-            mixed.append(segment.name)
-        for source in legacy:
-            for target in clinical:
-                if source == target:
-                    continue
-                exposures.append(
-                    Exposure(
-                        legacy=source,
-                        clinical=target,
-                        path=tuple(nx.shortest_path(graph, source, target)),
-                        evidence=f"same segment {segment.cidr}; "
-                        "no filtering between them was observed",
-                    )
+    _add_snmp_edges(network, resolver)
+    _place_vantage(network, resolver, vantage)
+    return network
+
+
+def _add_snmp_edges(network: Network, resolver: SegmentResolver) -> None:
+    graph, devices = network.graph, network.devices
+    by_name = {
+        d.device.host.snmp.name.lower(): a
+        for a, d in devices.items()
+        if d.device.host.snmp and d.device.host.snmp.name
+    }
+    for address, device in devices.items():
+        host = device.device.host
+        mac = normal_mac(host.mac) or resolver.facts.mac_of_ip.get(address)
+        located = resolver.facts.port_of_mac.get(mac or "")
+        if located and located[0] in devices and located[0] != address:
+            switch, port, vlan = located
+            on_vlan = f" in VLAN {vlan}" if vlan is not None else ""
+            _add_edge(
+                graph,
+                address,
+                switch,
+                "mac-on-port",
+                f"MAC {mac} of {address} learnt on port {port}{on_vlan} of switch {switch}",
+            )
+            network.attachment[address] = switch
+        tables = host.snmp_tables
+        if tables is None:
+            continue
+        for arp in tables.arp:
+            peer = arp.address
+            if (
+                peer in devices
+                and peer != address
+                and set(network.segments_of[peer]) & set(network.segments_of[address])
+            ):
+                via = port_name(tables, arp.if_index, None) if arp.if_index is not None else "?"
+                _add_edge(
+                    graph,
+                    address,
+                    peer,
+                    "l2-adjacent",
+                    f"{address} resolved {peer} to MAC {arp.mac} (ARP table, {via})",
                 )
-    return Topology(segments=segments, exposures=tuple(exposures), mixed_segments=tuple(mixed))
+        for neighbour in tables.neighbours:
+            known = neighbour.address if neighbour.address in devices else None
+            other = known or by_name.get(neighbour.system_name.lower())
+            if other is None:
+                label = neighbour.system_name or neighbour.chassis_id or "unknown"
+                other = f"neighbour:{label}"
+                graph.add_node(other, kind="network-device", device_class="network")
+            if other != address:
+                _add_edge(
+                    graph,
+                    address,
+                    other,
+                    "neighbour",
+                    f"{neighbour.protocol.upper()}: {address} port {neighbour.local_port} "
+                    f"sees {neighbour.system_name or neighbour.chassis_id} "
+                    f"port {neighbour.port_id}",
+                )
+        listening = {c.local_port for c in tables.connections if c.state == "listen"}
+        listening |= host.open_ports
+        for conn in tables.connections:
+            remote = conn.remote_address
+            if conn.state == "listen" or remote not in devices or remote == address:
+                continue
+            if conn.local_port in listening:
+                client, server, service = remote, address, conn.local_port
+            else:
+                client, server, service = address, remote, conn.remote_port
+            evidence = (
+                f"TCP connection {client} -> {server}:{service} ({conn.state or 'seen'}) "
+                f"in the connection table of {address}"
+            )
+            network.flows[client].setdefault(server, evidence)
+            _add_edge(graph, client, server, "flow", evidence)
 
 
-def _sort_key(text: str) -> tuple[int, ...]:
+def _place_vantage(network: Network, resolver: SegmentResolver, vantage: str) -> None:
+    if not vantage:
+        network.notes.append(
+            "The scan's vantage point is unknown: reach across segments is only inferred "
+            "from observed flows, not from what answered the scan."
+        )
+        return
+    name: str | None = vantage if vantage in network.segments else None
+    if name is None:
+        placement = resolver.place(vantage.split("/")[0])
+        name = placement.segment.name if placement else None
+    if name is None:
+        network.notes.append(f"The scan vantage {vantage!r} names no segment or address.")
+        return
+    network.vantage = name
+    node = f"segment:{name}"
+    if node not in network.graph:
+        network.graph.add_node(node, kind="segment", cidr="", origin="vantage")
+    network.notes.append(
+        f"All scans ran from one vantage, segment {name}: devices in that segment are assumed "
+        "to reach every service that answered the scan (unless an ACL says otherwise)."
+    )
+    for address, what in network.answered.items():
+        if name not in network.segments_of[address]:
+            _add_edge(
+                network.graph,
+                node,
+                address,
+                "answered-scan",
+                f"{what} of {address} answered the scan run from segment {name}",
+            )
+
+
+def build_graph(devices: Sequence[AssessedDevice]) -> nx.Graph:
+    """The graph alone, for callers that only want to look at it (GraphML, tests)."""
+    return build_network(devices).graph
+
+
+def analyse(
+    devices: Sequence[AssessedDevice],
+    targets: Sequence[str] = (),
+    mapping: SegmentMap | None = None,
+    vantage: str = "",
+    policy: Policy | None = None,
+    network: Network | None = None,
+) -> Topology:
+    """Segments, exposures (listed up to a cap, counted exactly), mixed segments, bridges."""
+    network = network or build_network(devices, targets, mapping, vantage, policy)
+    listed: list[Exposure] = []
+    reach = []
+    for address in sorted(network.legacy(), key=sort_key):
+        counted = count_reach(network, address)
+        if counted.total:
+            reach.append(counted)
+            if len(listed) < MAX_LISTED_EXPOSURES:
+                for exposure in iter_reach(network, address):
+                    listed.append(exposure)
+                    if len(listed) >= MAX_LISTED_EXPOSURES:
+                        break
+    total = sum(r.total for r in reach)
+    return Topology(
+        segments=tuple(network.segments.values()),
+        exposures=tuple(listed),
+        mixed_segments=tuple(mixed_segments(network)),
+        exposure_count=total,
+        reach=tuple(reach),
+        bridges=bridges(network),
+        notes=tuple(network.notes),
+    )
+
+
+def mixed_segments(network: Network) -> Iterator[str]:
+    """Segments where legacy IT (a legacy device that is not clinical) meets clinical devices."""
+    for name, segment in network.segments.items():
+        devices = [network.devices[a] for a in segment.members]
+        if any(d.is_clinical for d in devices) and any(
+            d.is_legacy and not d.is_clinical for d in devices
+        ):
+            yield name
+
+
+def segment_counts(network: Network, name: str) -> tuple[int, int, Counter[str]]:
+    """Legacy devices, clinical devices, and clinical devices by kind, of one segment."""
+    devices = [network.devices[a] for a in network.segments[name].members]
+    kinds = Counter(kind_of(d) for d in devices if d.is_clinical)
+    return sum(1 for d in devices if d.is_legacy), sum(kinds.values()), kinds
+
+
+@lru_cache(maxsize=1 << 17)
+def sort_key(text: str) -> tuple[int, ...]:
     """Sort addresses and CIDRs numerically ('127.42.10.2' before '127.42.10.11')."""
     head = text.split("/")[0]
     try:
-        return tuple(IPNetwork(head).ip.words)
-    except (AddrFormatError, ValueError):
-        return (1 << 20,)
+        address = ipaddress.ip_address(head.split("%")[0])  # stdlib: 10x faster to parse
+    except ValueError:
+        return (1 << 20, *(ord(c) for c in text))
+    return (0, address.version, int(address))

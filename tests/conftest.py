@@ -1,28 +1,23 @@
-"""Session-wide test settings.
+"""Shared test set-up: no test reads or writes the real user's data folder.
 
-``legacyscan scan`` records every scan in the inventory, by default in the user's XDG
-data directory: the tests point it (and $LEGACYSCAN_DB) at a temporary folder so that a
-test run never writes into the real inventory of whoever runs it.
+Each test gets an empty ``LEGACYSCAN_DATA_DIR``: an EOL overlay installed on the machine
+(``legacyscan eol import``) never changes a verdict the suite checks, and the inventory
+that ``legacyscan scan`` records into by default is a throw-away file.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _private_inventory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in ("XDG_DATA_HOME", "LEGACYSCAN_DB")}
-    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("xdg-data"))
-    os.environ.pop("LEGACYSCAN_DB", None)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+@pytest.fixture(autouse=True)
+def _isolated_user_data(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    folder = tmp_path_factory.mktemp("user-data")
+    monkeypatch.setenv("LEGACYSCAN_DATA_DIR", str(folder))
+    monkeypatch.delenv("LEGACYSCAN_DB", raising=False)
+    yield folder

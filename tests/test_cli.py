@@ -29,7 +29,20 @@ def test_version() -> None:
     assert result.stdout.startswith("legacyscan, version ")
 
 
-@pytest.mark.parametrize("command", [[], ["scan"], ["identify"], ["report"], ["lab"], ["demo"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["scan"],
+        ["identify"],
+        ["report"],
+        ["lab"],
+        ["demo"],
+        ["fingerprints"],
+        ["fingerprints", "check"],
+        ["fingerprints", "explain"],
+    ],
+)
 def test_every_command_explains_itself(command: list[str]) -> None:
     result = run(*command, "--help")
     assert result.returncode == 0, result.stderr

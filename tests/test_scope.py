@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-from netaddr import IPNetwork
+from pathlib import Path
 
-from legacyscan.scope import DEFAULT_MAX_HOSTS, ScopeError, build_scope
+import pytest
+from netaddr import IPNetwork, IPSet
+
+from legacyscan.scope import DEFAULT_MAX_HOSTS, ScopeError, build_scope, read_target_file, split
 
 
 def test_cidr() -> None:
@@ -113,3 +115,66 @@ def test_the_whole_internet_is_refused_even_when_allowed() -> None:
 )
 def test_loopback_and_private_are_accepted(target: str) -> None:
     assert build_scope((target,)).address_count >= 1
+
+
+def test_exclusions_are_removed_before_counting() -> None:
+    scope = build_scope(("10.0.0.0/24",), exclude=("10.0.0.7", "10.0.0.128/25"))
+    assert scope.address_count == 127
+    assert scope.excluded == ("10.0.0.7/32", "10.0.0.128/25")
+    assert "10.0.0.7/32" not in scope.targets
+    assert sum(IPNetwork(t).size for t in scope.targets) == 127
+
+
+def test_exclusions_can_bring_a_scope_under_the_limit() -> None:
+    assert build_scope(("10.0.0.0/15",), exclude=("10.1.0.0/16",)).address_count == 65536
+
+
+def test_everything_excluded_is_an_error() -> None:
+    with pytest.raises(ScopeError, match="nothing left"):
+        build_scope(("10.0.0.0/30",), exclude=("10.0.0.0/29",))
+
+
+def test_bad_exclusion_is_refused() -> None:
+    with pytest.raises(ScopeError, match="not an address"):
+        build_scope(("10.0.0.0/30",), exclude=("printer.example.org",))
+
+
+def test_too_many_addresses_points_at_max_hosts() -> None:
+    with pytest.raises(ScopeError, match="--max-hosts"):
+        build_scope(("10.0.0.0/8",))
+    assert build_scope(("10.0.0.0/8",), max_hosts=2**24).address_count == 2**24
+
+
+def test_target_file(tmp_path: Path) -> None:
+    path = tmp_path / "targets.txt"
+    path.write_text("# ward B\n10.2.0.0/24  10.2.1.5\n\n10.2.2.1-10.2.2.3, 10.2.3.1 # printers\n")
+    assert read_target_file(path) == ("10.2.0.0/24", "10.2.1.5", "10.2.2.1-10.2.2.3", "10.2.3.1")
+    path.write_text("10.2.0.0/24\nward-b-switch\n")
+    with pytest.raises(ScopeError, match=r"targets.txt, line 2: not an address"):
+        read_target_file(path)
+    with pytest.raises(ScopeError, match="cannot read"):
+        read_target_file(tmp_path / "missing.txt")
+
+
+def test_split_covers_the_scope_exactly_in_chunks() -> None:
+    scope = build_scope(("10.0.0.0/24", "10.0.1.0/29"), exclude=("10.0.0.7",))
+    chunks = split(scope, 100)
+    assert [c.address_count for c in chunks] == [100, 100, 63]
+    seen = IPSet()
+    for chunk in chunks:
+        cidrs = IPSet(IPNetwork(t) for t in chunk.targets)
+        assert cidrs.size == chunk.address_count
+        assert not seen & cidrs
+        seen |= cidrs
+    assert seen == IPSet(IPNetwork(t) for t in scope.targets)
+
+
+def test_split_a_slash_16_is_instant_and_exact() -> None:
+    chunks = split(build_scope(("10.9.0.0/16",)), 256)
+    assert len(chunks) == 256
+    assert all(c.targets == (f"10.9.{i}.0/24",) for i, c in enumerate(chunks))
+
+
+def test_split_keeps_ipv6_apart() -> None:
+    chunks = split(build_scope(("10.0.0.0/31", "fd00::/127")), 10)
+    assert [(c.ipv6, c.address_count) for c in chunks] == [(False, 2), (True, 2)]

@@ -109,7 +109,7 @@ def test_graph_edges_carry_evidence(ward: Assessment) -> None:
     graph = build_graph(ward.devices)
     edge = graph.edges["127.42.20.15", "segment:127.42.20.0/24"]
     assert edge["kind"] == "member-of"
-    assert "127.42.20.0/24" in edge["evidence"]
+    assert "127.42.20.0/24" in edge["evidence"][0]
     assert graph.nodes["127.42.20.15"]["legacy"] is True
     assert graph.nodes["127.42.20.30"]["clinical"] is True
 
@@ -141,14 +141,14 @@ def test_the_xp_score_line_by_line(ward: Assessment) -> None:
     risk = ward.risk_of("127.42.20.15")
     assert risk is not None
     # eol 40; 12 full years past 2014-04-08 x 2 = 24, capped at 20; SMB 12 + RDP 10;
-    # one reachable medical device 8.
+    # one reachable infusion pump, life-sustaining: 12.
     assert {f.name: f.points for f in risk.factors} == {
         "lifecycle": 40,
         "years-past-eol": 20,
         "exposure": 22,
-        "blast-radius": 8,
+        "blast-radius": 12,
     }
-    assert risk.score == 90.0
+    assert risk.score == 94.0
     assert risk.level == "critical"
 
 
@@ -215,7 +215,7 @@ def test_blast_radius_is_capped_and_counts_classes(model: RiskModel, ward: Asses
     risk = model.score(xp, Counter({"medical": 2, "iot": 1}), AS_OF)
     blast = next(f for f in risk.factors if f.name == "blast-radius")
     assert blast.points == 2 * 8 + 3
-    assert "1 iot, 2 medical" in blast.explanation
+    assert "2 medical (8 points each); 1 iot (3 points each)" in blast.explanation
     many = model.score(xp, Counter({"medical": 50}), AS_OF)
     assert next(f for f in many.factors if f.name == "blast-radius").points == 30
 
@@ -229,8 +229,8 @@ def test_levels(model: RiskModel, score: float, level: str) -> None:
 
 
 def test_score_all_uses_the_exposures(ward: Assessment, model: RiskModel) -> None:
-    no_exposure = replace(ward.topology, exposures=())
+    no_exposure = replace(ward.topology, exposures=(), reach=())
     risks = {r.address: r for r in score_all(ward.devices, no_exposure, AS_OF, model)}
-    # the same device as in test_the_xp_score_line_by_line, without the 8 blast-radius points
+    # the same device as in test_the_xp_score_line_by_line, without the 12 blast-radius points
     assert risks["127.42.20.15"].score == 82.0
     assert "blast-radius" not in {f.name for f in risks["127.42.20.15"].factors}

@@ -14,8 +14,19 @@ import traceback
 import click
 
 from legacyscan import __version__
-from legacyscan.cli import inventory, lab, offline
+from legacyscan.cli import (
+    eol,
+    fingerprints,
+    graph,
+    imports,
+    inventory,
+    lab,
+    nmapscan,
+    offline,
+    planning,
+)
 from legacyscan.cli import scan as scan_commands
+from legacyscan.cli import snmp as snmp_commands
 from legacyscan.errors import UserError
 
 
@@ -39,13 +50,21 @@ def cli() -> None:
 for command in (
     scan_commands.scan_command,
     scan_commands.demo_command,
+    nmapscan.profiles_command,
     offline.identify_command,
     offline.report_command,
+    snmp_commands.snmp_command,
+    imports.import_command,
     lab.lab_group,
     inventory.history_command,
     inventory.diff_command,
     inventory.devices_command,
     inventory.db_group,
+    fingerprints.fingerprints_group,
+    eol.eol_group,
+    graph.graph_group,
+    planning.plan_command,
+    planning.whatif_command,
 ):
     cli.add_command(command)
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
+from legacyscan.analysis import Context
 from legacyscan.model import Assessment
 from legacyscan.report.html import write_html
 from legacyscan.report.json_format import write_scan_json
@@ -28,6 +29,27 @@ def as_of_option(function: F) -> F:
         help="Judge support status on this date (YYYY-MM-DD) instead of today, "
         "so that a verdict can be reproduced later.",
     )(function)
+
+
+def segments_option(function: F) -> F:
+    return click.option(
+        "--segments",
+        "segments_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="YAML file mapping CIDRs to segment names, sites and zone types "
+        "(see docs/topology.md); it wins over the VLANs and subnets learnt by SNMP "
+        "and over the scanned CIDRs.",
+    )(function)
+
+
+def segments_context(segments_file: Path | None) -> Context | None:
+    """The assessment context for ``--segments FILE`` (None: the defaults)."""
+    if segments_file is None:
+        return None
+    from legacyscan.segments import SegmentMap
+
+    return Context(segment_map=SegmentMap.load(segments_file))
 
 
 def as_of_date(value: dt.datetime | None) -> dt.date:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,13 +10,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from legacyscan import __version__
 from legacyscan.cli.common import progress
 from legacyscan.codec import to_data
 from legacyscan.inventory.location import default_path
 
 if TYPE_CHECKING:
+    from legacyscan.inventory import Inventory
     from legacyscan.inventory.recorder import InventoryRecorder
+    from legacyscan.model import ScanMeta
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,40 +57,57 @@ def inventory_options(function: F) -> F:
     return function
 
 
+RESUME_FILE = "inventory-scan.json"  # in the scan's --out folder: which scan --resume continues
+
+
 @contextmanager
 def open_recorder(
-    db: str | None,
-    no_db: bool,
-    targets: tuple[str, ...],
-    as_of: dt.date,
-    site: str,
-    vantage: str,
+    db: str | None, no_db: bool, meta: ScanMeta, out: Path, resume: bool
 ) -> Iterator[InventoryRecorder | None]:
-    """The inventory recorder of a scan (None with --no-db); the database closed after."""
+    """The inventory recorder of a scan (None with --no-db); the database closed after.
+
+    A new scan is begun, and its id written to OUT/inventory-scan.json; with ``resume``
+    the scan named there is continued when it is still unfinished in the same inventory.
+    """
     if no_db:
         yield None
         return
     from legacyscan.inventory import Inventory
     from legacyscan.inventory.recorder import InventoryRecorder
-    from legacyscan.model import ScanMeta
-    from legacyscan.pipeline import now
 
     inventory = Inventory.open(db)
     try:
-        meta = ScanMeta(
-            as_of=as_of,
-            started=now(),
-            finished="",
-            targets=targets,
-            legacyscan_version=__version__,
-            site=site,
-            vantage=vantage,
-        )
-        recorder = InventoryRecorder.start(inventory, meta, progress=progress)
-        progress(f"inventory: scan {recorder.scan_id} in {inventory.location}")
+        recorder = _resumed(inventory, out) if resume else None
+        if recorder is None:
+            recorder = InventoryRecorder.start(inventory, meta, progress=progress)
+            progress(f"inventory: scan {recorder.scan_id} in {inventory.location}")
+            marker = {"inventory": inventory.location, "scan_id": recorder.scan_id}
+            (out / RESUME_FILE).write_text(json.dumps(marker) + "\n", encoding="utf-8")
         yield recorder
     finally:
         inventory.close()
+
+
+def _resumed(inventory: Inventory, out: Path) -> InventoryRecorder | None:
+    """The unfinished scan OUT/inventory-scan.json names, if this inventory holds it."""
+    from legacyscan.inventory.recorder import InventoryRecorder
+
+    try:
+        marker = json.loads((out / RESUME_FILE).read_text(encoding="utf-8"))
+        scan_id, where = int(marker["scan_id"]), str(marker["inventory"])
+    except (OSError, ValueError, KeyError, TypeError):
+        progress(f"inventory: no readable {RESUME_FILE} in {out}; recording a new scan")
+        return None
+    if where != inventory.location:
+        progress(f"inventory: the interrupted scan was recorded in {where}; a new scan starts")
+        return None
+    unfinished = {s.id for s in inventory.unfinished_scans()}
+    if scan_id not in unfinished:
+        progress(f"inventory: scan {scan_id} is not unfinished there; recording a new scan")
+        return None
+    recorder = InventoryRecorder.resume(inventory, scan_id, progress=progress)
+    progress(f"inventory: continuing scan {scan_id} in {inventory.location}")
+    return recorder
 
 
 def print_trend(recorder: InventoryRecorder) -> None:

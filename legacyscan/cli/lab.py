@@ -1,29 +1,59 @@
-"""``legacyscan lab up|down|status``: the simulated hospital."""
+"""``legacyscan lab up|down|status|truth``: the simulated hospital."""
 
 from __future__ import annotations
+
+import json
 
 import click
 
 from legacyscan.cli.common import progress
 
+_SCENARIO_HELP = (
+    "Built-in scenario name (hospital: ~80 devices in 9 segments; minimal: 7 devices) "
+    "or the path of your own scenario file (format in docs/lab.md)."
+)
+
 
 @click.group("lab")
 def lab_group() -> None:
     """The simulated hospital: devices with real SNMP agents (snmpsim) and TCP services on
-    loopback addresses 127.42.x.y, for the demo, the tests and training."""
+    loopback addresses 127.42.x.y, for the demo, the tests and training.
+
+    \b
+    legacyscan lab up                   start the default hospital (~80 devices)
+    legacyscan lab up --scale 5000      a 5,000-device hospital with the same mix
+    legacyscan lab truth                what each simulated device really is
+    legacyscan lab down                 stop everything, remove the lab's files
+    """
 
 
 @lab_group.command("up")
-def lab_up() -> None:
+@click.option("--scenario", default="hospital", show_default=True, help=_SCENARIO_HELP)
+@click.option(
+    "--scale",
+    type=click.IntRange(1, 20000),
+    default=None,
+    help="Generate N devices with the scenario's mix of devices and segments.",
+)
+@click.option(
+    "--snmp-port",
+    type=click.IntRange(1, 65535),
+    default=None,
+    help="UDP port of every SNMP agent (default: the scenario's, 16100; 161 needs root).",
+)
+def lab_up(scenario: str, scale: int | None, snmp_port: int | None) -> None:
     """Start the simulated devices (and say so if they are already running)."""
     from legacyscan.lab import runner
 
-    state = runner.up(progress=progress)
-    click.echo(f"lab up: {len(state.devices)} devices; SNMP on UDP port {state.snmp_port}")
+    state = runner.up(scenario, progress=progress, scale=scale, snmp_port=snmp_port)
+    targets = state.targets
+    shown = " ".join(targets) if len(targets) <= 12 else "127.42.0.0/16 (and the lab's blocks)"
     click.echo(
-        f"scan it with: legacyscan scan {' '.join(state.targets)} "
-        f"--snmp-port {state.snmp_port} --out DIR"
+        f"lab up: {len(state.devices)} devices ({len(targets)} visible to a scan); "
+        f"SNMP on UDP port {state.snmp_port}"
     )
+    click.echo(f"scan it with: legacyscan scan {shown} --snmp-port {state.snmp_port} --out DIR")
+    click.echo("ground truth: legacyscan lab truth")
 
 
 @lab_group.command("down")
@@ -37,8 +67,34 @@ def lab_down() -> None:
 
 @lab_group.command("status")
 def lab_status() -> None:
-    """List the simulated devices and whether their processes run."""
+    """List the simulated devices, whether their processes run, and the printer trap's count."""
     from legacyscan.lab import runner
 
-    report = runner.status()
-    click.echo(report)
+    click.echo(runner.status())
+
+
+@lab_group.command("truth")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--scenario", default=None, help="Default: the running lab, else hospital.")
+@click.option("--scale", type=click.IntRange(1, 20000), default=None, help="As for 'lab up'.")
+def lab_truth(fmt: str, scenario: str | None, scale: int | None) -> None:
+    """Print what every simulated device really is: address, segment, MAC, class, type,
+    OS/firmware vendor, product and version, and the lifecycle verdict expected."""
+    from legacyscan.lab import runner
+
+    running = runner.current() if scenario is None and scale is None else None
+    devices = running.devices if running else runner.build(scenario or "hospital", scale).devices
+    rows = runner.truth_rows(devices)
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        click.echo(
+            f"{row['address']:<15} {row['segment']:<14} {row['mac']:<17} {row['class']:<11} "
+            f"{row['type'] or '-':<20} {row['vendor']} {row['product']} {row['version']}".rstrip()
+            + f"  [{row['lifecycle']}]"
+        )
+    segments = {row["segment"] for row in rows}
+    click.echo(f"{len(rows)} devices in {len(segments)} segments")

@@ -11,13 +11,23 @@ from pathlib import Path
 import click
 
 from legacyscan import __version__
-from legacyscan.cli.common import as_of_date, as_of_option
+from legacyscan.cli.common import (
+    as_of_date,
+    as_of_option,
+    progress,
+    segments_context,
+    segments_option,
+    today,
+)
 from legacyscan.collect.nmap_xml import NmapXmlError, read_nmap_xml
 from legacyscan.collect.snmpwalk import WalkFileError, read_walk
 from legacyscan.model import Assessment, Host, ScanMeta
 from legacyscan.pipeline import assess, has_data, now
-from legacyscan.report.html import write_html
-from legacyscan.report.json_format import assessment_to_dict, load_scan_json
+from legacyscan.report.config import load_report_config
+from legacyscan.report.formats import DEFAULT_NAMES, FORMATS, write_report
+from legacyscan.report.i18n import LANGUAGES
+from legacyscan.report.json_format import assessment_to_dict, load_scan_json, stored_context
+from legacyscan.report.view import Cover
 
 
 @click.command("identify")
@@ -40,8 +50,13 @@ from legacyscan.report.json_format import assessment_to_dict, load_scan_json
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @as_of_option
+@segments_option
 def identify_command(
-    walks: tuple[Path, ...], xmls: tuple[Path, ...], fmt: str, as_of: dt.datetime | None
+    walks: tuple[Path, ...],
+    xmls: tuple[Path, ...],
+    fmt: str,
+    as_of: dt.datetime | None,
+    segments_file: Path | None,
 ) -> None:
     """Identify devices offline, from files a client handed over; nothing is sent on the network.
 
@@ -51,6 +66,7 @@ def identify_command(
     """
     if not walks and not xmls:
         raise click.UsageError("give at least one --snmpwalk FILE or --nmap-xml FILE")
+    context = segments_context(segments_file)
     hosts: list[Host] = []
     failures = 0
     for path in walks:
@@ -77,7 +93,7 @@ def identify_command(
         command_lines=tuple(c for c in commands if c),
         legacyscan_version=__version__,
     )
-    assessment = assess(hosts, meta)
+    assessment = assess(hosts, meta, context=context)
     if fmt == "json":
         data = assessment_to_dict(assessment)
         click.echo(
@@ -106,29 +122,97 @@ def _print_text(assessment: Assessment) -> None:
             click.echo(f"              {life.status.upper()}: {life.reason}")
             if life.source:
                 click.echo(f"              source: {life.source} (checked {life.checked})")
+            if life.known_exploited:
+                cves = ", ".join(life.known_exploited[:5])
+                more = " ..." if len(life.known_exploited) > 5 else ""
+                click.echo(f"              known exploited (CISA KEV): {cves}{more}")
 
 
 @click.command("report")
 @click.argument("scan_json", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
-    "-o",
-    "--output",
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="html",
+    show_default=True,
+    help="html: the deliverable (one file, opens offline); json: the data with its schema "
+    "(docs/report-exports.md); csv: a folder of tables (devices, findings, plan, segments, "
+    "exposures); graphml: the network for Gephi or yEd; xlsx: a workbook for managers.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default=None,
+    help="Language of the report: fr or en (default: the config file's, else en).  The HTML "
+    "report holds both and opens in this one; its header switches.",
+)
+@click.option("--client", default=None, help="Client named on the cover, e.g. 'CHU de Nantes'.")
+@click.option("--site", default=None, help="Site named on the cover (default: the scan's).")
+@click.option("--author", default=None, help="Author named on the cover.")
+@click.option(
+    "--config",
+    "config_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="HTML file to write (default: report.html beside SCAN_JSON).",
+    help="A YAML file with client, site, author, scope and lang; options win over it.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="File to write (a folder for csv).  Default: report.html, report.json, "
+    "report-csv/, report.graphml or report.xlsx beside SCAN_JSON.",
 )
 @as_of_option
-def report_command(scan_json: Path, output: Path | None, as_of: dt.datetime | None) -> None:
-    """Render the HTML report of a stored scan (its scan.json) again.
+@segments_option
+def report_command(
+    scan_json: Path,
+    fmt: str,
+    lang: str | None,
+    client: str | None,
+    site: str | None,
+    author: str | None,
+    config_path: Path | None,
+    output: Path | None,
+    as_of: dt.datetime | None,
+    segments_file: Path | None,
+) -> None:
+    """Render a stored scan (its scan.json) as a report or an export.
 
     The stored observations are identified again with the installed knowledge, so a
     report made after an update of the fingerprints shows the newer verdicts.  The
     as-of date stays the scan's own unless --as-of gives another.
+
+    \b
+    Examples:
+      legacyscan report scans/ward-b/scan.json --lang fr --client "CHU Exemple" -o rapport.html
+      legacyscan report scan.json --format xlsx --lang fr -o inventaire.xlsx
+      legacyscan report scan.json --format csv -o tables/
     """
+    config = load_report_config(config_path) if config_path else {}
+    lang = lang or config.get("lang") or "en"
+    if lang not in LANGUAGES:
+        raise click.BadParameter(
+            f"{lang!r} is not one of {', '.join(LANGUAGES)}", param_hint="lang"
+        )
+    cover = Cover(
+        client=client if client is not None else config.get("client", ""),
+        site=site if site is not None else config.get("site", ""),
+        author=author if author is not None else config.get("author", ""),
+        scope=config.get("scope", ""),
+        generated=today(),
+    )
     meta, hosts = load_scan_json(scan_json)
     if as_of:
         meta = replace(meta, as_of=as_of.date())
-    assessment = assess(hosts, meta)
-    output = output or scan_json.with_name("report.html")
-    write_html(assessment, output)
-    click.echo(f"report: {output}")
+    context = segments_context(segments_file) or stored_context(scan_json)
+    progress(f"assessing {len(hosts)} device(s) again with the installed knowledge")
+    assessment = assess(hosts, meta, context=context)
+    output = output or scan_json.with_name(DEFAULT_NAMES[fmt])
+    if fmt != "csv" and output.is_dir():
+        raise click.BadParameter(f"{output} is a folder; give a file name", param_hint="-o")
+    progress(f"writing the {fmt} report")
+    for path in write_report(assessment, fmt, output, lang, cover):
+        click.echo(f"report: {path}")

@@ -3,25 +3,47 @@
 from __future__ import annotations
 
 import datetime as dt
+import shlex
+import shutil
+import sys
 from pathlib import Path
 
 import click
 
 from legacyscan import __version__
-from legacyscan.cli.common import as_of_date, as_of_option, progress, summary_line, write_outputs
+from legacyscan.cli.common import (
+    as_of_date,
+    as_of_option,
+    progress,
+    segments_context,
+    segments_option,
+    summary_line,
+    write_outputs,
+)
 from legacyscan.cli.inventory import inventory_options, open_recorder, print_trend
-from legacyscan.pipeline import scan
+from legacyscan.cli.nmapscan import (
+    NmapCliOptions,
+    ProgressLine,
+    nmap_scan_options,
+    print_plan,
+    resume_hint,
+)
+from legacyscan.cli.snmp import TABLES_HELP, build_options, parse_groups
+from legacyscan.collect.nmap import ScanPlan, plan_scan
+from legacyscan.collect.nmap_runner import ScanInterrupted
+from legacyscan.model import ScanMeta
+from legacyscan.pipeline import nmap_store, now, refuse_unfinished, scan
 from legacyscan.scope import build_scope
 
 
 @click.command("scan")
-@click.argument("targets", nargs=-1, required=True)
+@click.argument("targets", nargs=-1)
 @click.option(
     "--out",
     "out",
     type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder for scan.json, report.html and the raw nmap XML (created if needed).",
+    help="Folder for scan.json, report.html and the raw nmap XML (created if needed); "
+    "required unless --dry-run.",
 )
 @click.option(
     "--snmp-port",
@@ -32,24 +54,36 @@ from legacyscan.scope import build_scope
 )
 @click.option(
     "--community",
-    default="public",
-    show_default=True,
-    help="SNMP v2c community used to read the system group.",
+    default=None,
+    help="SNMP v2c community to try (default: public); see --snmp-credentials for more.",
 )
 @click.option(
-    "--allow-public",
-    is_flag=True,
-    help="Allow globally routable addresses in the targets (refused by default).",
+    "--snmp-credentials",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="YAML file of SNMP communities and v3 users tried in order (see docs/snmp.md).",
 )
+@click.option(
+    "--snmp-sweep",
+    is_flag=True,
+    help="Ask SNMP of every address in the targets, not only of the hosts nmap found.",
+)
+@click.option("--snmp-tables", default="all", show_default=True, help=TABLES_HELP)
+@nmap_scan_options
 @as_of_option
+@segments_option
 @inventory_options
 def scan_command(
     targets: tuple[str, ...],
-    out: Path,
+    out: Path | None,
     snmp_port: int,
-    community: str,
-    allow_public: bool,
+    community: str | None,
+    snmp_credentials: Path | None,
+    snmp_sweep: bool,
+    snmp_tables: str,
     as_of: dt.datetime | None,
+    segments_file: Path | None,
+    nmap_options: NmapCliOptions,
     db: str | None,
     no_db: bool,
     site: str,
@@ -57,21 +91,62 @@ def scan_command(
 ) -> None:
     """Scan TARGETS (addresses, CIDR blocks or ranges such as 10.1.2.10-10.1.2.40).
 
-    Runs nmap service detection, reads the SNMP system group of every host found,
+    Runs nmap service detection with a scan profile (default clinical-safe: gentle,
+    printer ports never probed), reads the SNMP system group of every host found,
     identifies operating systems and firmware, looks up their end of support, finds
     which legacy systems share a segment with clinical devices, scores the risk and
-    writes OUT/scan.json and OUT/report.html (the raw nmap XML is kept as OUT/nmap.xml).
+    writes OUT/scan.json and OUT/report.html.  Every nmap XML output is kept compressed
+    in OUT/nmap/, chunk by chunk as it finishes: an interrupted scan continues with
+    'legacyscan scan --resume --out OUT'.  Try --dry-run first to see every nmap command.
 
-    Every scan is also recorded in the inventory (see --db), piece by piece as it
-    completes, so `legacyscan history` and `legacyscan diff` can compare it with others.
+    Every scan is also recorded in the inventory (see --db), each nmap chunk and each
+    SNMP answer committed as it completes, so that `legacyscan history` and
+    `legacyscan diff` can compare it with the others and a killed scan loses nothing.
     """
-    scope = build_scope(targets, allow_public=allow_public)
+    if not targets and nmap_options.targets_file is None and not nmap_options.resume:
+        raise click.UsageError("give TARGETS, --targets-file FILE, or --resume with --out")
+    if out is None and not nmap_options.dry_run:
+        raise click.UsageError("--out DIR is required (except with --dry-run)")
+    plan = nmap_options.plan(targets, out)
+    if nmap_options.dry_run:
+        print_plan(plan)
+        return
+    assert out is not None
+    snmp_options = build_options(
+        snmp_credentials, community, snmp_port, groups=parse_groups(snmp_tables)
+    )
+    context = segments_context(segments_file)  # a bad mapping file fails before the scan
+    refuse_unfinished(nmap_store(out), out, nmap_options.resume)
     out.mkdir(parents=True, exist_ok=True)
-    click.echo(f"legacyscan {__version__}: scanning {scope.address_count} address(es)", err=True)
-    with open_recorder(db, no_db, scope.targets, as_of_date(as_of), site, vantage) as recorder:
-        assessment = scan(
-            scope, out, as_of_date(as_of), snmp_port, community, progress, recorder=recorder
-        )
+    click.echo(
+        f"legacyscan {__version__}: scanning {plan.address_count} address(es) "
+        f"with profile {plan.profile}",
+        err=True,
+    )
+    for note in plan.notes:
+        progress(f"note: {note}")
+    as_of_day = as_of_date(as_of)
+    begun = _beginning(plan, as_of_day, site, vantage)
+    with open_recorder(db, no_db, begun, out, nmap_options.resume) as recorder:
+        try:
+            assessment = scan(
+                plan,
+                out,
+                as_of_day,
+                progress=progress,
+                on_scan_progress=ProgressLine(),
+                resume=nmap_options.resume,
+                snmp_options=snmp_options,
+                snmp_sweep=snmp_sweep,
+                context=context,
+                recorder=recorder,
+                site=site,
+                vantage=vantage,
+            )
+        except ScanInterrupted as stop:
+            hint = resume_hint(out) + (f" --db {shlex.quote(db)}" if db else "")
+            click.echo(f"\n{stop}; resume with: {hint}", err=True)
+            sys.exit(130)
         json_path, html_path = write_outputs(assessment, out)
         click.echo(summary_line(assessment), err=True)
         if recorder is not None:
@@ -80,27 +155,55 @@ def scan_command(
     click.echo(f"data:   {json_path}")
 
 
+def _beginning(plan: ScanPlan, as_of: dt.date, site: str, vantage: str) -> ScanMeta:
+    """What the inventory records when a scan begins (completed when it finishes)."""
+    return ScanMeta(
+        as_of=as_of,
+        started=now(),
+        finished="",
+        targets=plan.targets,
+        command_lines=tuple(c.command_line for c in plan.chunks),
+        legacyscan_version=__version__,
+        profile=plan.profile,
+        site=site,
+        vantage=vantage,
+    )
+
+
 @click.command("demo")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("demo-output"),
     show_default=True,
-    help="Folder for the demo's scan.json, report.html and nmap.xml.",
+    help="Folder for the demo's scan.json, report.html and nmap/ evidence.",
 )
 @as_of_option
 def demo_command(out: Path, as_of: dt.datetime | None) -> None:
-    """Start the simulated hospital, scan it, write the report, stop the lab."""
+    """Start the simulated hospital, scan it, write the report, stop the lab.
+
+    A previous demo's nmap evidence in OUT/nmap is replaced.  Each demo scan is recorded
+    in OUT/inventory.sqlite (not in your own inventory), so a second demo shows the trend:
+    try `legacyscan history --db OUT/inventory.sqlite`."""
     from legacyscan.lab import runner
 
     click.echo("demo: starting the simulated hospital", err=True)
     state = runner.up(progress=progress)
     try:
-        scope = build_scope(state.targets)
+        plan = plan_scan(build_scope(state.targets))
         out.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(nmap_store(out).folder, ignore_errors=True)  # a fresh demo each time
         click.echo(f"demo: scanning {len(state.devices)} simulated devices", err=True)
-        assessment = scan(scope, out, as_of_date(as_of), state.snmp_port, "public", progress)
-        json_path, html_path = write_outputs(assessment, out)
+        begun = _beginning(plan, as_of_date(as_of), "demo-hospital", "lab")
+        with open_recorder(str(out / "inventory.sqlite"), False, begun, out, False) as recorder:
+            assessment = scan(
+                plan, out, as_of_date(as_of), state.snmp_port, "public", progress,
+                on_scan_progress=ProgressLine(), recorder=recorder,
+                site=begun.site, vantage=begun.vantage,
+            )  # fmt: skip
+            json_path, html_path = write_outputs(assessment, out)
+            assert recorder is not None
+            print_trend(recorder)
     finally:
         runner.down()
         click.echo("demo: lab stopped", err=True)

@@ -1,35 +1,34 @@
-"""Run nmap service detection through python-nmap and keep its raw XML as evidence.
+"""Plan an nmap scan: one exact command line per chunk of the scope, from a profile.
 
-python-nmap starts nmap and hands back the XML; the XML is then decoded by
-``nmap_xml`` (the same decoder as for imported files), so python-nmap's own
-dictionaries never leave this module.  The port list is chosen for hospitals and
-never includes printer ports (9100-9107, 515, 631): a JetDirect port prints
-whatever it receives.
+The plan is what ``--dry-run`` prints and what the runner (``nmap_runner``) executes,
+argument for argument, so the command lines in the report are the ones that ran.  Each
+chunk names its addresses as CIDR blocks that cover exactly the in-scope addresses:
+an excluded address is never given to nmap, so it cannot receive a packet.  Printer
+ports are left out of the port list and also passed to ``--exclude-ports``, which
+keeps version detection and scripts away from them too.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shlex
 from dataclasses import dataclass
-from pathlib import Path
 
-import nmap
-
-from legacyscan.collect.nmap_xml import NmapRun, parse_nmap_xml
+from legacyscan.collect.profiles import (
+    DEFAULT_PROFILE,
+    ProfileBook,
+    ScanProfile,
+    check_ports,
+    check_scripts,
+    load_profiles,
+    port_ranges,
+    top_tcp_ports,
+)
 from legacyscan.errors import UserError
+from legacyscan.scope import Scope, split
 
-#: TCP ports worth a look in a hospital: remote access, file sharing, web administration,
-#: DICOM (104, 11112), HL7 over MLLP (2575), RTSP cameras (554), SIP (5060), VNC (5900),
-#: Modbus (502), databases.  Printer ports are deliberately absent.
-HOSPITAL_TCP_PORTS: tuple[int, ...] = (
-    21, 22, 23, 25, 80, 104, 135, 139, 443, 445, 502, 554, 1433, 2575, 3389,
-    5060, 5900, 8080, 8443, 11112,
-)  # fmt: skip
-PRINTER_PORTS = frozenset({*range(9100, 9108), 515, 631})
-
-#: Gentle by default: version detection at light intensity, no NSE scripts, a packet-rate
-#: ceiling and a per-host time limit, no DNS resolution.
-DEFAULT_ARGUMENTS = "-sV --version-light -n -T3 --max-retries 2 --max-rate 300 --host-timeout 300s"
+NMAP = "nmap"
 
 
 class NmapError(UserError, RuntimeError):
@@ -37,42 +36,142 @@ class NmapError(UserError, RuntimeError):
 
 
 @dataclass(frozen=True)
-class NmapScan:
-    run: NmapRun
-    xml: bytes
+class NmapOptions:
+    """What the user chose on top of a profile; every field is checked by :func:`plan_scan`."""
+
+    profile: str = DEFAULT_PROFILE
+    scripts: tuple[str, ...] = ()  # added to the profile's scripts
+    tcp_ports: tuple[int, ...] = ()  # replaces the profile's TCP ports when given
+    allow_printer_ports: bool = False
+    chunk_size: int | None = None
+    parallel: int | None = None
+    as_root: bool | None = None  # None: ask the operating system
 
 
-def _port_spec(ports: tuple[int, ...]) -> str:
-    unsafe = sorted(set(ports) & PRINTER_PORTS)
-    if unsafe:
-        raise NmapError(f"refusing to probe printer ports {unsafe}: they print what they receive")
-    return ",".join(str(p) for p in sorted(set(ports)))
+@dataclass(frozen=True)
+class ChunkPlan:
+    index: int  # 1-based, stable: the resume key
+    targets: tuple[str, ...]
+    address_count: int
+    argv: tuple[str, ...]
+
+    @property
+    def command_line(self) -> str:
+        return shlex.join(self.argv)
 
 
-def nmap_command(targets: tuple[str, ...], ports: tuple[int, ...], arguments: str) -> str:
-    """The exact command line python-nmap runs, for the report and dry runs."""
-    return shlex.join(
-        ["nmap", "-oX", "-", *targets, "-p", _port_spec(ports), *shlex.split(arguments)]
+@dataclass(frozen=True)
+class ScanPlan:
+    profile: str
+    targets: tuple[str, ...]
+    excluded: tuple[str, ...]
+    address_count: int
+    chunk_size: int
+    parallel: int
+    chunks: tuple[ChunkPlan, ...]
+    notes: tuple[str, ...] = ()  # what the profile wanted but this run cannot do, and why
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies the work: two plans with the same commands are the same scan."""
+        digest = hashlib.sha256()
+        for chunk in self.chunks:
+            digest.update(chunk.command_line.encode() + b"\n")
+        return digest.hexdigest()[:16]
+
+
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def nmap_arguments(
+    profile: ScanProfile,
+    book: ProfileBook,
+    options: NmapOptions,
+    as_root: bool,
+    max_rate: int,
+) -> tuple[list[str], list[str]]:
+    """nmap's options (without targets) for one process, and notes on what was left out."""
+    notes: list[str] = []
+    if options.tcp_ports:
+        check_ports(options.tcp_ports, options.allow_printer_ports, book)
+        tcp = set(options.tcp_ports)
+    else:
+        tcp = set(profile.tcp_ports)
+        if profile.top_tcp_ports:
+            tcp |= set(top_tcp_ports(profile.top_tcp_ports))
+        if not options.allow_printer_ports:
+            tcp -= book.printer_ports  # nmap's top ports hold 515, 631 and 9100
+    udp = set(profile.udp_ports) - book.printer_ports
+    args = ["-n"]
+    if as_root:
+        args.append("-sS")
+        if udp:
+            args.append("-sU")
+    else:
+        args.append("-sT")
+        if udp:
+            notes.append(f"UDP ports {port_ranges(frozenset(udp))} skipped: -sU needs root")
+            udp = set()
+    if udp:
+        args += ["-p", f"T:{port_ranges(frozenset(tcp))},U:{port_ranges(frozenset(udp))}"]
+    else:
+        args += ["-p", port_ranges(frozenset(tcp))]
+    if not options.allow_printer_ports:
+        args += ["--exclude-ports", port_ranges(book.printer_ports)]
+    if profile.version == "light":
+        args += ["-sV", "--version-light"]
+    elif profile.version == "default":
+        args.append("-sV")
+    if profile.os_detection:
+        if as_root:
+            args += ["-O", "--osscan-limit"]
+        else:
+            notes.append("OS detection (-O) skipped: it needs root")
+    scripts = check_scripts(profile.scripts + options.scripts, book)
+    if scripts:
+        args += ["--script", ",".join(scripts)]
+    args += [f"-T{profile.timing}", "--max-rate", str(max_rate)]
+    if profile.scan_delay_ms:
+        args += ["--scan-delay", f"{profile.scan_delay_ms}ms"]
+    else:  # nmap ignores (and warns about) --max-parallelism when a scan delay is set
+        args += ["--max-parallelism", str(profile.max_parallelism)]
+    args += [
+        "--max-retries", str(profile.max_retries),
+        "--host-timeout", f"{profile.host_timeout_s}s",
+        "--max-hostgroup", str(profile.max_hostgroup),
+    ]  # fmt: skip
+    return args, notes
+
+
+def plan_scan(scope: Scope, options: NmapOptions | None = None) -> ScanPlan:
+    """Every nmap command line of the scan; nothing is sent."""
+    options = options or NmapOptions()
+    book = load_profiles()
+    profile = book.get(options.profile)
+    chunk_size = options.chunk_size or profile.chunk_size
+    chunks = split(scope, chunk_size)
+    parallel = max(1, min(options.parallel or profile.parallel, len(chunks)))
+    # The profile's rate is for the whole scan: share it among the processes running at once.
+    max_rate = max(1, profile.max_rate // parallel)
+    as_root = _is_root() if options.as_root is None else options.as_root
+    args, notes = nmap_arguments(profile, book, options, as_root, max_rate)
+    planned = tuple(
+        ChunkPlan(
+            index=number,
+            targets=chunk.targets,
+            address_count=chunk.address_count,
+            argv=(NMAP, *args, *(["-6"] if chunk.ipv6 else []), "-oX", "-", *chunk.targets),
+        )
+        for number, chunk in enumerate(chunks, 1)
     )
-
-
-def run_nmap(
-    targets: tuple[str, ...],
-    ports: tuple[int, ...] = HOSPITAL_TCP_PORTS,
-    arguments: str = DEFAULT_ARGUMENTS,
-    xml_out: Path | None = None,
-) -> NmapScan:
-    """Scan ``targets`` (already checked by scope.py) and return the decoded result."""
-    try:
-        scanner = nmap.PortScanner()
-    except nmap.PortScannerError as exc:
-        raise NmapError(f"nmap not found: install it (apt-get install nmap) ({exc})") from exc
-    try:
-        scanner.scan(hosts=" ".join(targets), ports=_port_spec(ports), arguments=arguments)
-    except nmap.PortScannerError as exc:
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else "unknown error"
-        raise NmapError(f"nmap failed: {message}") from exc
-    xml: bytes = scanner.get_nmap_last_output()
-    if xml_out is not None:
-        xml_out.write_bytes(xml)
-    return NmapScan(run=parse_nmap_xml(xml, "nmap output"), xml=xml)
+    return ScanPlan(
+        profile=profile.name,
+        targets=scope.targets,
+        excluded=scope.excluded,
+        address_count=scope.address_count,
+        chunk_size=chunk_size,
+        parallel=parallel,
+        chunks=planned,
+        notes=tuple(notes),
+    )

@@ -1,26 +1,31 @@
-"""Decode nmap's XML output into Host records.
+"""Decode nmap's XML output into Host records, from nmap 5 to 7.9x.
 
-Live scans (collect/nmap.py) and files a client hands over go through this one
-decoder, so that both give the same answers.  It keeps what python-nmap drops:
-every CPE of a service, every osmatch with its accuracy, and script outputs.  The
-XML is parsed with defusedxml: no entity expansion, no external entities.
+Live scans (collect/nmap_runner.py) and files a client hands over go through this one
+decoder, so that both give the same answers.  It keeps what python-nmap drops: every
+CPE of a service, every osmatch and osclass with its accuracy, port and host script
+outputs, the MAC address and the vendor nmap named for it.  Older layouts are read
+too: no ``<cpe>`` (before nmap 5.61), ``<osclass>`` beside the ``<osmatch>`` elements
+instead of inside them (before nmap 6), missing attributes.
+
+The XML is parsed incrementally with defusedxml (no entity expansion, no external
+entities), one ``<host>`` at a time, so a 20,000-host file needs little memory, and a
+truncated file still yields the hosts before the break (``NmapXmlError.partial``).
 """
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET  # only for the Element type; parsing goes through defusedxml
+import io
+import xml.etree.ElementTree as ET  # only for types and ParseError; parsing uses defusedxml
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
 from legacyscan.errors import UserError
-from legacyscan.model import Host, OsMatch, Service
-
-
-class NmapXmlError(UserError, ValueError):
-    """An nmap XML file we cannot read; the message names the file and, if known, the line."""
+from legacyscan.model import Host, OsClass, OsMatch, Service
 
 
 @dataclass(frozen=True)
@@ -30,84 +35,196 @@ class NmapRun:
     nmap_version: str
 
 
-def _service(port: ET.Element) -> Service:
+class NmapXmlError(UserError, ValueError):
+    """An nmap XML file we cannot read; the message names the file and, if known, the line.
+
+    ``partial`` holds the hosts read completely before the error, when there were any.
+    """
+
+    def __init__(self, message: str, partial: NmapRun | None = None) -> None:
+        super().__init__(message)
+        self.partial = partial
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(text or "")
+    except ValueError:
+        return None
+
+
+def _cpes(node: ET.Element) -> tuple[str, ...]:
+    return tuple(c.text.strip() for c in node.findall("cpe") if c.text and c.text.strip())
+
+
+def _scripts(node: ET.Element) -> tuple[tuple[str, str], ...]:
+    return tuple((s.get("id", ""), s.get("output", "")) for s in node.findall("script"))
+
+
+def _service(port: ET.Element, number: int) -> Service:
     state = port.find("state")
     svc = port.find("service")
-    scripts = tuple((s.get("id", ""), s.get("output", "")) for s in port.findall("script"))
+    attr = svc.attrib if svc is not None else {}
     return Service(
-        port=int(port.get("portid", "0")),
+        port=number,
         protocol=port.get("protocol", "tcp"),
         state=state.get("state", "") if state is not None else "",
-        name=svc.get("name", "") if svc is not None else "",
-        product=svc.get("product", "") if svc is not None else "",
-        version=svc.get("version", "") if svc is not None else "",
-        extrainfo=svc.get("extrainfo", "") if svc is not None else "",
-        tunnel=svc.get("tunnel", "") if svc is not None else "",
-        cpes=tuple(c.text.strip() for c in svc.findall("cpe") if c.text) if svc is not None else (),
-        scripts=scripts,
+        name=attr.get("name", ""),
+        product=attr.get("product", ""),
+        version=attr.get("version", ""),
+        extrainfo=attr.get("extrainfo", ""),
+        tunnel=attr.get("tunnel", ""),
+        cpes=_cpes(svc) if svc is not None else (),
+        scripts=_scripts(port),
     )
 
 
-def _host(node: ET.Element) -> Host | None:
+def _osclass(node: ET.Element) -> OsClass:
+    return OsClass(
+        vendor=node.get("vendor", ""),
+        family=node.get("osfamily", ""),
+        generation=node.get("osgen", ""),
+        device_type=node.get("type", ""),
+        accuracy=_int(node.get("accuracy")) or 0,
+        cpes=_cpes(node),
+    )
+
+
+def _os_matches(os_node: ET.Element | None) -> tuple[OsMatch, ...]:
+    if os_node is None:
+        return ()
+    matches = []
+    for match in os_node.findall("osmatch"):
+        classes = tuple(_osclass(c) for c in match.findall("osclass"))
+        matches.append(
+            OsMatch(
+                name=match.get("name", ""),
+                accuracy=_int(match.get("accuracy")) or 0,
+                cpes=tuple(cpe for c in classes for cpe in c.cpes),
+                classes=classes,
+            )
+        )
+    # nmap < 6: the classes sit beside the matches and describe the whole guess.
+    loose = tuple(_osclass(c) for c in os_node.findall("osclass"))
+    if loose and matches:
+        best = matches[0]
+        matches[0] = OsMatch(best.name, best.accuracy, best.cpes, best.classes + loose)
+    elif loose:
+        for cls in loose:  # classes only: name each guess after its class
+            name = " ".join(p for p in (cls.vendor, cls.family, cls.generation) if p)
+            matches.append(OsMatch(name=name, accuracy=cls.accuracy, cpes=cls.cpes, classes=(cls,)))
+    return tuple(matches)
+
+
+def _address_type(addr: ET.Element) -> str:
+    kind = addr.get("addrtype")
+    if kind:
+        return kind
+    text = addr.get("addr", "")  # very old files: guess from the form
+    if text.count(":") == 5 and len(text) == 17:
+        return "mac"
+    return "ipv6" if ":" in text else "ipv4"
+
+
+def _host(node: ET.Element, source: str) -> Host | None:
     status = node.find("status")
-    if status is not None and status.get("state") != "up":
+    if status is not None and status.get("state", "up") != "up":
         return None
-    address = mac = None
+    address = mac = mac_vendor = None
     for addr in node.findall("address"):
-        if addr.get("addrtype") in ("ipv4", "ipv6") and address is None:
+        kind = _address_type(addr)
+        if kind in ("ipv4", "ipv6") and address is None:
             address = addr.get("addr")
-        elif addr.get("addrtype") == "mac":
-            mac = (addr.get("addr") or "").upper() or None
+        elif kind == "mac" and addr.get("addr"):
+            mac = addr.get("addr", "").upper()
+            mac_vendor = addr.get("vendor") or None
     hostnames = tuple(
         h.get("name", "") for h in node.findall("hostnames/hostname") if h.get("name")
     )
-    # Closed and filtered ports say nothing about what the device is; keep the rest.
-    services = tuple(
-        s for s in map(_service, node.findall("ports/port")) if s.state.startswith("open")
-    )
-    os_matches = tuple(
-        OsMatch(
-            name=m.get("name", ""),
-            accuracy=int(m.get("accuracy", "0") or 0),
-            cpes=tuple(c.text.strip() for c in m.findall("osclass/cpe") if c.text),
-        )
-        for m in node.findall("os/osmatch")
-    )
+    services = []
+    for port in node.findall("ports/port"):
+        number = _int(port.get("portid"))
+        if number is None:
+            continue  # a port without a number says nothing we can use
+        service = _service(port, number)
+        # Closed and filtered ports say nothing about what the device is; keep the rest.
+        if service.state.startswith("open"):
+            services.append(service)
+    host_scripts = tuple(s for hs in node.findall("hostscript") for s in _scripts(hs))
     return Host(
         address=address,
         mac=mac,
         hostnames=hostnames,
-        services=services,
-        os_matches=os_matches,
-        sources=("nmap",),
+        services=tuple(services),
+        os_matches=_os_matches(node.find("os")),
+        mac_vendor=mac_vendor,
+        host_scripts=host_scripts,
+        sources=(source,),
     )
 
 
-def parse_nmap_xml(data: bytes | str, name: str = "<nmap output>") -> NmapRun:
+def _hosts(
+    stream: BinaryIO, name: str, source: str, header: dict[str, str]
+) -> Iterator[Host | None]:
+    """Each <host> decoded as soon as it ends; ``header`` receives <nmaprun>'s attributes."""
+    root: ET.Element | None = None
+    depth = 0
+    for event, element in SafeET.iterparse(stream, events=("start", "end")):
+        if event == "start":
+            depth += 1
+            if root is None:
+                if element.tag != "nmaprun":
+                    raise NmapXmlError(
+                        f"{name}: not an nmap XML file (root element <{element.tag}>)"
+                    )
+                root = element
+                header.update(element.attrib)
+            continue
+        depth -= 1
+        if depth == 1 and root is not None:  # a child of <nmaprun> is complete
+            if element.tag == "host":
+                yield _host(element, source)
+            root.clear()  # forget what was read: memory stays flat on huge files
+
+
+def parse_nmap_xml(
+    data: bytes | str | BinaryIO, name: str = "<nmap output>", source: str = "nmap"
+) -> NmapRun:
     """Parse one nmap XML document; raise NmapXmlError naming ``name`` on bad input."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
+    header: dict[str, str] = {}
+    hosts: list[Host] = []
+
+    def run() -> NmapRun:
+        return NmapRun(
+            hosts=tuple(hosts),
+            command_line=header.get("args", ""),
+            nmap_version=header.get("version", ""),
+        )
+
     try:
-        root = SafeET.fromstring(data)
+        for host in _hosts(stream, name, source, header):
+            if host is not None:
+                hosts.append(host)
     except DefusedXmlException as exc:
         raise NmapXmlError(f"{name}: refused unsafe XML ({type(exc).__name__})") from exc
     except ET.ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
         where = f"{name}, line {line}" if line else name
+        message = str(getattr(exc, "msg", exc)).split(":")[0]
         raise NmapXmlError(
-            f"{where}: not valid XML ({exc.msg if hasattr(exc, 'msg') else exc})"
+            f"{where}: not valid XML ({message})", partial=run() if hosts else None
         ) from exc
-    if root.tag != "nmaprun":
-        raise NmapXmlError(f"{name}: not an nmap XML file (root element <{root.tag}>)")
-    hosts = (_host(node) for node in root.findall("host"))
-    return NmapRun(
-        hosts=tuple(h for h in hosts if h is not None),
-        command_line=root.get("args", ""),
-        nmap_version=root.get("version", ""),
-    )
+    if not header:
+        raise NmapXmlError(f"{name}: empty file")
+    return run()
 
 
-def read_nmap_xml(path: Path) -> NmapRun:
+def read_nmap_xml(path: Path, source: str = "nmap") -> NmapRun:
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as stream:
+            return parse_nmap_xml(stream, str(path), source)
     except OSError as exc:
         raise NmapXmlError(f"{path}: cannot read ({exc.strerror})") from exc
-    return parse_nmap_xml(data, str(path))

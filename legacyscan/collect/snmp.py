@@ -1,121 +1,338 @@
-"""Poll the SNMP system group of many hosts at once with pysnmp (asyncio).
+"""SNMP collection from many addresses at once: credentials in order, tables, one status each.
 
-Each host costs one request of six OIDs; silent addresses cost one timeout each, but
-they wait in parallel (bounded by ``concurrency``), never in series.  pysnmp's types
-are decoded here into ``SnmpSystem`` records and go no further.
+For every address, the credentials are tried in the user's order: communities are sent
+side by side (a silent address then costs one timeout, not one per community) and v3
+users one after the other; the first credential in file order that gets an answer wins
+and is remembered by its label.  With it the system group and the chosen table groups
+are read (``snmp_session``) and decoded by the same decoder as walk files
+(``mib_decode``).  Each address ends with one status:
+
+* ``ok`` -- answered, every table read;
+* ``partial`` -- answered, some table cut short (cap, loop, error, time budget): the
+  reasons are in ``SnmpTables.incomplete``, everything read before is kept;
+* ``no-response`` -- nothing answered (silent address, or wrong communities: SNMP cannot
+  tell them apart);
+* ``auth-failed`` -- a v3 agent refused every user (unknown user, wrong digest...);
+* ``error`` -- anything else, with its message.
+
+Addresses run ``concurrency`` at a time; requests to one address are paced.  Messages
+are scrubbed of every secret before they leave (defence in depth: pysnmp's own messages
+are not ours to trust).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
 
-from pyasn1.type import univ
-from pysnmp.hlapi.v3arch.asyncio import (
-    CommunityData,
-    ContextData,
-    ObjectIdentity,
-    ObjectType,
-    SnmpEngine,
-    UdpTransportTarget,
-    get_cmd,
-)
-from pysnmp.proto import rfc1902
-from pysnmp.smi.rfc1902 import ObjectIdentity as SmiObjectIdentity
+from netaddr import IPNetwork
 
-from legacyscan.collect.snmpwalk import SYSTEM_OIDS, system_from_values
-from legacyscan.model import CollectError, SnmpSystem
+from legacyscan.collect import mib_decode
+from legacyscan.collect.mib_tables import GROUPS, SYSTEM_OIDS, tables_for
+from legacyscan.collect.mib_values import Value
+from legacyscan.collect.snmp_credentials import Credential, community, scrub
+from legacyscan.collect.snmp_session import Engines, Session, SnmpFailure
+from legacyscan.model import CollectError, Host, SnmpSystem, SnmpTables
+
+STATUSES = ("ok", "partial", "no-response", "auth-failed", "error")
+
+
+@dataclass(frozen=True)
+class SnmpOptions:
+    """How to talk SNMP: where, with what, how fast, and what to read."""
+
+    port: int = 161
+    credentials: tuple[Credential, ...] = field(default_factory=lambda: (community("public"),))
+    timeout: float = 2.0  # seconds per request
+    retries: int = 1
+    concurrency: int = 128  # addresses in flight
+    pace: float = 0.02  # seconds between two requests to one address
+    groups: tuple[str, ...] = GROUPS  # table groups to read (see mib_tables.GROUPS)
+    max_rows: int = 10_000  # per table
+    host_budget: float = 120.0  # seconds of table walking per address
+    max_repetitions: int = 30  # GETBULK varbinds asked per request (shared by the columns)
 
 
 @dataclass(frozen=True)
 class SnmpResult:
+    """What one address gave: its status, the credential label that worked, the data."""
+
     address: str
-    system: SnmpSystem | None
-    error: CollectError | None  # None for a silent address: silence is normal
+    status: str  # one of STATUSES
+    detail: str = ""
+    credential: str | None = None
+    system: SnmpSystem | None = None
+    tables: SnmpTables | None = None
+    requests: int = 0
+    seconds: float = 0.0
 
+    @property
+    def answered(self) -> bool:
+        return self.credential is not None
 
-def decode(value: object) -> str | int | None:
-    """A pysnmp value as plain Python: text, an OID string or an integer."""
-    # pysnmp hands back pyasn1 base types as often as its own subclasses, and OID values
-    # already wrapped in an ObjectIdentity: test the bases.
-    if isinstance(value, (univ.ObjectIdentifier, SmiObjectIdentity)):
-        return str(value)
-    if isinstance(value, univ.OctetString):
-        raw = bytes(value.asOctets())
-        return raw.decode("utf-8", errors="replace")
-    if isinstance(value, (univ.Integer, rfc1902.TimeTicks, rfc1902.Counter32, rfc1902.Gauge32)):
-        return int(value)
-    return None  # noSuchObject, noSuchInstance, endOfMibView, Null
+    @property
+    def error(self) -> CollectError | None:
+        """The problem as a CollectError; silence is not an error."""
+        if self.status in ("ok", "no-response"):
+            return None
+        return CollectError("snmp", self.address, f"{self.status}: {self.detail}")
 
-
-async def _poll_one(
-    engine: SnmpEngine,
-    address: str,
-    port: int,
-    community: str,
-    timeout: float,
-    retries: int,
-) -> SnmpResult:
-    try:
-        target = await UdpTransportTarget.create((address, port), timeout=timeout, retries=retries)
-        error_indication, error_status, _, var_binds = await get_cmd(
-            engine,
-            CommunityData(community, mpModel=1),
-            target,
-            ContextData(),
-            *(ObjectType(ObjectIdentity(oid)) for oid in SYSTEM_OIDS.values()),
+    def merge_into(self, host: Host) -> Host:
+        """``host`` with what SNMP learnt (unchanged if the address did not answer)."""
+        if not self.answered:
+            return host
+        return replace(
+            host,
+            snmp=self.system or host.snmp,
+            snmp_tables=self.tables,
+            snmp_credential=self.credential,
+            sources=host.sources + ("snmp",),
         )
-    except Exception as exc:  # pysnmp raises many types; one bad host must not stop the sweep
-        return SnmpResult(
-            address, None, CollectError("snmp", address, f"{type(exc).__name__}: {exc}")
-        )
-    if error_indication:
-        text = str(error_indication)
-        if "timeout" in text.lower() or "no snmp response" in text.lower():
-            return SnmpResult(address, None, None)
-        return SnmpResult(address, None, CollectError("snmp", address, text))
-    if error_status:
-        return SnmpResult(
-            address,
-            None,
-            CollectError("snmp", address, f"agent error: {error_status.prettyPrint()}"),
-        )
-    values = {str(oid): decode(value) for oid, value in var_binds}
-    system = system_from_values(values)
-    return SnmpResult(address, system, None)
 
 
-async def poll_system_group(
-    addresses: Sequence[str],
-    port: int = 161,
-    community: str = "public",
-    timeout: float = 2.0,
-    retries: int = 1,
-    concurrency: int = 64,
-    on_result: Callable[[SnmpResult], None] | None = None,
-) -> list[SnmpResult]:
-    """The system group of every address, polled ``concurrency`` at a time.
+Progress = Callable[[SnmpResult, int, int], None]
 
-    ``on_result`` is called with each result as soon as it is in (the inventory commits
-    each host's answer then, so an interrupted sweep keeps what it already read).
+
+def sweep_addresses(targets: Iterable[str]) -> list[str]:
+    """Every address of the scope's CIDR blocks, in order, each once.
+
+    All of them, as nmap does: the scope merges what the user typed into blocks, so a
+    block's first or last address may well be a host the user asked for.
     """
-    engine = SnmpEngine()
-    gate = asyncio.Semaphore(concurrency)
+    seen: dict[str, None] = {}
+    for target in targets:
+        seen.update((str(a), None) for a in IPNetwork(target))
+    return list(seen)
 
-    async def bounded(address: str) -> SnmpResult:
+
+async def _probe(
+    engines: Engines, address: str, options: SnmpOptions
+) -> tuple[Session | None, dict[str, Value], list[tuple[str, str, str]]]:
+    """The first credential (in order) that gets an answer, its system values, the failures."""
+    loop = asyncio.get_running_loop()
+    creds = options.credentials
+    futures: list[asyncio.Future[tuple[Session | None, dict[str, Value], str, str]]] = [
+        loop.create_future() for _ in creds
+    ]
+
+    async def attempt(number: int) -> tuple[Session | None, dict[str, Value], str, str]:
+        session = await Session.open(
+            engines,
+            address,
+            options.port,
+            creds[number],
+            options.timeout,
+            options.retries,
+            pace=options.pace,
+            max_repetitions=options.max_repetitions,
+        )
+        try:
+            return session, await session.get(list(SYSTEM_OIDS.values())), "", ""
+        except SnmpFailure as failure:
+            return None, {}, failure.kind, failure.message
+
+    async def community_attempt(number: int, delay: float) -> None:
+        await asyncio.sleep(delay)
+        futures[number].set_result(await attempt(number))
+
+    async def user_attempts(numbers: list[int]) -> None:
+        # One at a time: a v3 timeout means no v3 agent answers there, so the next
+        # users are not tried (each would cost another timeout).
+        for position, number in enumerate(numbers):
+            result = await attempt(number)
+            futures[number].set_result(result)
+            if result[2] != "auth":
+                for later in numbers[position + 1 :]:
+                    futures[later].set_result((None, {}, "skipped", "not tried"))
+                return
+
+    communities = [n for n, c in enumerate(creds) if c.version != "3"]
+    users = [n for n, c in enumerate(creds) if c.version == "3"]
+    tasks = [
+        asyncio.ensure_future(community_attempt(n, k * options.pace))
+        for k, n in enumerate(communities)
+    ]
+    if users:
+        tasks.append(asyncio.ensure_future(user_attempts(users)))
+    for task in tasks:  # a task that dies must not leave its futures waiting forever
+        task.add_done_callback(lambda done: _fail_pending(done, futures))
+    failures: list[tuple[str, str, str]] = []
+    try:
+        for number, future in enumerate(futures):
+            session, values, kind, message = await future
+            if session is not None:
+                return session, values, failures
+            if kind != "skipped":
+                failures.append((creds[number].label, kind, message))
+        return None, {}, failures
+    finally:
+        for task in tasks:
+            task.cancel()
+
+
+def _fail_pending(task: asyncio.Future[None], futures: Sequence[asyncio.Future[Any]]) -> None:
+    if task.cancelled() or task.exception() is None:
+        return
+    exc = task.exception()
+    for future in futures:
+        if not future.done():
+            future.set_result((None, {}, "error", f"{type(exc).__name__}: {exc}"))
+
+
+def _status_of_failures(failures: list[tuple[str, str, str]]) -> tuple[str, str]:
+    if not failures or all(kind == "timeout" for _, kind, _ in failures):
+        return "no-response", "no answer to any credential (silent, or wrong communities)"
+    refused = [f for f in failures if f[1] == "auth"]
+    detail = "; ".join(f"{label}: {message}" for label, _, message in failures)
+    return ("auth-failed" if refused else "error"), detail
+
+
+async def collect_host(engines: Engines, address: str, options: SnmpOptions) -> SnmpResult:
+    """Everything SNMP can tell about ``address``; never raises, always one status."""
+    started = time.monotonic()
+    try:
+        result = await _collect(engines, address, options)
+    except Exception as exc:  # pysnmp raises many things; one agent must not stop the sweep
+        result = SnmpResult(address, "error", f"{type(exc).__name__}: {exc}")
+    return replace(
+        result,
+        detail=scrub(result.detail, options.credentials),
+        tables=_scrubbed(result.tables, options.credentials),
+        seconds=round(time.monotonic() - started, 3),
+    )
+
+
+def _scrubbed(tables: SnmpTables | None, credentials: Sequence[Credential]) -> SnmpTables | None:
+    if tables is None or not tables.incomplete:
+        return tables
+    return replace(tables, incomplete=tuple(scrub(i, credentials) for i in tables.incomplete))
+
+
+async def _collect(engines: Engines, address: str, options: SnmpOptions) -> SnmpResult:
+    session, values, failures = await _probe(engines, address, options)
+    if session is None:
+        status, detail = _status_of_failures(failures)
+        return SnmpResult(address, status, detail)
+    system = mib_decode.system_from_values(values)
+    tables = tables_for(options.groups)
+    if not tables:
+        return SnmpResult(
+            address, "ok", "", session.credential.label, system, None, session.requests
+        )
+    walked: dict[str, Value] = {}
+    incomplete: list[str] = []
+    current = tables[0].name
+    try:
+        async with asyncio.timeout(options.host_budget):
+            silent_tables = 0
+            for position, table in enumerate(tables):
+                current = table.name
+                try:
+                    reason = await session.walk(table, walked, options.max_rows)
+                    silent_tables = 0
+                except SnmpFailure as failure:
+                    reason = f"{table.name}: {failure.message}"
+                    if failure.kind == "timeout":
+                        # Some agents drop requests for tables they lack; others died.
+                        # Go on while the agent still answers a GET, but not past two
+                        # silent tables in a row: each costs two timeouts.
+                        silent_tables += 1
+                        if silent_tables >= 2 or not await _still_answers(session):
+                            incomplete.append(reason)
+                            skipped = ", ".join(t.name for t in tables[position + 1 :])
+                            reason = (
+                                f"agent stopped answering; not read: {skipped}" if skipped else ""
+                            )
+                            if reason:
+                                incomplete.append(reason)
+                            break
+                if reason:
+                    incomplete.append(reason)
+    except TimeoutError:
+        incomplete.append(
+            f"{current}: time budget of {options.host_budget:g} s for this agent used up, "
+            "the tables after it were not read"
+        )
+    decoded = replace(mib_decode.decode_tables(walked), incomplete=tuple(incomplete))
+    status = "partial" if incomplete else "ok"
+    detail = f"{len(incomplete)} table(s) incomplete" if incomplete else ""
+    return SnmpResult(
+        address, status, detail, session.credential.label, system, decoded, session.requests
+    )
+
+
+async def _still_answers(session: Session) -> bool:
+    try:
+        await session.get([SYSTEM_OIDS["uptime"]])
+    except SnmpFailure:
+        return False
+    return True
+
+
+async def sweep(
+    addresses: Sequence[str], options: SnmpOptions, progress: Progress | None = None
+) -> list[SnmpResult]:
+    """Every address collected, ``options.concurrency`` at a time, in the input order."""
+    engines = Engines(with_v3=any(c.version == "3" for c in options.credentials))
+    gate = asyncio.Semaphore(max(1, options.concurrency))
+    done = 0
+
+    async def one(address: str) -> SnmpResult:
+        nonlocal done
         async with gate:
-            result = await _poll_one(engine, address, port, community, timeout, retries)
-        if on_result is not None:
-            on_result(result)
+            result = await collect_host(engines, address, options)
+        done += 1
+        if progress is not None:
+            progress(result, done, len(addresses))
         return result
 
     try:
-        return list(await asyncio.gather(*(bounded(a) for a in addresses)))
+        return list(await asyncio.gather(*(one(a) for a in addresses)))
     finally:
-        engine.close_dispatcher()
+        engines.close()
 
 
-def poll(addresses: Sequence[str], **options: object) -> list[SnmpResult]:
-    """Synchronous wrapper for the CLI and the pipeline."""
-    return asyncio.run(poll_system_group(addresses, **options))  # type: ignore[arg-type]
+def text_progress(say: Callable[[str], None], every: float = 2.0) -> Progress:
+    """A progress callback printing one line at most every ``every`` seconds, and the last."""
+    last = 0.0
+    answered = 0
+
+    def report(result: SnmpResult, done: int, total: int) -> None:
+        nonlocal last, answered
+        answered += result.answered
+        now = time.monotonic()
+        if done == total or now - last >= every:
+            last = now
+            say(f"snmp: {done}/{total} address(es) done, {answered} answered")
+
+    return report
+
+
+def run_sweep(
+    addresses: Sequence[str], options: SnmpOptions, progress: Progress | None = None
+) -> list[SnmpResult]:
+    """Synchronous entry point for the CLI and the pipeline."""
+    return asyncio.run(sweep(addresses, options, progress))
+
+
+def poll(
+    addresses: Sequence[str],
+    port: int = 161,
+    community_name: str = "public",
+    timeout: float = 2.0,
+    retries: int = 1,
+    concurrency: int = 128,
+) -> list[SnmpResult]:
+    """The system group only, with one community (the lab uses it to see agents are up)."""
+    options = SnmpOptions(
+        port=port,
+        credentials=(community(community_name),),
+        timeout=timeout,
+        retries=retries,
+        concurrency=concurrency,
+        groups=(),
+    )
+    return run_sweep(addresses, options)

@@ -1,8 +1,10 @@
 """Read SNMP walk files: net-snmp ``snmpwalk -On`` text and snmpsim ``.snmprec`` files.
 
-A consultant's walk files are decoded into the same values as a live poll (OID string
--> text, OID or integer) and then into the same ``SnmpSystem`` record, so that a file
-and a live agent give the same identification.
+A consultant's walk files are brought to the same plain values as a live poll (see
+``mib_values.Value``: octets, OID/IP text, integers) and then through the same decoder
+(``mib_decode``) into ``SnmpSystem`` and ``SnmpTables``, so that a file and a live poll
+of the same agent give the same records.  Files are read as Latin-1, a byte-for-byte
+mapping, so that the octets of a string come back exactly as the agent sent them.
 """
 
 from __future__ import annotations
@@ -11,18 +13,16 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from legacyscan.collect import mib_decode
+from legacyscan.collect.mib_tables import SYSTEM_OIDS
+from legacyscan.collect.mib_values import Value
 from legacyscan.errors import UserError
-from legacyscan.model import Host, SnmpSystem
+from legacyscan.model import Host, SnmpTables
 
-#: The system group (SNMPv2-MIB, RFC 3418), instance 0.
-SYSTEM_OIDS: dict[str, str] = {
-    "descr": "1.3.6.1.2.1.1.1.0",
-    "object_id": "1.3.6.1.2.1.1.2.0",
-    "uptime": "1.3.6.1.2.1.1.3.0",
-    "contact": "1.3.6.1.2.1.1.4.0",
-    "name": "1.3.6.1.2.1.1.5.0",
-    "location": "1.3.6.1.2.1.1.6.0",
-}
+__all__ = ["SYSTEM_OIDS", "Value", "WalkFileError", "parse_snmprec", "parse_snmpwalk", "read_walk"]
+
+system_from_values = mib_decode.system_from_values
+
 _SYMBOLIC = {
     "SNMPv2-MIB::sysDescr.0": SYSTEM_OIDS["descr"],
     "SNMPv2-MIB::sysObjectID.0": SYSTEM_OIDS["object_id"],
@@ -34,8 +34,6 @@ _SYMBOLIC = {
 }
 _IP_AD_ENT_ADDR = "1.3.6.1.2.1.4.20.1.1."
 
-Value = str | int | None
-
 
 class WalkFileError(UserError, ValueError):
     """A walk file we cannot read; the message names the file and the line."""
@@ -44,36 +42,11 @@ class WalkFileError(UserError, ValueError):
 def normalise_oid(text: str) -> str:
     """'.1.3.6...', 'iso.3.6...' and known symbolic names -> '1.3.6...'."""
     text = text.strip()
-    if text in _SYMBOLIC:
-        return _SYMBOLIC[text]
-    if text.startswith("iso."):
-        text = "1." + text[4:]
-    return text.lstrip(".")
+    return _SYMBOLIC.get(text) or mib_decode.normalise_oid(text)
 
 
-def system_from_values(values: Mapping[str, Value]) -> SnmpSystem | None:
-    """The system group out of decoded OID -> value pairs; None if the agent gave nothing."""
-
-    def text(key: str) -> str | None:
-        value = values.get(SYSTEM_OIDS[key])
-        return value.strip() or None if isinstance(value, str) else None
-
-    uptime = values.get(SYSTEM_OIDS["uptime"])
-    object_id = text("object_id")
-    system = SnmpSystem(
-        descr=text("descr"),
-        object_id=normalise_oid(object_id) if object_id else None,
-        uptime=uptime if isinstance(uptime, int) else None,
-        contact=text("contact"),
-        name=text("name"),
-        location=text("location"),
-    )
-    return None if system == SnmpSystem() else system
-
-
-def _hex_to_text(hex_text: str) -> str:
-    raw = bytes.fromhex(re.sub(r"[^0-9A-Fa-f]", "", hex_text))
-    return raw.decode("utf-8", errors="replace").rstrip("\x00")
+def _hex_to_octets(hex_text: str) -> bytes:
+    return bytes.fromhex(re.sub(r"[^0-9A-Fa-f]", "", hex_text))
 
 
 def _hex_to_ip(hex_text: str) -> str:
@@ -94,7 +67,7 @@ _TYPED = re.compile(r"^(?P<type>[A-Za-z][\w-]*(?: [A-Za-z]+)?): ?(?P<value>.*)$"
 
 def _decode_walk_value(rest: str) -> Value:
     if rest == '""':
-        return ""
+        return b""
     typed = _TYPED.match(rest)
     if typed is None:
         return None  # "No Such Object available ...", "No more variables left ..."
@@ -102,9 +75,9 @@ def _decode_walk_value(rest: str) -> Value:
     if kind == "STRING":
         if len(value) >= 2 and value.startswith('"') and value.endswith('"'):
             value = value[1:-1].replace('\\"', '"')
-        return value
+        return value.encode("latin-1", errors="replace")
     if kind == "HEX-STRING":
-        return _hex_to_text(value)
+        return _hex_to_octets(value)
     if kind == "OID":
         return normalise_oid(value)
     if kind in ("INTEGER", "COUNTER32", "GAUGE32", "COUNTER64", "UNSIGNED32"):
@@ -115,7 +88,9 @@ def _decode_walk_value(rest: str) -> Value:
         return int(ticks.group(1)) if ticks else None
     if kind in ("IPADDRESS", "NETWORK ADDRESS"):
         return value.strip()
-    return value
+    if kind in ("BITS", "OPAQUE"):
+        return _hex_to_octets(value.split(" ", 1)[0] if kind == "BITS" else value)
+    return value.encode("latin-1", errors="replace")
 
 
 def parse_snmpwalk(lines: Iterable[str], name: str = "<walk>") -> dict[str, Value]:
@@ -126,22 +101,29 @@ def parse_snmpwalk(lines: Iterable[str], name: str = "<walk>") -> dict[str, Valu
 
     def flush() -> None:
         if current_oid is not None:
-            values[current_oid] = _decode_walk_value("\n".join(current))
+            # each part carries the line ending that followed it: CR LF inside a value stays
+            value = _decode_walk_value("".join(current).rstrip("\r\n"))
+            # snmpwalk ends with "No more variables left in this MIB View" under the last
+            # OID it read: that marker must not erase the value printed just before it
+            if value is not None or current_oid not in values:
+                values[current_oid] = value
 
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
+        ending = raw[len(line) :] or "\n"
         record = None if open_quote else _RECORD.match(line)
         if record is not None:
             flush()
-            current_oid, current = normalise_oid(record.group("oid")), [record.group("rest")]
+            current_oid = normalise_oid(record.group("oid"))
+            current = [record.group("rest") + ending]
             rest = record.group("rest")
             quoted = rest.split(": ", 1)[1] if ": " in rest else ""
             open_quote = quoted.startswith('"') and not _closes(quoted[1:])
         elif open_quote:
-            current.append(line)
+            current.append(line + ending)
             open_quote = not _closes(line)
         elif current_oid is not None and current[0].startswith("Hex-STRING:") and _HEX.match(line):
-            current.append(line)  # net-snmp wraps long Hex-STRINGs, 16 bytes a line
+            current.append(line + ending)  # net-snmp wraps long Hex-STRINGs, 16 bytes a line
         elif line.strip():
             raise WalkFileError(f"{name}, line {number}: not snmpwalk output: {line[:60]!r}")
     flush()
@@ -167,12 +149,18 @@ def parse_snmprec(lines: Iterable[str], name: str = "<snmprec>") -> dict[str, Va
         if len(parts) != 3:
             raise WalkFileError(f"{name}, line {number}: expected OID|TYPE|VALUE")
         oid, tag, value = parts
-        tag = tag.split(":", 1)[0]  # "4:delay" -> variation module, keep the type
+        tag, _, module = tag.partition(":")
+        if module:
+            # a variation module ("4:delay|value=x,wait=500"): keep its static value if any
+            given = re.search(r"(?:^|,)value=([^,]*)", value)
+            value = given.group(1) if given else value
         hexed = tag.endswith("x")
         tag = tag.rstrip("x")
         try:
-            if tag == "4":
-                values[normalise_oid(oid)] = _hex_to_text(value) if hexed else value
+            if tag in ("4", "68"):  # OctetString, Opaque
+                values[normalise_oid(oid)] = (
+                    _hex_to_octets(value) if hexed else value.encode("latin-1", errors="replace")
+                )
             elif tag == "6":
                 values[normalise_oid(oid)] = normalise_oid(value)
             elif tag in ("2", "65", "66", "67", "70"):
@@ -188,10 +176,11 @@ def parse_snmprec(lines: Iterable[str], name: str = "<snmprec>") -> dict[str, Va
 def read_walk(path: Path) -> Host:
     """One device from one walk file, in either format (told apart by their lines)."""
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = path.read_bytes().decode("latin-1")  # no newline translation: CR LF stays
     except OSError as exc:
         raise WalkFileError(f"{path}: cannot read ({exc.strerror})") from exc
-    lines = text.splitlines()
+    # split on LF only: str.splitlines() would also cut at CR, NEL (0x85) and friends
+    lines = re.split(r"(?<=\n)", text)
     first = next((line for line in lines if line.strip() and not line.startswith("#")), "")
     if re.match(r"^\.?\d+(?:\.\d+)+\|", first):
         values = parse_snmprec(lines, str(path))
@@ -200,7 +189,13 @@ def read_walk(path: Path) -> Host:
     system = system_from_values(values)
     if system is None:
         raise WalkFileError(f"{path}: no SNMP system group (sysDescr, sysObjectID) found")
-    return Host(address=_own_address(values), snmp=system, sources=(f"snmpwalk:{path.name}",))
+    tables = mib_decode.decode_tables(values)
+    return Host(
+        address=_own_address(values),
+        snmp=system,
+        snmp_tables=None if tables == SnmpTables() else tables,
+        sources=(f"snmpwalk:{path.name}",),
+    )
 
 
 def _own_address(values: Mapping[str, Value]) -> str | None:

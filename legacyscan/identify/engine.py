@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 
+from legacyscan.identify.observe import observations as observations
 from legacyscan.identify.rules import RuleSet
 from legacyscan.model import (
     DEVICE_CLASSES,
+    Alternative,
     ClassSignal,
     DeviceClass,
     Evidence,
@@ -26,35 +28,8 @@ from legacyscan.model import (
     IdentifiedDevice,
     Identity,
     IdentityKind,
-    Observation,
 )
 from legacyscan.paths import fingerprints_dir
-
-
-def observations(host: Host) -> tuple[Observation, ...]:
-    """The fields the rules read, taken from one host's collected data."""
-    found: list[Observation] = []
-    if host.snmp is not None:
-        for field, value in (
-            ("snmp.sysDescr", host.snmp.descr),
-            ("snmp.sysObjectID", host.snmp.object_id),
-            ("snmp.sysName", host.snmp.name),
-        ):
-            if value:
-                found.append(Observation("snmp", field, value))
-    for service in host.services:
-        if service.state != "open":
-            continue
-        found.append(
-            Observation("nmap", "port", f"{service.protocol}/{service.port}", service.port)
-        )
-        if service.product:
-            found.append(Observation("nmap", "nmap.service", service.label, service.port))
-        for cpe in service.cpes:
-            found.append(Observation("nmap", "nmap.cpe", cpe, service.port))
-    for osmatch in host.os_matches:
-        found.append(Observation("nmap", "nmap.osmatch", osmatch.name))
-    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -113,19 +88,7 @@ class Identifier:
                 continue
             rule, found = hit
             evidence = Evidence(obs.source, obs.field, obs.value, rule.id, obs.port)
-            values = rule.render(found)
-            if rule.identity is not None:
-                identities.append(
-                    Identity(
-                        kind=rule.identity.kind,  # type: ignore[arg-type]
-                        vendor=rule.identity.vendor,
-                        product=rule.identity.product,
-                        version=values.get("version"),
-                        cpe=values.get("cpe"),
-                        confidence=rule.identity.confidence,
-                        evidence=(evidence,),
-                    )
-                )
+            identities.extend(rule.identities(found, evidence))
             if rule.classify is not None:
                 signals.append(
                     ClassSignal(
@@ -139,7 +102,7 @@ class Identifier:
         device_class, device_type, confidence, conflicts = self._classify(signals)
         return IdentifiedDevice(
             host=host,
-            identities=merge_identities(identities),
+            identities=merge_identities(narrow_alternatives(identities)),
             device_class=device_class,
             device_type=device_type,
             class_confidence=confidence,
@@ -177,6 +140,57 @@ class Identifier:
         return winner, device_type, confidence, conflicts  # type: ignore[return-value]
 
 
+def _names(identity: Identity) -> set[tuple[str, str]]:
+    return {(identity.vendor, identity.product)} | {
+        (alt.vendor, alt.product) for alt in identity.alternatives
+    }
+
+
+def narrow_alternatives(identities: Sequence[Identity]) -> list[Identity]:
+    """Narrow an ambiguous identity with what other evidence of the device names.
+
+    A ``.el8`` kernel is RHEL 8, CentOS Linux 8 or CentOS Stream 8; an Apache Server header
+    saying "(CentOS)" on the same device (CentOS Linux or CentOS Stream) leaves the two
+    CentOS candidates, and a ``.el7`` kernel with that header is CentOS Linux 7.  Each other
+    identity whose names meet the candidates keeps only the common ones; the narrowed
+    identity keeps the kernel's version and gains the other evidence.  Evidence naming none
+    of the candidates changes nothing.
+    """
+    settled: list[Identity] = []
+    for identity in identities:
+        if not identity.alternatives:
+            settled.append(identity)
+            continue
+        keep = _names(identity)
+        support: list[Evidence] = []
+        for other in identities:
+            if other is identity or not (_names(other) & keep):
+                continue
+            keep &= _names(other)
+            support.extend(e for e in other.evidence if e not in identity.evidence)
+        options = [(identity.vendor, identity.product, identity.version)] + [
+            (alt.vendor, alt.product, alt.version) for alt in identity.alternatives
+        ]
+        remaining = [option for option in options if option[:2] in keep]
+        if len(remaining) == len(options):
+            settled.append(identity)
+            continue
+        vendor, product, version = remaining[0]
+        same = (vendor, product) == (identity.vendor, identity.product)
+        settled.append(
+            replace(
+                identity,
+                vendor=vendor,
+                product=product,
+                version=version,
+                cpe=identity.cpe if same else None,
+                evidence=identity.evidence + tuple(dict.fromkeys(support)),
+                alternatives=tuple(Alternative(*option) for option in remaining[1:]),
+            )
+        )
+    return settled
+
+
 def merge_identities(identities: Sequence[Identity]) -> tuple[Identity, ...]:
     """One identity per (kind, vendor, product, version); a versionless one joins its product.
 
@@ -206,5 +220,7 @@ def merge_identities(identities: Sequence[Identity]) -> tuple[Identity, ...]:
             cpe=current.cpe or identity.cpe,
             confidence=round(min(0.99, max(current.confidence, identity.confidence) + 0.05), 2),
             evidence=evidence,
+            # an unambiguous sighting of the same product settles the question
+            alternatives=current.alternatives if identity.alternatives else (),
         )
     return tuple(merged.values())

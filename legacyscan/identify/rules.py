@@ -5,7 +5,7 @@ regular expression, optionally only when other fields of the same device match t
 (``when``), and then names an identity (vendor, product, version from a capture
 group...) and/or gives a signal for the device class.  Rules live in
 ``fingerprints/rules/*.yaml``; the format is documented in ``fingerprints/README.md``.
-Every rule must have examples; ``check_examples`` runs them all (the suite and
+Every rule must have examples; ``selftest.check_examples`` runs them all (the suite and
 ``legacyscan fingerprints check`` call it).
 """
 
@@ -22,25 +22,30 @@ from typing import Any
 import yaml
 
 from legacyscan.errors import UserError
-from legacyscan.model import DEVICE_CLASSES, IDENTITY_KINDS
+from legacyscan.identify.observe import FIELDS as OBSERVED_FIELDS
+from legacyscan.identify.observe import field_list, is_field
+from legacyscan.model import DEVICE_CLASSES, IDENTITY_KINDS, Alternative, Evidence, Identity
 from legacyscan.paths import fingerprints_dir
 
-#: Fields a rule may read; the collectors produce observations with these names.
-FIELDS = frozenset(
-    {
-        "snmp.sysDescr",
-        "snmp.sysObjectID",
-        "snmp.sysName",
-        "nmap.service",
-        "nmap.cpe",
-        "nmap.osmatch",
-        "port",
-    }
-)
+#: Fields a rule may read; ``observe.observations`` produces observations with these names.
+FIELDS = OBSERVED_FIELDS
+
+
+#: Fields that are hints only: rules over them may not name an identity.
+HINT_FIELDS = frozenset({"mac.oui", "mac.vendor"})
 
 
 class RuleError(UserError, ValueError):
     """A rule file that does not follow the format; the message names file and rule."""
+
+
+@dataclass(frozen=True)
+class AlternativeTemplate:
+    """Another product the same match may equally be (see ``model.Alternative``)."""
+
+    vendor: str
+    product: str
+    version: str | None  # template, like the identity's
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,10 @@ class IdentityTemplate:
     version: str | None  # str.format template over the pattern's named groups
     cpe: str | None
     confidence: float
+    alternatives: tuple[AlternativeTemplate, ...] = ()
+    #: an ``also`` identity named only when its version's groups matched ("OpenSSL/x" is
+    #: an optional part of an Apache Server header)
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,7 @@ class Example:
     value: str
     context: tuple[tuple[str, str], ...]
     expect: tuple[tuple[str, str], ...]
+    source: str = ""  # where the real string was found
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,23 @@ class Rule:
     examples: tuple[Example, ...]
     priority: int
     origin: str  # file name, for error messages
+    #: further identities the same match names (the "(CentOS)" of an Apache Server header)
+    also: tuple[IdentityTemplate, ...] = ()
+    #: groups derived from another group through a table: (new group, from group, table)
+    lookups: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = ()
+
+    def groups(self, found: re.Match[str]) -> dict[str, str]:
+        """The match's named groups, plus those looked up in the rule's tables.
+
+        A value missing from its table leaves the derived group unset, so a template
+        that needs it gives no version rather than a guessed one.
+        """
+        groups = {k: v for k, v in found.groupdict().items() if v is not None}
+        for name, source, table in self.lookups:
+            value = dict(table).get(groups.get(source, ""))
+            if value is not None:
+                groups[name] = value
+        return groups
 
     def match(self, value: str, context: Mapping[str, Sequence[str]]) -> re.Match[str] | None:
         """The regex match when this rule applies to ``value`` on a device with ``context``."""
@@ -93,16 +120,47 @@ class Rule:
         """The identity values this rule sets for one match (templates filled in)."""
         if self.identity is None:
             return {}
-        groups = {k: v for k, v in found.groupdict().items() if v is not None}
-        version = _fill(self.identity.version, groups)
-        cpe = _fill(self.identity.cpe, {**groups, "version": version or "*"})
-        return {
-            "kind": self.identity.kind,
-            "vendor": self.identity.vendor,
-            "product": self.identity.product,
-            "version": version,
-            "cpe": cpe,
-        }
+        return _render(self.identity, self.groups(found))
+
+    def identities(self, found: re.Match[str], evidence: Evidence) -> tuple[Identity, ...]:
+        """The identities one match names: the rule's identity, then its ``also`` ones."""
+        made: list[Identity] = []
+        groups = self.groups(found)
+        for template in (self.identity, *self.also):
+            if template is None:
+                continue
+            values = _render(template, groups)
+            if template.optional and values.get("version") is None:
+                continue
+            alternatives = tuple(
+                Alternative(alt.vendor, alt.product, _fill(alt.version, groups))
+                for alt in template.alternatives
+            )
+            made.append(
+                Identity(
+                    kind=template.kind,  # type: ignore[arg-type]
+                    vendor=template.vendor,
+                    product=template.product,
+                    version=values.get("version"),
+                    cpe=values.get("cpe"),
+                    confidence=template.confidence,
+                    evidence=(evidence,),
+                    alternatives=alternatives,
+                )
+            )
+        return tuple(made)
+
+
+def _render(template: IdentityTemplate, groups: Mapping[str, str]) -> dict[str, str | None]:
+    version = _fill(template.version, groups)
+    cpe = _fill(template.cpe, {**groups, "version": version or "*"})
+    return {
+        "kind": template.kind,
+        "vendor": template.vendor,
+        "product": template.product,
+        "version": version,
+        "cpe": cpe,
+    }
 
 
 def _fill(template: str | None, groups: Mapping[str, str]) -> str | None:
@@ -143,8 +201,8 @@ def parse_rule(raw: Mapping[str, Any], origin: str, position: int) -> Rule:
     if not rule_id:
         raise RuleError(f"{where}: missing id")
     field = str(raw.get("field") or "")
-    if field not in FIELDS:
-        raise RuleError(f"{where}: unknown field {field!r} (one of {', '.join(sorted(FIELDS))})")
+    if not is_field(field):
+        raise RuleError(f"{where}: unknown field {field!r} (one of {field_list()})")
     flags = raw.get("flags") or []
     pattern = _compile(raw.get("pattern", ""), flags, where)
     when = tuple(
@@ -152,22 +210,10 @@ def parse_rule(raw: Mapping[str, Any], origin: str, position: int) -> Rule:
         for k, v in (raw.get("when") or {}).items()
     )
     for other, _ in when:
-        if other not in FIELDS:
+        if not is_field(other):
             raise RuleError(f"{where}: 'when' names unknown field {other!r}")
-    identity = None
-    if raw.get("identity"):
-        ident = raw["identity"]
-        kind = str(ident.get("kind", ""))
-        if kind not in IDENTITY_KINDS:
-            raise RuleError(f"{where}: identity kind must be one of {', '.join(IDENTITY_KINDS)}")
-        identity = IdentityTemplate(
-            kind=kind,
-            vendor=str(ident["vendor"]),
-            product=str(ident["product"]),
-            version=None if ident.get("version") is None else str(ident["version"]),
-            cpe=None if ident.get("cpe") is None else str(ident["cpe"]),
-            confidence=float(ident.get("confidence", 0.8)),
-        )
+    identity = _identity_template(raw["identity"], where) if raw.get("identity") else None
+    also = tuple(_identity_template(item, f"{where} also") for item in raw.get("also") or ())
     classify = None
     if raw.get("classify"):
         hint = raw["classify"]
@@ -179,6 +225,11 @@ def parse_rule(raw: Mapping[str, Any], origin: str, position: int) -> Rule:
             device_type=None if hint.get("type") is None else str(hint["type"]),
             weight=float(hint.get("weight", 0.5)),
         )
+    if (identity is not None or also) and field in HINT_FIELDS:
+        raise RuleError(
+            f"{where}: a rule on {field} may give a class signal but never an identity "
+            "(a MAC block names the network module's maker, not the device)"
+        )
     if identity is None and classify is None:
         raise RuleError(f"{where}: a rule must set an identity, a class, or both")
     examples = tuple(
@@ -186,6 +237,7 @@ def parse_rule(raw: Mapping[str, Any], origin: str, position: int) -> Rule:
             value=str(ex.get("value", "")),
             context=_pairs(ex.get("context"), where, "example context"),
             expect=_pairs(ex.get("expect"), where, "example expect"),
+            source=str(ex.get("source") or ""),
         )
         for ex in raw.get("examples") or []
     )
@@ -199,6 +251,57 @@ def parse_rule(raw: Mapping[str, Any], origin: str, position: int) -> Rule:
         examples=examples,
         priority=int(raw.get("priority", 50)),
         origin=origin,
+        also=also,
+        lookups=_lookups(raw.get("lookup"), pattern, where),
+    )
+
+
+def _lookups(
+    raw: Any, pattern: re.Pattern[str], where: str
+) -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:
+    """``lookup: {release: {from: kernel, table: {'5.15.0': '22.04'}}}`` -> tuples."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise RuleError(f"{where}: lookup must be a mapping of group names")
+    made = []
+    for name, spec in raw.items():
+        if not isinstance(spec, dict) or not isinstance(spec.get("table"), dict):
+            raise RuleError(f"{where}: lookup {name} needs 'from' and a 'table' mapping")
+        source = str(spec.get("from", ""))
+        if source not in pattern.groupindex:
+            raise RuleError(f"{where}: lookup {name} reads group {source!r}, not in the pattern")
+        table = tuple((str(k), str(v)) for k, v in spec["table"].items())
+        made.append((str(name), source, table))
+    return tuple(made)
+
+
+def _optional(raw: Mapping[str, Any], key: str) -> str | None:
+    return None if raw.get(key) is None else str(raw[key])
+
+
+def _identity_template(ident: Any, where: str) -> IdentityTemplate:
+    if not isinstance(ident, dict):
+        raise RuleError(f"{where}: identity must be a mapping")
+    kind = str(ident.get("kind", ""))
+    if kind not in IDENTITY_KINDS:
+        raise RuleError(f"{where}: identity kind must be one of {', '.join(IDENTITY_KINDS)}")
+    alternatives = []
+    for alt in ident.get("alternatives") or ():
+        if not isinstance(alt, dict) or not alt.get("vendor") or not alt.get("product"):
+            raise RuleError(f"{where}: each alternative needs a vendor and a product")
+        alternatives.append(
+            AlternativeTemplate(str(alt["vendor"]), str(alt["product"]), _optional(alt, "version"))
+        )
+    return IdentityTemplate(
+        kind=kind,
+        vendor=str(ident["vendor"]),
+        product=str(ident["product"]),
+        version=_optional(ident, "version"),
+        cpe=_optional(ident, "cpe"),
+        confidence=float(ident.get("confidence", 0.8)),
+        alternatives=tuple(alternatives),
+        optional=bool(ident.get("optional", False)),
     )
 
 
@@ -249,43 +352,36 @@ class RuleSet:
         return None
 
 
-def check_examples(rules: RuleSet, vocabulary: Mapping[str, Sequence[str]]) -> list[str]:
-    """Run every example; return one line per failure (empty list: all good)."""
-    failures: list[str] = []
-    for rule in rules.rules:
-        where = f"{rule.origin}: {rule.id}"
-        if not rule.examples:
-            failures.append(f"{where}: has no example")
-        if rule.identity is not None:
-            products = vocabulary.get(rule.identity.vendor)
-            if products is None:
-                failures.append(f"{where}: vendor {rule.identity.vendor!r} not in vocabulary")
-            elif rule.identity.product not in products:
-                failures.append(f"{where}: product {rule.identity.product!r} not in vocabulary")
-        for example in rule.examples:
-            context: dict[str, list[str]] = {}
-            for key, value in example.context:
-                context.setdefault(key, []).append(value)
-            hit = rules.first_match(rule.field, example.value, context)
-            if hit is None:
-                failures.append(f"{where}: example not matched: {example.value!r}")
-                continue
-            winner, found = hit
-            if winner.id != rule.id:
-                failures.append(f"{where}: example first matched by {winner.id}: {example.value!r}")
-                continue
-            produced: dict[str, str | None] = dict(winner.render(found))
-            if winner.classify is not None:
-                produced["class"] = winner.classify.device_class
-                produced["type"] = winner.classify.device_type
-            for key, expected in example.expect:
-                got = produced.get(key)
-                if (got or "") != expected:
-                    failures.append(
-                        f"{where}: example {example.value!r} gives {key}={got!r}, "
-                        f"expected {expected!r}"
-                    )
-    return failures
+def named_products(rule: Rule) -> list[tuple[str, str]]:
+    """Every (vendor, product) a rule can name: identity, alternatives and ``also``."""
+    named: list[tuple[str, str]] = []
+    for template in (rule.identity, *rule.also):
+        if template is None:
+            continue
+        named.append((template.vendor, template.product))
+        named.extend((alt.vendor, alt.product) for alt in template.alternatives)
+    return named
+
+
+def produced_values(rule: Rule, found: re.Match[str]) -> dict[str, str | None]:
+    """Everything a rule sets for one match: identity values, class and type."""
+    produced: dict[str, str | None] = dict(rule.render(found))
+    if rule.identity is not None and rule.identity.alternatives:
+        groups = rule.groups(found)
+        produced["alternatives"] = "; ".join(
+            f"{alt.vendor} {alt.product} {_fill(alt.version, groups) or ''}".strip()
+            for alt in rule.identity.alternatives
+        )
+    if rule.also:
+        produced["also"] = "; ".join(
+            f"{v['vendor']} {v['product']} {v['version'] or ''}".strip()
+            for v, t in ((_render(t, rule.groups(found)), t) for t in rule.also)
+            if not (t.optional and v["version"] is None)
+        )
+    if rule.classify is not None:
+        produced["class"] = rule.classify.device_class
+        produced["type"] = rule.classify.device_type
+    return produced
 
 
 def load_vocabulary(path: Path | None = None) -> dict[str, tuple[str, ...]]:

@@ -1,8 +1,9 @@
-"""Where the inventory lives: ``--db``, else $LEGACYSCAN_DB, else the XDG data directory.
+"""Where the inventory lives: ``--db``, else $LEGACYSCAN_DB, else the user's data folder.
 
-The default is ``$XDG_DATA_HOME/legacyscan/inventory.sqlite``, that is
-``~/.local/share/legacyscan/inventory.sqlite`` when XDG_DATA_HOME is unset (the XDG Base
-Directory convention).  A ``postgresql://`` URL selects a shared PostgreSQL inventory.
+The default is ``inventory.sqlite`` in ``paths.user_data_dir()``: $LEGACYSCAN_DATA_DIR,
+else ``$XDG_DATA_HOME/legacyscan``, that is ``~/.local/share/legacyscan`` when
+XDG_DATA_HOME is unset (the XDG Base Directory convention).  A ``postgresql://`` URL
+selects a shared PostgreSQL inventory.
 """
 
 from __future__ import annotations
@@ -10,14 +11,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from legacyscan.paths import user_data_dir
+
 ENV_VARIABLE = "LEGACYSCAN_DB"
 
 
 def default_path() -> Path:
-    base = os.environ.get("XDG_DATA_HOME", "").strip()
-    # The XDG specification says a relative XDG_DATA_HOME is invalid and must be ignored.
-    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".local" / "share"
-    return root / "legacyscan" / "inventory.sqlite"
+    return user_data_dir() / "inventory.sqlite"
 
 
 def resolve(target: str | Path | None = None) -> str:

@@ -1,14 +1,18 @@
 """Start, stop and list the simulated hospital.
 
-``up`` reads a scenario (``minimal.yaml`` by default), writes one snmpsim data file per
-SNMP device and a listener list for ``legacyscan.lab.services``, starts the processes in
-their own process groups and waits until every agent and port answers.  Everything
+``up`` reads a scenario (``hospital`` by default, see ``scenario``), writes the snmpsim
+data files (``snmpdata``) and the listener lists for ``legacyscan.lab.services``, starts
+a bounded number of processes in their own process groups -- one snmpsim per
+``AGENTS_PER_PROCESS`` agents (``snmpagent``), one services process per
+``LISTENERS_PER_PROCESS`` TCP/UDP listeners -- and waits until they answer.  Everything
 lives in one state folder, so ``down`` can stop what ``up`` started and leave nothing
 behind, even after ``up`` itself was killed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -18,32 +22,17 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
-import yaml
+from legacyscan.lab.scenario import SNMP_V3_USER, LabDevice, LabError, Scenario, load, scaled
+from legacyscan.lab.snmpdata import Network, snmprec
 
-from legacyscan.collect.snmpwalk import SYSTEM_OIDS
-from legacyscan.errors import UserError
+__all__ = ["LabDevice", "LabError", "LabState", "down", "status", "up", "truth_rows"]
 
-SCENARIO_DIR = Path(__file__).resolve().parent
-LAB_NETWORK = "127.42."  # every lab address lives in 127.42.0.0/16
-START_TIMEOUT = 60.0
-
-
-class LabError(UserError, RuntimeError):
-    """A lab operation that cannot go on; the message says what to do."""
-
-
-@dataclass(frozen=True)
-class LabDevice:
-    name: str
-    address: str
-    segment: str
-    truth: dict[str, str]
-    snmp: dict[str, str] | None
-    services: tuple[dict[str, Any], ...]
+START_TIMEOUT = 120.0
+AGENTS_PER_PROCESS = 1000  # snmpsim: ~85 MB and ~13 s of indexing per 1,000 agents
+LISTENERS_PER_PROCESS = 4000  # well under the default 20,000 open files per process
 
 
 @dataclass(frozen=True)
@@ -55,7 +44,12 @@ class LabState:
 
     @property
     def targets(self) -> tuple[str, ...]:
-        return tuple(d.address for d in self.devices)
+        """Addresses a scan should cover: the devices that show something on TCP or SNMP."""
+        return tuple(d.address for d in self.devices if d.snmp or _tcp(d))
+
+
+def _tcp(device: LabDevice) -> bool:
+    return any(s.get("kind") != "bacnet" for s in device.services)
 
 
 def state_dir() -> Path:
@@ -65,58 +59,6 @@ def state_dir() -> Path:
         return Path(explicit)
     base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
     return Path(base) / "legacyscan" / "lab"
-
-
-def load_scenario(name_or_path: str = "minimal") -> tuple[str, int, tuple[LabDevice, ...]]:
-    path = Path(name_or_path)
-    if not path.suffix:
-        path = SCENARIO_DIR / f"{name_or_path}.yaml"
-    if not path.is_file():
-        raise LabError(f"no lab scenario {name_or_path!r} (looked for {path})")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    devices = []
-    for raw in data["devices"]:
-        address = str(raw["address"])
-        if not address.startswith(LAB_NETWORK):
-            raise LabError(f"{path.name}: {address} is outside the lab network 127.42.0.0/16")
-        devices.append(
-            LabDevice(
-                name=str(raw["name"]),
-                address=address,
-                segment=str(raw.get("segment", "")),
-                truth={k: str(v) for k, v in (raw.get("truth") or {}).items()},
-                snmp={k: str(v) for k, v in raw["snmp"].items()} if raw.get("snmp") else None,
-                services=tuple(raw.get("services") or ()),
-            )
-        )
-    return str(data.get("name", path.stem)), int(data.get("snmp_port", 16100)), tuple(devices)
-
-
-def snmprec(system: dict[str, str]) -> str:
-    """An snmpsim data file for the system group (OctetStrings hex-encoded: they may hold CR/LF)."""
-    types = {"sysDescr": "descr", "sysObjectID": "object_id", "sysContact": "contact",
-             "sysName": "name", "sysLocation": "location"}  # fmt: skip
-    lines = {SYSTEM_OIDS["uptime"]: f"{SYSTEM_OIDS['uptime']}|67|4242424"}
-    for key, value in system.items():
-        oid = SYSTEM_OIDS[types[key]]
-        if key == "sysObjectID":
-            lines[oid] = f"{oid}|6|{value}"
-        else:
-            lines[oid] = f"{oid}|4x|{value.encode('utf-8').hex()}"
-    return (
-        "\n".join(lines[oid] for oid in sorted(lines, key=lambda o: tuple(map(int, o.split(".")))))
-        + "\n"
-    )
-
-
-def _snmpsim_command() -> str:
-    beside = Path(sys.executable).parent / "snmpsim-command-responder"
-    if beside.exists():
-        return str(beside)
-    found = shutil.which("snmpsim-command-responder")
-    if found is None:
-        raise LabError("snmpsim is not installed: pip install 'legacyscan[lab]'")
-    return found
 
 
 def _alive(pid: int) -> bool:
@@ -139,25 +81,26 @@ def _read_state() -> LabState | None:
     path = state_dir() / "state.json"
     if not path.is_file():
         return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return LabState(
-        scenario=data["scenario"],
-        snmp_port=data["snmp_port"],
-        devices=tuple(
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        devices = tuple(
             LabDevice(**{**d, "services": tuple(d["services"])}) for d in data["devices"]
-        ),
-        pids=tuple(data["pids"]),
-    )
+        )
+        return LabState(data["scenario"], data["snmp_port"], devices, tuple(data["pids"]))
+    except (ValueError, KeyError, TypeError):
+        return None  # a state file cut short by a killed `up`: `down` uses the pids file
 
 
 def _write_state(folder: Path, state: LabState) -> None:
     data = {
         "scenario": state.scenario,
         "snmp_port": state.snmp_port,
-        "devices": [d.__dict__ | {"services": list(d.services)} for d in state.devices],
+        "devices": [asdict(d) | {"services": list(d.services)} for d in state.devices],
         "pids": list(state.pids),
     }
-    (folder / "state.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
+    tmp = folder / "state.json.tmp"
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(tmp, folder / "state.json")
 
 
 def _record_pid(folder: Path, pid: int) -> None:
@@ -172,12 +115,54 @@ def _port_free(address: str, port: int, kind: int) -> bool:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((address, port))
+        except PermissionError:
+            raise LabError(
+                f"port {port} needs root; as an ordinary user use a port above 1023 "
+                "(--snmp-port 16100)"
+            ) from None
         except OSError:
             return False
     return True
 
 
-def up(scenario: str = "minimal", progress: Callable[[str], None] = lambda _: None) -> LabState:
+def _check_ports(scenario: Scenario) -> None:
+    for device in scenario.devices:
+        if device.snmp and not _port_free(device.address, scenario.snmp_port, socket.SOCK_DGRAM):
+            raise LabError(
+                f"UDP port {device.address}:{scenario.snmp_port} is taken by another program"
+            )
+        for service in device.services:
+            kind = socket.SOCK_DGRAM if service["kind"] == "bacnet" else socket.SOCK_STREAM
+            if not _port_free(device.address, int(service["port"]), kind):
+                proto = "UDP" if kind == socket.SOCK_DGRAM else "TCP"
+                raise LabError(
+                    f"{proto} port {device.address}:{service['port']} is taken by another program"
+                )
+
+
+def _check_dependencies(scenario: Scenario) -> None:
+    if not any(d.snmp for d in scenario.devices):
+        return
+    if importlib.util.find_spec("snmpsim") is None:
+        raise LabError("snmpsim is not installed: pip install 'legacyscan[lab]'")
+    v3 = any(d.snmp_access.startswith("v3:") for d in scenario.devices)
+    if v3 and importlib.util.find_spec("cryptography") is None:
+        raise LabError("SNMPv3 agents need 'cryptography': pip install 'legacyscan[lab]'")
+
+
+def build(
+    name: str = "hospital", scale: int | None = None, snmp_port: int | None = None
+) -> Scenario:
+    """The scenario ``up`` would start, without starting it (``lab truth`` uses it too)."""
+    return scaled(name, scale, snmp_port) if scale else load(name, snmp_port)
+
+
+def up(
+    scenario: str = "hospital",
+    progress: Callable[[str], None] = lambda _: None,
+    scale: int | None = None,
+    snmp_port: int | None = None,
+) -> LabState:
     folder = state_dir()
     current = _read_state()
     if current is not None and any(_alive(p) for p in current.pids):
@@ -187,75 +172,90 @@ def up(scenario: str = "minimal", progress: Callable[[str], None] = lambda _: No
         )
     if folder.exists():
         down()  # leftovers of a lab that died: clean them first
-    name, snmp_port, devices = load_scenario(scenario)
-    for device in devices:
-        if device.snmp and not _port_free(device.address, snmp_port, socket.SOCK_DGRAM):
-            raise LabError(f"UDP port {device.address}:{snmp_port} is taken by another program")
-        for service in device.services:
-            if not _port_free(device.address, int(service["port"]), socket.SOCK_STREAM):
-                raise LabError(
-                    f"TCP port {device.address}:{service['port']} is taken by another program"
-                )
-    snmpsim = _snmpsim_command() if any(d.snmp for d in devices) else ""
+    plan = build(scenario, scale, snmp_port)
+    _check_dependencies(plan)
+    _check_ports(plan)
     folder.mkdir(parents=True, exist_ok=True)
     pids: list[int] = []
     try:
-        listeners = [
-            {
-                "address": d.address,
-                "port": int(s["port"]),
-                "kind": s["kind"],
-                "params": s.get("params", {}),
-            }
-            for d in devices
-            for s in d.services
-        ]
-        (folder / "services.json").write_text(
-            json.dumps({"listeners": listeners}), encoding="utf-8"
-        )
-        ready_file = folder / "services.ready"
-        pids.append(
-            _spawn(
-                [
-                    sys.executable,
-                    "-m",
-                    "legacyscan.lab.services",
-                    str(folder / "services.json"),
-                    "--ready-file",
-                    str(ready_file),
-                ],
-                folder / "services.log",
-                folder,
-            )
-        )
-        # One snmpsim per agent: snmpsim picks its data by community, so agents that share
-        # the community "public" need a process each (see docs/architecture.md).
-        for device in devices:
-            if not device.snmp:
-                continue
-            data = folder / "snmp" / device.address / "data"
-            data.mkdir(parents=True)
-            (data / "public.snmprec").write_text(snmprec(device.snmp), encoding="utf-8")
-            pids.append(
-                _spawn(
-                    [
-                        snmpsim,
-                        f"--data-dir={data}",
-                        f"--cache-dir={data.parent / 'cache'}",
-                        f"--agent-udpv4-endpoint={device.address}:{snmp_port}",
-                    ],
-                    data.parent / "snmpsim.log",
-                    folder,
-                )
-            )
-        progress(f"lab: {len(pids)} process(es) started, waiting for the devices to answer")
-        state = LabState(scenario=name, snmp_port=snmp_port, devices=devices, pids=tuple(pids))
+        # State first (without pids), so that `lab down` after a killed `up` knows the lab.
+        _write_state(folder, LabState(plan.name, plan.snmp_port, plan.devices, ()))
+        ready_files = _start_services(plan, folder, pids)
+        progress(f"lab: writing SNMP data for {sum(1 for d in plan.devices if d.snmp)} agents")
+        probes = _start_agents(plan, folder, pids)
+        state = LabState(plan.name, plan.snmp_port, plan.devices, tuple(pids))
         _write_state(folder, state)
-        _wait_ready(state, ready_file)
+        progress(f"lab: {len(pids)} process(es) started, waiting for the devices to answer")
+        _wait_ready(state, ready_files, probes)
     except BaseException:
         down()
         raise
     return state
+
+
+def _start_services(plan: Scenario, folder: Path, pids: list[int]) -> list[Path]:
+    listeners = []
+    for device in plan.devices:
+        for service in device.services:
+            params = dict(service.get("params") or {})
+            if service["kind"] == "printer":
+                params["count_file"] = str(_count_file(folder, device.address, service["port"]))
+            listeners.append({"address": device.address, "port": int(service["port"]),
+                              "kind": service["kind"], "params": params})  # fmt: skip
+    ready_files = []
+    for number, start in enumerate(range(0, len(listeners), LISTENERS_PER_PROCESS)):
+        config = folder / f"services-{number}.json"
+        chunk = listeners[start : start + LISTENERS_PER_PROCESS]
+        config.write_text(json.dumps({"listeners": chunk}), encoding="utf-8")
+        ready = folder / f"services-{number}.ready"
+        command = [sys.executable, "-m", "legacyscan.lab.services", str(config),
+                   "--ready-file", str(ready)]  # fmt: skip
+        pids.append(_spawn(command, folder / f"services-{number}.log", folder))
+        ready_files.append(ready)
+    return ready_files
+
+
+def _count_file(folder: Path, address: str, port: int) -> Path:
+    return folder / "printers" / f"{address}_{port}.bytes"
+
+
+def _md5(text: str) -> str:
+    return hashlib.md5(text.encode("utf-8")).hexdigest()  # noqa: S324 - snmpsim's naming
+
+
+def _start_agents(plan: Scenario, folder: Path, pids: list[int]) -> list[LabDevice]:
+    """One snmpsim per AGENTS_PER_PROCESS agents; returns one device to probe per process."""
+    agents = [d for d in plan.devices if d.snmp]
+    network = Network(plan.devices, plan.segments)
+    probes = []
+    for number, start in enumerate(range(0, len(agents), AGENTS_PER_PROCESS)):
+        chunk = agents[start : start + AGENTS_PER_PROCESS]
+        data = folder / "snmp" / str(number) / "data"
+        data.mkdir(parents=True)
+        endpoints = []
+        for index, device in enumerate(chunk):
+            # snmpagent's layout: per community (md5) folder, or the top for SNMPv3.
+            name = f"1.3.6.1.6.1.1.{index}.snmprec"
+            community = device.community
+            target = data / _md5(community) / name if community is not None else data / name
+            target.parent.mkdir(exist_ok=True)
+            target.write_text(snmprec(device, network), encoding="utf-8")
+            if community is not None:
+                (data / f"{community}.snmprec").touch()  # registers the community
+            endpoints.append(f"--agent-udpv4-endpoint={device.address}:{plan.snmp_port}")
+        command = [
+            sys.executable, "-m", "legacyscan.lab.snmpagent",
+            f"--data-dir={data}", f"--cache-dir={data.parent / 'cache'}",
+            f"--v3-user={SNMP_V3_USER['user']}", f"--v3-auth-key={SNMP_V3_USER['auth']}",
+            "--v3-auth-proto=SHA", f"--v3-priv-key={SNMP_V3_USER['priv']}",
+            "--v3-priv-proto=AES", *endpoints,
+        ]  # fmt: skip
+        pids.append(_spawn(command, data.parent / "snmpsim.log", folder))
+        # The engine serves only once every endpoint is bound: the last v2c one answers last.
+        v2c = [d for d in chunk if d.community is not None]
+        if v2c:
+            probes.append(v2c[-1])
+    return probes
 
 
 def _spawn(command: list[str], log: Path, folder: Path) -> int:
@@ -273,18 +273,27 @@ def _spawn(command: list[str], log: Path, folder: Path) -> int:
     return process.pid
 
 
-def _wait_ready(state: LabState, ready_file: Path) -> None:
+def _wait_ready(state: LabState, ready_files: list[Path], probes: list[LabDevice]) -> None:
     from legacyscan.collect.snmp import poll
 
     deadline = time.monotonic() + START_TIMEOUT
-    agents = [d.address for d in state.devices if d.snmp]
+    waiting = list(probes)
     while time.monotonic() < deadline:
         dead = [p for p in state.pids if not _alive(p)]
         if dead:
             raise LabError(f"a lab process exited at start; see the logs in {state_dir()}")
-        if ready_file.exists():
-            answers = poll(agents, port=state.snmp_port, timeout=0.5, retries=0) if agents else []
-            if all(r.system is not None for r in answers):
+        if all(f.exists() for f in ready_files):
+            for probe in list(waiting):
+                answer = poll(
+                    [probe.address],
+                    port=state.snmp_port,
+                    community_name=probe.community or "public",
+                    timeout=0.5,
+                    retries=0,
+                )
+                if answer and answer[0].system is not None:
+                    waiting.remove(probe)
+            if not waiting:
                 return
         time.sleep(0.3)
     raise LabError(
@@ -323,6 +332,19 @@ def down() -> int:
     return stopped
 
 
+def printer_bytes() -> dict[str, int]:
+    """Bytes each lab printer port received since ``up``: "address:port" -> count."""
+    counts: dict[str, int] = {}
+    state = _read_state()
+    for device in state.devices if state else ():
+        for service in device.services:
+            if service["kind"] == "printer":
+                path = _count_file(state_dir(), device.address, service["port"])
+                text = path.read_text().strip() if path.is_file() else "0"
+                counts[f"{device.address}:{service['port']}"] = int(text or 0)
+    return counts
+
+
 def status() -> str:
     state = _read_state()
     if state is None:
@@ -330,12 +352,38 @@ def status() -> str:
     running = sum(1 for p in state.pids if _alive(p))
     lines = [
         f"lab '{state.scenario}': {running}/{len(state.pids)} process(es) running; "
-        f"SNMP on UDP port {state.snmp_port}; folder {state_dir()}"
+        f"{len(state.devices)} devices; SNMP on UDP port {state.snmp_port}; folder {state_dir()}"
     ]
     for device in state.devices:
         ports = ",".join(str(s["port"]) for s in device.services) or "-"
-        snmp = "snmp" if device.snmp else "no snmp"
+        snmp = device.snmp_access or "no snmp"
         lines.append(
-            f"  {device.address:<15} {device.segment:<11} {device.name:<22} tcp {ports}; {snmp}"
+            f"  {device.address:<15} {device.segment:<14} {device.name:<24} tcp {ports}; {snmp}"
         )
+    for where, count in printer_bytes().items():
+        lines.append(f"printer {where}: {count} byte(s) received")
     return "\n".join(lines)
+
+
+def truth_rows(devices: tuple[LabDevice, ...]) -> list[dict[str, str]]:
+    """The ground truth, one flat row per device (``legacyscan lab truth``)."""
+    rows = []
+    for d in devices:
+        t = d.truth
+        rows.append({
+            "address": d.address, "name": d.name, "segment": d.segment, "mac": d.mac,
+            "class": t.get("class", "unknown"), "type": t.get("type", ""),
+            "vendor": t.get("vendor", ""), "product": t.get("product", ""),
+            "version": t.get("version", ""), "lifecycle": t.get("lifecycle", "unknown"),
+            "legacy": t.get("legacy", ""), "snmp": d.snmp_access or "none",
+            "known_gap": t.get("known_gap", ""), "seen_by": t.get("seen_by", "scan"),
+        })  # fmt: skip
+    return rows
+
+
+def current() -> LabState | None:
+    """The running lab's state, if a lab runs (its processes are alive)."""
+    state = _read_state()
+    if state is not None and any(_alive(p) for p in state.pids):
+        return state
+    return None

@@ -21,6 +21,15 @@ PATH]``, the config being ``{"listeners": [{"address", "port", "kind",
 * rdp: protocol: legacy (XP/2003, no negotiation; default), rdp, ssl, hybrid
 * dicom: implementation_class_uid*, implementation_version*
 * hl7: app (default LAB), facility
+* silent: close_on_data ("1": hang up at the first bytes received, as SMB/RPC servers do
+  with a foreign protocol)
+* rtsp: public* (the methods listed in the Public header), server
+* printer: count_file* -- a JetDirect port: never answers, writes the number of bytes it
+  received to count_file (the lab's trap for scanners that probe printer ports)
+* bacnet (UDP): vendor_id*, device_instance* -- answers a BACnet/IP Who-Is with I-Am
+
+Every TCP kind also takes ``delay`` (seconds before the first byte) and ``drop_every``
+(hang up at once on every n-th connection): the lab's flaky device.
 """
 
 from __future__ import annotations
@@ -54,7 +63,7 @@ MAX_FRAME = 64 * 1024  # DICOM PDU and HL7 message
 _LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
 
 # Values that end up inside one header line; CR/LF there would split it.
-_ONE_LINE = ("server", "user_agent", "user_agent_separator", "app", "facility")
+_ONE_LINE = ("server", "user_agent", "user_agent_separator", "app", "facility", "public")
 _RDP_MODES = ("legacy", "rdp", "ssl", "hybrid")
 _UID = re.compile(r"[0-9]+(?:\.[0-9]+)*")
 
@@ -481,8 +490,86 @@ def _hl7_ack(message: str, params: Params) -> str:
     return "|".join(ack) + f"\rMSA|{code}|{msh_field.get(10, '')}\r"
 
 
+@_kind("rtsp", "public")
+async def _rtsp(reader: Reader, writer: Writer, params: Params) -> None:
+    buf = bytearray()
+    while True:
+        head, complete = await _read_head(reader, buf)
+        if not complete:
+            return
+        request = head.split(b"\r\n", 1)[0].split(b" ")
+        if len(request) != 3 or not request[2].startswith(b"RTSP/1."):
+            raise _Drop  # a camera's RTSP server ignores other protocols
+        # The format of AXIS and Hikvision firmware: status, optional Server, Public.
+        server = f"Server: {params['server']}\r\n" if params.get("server") else ""
+        answer = f"RTSP/1.0 200 OK\r\n{server}Public: {params['public']}\r\n\r\n"
+        await _send(writer, answer.encode())
+
+
+_printed: dict[str, int] = {}
+
+
+@_kind("printer", "count_file")
+async def _printer(reader: Reader, writer: Writer, params: Params) -> None:
+    path = params["count_file"]
+    while chunk := await _read(reader):
+        # A real JetDirect port would print this: count it where a test can see it.
+        _printed[path] = _printed.get(path, 0) + len(chunk)
+        _write_count(Path(path), _printed[path])
+
+
+def _write_count(path: Path, count: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(f"{count}\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _bacnet_i_am(params: Params) -> bytes:
+    """BVLC original-unicast + NPDU + unconfirmed I-Am (ASHRAE 135, clauses 16.10, J.2)."""
+    instance = int(params["device_instance"]) & 0x3FFFFF
+    vendor = int(params["vendor_id"]) & 0xFFFF
+    apdu = (
+        b"\x10\x00"  # unconfirmed request, I-Am
+        + b"\xc4"
+        + ((8 << 22) | instance).to_bytes(4, "big")  # object id: device
+        + b"\x22\x05\xc4"  # max APDU length accepted: 1476
+        + b"\x91\x03"  # segmentation: none
+        + b"\x22"
+        + vendor.to_bytes(2, "big")  # vendor identifier
+    )
+    npdu = b"\x01\x00"
+    return b"\x81\x0a" + (4 + len(npdu) + len(apdu)).to_bytes(2, "big") + npdu + apdu
+
+
+class _Bacnet(asyncio.DatagramProtocol):
+    def __init__(self, params: Params) -> None:
+        self.params = params
+        self.transport: Any = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        # asyncio's selector transport does not subclass DatagramTransport: duck-typed.
+        self.transport = transport
+
+    def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
+        # Who-Is: BVLC type 0x81, an NPDU, then APDU "unconfirmed request, service 8".
+        if len(data) >= 8 and data[0] == 0x81 and b"\x10\x08" in data[4:]:
+            if self.transport is not None:
+                self.transport.sendto(_bacnet_i_am(self.params), addr)
+
+
+@_kind("bacnet", "vendor_id", "device_instance")
+async def _bacnet_stream(reader: Reader, writer: Writer, params: Params) -> None:
+    raise _Drop  # never called: serve() gives bacnet a UDP endpoint, not a TCP server
+
+
 @_kind("silent")
 async def _silent(reader: Reader, writer: Writer, params: Params) -> None:
+    if params.get("close_on_data"):
+        # Like an SMB or RPC server given a foreign protocol: hang up on the first bytes,
+        # which spares a scanner its full wait for every probe.
+        await _read(reader)
+        return
     await _discard(reader)
 
 
@@ -490,14 +577,25 @@ def _on_connect(
     spec: ListenerSpec, active: set[asyncio.Task[Any]]
 ) -> Callable[[Reader, Writer], Awaitable[None]]:
     handler = _KINDS[spec.kind][0]
+    delay = float(spec.params.get("delay", "0"))
+    drop_every = int(spec.params.get("drop_every", "0"))
+    accepted = 0
 
     async def connected(reader: Reader, writer: Writer) -> None:
+        nonlocal accepted
         task = asyncio.current_task()
-        if task is None or len(active) >= MAX_CONNECTIONS:
+        accepted += 1
+        if (
+            task is None
+            or len(active) >= MAX_CONNECTIONS
+            or (drop_every and accepted % drop_every == 0)
+        ):
             writer.close()
             return
         active.add(task)
         try:
+            if delay:
+                await asyncio.sleep(delay)  # a slow device: nothing before the delay
             await asyncio.wait_for(handler(reader, writer, spec.params), MAX_LIFETIME)
         except (TimeoutError, ConnectionError, EOFError, _Drop):
             pass  # the client left, stalled or spoke nonsense: just hang up
@@ -520,9 +618,18 @@ async def serve(specs: Sequence[ListenerSpec], ready: asyncio.Event | None = Non
     """
     active: set[asyncio.Task[Any]] = set()
     servers: list[asyncio.Server] = []
+    datagrams: list[asyncio.DatagramTransport] = []
+    loop = asyncio.get_running_loop()
     try:
         for spec in specs:
             try:
+                if spec.kind == "bacnet":
+                    endpoint, _ = await loop.create_datagram_endpoint(
+                        lambda spec=spec: _Bacnet(spec.params),  # type: ignore[misc]
+                        local_addr=(spec.address, spec.port),
+                    )
+                    datagrams.append(endpoint)
+                    continue
                 server = await asyncio.start_server(
                     _on_connect(spec, active), spec.address, spec.port
                 )
@@ -533,6 +640,8 @@ async def serve(specs: Sequence[ListenerSpec], ready: asyncio.Event | None = Non
             ready.set()
         await asyncio.Event().wait()
     finally:
+        for endpoint in datagrams:
+            endpoint.close()
         for server in servers:
             server.close()
         # Cancel open connections too, so stopping the lab leaves nothing running.
@@ -577,6 +686,18 @@ async def _run(specs: Sequence[ListenerSpec], ready_file: Path | None) -> None:
                 await server
 
 
+def _raise_open_files_limit(listeners: int) -> None:
+    """Thousands of listeners need thousands of descriptors: take what the hard limit allows."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = listeners + MAX_CONNECTIONS + 64
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        new = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        with suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (new, hard))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: serve the listeners of a JSON config until SIGTERM/SIGINT."""
     parser = argparse.ArgumentParser(
@@ -590,6 +711,7 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as exc:
         print(f"{PROG}: {args.config}: {exc}", file=sys.stderr)
         return 2
+    _raise_open_files_limit(len(specs))
     try:
         asyncio.run(_run(specs, args.ready_file))
     except ListenerBindError as exc:

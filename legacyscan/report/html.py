@@ -1,24 +1,50 @@
-"""The HTML report: one self-contained file (inline CSS, no script, no external load).
+"""The HTML report: one self-contained file that opens from a USB key, offline.
 
-Every string from a scan is escaped by jinja2's autoescape, and the page's
-Content-Security-Policy forbids scripts and external loads, so a hostile banner shows
-as text and nothing else.  Links go only to the https sources of our own EOL data.
+CSS, the one script and every chart (SVG) are inline; the Content-Security-Policy
+forbids every load and allows exactly that style and that script, by their SHA-256
+hashes.  Words come from the catalogues (both languages are in the page, ``--lang``
+picks the one it opens in).  Strings from a scan reach the page in two ways only:
+through jinja2's autoescape, or inside the JSON data block, where ``<``, ``>`` and
+``&`` are written as ``\\u003c``-style escapes so that a banner holding
+``</script>`` cannot close the block; the script puts them in the page with
+``textContent``, never as markup.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import base64
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
-from legacyscan.model import AssessedDevice, Assessment
+from legacyscan.model import Assessment
 from legacyscan.paths import reports_dir
-from legacyscan.report.json_format import device_to_dict
+from legacyscan.report.i18n import LANGUAGES, Language, catalogue
+from legacyscan.report.page_data import page_data
+from legacyscan.report.svg import bar_chart
+from legacyscan.report.view import Cover, ReportView, build_view
 from legacyscan.risk import RiskModel
 
-STATUS_ORDER = ("eol", "extended", "unknown", "supported")
+_JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
+                 0x2028: "\\u2028", 0x2029: "\\u2029"}  # fmt: skip
+
+
+def json_for_script(data: Any) -> str:
+    """JSON that is inert inside ``<script type="application/json">``, whatever it holds."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
+
+
+def csp_hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def _safe_url(url: object) -> str | None:
+    return url if isinstance(url, str) and url.startswith("https://") else None
 
 
 def _environment() -> Environment:
@@ -29,51 +55,107 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["safe_url"] = lambda url: (
-        url if isinstance(url, str) and url.startswith("https://") else None
-    )
+    env.filters["safe_url"] = _safe_url
     return env
 
 
-def _device_view(device: AssessedDevice, assessment: Assessment) -> dict[str, Any]:
-    view = device_to_dict(device)
-    risk = assessment.risk_of(device.address)
-    view["risk"] = risk
-    view["services"] = device.device.host.services
-    view["snmp"] = device.device.host.snmp
-    return view
+def _data_versions() -> dict[str, str]:
+    """What knowledge the verdicts came from: rule and EOL record counts, last check."""
+    from legacyscan.identify.rules import RuleSet
+    from legacyscan.lifecycle import EolDatabase
 
-
-def context(assessment: Assessment) -> dict[str, Any]:
-    devices = sorted(
-        (_device_view(d, assessment) for d in assessment.devices),
-        key=lambda v: (-(v["risk"].score if v["risk"] else 0), v["address"] or ""),
-    )
-    statuses: Counter[str] = Counter(d.worst_status for d in assessment.devices)
-    classes = Counter(d.device.device_class for d in assessment.devices)
-    levels = Counter(r.level for r in assessment.risks)
-    by_address = {d["address"]: d for d in devices}
+    records = EolDatabase.load().records
+    checked = max((r.checked for r in records), default=None)
     return {
-        "meta": assessment.meta,
-        "devices": devices,
-        "by_address": by_address,
-        "statuses": [(s, statuses.get(s, 0)) for s in STATUS_ORDER],
-        "classes": sorted(classes.items(), key=lambda kv: (-kv[1], kv[0])),
-        "levels": [(lvl, levels.get(lvl, 0)) for lvl in ("critical", "high", "medium", "low")],
-        "legacy_count": sum(1 for d in assessment.devices if d.is_legacy),
-        "clinical_count": sum(1 for d in assessment.devices if d.is_clinical),
-        "topology": assessment.topology,
-        "risk_weights": RiskModel.load().weights,
+        "rules": str(len(RuleSet.load().rules)),
+        "eol_records": str(len(records)),
+        "eol_checked": checked.isoformat() if checked else "",
     }
 
 
-def render_html(assessment: Assessment) -> str:
+def _cost_model() -> Any:
+    """The cost model's data, when the installation has one (``fingerprints/cost*.yaml``)."""
+    import yaml
+
+    from legacyscan.paths import fingerprints_dir
+
+    for path in sorted(fingerprints_dir().glob("cost*.yaml")):
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return None
+
+
+def summary_charts(view: ReportView, L: Language) -> dict[str, Markup]:
+    """The summary's charts in one language: risk levels, lifecycle, end-of-life horizon."""
+    levels = [
+        (L.term("term.level", level), n, f"level-{level}", L.num(n)) for level, n in view.levels
+    ]
+    statuses = [
+        (L.term("term.status", status), n, f"status-{status}", L.num(n))
+        for status, n in view.statuses
+    ]
+    entries, _ = view.horizon
+    eol_now = dict(view.statuses)["eol"]
+    horizon = [(L.t("summary.already_eol"), eol_now, "status-eol", L.num(eol_now))] + [
+        (
+            L.t("summary.within_months", n=h.months),
+            len(h.addresses),
+            "status-extended",
+            L.num(len(h.addresses)),
+        )
+        for h in entries
+    ]
+    return {
+        "levels": bar_chart(levels, L.t("summary.chart_levels")),
+        "statuses": bar_chart(statuses, L.t("summary.chart_statuses")),
+        "horizon": bar_chart(horizon, L.t("summary.chart_horizon")),
+    }
+
+
+def render_html(assessment: Assessment, lang: str = "en", cover: Cover | None = None) -> str:
+    view = build_view(assessment, cover)
+    return render_view(view, lang)
+
+
+def render_view(view: ReportView, lang: str = "en") -> str:
+    catalogue(lang)  # an unknown language fails here, with a clear message
     env = _environment()
     css = (reports_dir() / "style.css").read_text(encoding="utf-8")
-    return env.get_template("report.html.j2").render(css=css, **context(assessment))
+    script = (reports_dir() / "report.js").read_text(encoding="utf-8")
+    if "</" in script:  # would end the inline script early
+        raise AssertionError("report.js must not contain '</'")
+    languages = [Language.load(lang)] + [Language.load(c) for c in LANGUAGES if c != lang]
+    data = page_data(view, lang)
+    csp = "; ".join(
+        (
+            "default-src 'none'",
+            f"style-src {csp_hash(css)}",
+            f"script-src {csp_hash(script)}",
+            "img-src data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+        )
+    )
+    return env.get_template("report.html.j2").render(
+        v=view,
+        meta=view.meta,
+        cover=view.cover,
+        lang=lang,
+        langs=languages,
+        css=Markup(css),  # our own file, not scan data
+        script=Markup(script),
+        data_json=Markup(json_for_script(data)),
+        csp=csp,
+        summary_charts=lambda L: summary_charts(view, L),
+        risk_weights=RiskModel.load().weights,
+        cost_model=_cost_model(),
+        data_versions=_data_versions(),
+    )
 
 
-def write_html(assessment: Assessment, path: Path) -> None:
+def write_html(
+    assessment: Assessment, path: Path, lang: str = "en", cover: Cover | None = None
+) -> None:
+    """Write atomically: a failing render never leaves half a report behind."""
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(render_html(assessment), encoding="utf-8")
+    tmp.write_text(render_html(assessment, lang, cover), encoding="utf-8")
     tmp.replace(path)

@@ -14,6 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from legacyscan.analysis import Context
 from legacyscan.codec import from_data, to_data
 from legacyscan.errors import UserError
 from legacyscan.model import (
@@ -23,6 +24,7 @@ from legacyscan.model import (
     Host,
     ScanMeta,
 )
+from legacyscan.segments import SegmentMap
 from legacyscan.topology import segment_of
 
 SCHEMA_VERSION = 1
@@ -87,8 +89,15 @@ def host_from_dict(address: str | None, mac: str | None, data: dict[str, Any]) -
 def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
     meta = assessment.meta
     devices = []
+    segments_of: dict[str, list[str]] = {}
+    for segment in assessment.topology.segments:
+        for member in segment.members:
+            segments_of.setdefault(member, []).append(segment.name)
     for device in assessment.devices:
         entry = device_to_dict(device)
+        names = segments_of.get(device.address or "", [])
+        entry["segment"] = names[0] if names else entry["segment"]
+        entry["segments"] = names
         risk = assessment.risk_of(device.address)
         if risk is not None:
             entry["risk"] = {
@@ -104,6 +113,7 @@ def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
             "started": meta.started,
             "finished": meta.finished,
             "targets": list(meta.targets),
+            "profile": meta.profile,
             "command_lines": list(meta.command_lines),
             "tool_versions": dict(meta.tool_versions),
             "legacyscan_version": meta.legacyscan_version,
@@ -114,6 +124,32 @@ def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
         "segments": [asdict(s) for s in assessment.topology.segments],
         "mixed_segments": list(assessment.topology.mixed_segments),
         "exposures": [asdict(e) for e in assessment.topology.exposures],
+        **topology_and_risk_to_dict(assessment),
+    }
+
+
+def topology_and_risk_to_dict(assessment: Assessment) -> dict[str, Any]:
+    """The keys added by the topology/risk stage (docs/scan-json.md)."""
+    topology = assessment.topology
+    return {
+        "exposure_count": topology.total_exposures,
+        "reach": [
+            {"address": r.address, "total": r.total, "by_kind": dict(r.counts)}
+            for r in topology.reach
+        ],
+        "bridges": [asdict(b) for b in topology.bridges],
+        "topology_notes": list(topology.notes),
+        "segment_risks": [asdict(r) for r in assessment.segment_risks],
+        "network_score": (
+            None
+            if assessment.network_score is None
+            else {
+                "score": assessment.network_score,
+                "factors": [asdict(f) for f in assessment.network_factors],
+            }
+        ),
+        "plan": asdict(assessment.plan) if assessment.plan is not None else None,
+        "horizon": [asdict(h) for h in assessment.horizon],
     }
 
 
@@ -130,6 +166,23 @@ class ScanJsonError(UserError, ValueError):
     """A scan.json we cannot read back."""
 
 
+def stored_context(path: Path) -> Context | None:
+    """The segment mapping a stored scan was made with, rebuilt from its mapped segments."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        mapped = [s for s in data.get("segments", ()) if s.get("origin") == "mapping-file"]
+        if not mapped:
+            return None
+        entries = [
+            {"cidr": cidr.strip(), "name": s["name"], "site": s["site"], "zone": s["zone"]}
+            for s in mapped
+            for cidr in s["cidr"].split(",")
+        ]
+        return Context(segment_map=SegmentMap.from_data({"segments": entries}, f"{path}"))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ScanJsonError(f"{path}: cannot read its segments ({exc})") from exc
+
+
 def load_scan_json(path: Path) -> tuple[ScanMeta, tuple[Host, ...]]:
     """The metadata and raw observations of a stored scan, ready to be assessed again."""
     try:
@@ -140,6 +193,7 @@ def load_scan_json(path: Path) -> tuple[ScanMeta, tuple[Host, ...]]:
             started=scan["started"],
             finished=scan["finished"],
             targets=tuple(scan["targets"]),
+            profile=scan.get("profile", ""),
             command_lines=tuple(scan["command_lines"]),
             tool_versions=tuple(scan["tool_versions"].items()),
             legacyscan_version=scan["legacyscan_version"],

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from legacyscan.collect.nmap_xml import NmapXmlError, parse_nmap_xml, read_nmap_xml
-from legacyscan.model import Host, OsMatch
+from legacyscan.model import Host, OsClass
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "nmap"
 LAB = FIXTURES / "lab-minimal.xml"
@@ -66,14 +66,18 @@ def test_two_cpes_and_osmatches_are_kept() -> None:
     )
     assert https.tunnel == "ssl"
     assert https.scripts == (("http-server-header", "Microsoft-IIS/7.5"),)
-    assert host.os_matches == (
-        OsMatch("Microsoft Windows 7 SP1", 98, ("cpe:/o:microsoft:windows_7::sp1",)),
-        OsMatch(
+    assert [(m.name, m.accuracy, m.cpes) for m in host.os_matches] == [
+        ("Microsoft Windows 7 SP1", 98, ("cpe:/o:microsoft:windows_7::sp1",)),
+        (
             "Microsoft Windows Server 2008 R2 SP1",
             93,
             ("cpe:/o:microsoft:windows_server_2008:r2:sp1",),
         ),
-    )
+    ]
+    assert host.os_matches[0].classes == (
+        OsClass("Microsoft", "Windows", "7", "general purpose", 98,
+                ("cpe:/o:microsoft:windows_7::sp1",)),
+    )  # fmt: skip
 
 
 def test_closed_and_filtered_ports_are_dropped_open_filtered_kept() -> None:

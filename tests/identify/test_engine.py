@@ -198,3 +198,35 @@ def test_versionless_identity_joins_its_versioned_twin() -> None:
     assert merged[0].version == "4.3"
     assert {e.rule for e in merged[0].evidence} == {"a", "b"}
     assert merged[0].confidence == pytest.approx(0.85)
+
+
+def test_medical_oui_and_dicom_port_agree_on_a_medical_imaging_device(
+    identifier: Identifier,
+) -> None:
+    host = Host(address="127.42.10.50", mac="44:4B:5D:00:00:01", services=(_port(104),))
+    device = identifier.identify(host)
+    assert device.identities == ()  # an OUI never names what runs on the device
+    assert (device.device_class, device.device_type) == ("medical", "imaging")
+    assert [s.reason for s in device.deciding_signals] == ["port.dicom", "oui.ge-healthcare"]
+    assert device.class_confidence == pytest.approx(0.95)
+
+
+def test_medical_oui_alone_is_a_weak_medical_hint(identifier: Identifier) -> None:
+    device = identifier.identify(Host(address="127.42.10.51", mac="00:09:FB:01:02:03"))
+    assert device.device_class == "medical"
+    assert device.class_confidence == pytest.approx(0.35)
+    assert device.identities == ()
+
+
+def test_medical_oui_on_a_windows_workstation_is_shown_as_a_disagreement(
+    identifier: Identifier,
+) -> None:
+    host = Host(
+        address="127.42.10.52",
+        mac="00:09:FB:01:02:03",
+        snmp=SnmpSystem(descr=XP_DESCR, object_id=f"{WIN_OID}.1"),
+    )
+    device = identifier.identify(host)
+    assert device.device_class == "workstation"
+    assert device.class_conflicts == ("medical",)
+    assert [i.product for i in device.identities] == ["Windows XP"]

@@ -8,14 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from legacyscan.identify.rules import (
-    Example,
-    Rule,
-    RuleError,
-    RuleSet,
-    check_examples,
-    load_vocabulary,
-)
+from legacyscan.identify.rules import Example, Rule, RuleError, RuleSet, load_vocabulary
+from legacyscan.identify.selftest import check_example, check_examples
 from legacyscan.paths import fingerprints_dir
 
 RULES = RuleSet.load()
@@ -28,32 +22,6 @@ def _cases() -> list[pytest.param]:
         for rule in RULES.rules
         for index, example in enumerate(rule.examples)
     ]
-
-
-def _check_one(rule: Rule, example: Example) -> list[str]:
-    """Every problem with one example of one rule, each line naming the rule."""
-    where = f"{rule.origin}: {rule.id}"
-    context: dict[str, list[str]] = {}
-    for key, value in example.context:
-        context.setdefault(key, []).append(value)
-    hit = RULES.first_match(rule.field, example.value, context)
-    if hit is None:
-        return [f"{where}: example not matched: {example.value!r}"]
-    winner, found = hit
-    if winner.id != rule.id:
-        return [f"{where}: example first matched by {winner.id}: {example.value!r}"]
-    produced: dict[str, str | None] = dict(winner.render(found))
-    if winner.classify is not None:
-        produced["class"] = winner.classify.device_class
-        produced["type"] = winner.classify.device_type
-    problems = []
-    for key, expected in example.expect:
-        if (produced.get(key) or "") != expected:
-            problems.append(
-                f"{where}: example {example.value!r} gives {key}={produced.get(key)!r}, "
-                f"expected {expected!r}"
-            )
-    return problems
 
 
 def test_every_rule_in_the_files_is_loaded_and_tested() -> None:
@@ -69,8 +37,7 @@ def test_every_rule_in_the_files_is_loaded_and_tested() -> None:
 
 @pytest.mark.parametrize(("rule", "index", "example"), _cases())
 def test_rule_example(rule: Rule, index: int, example: Example) -> None:
-    assert example.expect, f"{rule.origin}: {rule.id} example {index} expects nothing"
-    problems = _check_one(rule, example)
+    problems = check_example(RULES, rule, example)
     assert not problems, "\n".join(problems)
 
 
@@ -299,3 +266,46 @@ def test_render_leaves_version_out_when_its_group_did_not_match() -> None:
     values = rule.render(found)
     assert values["product"] == "RealPresence Group"
     assert values["version"] is None
+
+
+def test_a_rule_on_the_mac_oui_may_not_name_an_identity(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        "10-oui.yaml",
+        """\
+        rules:
+          - id: test.oui-identity
+            field: mac.oui
+            pattern: '^GE Healthcare$'
+            identity: {kind: os, vendor: Microsoft, product: Windows XP}
+            examples:
+              - {value: GE Healthcare, source: IEEE MA-L 44-4B-5D, expect: {product: Windows XP}}
+        """,
+    )
+    with pytest.raises(RuleError, match="test.oui-identity: a rule on mac.oui may give a class"):
+        RuleSet.load([tmp_path])
+
+
+def test_an_oui_example_must_be_the_registered_organisation(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        "10-oui.yaml",
+        """\
+        rules:
+          - id: test.oui
+            field: mac.oui
+            pattern: '^GE'
+            classify: {class: medical, weight: 0.35}
+            examples:
+              - {value: GE Healthcare, source: IEEE MA-L 44-4B-5D, expect: {class: medical}}
+              - {value: GE Medical, source: IEEE MA-L 44-4B-5D, expect: {class: medical}}
+              - {value: GE Healthcare, expect: {class: medical}}
+        """,
+    )
+    failures = check_examples(RuleSet.load([tmp_path]), VOCABULARY)
+    assert failures == [
+        "10-oui.yaml: test.oui: example 'GE Medical': the IEEE registry gives 44-4B-5D to "
+        "'GE Healthcare'",
+        "10-oui.yaml: test.oui: example 'GE Healthcare' has no OUI in its source "
+        "(e.g. 'IEEE MA-L 00-09-FB')",
+    ]

@@ -91,7 +91,7 @@ def test_export_then_import_elsewhere(two_scans_sqlite: str, tmp_path: Path) -> 
 
 
 def test_default_location_follows_xdg_and_the_environment(tmp_path: Path) -> None:
-    env = {"XDG_DATA_HOME": str(tmp_path / "xdg"), "LEGACYSCAN_DB": ""}
+    env = {"XDG_DATA_HOME": str(tmp_path / "xdg"), "LEGACYSCAN_DB": "", "LEGACYSCAN_DATA_DIR": ""}
     path = run("db", "path", env=env).stdout.strip()
     assert path == str(tmp_path / "xdg" / "legacyscan" / "inventory.sqlite")
     assert run("db", "check", env=env).returncode == 0
@@ -99,6 +99,8 @@ def test_default_location_follows_xdg_and_the_environment(tmp_path: Path) -> Non
     env["LEGACYSCAN_DB"] = str(tmp_path / "other.sqlite")
     assert run("db", "path", env=env).stdout.strip() == str(tmp_path / "other.sqlite")
     assert run("db", "path", "--db", "x.sqlite", env=env).stdout.strip() == "x.sqlite"
+    env.update(LEGACYSCAN_DB="", LEGACYSCAN_DATA_DIR=str(tmp_path / "data"))
+    assert run("db", "path", env=env).stdout.strip() == str(tmp_path / "data" / "inventory.sqlite")
 
 
 def test_errors_are_one_line(tmp_path: Path) -> None:

@@ -27,10 +27,7 @@ import pytest
 
 from legacyscan.inventory import Inventory
 from legacyscan.inventory.check import check
-from legacyscan.inventory.recorder import InventoryRecorder
 from legacyscan.lab.runner import snmprec
-from legacyscan.pipeline import scan
-from legacyscan.scope import build_scope
 
 pytestmark = [pytest.mark.lab, pytest.mark.slow]
 
@@ -137,6 +134,20 @@ def _devices(inventory: Inventory, scan_id: int) -> set[tuple[str | None, tuple[
     }
 
 
+def _wait_for_nmap_chunk(db: Path, process: subprocess.Popen[bytes]) -> int:
+    """The id of the scan ``process`` runs, once its first nmap chunk is committed."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the scan ended before its nmap chunk was seen"
+        if db.exists():
+            with Inventory.open(db) as reader:
+                for found in reader.unfinished_scans():
+                    if any(k.startswith("nmap:") for k in reader.finished_chunks(found.id)):
+                        return found.id
+        time.sleep(0.05)
+    raise AssertionError("no nmap chunk committed within 120 s")
+
+
 def test_killed_scans_lose_nothing_and_resume(devices: None, tmp_path: Path) -> None:
     db = tmp_path / "inventory.sqlite"
     began = time.monotonic()
@@ -185,23 +196,26 @@ def test_killed_scans_lose_nothing_and_resume(devices: None, tmp_path: Path) -> 
         killed = inventory.unfinished_scans()
         assert 0 < len(killed) <= KILLS
         stages = sorted(k.chunks for k in killed)
-        unfinished = [
-            s for s in inventory.unfinished_scans() if "nmap" in inventory.finished_chunks(s.id)
-        ]
-        if not unfinished:  # every kill landed before nmap finished: interrupt one by hand
-            scan_id = inventory.begin_scan(inventory.meta(first.id))
-            evidence = {name: content for _, name, content in inventory.evidence(first.id, "nmap")}
-            inventory.record_hosts(scan_id, "nmap", inventory.hosts(first.id, "nmap"), evidence)
-        else:
-            scan_id = unfinished[-1].id
-        done_before = inventory.finished_chunks(scan_id)
-        recorder = InventoryRecorder.resume(inventory, scan_id)
-        scope = build_scope((TARGETS,))
-        out = tmp_path / "resumed"
-        out.mkdir()
-        import datetime as dt
 
-        scan(scope, out, dt.date.fromisoformat(AS_OF), SNMP_PORT, recorder=recorder)
+    # Resume as a user would: kill a scan once its nmap chunk is committed, then run
+    # `legacyscan scan --resume` on its folder.
+    out = tmp_path / "resumed"
+    process = _start_scan(db, out)
+    try:
+        scan_id = _wait_for_nmap_chunk(db, process)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+    with Inventory.open(db) as inventory:
+        done_before = inventory.finished_chunks(scan_id)
+    resumed = subprocess.run(
+        [sys.executable, "-m", "legacyscan", "scan", "--resume", "--snmp-port", str(SNMP_PORT),
+         "--out", str(out), "--db", str(db), "--as-of", AS_OF, "--site", "test"],
+        capture_output=True, timeout=300,
+    )  # fmt: skip
+    assert resumed.returncode == 0, resumed.stderr.decode()
+    assert f"continuing scan {scan_id}" in resumed.stderr.decode()
+    with Inventory.open(db) as inventory:
         assert inventory.scan(scan_id).status == "finished"
         assert done_before <= inventory.finished_chunks(scan_id)
         assert _devices(inventory, scan_id) == expected

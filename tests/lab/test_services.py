@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
+from labports import unused_port, unused_ports
 
 from legacyscan.lab import services
 from legacyscan.lab.services import ListenerSpec
@@ -33,14 +34,6 @@ REPO = Path(__file__).resolve().parents[2]
 ADDRESS = f"127.42.250.{random.randint(2, 254)}"
 DICOM_UID = "1.2.826.0.1.3680043.9.7433.1"
 DICOM_VERSION = "LAB_PACS_1"
-
-
-def free_port(address: str) -> int:
-    """A port free on address right now (the kernel picks from 32768+)."""
-    with socket.socket() as sock:
-        sock.bind((address, 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextlib.contextmanager
@@ -103,11 +96,8 @@ def recv_all(sock: socket.socket) -> bytes:
     return data
 
 
-PORTS = {
-    kind: free_port(ADDRESS)
-    for kind in ("ssh", "telnet", "http", "sip", "rdp", "rdp_hybrid", "dicom", "hl7")
-}
-PORTS["silent"] = free_port(ADDRESS)
+KINDS = ("ssh", "telnet", "http", "sip", "rdp", "rdp_hybrid", "dicom", "hl7", "silent")
+PORTS = dict(zip(KINDS, unused_ports(ADDRESS, len(KINDS)), strict=True))
 
 
 def lab_specs() -> list[ListenerSpec]:
@@ -149,8 +139,16 @@ def lab_specs() -> list[ListenerSpec]:
 
 @pytest.fixture(scope="module")
 def lab() -> Iterator[None]:
-    with running(lab_specs()):
-        yield
+    # Another process may still take a port between the check and the bind: try fresh ones.
+    for attempt in range(5):
+        try:
+            with running(lab_specs()):
+                yield
+            return
+        except services.ListenerBindError:
+            if attempt == 4:
+                raise
+            PORTS.update(zip(KINDS, unused_ports(ADDRESS, len(KINDS)), strict=True))
 
 
 # --- specs and config -------------------------------------------------------
@@ -387,7 +385,7 @@ def test_silent_accepts_and_says_nothing(lab: None) -> None:
 def test_stopping_closes_open_connections_quietly(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    port = free_port(ADDRESS)
+    port = unused_port(ADDRESS)
     with connect_later() as open_later:
         with running([ListenerSpec(ADDRESS, port, "silent", {})]):
             sock = open_later(port)
@@ -446,7 +444,7 @@ def write_config(path: Path, specs: Sequence[ListenerSpec]) -> Path:
 
 
 def test_main_serves_until_sigterm(tmp_path: Path) -> None:
-    port = free_port(ADDRESS)
+    port = unused_port(ADDRESS)
     spec = ListenerSpec(ADDRESS, port, "banner", {"banner": "220 ProFTPD 1.3.3a Server"})
     ready = tmp_path / "ready"
     proc = run_main(write_config(tmp_path / "lab.json", [spec]), "--ready-file", str(ready))
@@ -513,8 +511,8 @@ def test_nmap_names_the_services() -> None:
     if address is None:
         pytest.skip("5060/3389 busy on 127.42.250.1-19")
     ports = {
-        "ssh": free_port(address),
-        "http": free_port(address),
+        "ssh": unused_port(address),
+        "http": unused_port(address),
         "sip": 5060,
         "rdp": 3389,
     }

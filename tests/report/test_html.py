@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,8 @@ from legacyscan.model import (
     SnmpSystem,
 )
 from legacyscan.pipeline import assess
-from legacyscan.report.html import render_html, write_html
+from legacyscan.report.html import csp_hash, render_html, write_html
+from legacyscan.report.i18n import CatalogueError
 from legacyscan.report.json_format import (
     SCHEMA_VERSION,
     ScanJsonError,
@@ -27,8 +30,10 @@ from legacyscan.report.json_format import (
     load_scan_json,
     write_scan_json,
 )
+from legacyscan.report.view import Cover
 
 AS_OF = dt.date(2026, 11, 23)
+XP_SOURCE = "https://learn.microsoft.com/en-us/lifecycle/products/windows-xp"  # as in conftest
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
 
@@ -98,45 +103,54 @@ def page(assessment: Assessment) -> str:
     return render_html(assessment)
 
 
-def test_hostile_strings_are_shown_escaped(page: str) -> None:
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "&lt;img src=x onerror=alert(1)&gt;" in page
-    assert "<script>alert" not in page
-    assert "<img src=x" not in page
-    assert '"><img' not in page
+def _data_block(html: str) -> str:
+    found = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', html)
+    assert found is not None
+    return found.group(1)
 
 
-def test_no_script_tag_at_all(page: str) -> None:
-    assert re.search(r"<\s*script", page, re.IGNORECASE) is None
+def test_hostile_strings_never_appear_as_markup(page: str) -> None:
+    for hostile in ("<script>alert", "<img src=x", '"><img'):
+        assert hostile not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" not in _data_block(page)  # JSON, not HTML
+    data = json.loads(_data_block(page))
+    assert SCRIPT in json.dumps(data, ensure_ascii=False)  # kept intact, as data
+    assert IMG in json.dumps(data, ensure_ascii=False)
 
 
-def test_csp_forbids_everything_by_default(page: str) -> None:
+def test_exactly_two_scripts_our_data_and_our_code(page: str) -> None:
+    assert len(re.findall(r"<\s*script", page, re.IGNORECASE)) == 2
+    assert len(re.findall(r"</\s*script", page, re.IGNORECASE)) == 2
+
+
+def test_csp_allows_only_our_own_style_and_script_by_hash(page: str) -> None:
     meta = re.search(
         r'<meta http-equiv="Content-Security-Policy" content="([^"]*)"', page, re.IGNORECASE
     )
     assert meta is not None
-    directives = [d.strip() for d in meta.group(1).split(";")]
-    assert "default-src 'none'" in directives
-    assert not any(d.startswith("script-src") for d in directives)
+    policy = html.unescape(meta.group(1))
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["default-src"] == "'none'"
+    assert "unsafe" not in policy
+    script = re.findall(r"<script>(.*?)</script>", page, re.S)
+    style = re.findall(r"<style>(.*?)</style>", page, re.S)
+    assert len(script) == 1 and len(style) == 1
+    assert directives["script-src"] == csp_hash(script[0])
+    assert directives["style-src"] == csp_hash(style[0])
 
 
 def test_nothing_is_loaded_from_the_network(page: str) -> None:
     assert re.search(r"\bsrc\s*=\s*[\"']?\s*(?:https?:)?//", page, re.IGNORECASE) is None
     assert re.search(r"url\(\s*[\"']?\s*(?:https?:)?//", page, re.IGNORECASE) is None
     assert re.search(r"<link\b", page, re.IGNORECASE) is None
-
-
-def test_only_https_eol_sources_are_linked(page: str) -> None:
-    external = re.findall(r'href="(https?://[^"]*)"', page)
-    assert "https://learn.microsoft.com/en-us/lifecycle/products/windows-xp" in external
-    assert all(url.startswith("https://") for url in external)
+    assert re.search(r"@import|@font-face", page, re.IGNORECASE) is None
 
 
 def test_the_page_says_what_it_found(page: str) -> None:
-    assert "2026-11-23" in page
+    assert "23 November 2026" in page
     assert "Windows XP" in page
     assert "infusion-pump" in page
-    assert "127.42.20.0/24" in page  # the mixed segment
+    assert "127.42.20.0/24" in page
     assert "nmap -oX - -sV 127.42.10.0/24" in page
 
 
@@ -207,3 +221,111 @@ def test_bad_scan_json_is_refused(tmp_path: Path, text: str) -> None:
 def test_missing_scan_json(tmp_path: Path) -> None:
     with pytest.raises(ScanJsonError, match="cannot read"):
         load_scan_json(tmp_path / "nope.json")
+
+
+# --- every section, from an assessment with every field filled --------------------------------
+
+
+def _visible_blocks(page: str, lang: str) -> str:
+    """The page's text as a reader of ``lang`` sees it: other language's blocks and data dropped."""
+    other = "en" if lang == "fr" else "fr"
+    page = re.sub(r"<script\b.*?</script>", "", page, flags=re.S)
+    page = re.sub(r"<style\b.*?</style>", "", page, flags=re.S)
+    for tag in ("div", "span", "th", "p"):
+        page = re.sub(rf'<{tag} class="i18n" lang="{other}">.*?</{tag}>', "", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+@pytest.fixture(scope="module")
+def rich_pages(rich_assessment: Assessment) -> dict[str, str]:
+    cover = Cover(client="CHU Exemple", author="A. Auditrice", generated=dt.date(2026, 12, 1))
+    return {lang: render_html(rich_assessment, lang, cover) for lang in ("en", "fr")}
+
+
+def test_cover_names_client_site_scope_dates_and_author(rich_pages: dict[str, str]) -> None:
+    en, fr = _visible_blocks(rich_pages["en"], "en"), _visible_blocks(rich_pages["fr"], "fr")
+    for text in (en, fr):
+        assert "CHU Exemple" in text and "A. Auditrice" in text and "Hôpital Nord" in text
+        assert "10.1.1.0/24, 10.1.2.0/24, 10.1.3.0/24" in text
+    assert "20 November 2026" in en and "1 December 2026" in en
+    assert "20 novembre 2026" in fr and "1er décembre 2026" in fr
+
+
+def test_summary_shows_the_plan_with_costs_in_each_language(rich_pages: dict[str, str]) -> None:
+    en, fr = _visible_blocks(rich_pages["en"], "en"), _visible_blocks(rich_pages["fr"], "fr")
+    assert "€50,000" in en and "€22,700.50" in en and "€18,500.50" in en
+    assert "50\u202f000\u00a0€" in fr and "22\u202f700,50\u00a0€" in fr
+    assert "replace" in en and "remplacer" in fr and "isoler" in fr
+    assert "from 205 to 118 points" in en
+
+
+def test_summary_without_plan_says_how_to_get_one(page: str) -> None:
+    assert "No budget given" in page
+    assert "<code>legacyscan plan</code>" in page
+
+
+def test_summary_headline_figures_and_kev(rich_pages: dict[str, str]) -> None:
+    en = _visible_blocks(rich_pages["en"], "en")
+    assert re.search(r"\b7\s+devices found", en)
+    assert re.search(r"\b2\s+legacy systems", en)
+    assert re.search(r"\b3\s+clinical devices reachable", en)
+    assert re.search(r"\b1\s+devices with known exploited", en)
+    assert "37.5" in en  # the network's segmentation score
+
+
+def test_horizon_chart_uses_the_risk_stage_horizon(
+    rich_pages: dict[str, str], rich_assessment: Assessment
+) -> None:
+    assert "ends within 12 months" in rich_pages["en"]
+    assert "ends within 6 months" not in rich_pages["en"]  # not given: not drawn
+    assert "Computed from the end-of-support dates" not in rich_pages["en"]
+    without = render_html(replace(rich_assessment, horizon=()))
+    assert "Computed from the end-of-support dates" in without  # derived when none given
+
+
+def test_segmentation_matrix_counts_pairs_between_segments(rich_pages: dict[str, str]) -> None:
+    matrix = re.search(r'<table class="matrix">(.*?)</table>', rich_pages["en"], re.S)
+    assert matrix is not None
+    rows = re.findall(r"<tr><th>([^<]*)</th>(.*?)</tr>", matrix.group(1), re.S)
+    cells = {name: re.findall(r"<td[^>]*>([^<]*)</td>", body) for name, body in rows}
+    # columns in the same order: admin, biomed (guest holds neither legacy nor clinical)
+    cells.pop("legacy in ↓ / clinical in →")  # the heading row
+    assert cells == {"admin": ["2", "4"], "biomed": ["·", "·"]}
+
+
+def test_segments_table_names_site_zone_risk_and_origin(rich_pages: dict[str, str]) -> None:
+    fr = _visible_blocks(rich_pages["fr"], "fr")
+    assert "biomedical" in fr and "critique" in fr and "VLAN lu en SNMP" in fr
+
+
+def test_method_lists_profile_vantage_commands_weights(rich_pages: dict[str, str]) -> None:
+    en = _visible_blocks(rich_pages["en"], "en")
+    for text in ("clinical-safe", "datacentre-vlan-5", "nmap -oX - -sV --max-rate 50",
+                 "identification rules", "Plan chosen by the exact method"):  # fmt: skip
+        assert text in en
+    fr = _visible_blocks(rich_pages["fr"], "fr")
+    assert "Pondération du risque" in fr and "Port ouvert 445" in fr
+
+
+def test_appendix_lists_unidentified_devices_errors_and_coverage(
+    rich_pages: dict[str, str],
+) -> None:
+    en = _visible_blocks(rich_pages["en"], "en")
+    assert "Devices not identified (4)" in en  # no identity, or class unknown
+    assert "10.1.3.50" in en
+    assert "Problems met while collecting (1)" in en
+    assert "timeout <script>alert(1)</script>" in en  # shown as text...
+    assert "timeout &lt;script&gt;" in rich_pages["en"]  # ...because it was escaped
+    assert "Addresses that answered but showed nothing" in en
+
+
+def test_only_https_sources_are_links(rich_pages: dict[str, str]) -> None:
+    data = json.loads(_data_block(rich_pages["en"]))
+    sources = {o["l"].get("src") for o in data["objs"] if isinstance(o, dict) and "l" in o}
+    assert {XP_SOURCE, "javascript:x"} <= sources  # the script links only the first
+    assert "javascript:" not in re.sub(r"<script\b.*?</script>", "", rich_pages["en"], flags=re.S)
+
+
+def test_unknown_language_is_a_user_error(rich_assessment: Assessment) -> None:
+    with pytest.raises(CatalogueError, match="no report language 'de'"):
+        render_html(rich_assessment, "de")

@@ -1,0 +1,251 @@
+"""The nmap side of ``legacyscan scan`` (scope, profile, chunks, dry run, progress, resume)
+and ``legacyscan profiles``.
+
+The scope and nmap options are one decorator, :func:`nmap_scan_options`, so that the
+``scan`` command itself stays short and other collectors can add their own options
+beside it.
+"""
+
+from __future__ import annotations
+
+import functools
+import shlex
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from legacyscan.collect.nmap import NmapOptions, ScanPlan, plan_scan
+from legacyscan.collect.nmap_runner import ScanProgress
+from legacyscan.collect.profiles import DEFAULT_PROFILE, load_profiles, parse_ports, port_ranges
+from legacyscan.pipeline import nmap_store
+from legacyscan.scope import DEFAULT_MAX_HOSTS, ScopeError, build_scope, read_target_file
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class NmapCliOptions:
+    targets_file: Path | None
+    exclude: tuple[str, ...]
+    exclude_file: Path | None
+    allow_public: bool
+    max_hosts: int
+    profile: str
+    scripts: tuple[str, ...]
+    ports: str | None
+    allow_printer_ports: bool
+    chunk_size: int | None
+    parallel: int | None
+    dry_run: bool
+    resume: bool
+
+    def plan(self, targets: tuple[str, ...], out: Path | None) -> ScanPlan:
+        """The scan to run: built from the options, or the stored one for ``--resume``."""
+        if self.resume and out is not None and not targets and self.targets_file is None:
+            stored = nmap_store(out).load_plan()
+            if stored is None:
+                raise ScopeError(f"{out} holds no scan to resume (no nmap/plan.json)")
+            return stored
+        every = targets + (read_target_file(self.targets_file) if self.targets_file else ())
+        excluded = self.exclude + (read_target_file(self.exclude_file) if self.exclude_file else ())
+        scope = build_scope(every, self.allow_public, self.max_hosts, excluded)
+        return plan_scan(
+            scope,
+            NmapOptions(
+                profile=self.profile,
+                scripts=self.scripts,
+                tcp_ports=parse_ports(self.ports) if self.ports else (),
+                allow_printer_ports=self.allow_printer_ports,
+                chunk_size=self.chunk_size,
+                parallel=self.parallel,
+            ),
+        )
+
+
+_OPTIONS: list[Callable[[F], F]] = [
+    click.option(
+        "--targets-file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Read more targets from FILE (one or more per line, # starts a comment).",
+    ),
+    click.option(
+        "--exclude",
+        multiple=True,
+        help="Never send a packet to these addresses (address, CIDR or range; repeatable).",
+    ),
+    click.option(
+        "--exclude-file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Addresses to exclude, read from FILE (same format as --targets-file).",
+    ),
+    click.option(
+        "--allow-public",
+        is_flag=True,
+        help="Allow globally routable addresses in the targets (refused by default).",
+    ),
+    click.option(
+        "--max-hosts",
+        type=click.IntRange(1),
+        default=DEFAULT_MAX_HOSTS,
+        show_default=True,
+        help="Refuse a scope larger than this many addresses.",
+    ),
+    click.option(
+        "--profile",
+        default=DEFAULT_PROFILE,
+        show_default=True,
+        help="Scan profile: how gently nmap probes (see 'legacyscan profiles').",
+    ),
+    click.option(
+        "--script",
+        "scripts",
+        multiple=True,
+        help="Extra NSE script by name (repeatable or comma-separated); intrusive, brute, "
+        "dos, exploit... scripts are refused.",
+    ),
+    click.option(
+        "--ports",
+        help="TCP ports to probe instead of the profile's, e.g. 22,80,8000-8010.",
+    ),
+    click.option(
+        "--allow-printer-ports",
+        is_flag=True,
+        help="Allow printer ports (9100-9107, 515, 631), which may print what they receive.",
+    ),
+    click.option(
+        "--chunk-size",
+        type=click.IntRange(1),
+        help="Addresses per nmap process (default: the profile's).",
+    ),
+    click.option(
+        "--parallel",
+        type=click.IntRange(1, 64),
+        help="nmap processes at a time (default: the profile's); the profile's packet rate "
+        "is shared among them.",
+    ),
+    click.option(
+        "--dry-run",
+        is_flag=True,
+        help="Print the plan (addresses, chunks, profile, exact nmap command lines); send nothing.",
+    ),
+    click.option(
+        "--resume",
+        is_flag=True,
+        help="Continue the interrupted scan stored in --out without rescanning finished "
+        "chunks (targets may be omitted).",
+    ),
+]
+
+
+def nmap_scan_options(function: F) -> F:
+    """Add the scope and nmap options; the command receives them as ``nmap_options``."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        fields = NmapCliOptions.__dataclass_fields__
+        options = NmapCliOptions(**{name: kwargs.pop(name) for name in fields})
+        return function(*args, nmap_options=options, **kwargs)
+
+    decorated: Any = wrapper
+    for option in reversed(_OPTIONS):
+        decorated = option(decorated)
+    result: F = decorated
+    return result
+
+
+def print_plan(plan: ScanPlan) -> None:
+    """The dry run's output: everything that would happen, nothing sent."""
+    click.echo(
+        f"plan: {plan.address_count} address(es) in {len(plan.chunks)} chunk(s) of up to "
+        f"{plan.chunk_size}, {plan.parallel} nmap process(es) at a time"
+    )
+    click.echo(f"profile: {plan.profile}")
+    click.echo(f"targets: {' '.join(plan.targets)}")
+    if plan.excluded:
+        click.echo(f"excluded (never sent a packet): {' '.join(plan.excluded)}")
+    for note in plan.notes:
+        click.echo(f"note: {note}")
+    click.echo("nmap command lines:")
+    for chunk in plan.chunks:
+        click.echo(f"  [{chunk.index}/{len(plan.chunks)}] {chunk.command_line}")
+    click.echo("dry run: nothing was sent")
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+class ProgressLine:
+    """A progress bar on stderr: redrawn in place on a terminal, a line every 10 s otherwise."""
+
+    def __init__(self, width: int = 24) -> None:
+        self.width = width
+        self.tty = sys.stderr.isatty()
+        self.last_line = 0.0
+        self.last_chunks = -1
+
+    def __call__(self, state: ScanProgress) -> None:
+        total = max(state.addresses_total, 1)
+        filled = self.width * state.addresses_done // total
+        eta = _clock(state.eta_s) if state.eta_s is not None else "--:--:--"
+        text = (
+            f"nmap [{'#' * filled}{'.' * (self.width - filled)}] "
+            f"{state.addresses_done}/{state.addresses_total} addresses, "
+            f"chunks {state.chunks_done}/{state.chunks_total}, {state.hosts_up} up, "
+            f"{_clock(state.elapsed_s)} elapsed, ETA {eta}"
+        )
+        if self.tty:
+            click.echo(f"\r{text}\x1b[K", nl=False, err=True)
+            if state.chunks_done == state.chunks_total:
+                click.echo("", err=True)
+        elif state.chunks_done != self.last_chunks or time.monotonic() - self.last_line > 10:
+            click.echo(f"  {text}", err=True)
+            self.last_line = time.monotonic()
+            self.last_chunks = state.chunks_done
+
+
+def resume_hint(out: Path) -> str:
+    return f"legacyscan scan --resume --out {shlex.quote(str(out))}"
+
+
+@click.command("profiles")
+def profiles_command() -> None:
+    """Show the scan profiles, what each sends, and the NSE scripts that never run."""
+    book = load_profiles()
+    for profile in book.profiles:
+        default = " (default)" if profile.name == DEFAULT_PROFILE else ""
+        click.echo(f"{profile.name}{default}")
+        click.echo(f"  {profile.description}")
+        ports = port_ranges(profile.tcp_ports)
+        if profile.top_tcp_ports:
+            ports += f" + nmap's top {profile.top_tcp_ports} TCP ports"
+        click.echo(f"  TCP ports: {ports}")
+        if profile.udp_ports:
+            click.echo(f"  UDP ports (as root): {port_ranges(profile.udp_ports)}")
+        version = {"off": "none", "light": "light (-sV --version-light)", "default": "-sV"}
+        click.echo(f"  version detection: {version[profile.version]}")
+        click.echo(f"  OS detection: {'yes, as root (-O)' if profile.os_detection else 'no'}")
+        click.echo(f"  NSE scripts: {', '.join(profile.scripts) or 'none'}")
+        click.echo(
+            f"  rate: {profile.max_rate} packets/s for the whole scan"
+            + (f", {profile.scan_delay_ms} ms between probes to one host" if profile.scan_delay_ms
+               else "")
+            + f"; {profile.parallel} nmap process(es) of {profile.chunk_size} addresses"
+        )  # fmt: skip
+        click.echo("")
+    click.echo(
+        f"printer ports never probed unless --allow-printer-ports: "
+        f"{port_ranges(book.printer_ports)}"
+    )
+    deny = book.denylist
+    click.echo(
+        "NSE scripts never run: categories "
+        + ", ".join(sorted(deny.categories))
+        + f"; scripts {', '.join(deny.patterns)} except {', '.join(sorted(deny.allowed))}"
+    )

@@ -1,0 +1,231 @@
+"""Observations: every value the collectors saw on one host, under the field name rules read.
+
+A ``Host`` carries what nmap, SNMP and the file importers learnt; rules never read it
+directly.  ``observations(host)`` flattens it into ``Observation`` values named by field
+(``snmp.sysDescr``, ``snmp.entPhysicalFirmwareRev``, ``mac.oui``, ``ssh.banner``,
+``http.title``, ``dicom.implementationVersionName``...), so that a rule author needs to
+know one list of fields (``FIELDS`` below, documented in ``fingerprints/README.md``) and
+nothing about the collectors.
+
+Some fields are *derived*: the raw output of an nmap script is observed as
+``nmap.script.<id>``, and the parts rules need most (the OS line of smb-os-discovery,
+the product version of rdp-ntlm-info, the page title, the TLS subject, a protocol
+banner, the DICOM implementation identifiers) are observed once more under their own
+field, cut out of that output.  Values come from devices we do not control: they are
+kept as text, bounded in length, and never interpreted beyond a regex.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+from netaddr import EUI, AddrFormatError, NotRegisteredError
+
+from legacyscan.model import Host, Observation, OsMatch, Service
+
+#: Fields with a fixed name.  ``nmap.script.<script id>`` is accepted for any script id.
+FIELDS: frozenset[str] = frozenset(
+    {
+        # SNMP system group (RFC 3418)
+        "snmp.sysDescr",
+        "snmp.sysObjectID",
+        "snmp.sysName",
+        # ENTITY-MIB entPhysicalTable (RFC 6933)
+        "snmp.entPhysicalDescr",
+        "snmp.entPhysicalModelName",
+        "snmp.entPhysicalMfgName",
+        "snmp.entPhysicalHardwareRev",
+        "snmp.entPhysicalFirmwareRev",
+        "snmp.entPhysicalSoftwareRev",
+        # HOST-RESOURCES-MIB (RFC 2790)
+        "snmp.hrSWInstalledName",
+        "snmp.hrDeviceDescr",
+        # link layer
+        "mac.oui",  # the IEEE MA-L registration's organisation (netaddr's copy)
+        "mac.vendor",  # the vendor name the scanner printed (nmap's own table)
+        # nmap
+        "nmap.service",
+        "nmap.cpe",
+        "nmap.osmatch",
+        "port",
+        # derived from service scripts and banners
+        "ssh.banner",
+        "ftp.banner",
+        "telnet.banner",
+        "smtp.banner",
+        "http.server",
+        "http.title",
+        "ssl.subject",
+        "ssl.issuer",
+        "smb.os",
+        "rdp.productVersion",
+        "dicom.implementationClassUID",
+        "dicom.implementationVersionName",
+    }
+)
+SCRIPT_FIELD_PREFIX = "nmap.script."
+
+#: nmap OS guesses below this accuracy (percent) are not observed at all.
+MIN_OS_ACCURACY = 90
+
+#: Longest value kept per observation: a hostile banner must not cost a regex minutes.
+MAX_VALUE = 4096
+
+# Which banner field a service's `banner` script output goes to, by nmap service name
+# first and by well-known port second (a service on an odd port keeps its name).
+_BANNER_BY_NAME = {"ssh": "ssh.banner", "ftp": "ftp.banner", "telnet": "telnet.banner"}
+_BANNER_BY_NAME.update({"smtp": "smtp.banner", "submission": "smtp.banner"})
+_BANNER_BY_PORT = {22: "ssh.banner", 21: "ftp.banner", 23: "telnet.banner", 25: "smtp.banner"}
+_BANNER_BY_PORT[587] = "smtp.banner"
+
+_ESCAPED_EOL = re.compile(r"(?:\\x0[DA])+$", re.I)
+_NO_TITLE = re.compile(r"^(?:Site doesn't have a title|Did not follow redirect to )", re.I)
+_DICOM_UID_KEY = re.compile(r"^(?:implementation[ _-]?)?(?:class[ _-]?)?uid$", re.I)
+_DICOM_VERSION_KEY = re.compile(r"^(?:implementation[ _-]?)?version(?:[ _-]?name)?$", re.I)
+
+
+def is_field(name: str) -> bool:
+    """True when a rule may read ``name``."""
+    return name in FIELDS or (
+        name.startswith(SCRIPT_FIELD_PREFIX) and len(name) > len(SCRIPT_FIELD_PREFIX)
+    )
+
+
+def field_list() -> str:
+    return ", ".join(sorted(FIELDS)) + f", {SCRIPT_FIELD_PREFIX}<script id>"
+
+
+@lru_cache(maxsize=4096)
+def oui_organisation(mac: str) -> str | None:
+    """The organisation the IEEE registered this MAC's OUI to, or None (unknown, local)."""
+    try:
+        return str(EUI(mac).oui.registration().org).strip() or None
+    except (AddrFormatError, NotRegisteredError, ValueError, TypeError, IndexError):
+        return None
+
+
+def _clip(value: str) -> str:
+    return value.strip()[:MAX_VALUE]
+
+
+def _lines(output: str) -> Iterator[tuple[str, str]]:
+    """``key: value`` pairs of an nmap script's text output, keys stripped of bullets."""
+    for line in output.splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            yield key.strip(" \t|_-"), value.strip()
+
+
+def _script_fields(script: str, output: str, service: Service | None) -> Iterator[tuple[str, str]]:
+    """The derived fields found in one script's output."""
+    if script == "banner" and service is not None:
+        banner_field = _BANNER_BY_NAME.get(service.name) or _BANNER_BY_PORT.get(service.port)
+        if banner_field:
+            # nmap prints control characters escaped ("220 FTP version 1.0\x0D\x0A")
+            yield banner_field, _ESCAPED_EOL.sub("", output.strip())
+    elif script == "http-server-header":
+        for line in output.splitlines():
+            if line.strip():
+                yield "http.server", line
+    elif script == "http-title":
+        title = output.strip().splitlines()[0] if output.strip() else ""
+        if title and not _NO_TITLE.match(title):
+            yield "http.title", title
+    elif script == "ssl-cert":
+        for key, value in _lines(output):
+            if key == "Subject":
+                yield "ssl.subject", value
+            elif key == "Issuer":
+                yield "ssl.issuer", value
+    elif script == "smb-os-discovery":
+        for key, value in _lines(output):
+            if key == "OS" and value:
+                yield "smb.os", value
+            elif key == "OS CPE" and value:
+                yield "nmap.cpe", value
+    elif script == "rdp-ntlm-info":
+        for key, value in _lines(output):
+            if key == "Product_Version" and value:
+                yield "rdp.productVersion", value
+    elif script.startswith("dicom"):
+        for key, value in _lines(output):
+            if not value:
+                continue
+            if _DICOM_UID_KEY.match(key):
+                yield "dicom.implementationClassUID", value
+            elif _DICOM_VERSION_KEY.match(key):
+                yield "dicom.implementationVersionName", value
+
+
+def _scripts(
+    scripts: Iterable[tuple[str, str]], service: Service | None
+) -> Iterator[tuple[str, str]]:
+    for script, output in scripts:
+        if not script or not output.strip():
+            continue
+        yield SCRIPT_FIELD_PREFIX + script, output
+        yield from _script_fields(script, output, service)
+
+
+def observations(host: Host) -> tuple[Observation, ...]:
+    """The fields the rules read, taken from one host's collected data."""
+    found: dict[Observation, None] = {}  # ordered, and a repeated value counts once
+
+    def add(source: str, field: str, value: str | None, port: int | None = None) -> None:
+        if value and value.strip():
+            found.setdefault(Observation(source, field, _clip(value), port))
+
+    if host.snmp is not None:
+        add("snmp", "snmp.sysDescr", host.snmp.descr)
+        add("snmp", "snmp.sysObjectID", host.snmp.object_id)
+        add("snmp", "snmp.sysName", host.snmp.name)
+    tables = host.snmp_tables
+    if tables is not None:
+        for entity in tables.entities:
+            add("snmp", "snmp.entPhysicalDescr", entity.descr)
+            add("snmp", "snmp.entPhysicalModelName", entity.model_name)
+            add("snmp", "snmp.entPhysicalMfgName", entity.mfg_name)
+            add("snmp", "snmp.entPhysicalHardwareRev", entity.hardware_rev)
+            add("snmp", "snmp.entPhysicalFirmwareRev", entity.firmware_rev)
+            add("snmp", "snmp.entPhysicalSoftwareRev", entity.software_rev)
+        for software in tables.installed_software:
+            add("snmp", "snmp.hrSWInstalledName", software.name)
+        for description in tables.device_descriptions:
+            add("snmp", "snmp.hrDeviceDescr", description)
+    if host.mac:
+        add("mac", "mac.oui", oui_organisation(host.mac))
+    add("nmap", "mac.vendor", host.mac_vendor)
+    for service in host.services:
+        if service.state != "open":
+            continue
+        add("nmap", "port", f"{service.protocol}/{service.port}", service.port)
+        if service.product:
+            add("nmap", "nmap.service", service.label, service.port)
+        for cpe in service.cpes:
+            add("nmap", "nmap.cpe", cpe, service.port)
+        for field, value in _scripts(service.scripts, service):
+            add("nmap", field, value, service.port)
+    for osmatch in best_os_matches(host):
+        add("nmap", "nmap.osmatch", osmatch.name)
+    for osmatch in best_os_matches(host):
+        for cpe in osmatch.cpes:
+            add("nmap", "nmap.cpe", cpe)
+    for field, value in _scripts(host.host_scripts, None):
+        add("nmap", field, value)
+    return tuple(found)
+
+
+def best_os_matches(host: Host) -> tuple[OsMatch, ...]:
+    """nmap's best OS guesses only, and only when nmap is fairly sure of them.
+
+    nmap lists every candidate it could not rule out; reading the weaker ones would turn
+    its doubts into identities.  A wrong identity is worse than none.
+    """
+    if not host.os_matches:
+        return ()
+    best = max(m.accuracy for m in host.os_matches)
+    if best < MIN_OS_ACCURACY:
+        return ()
+    return tuple(m for m in host.os_matches if m.accuracy == best)

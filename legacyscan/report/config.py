@@ -1,0 +1,44 @@
+"""``--config report.yaml``: the cover of a deliverable, kept beside the client's files.
+
+Keys: ``client``, ``site``, ``author``, ``scope`` (free text replacing the list of
+scanned ranges) and ``lang`` (fr or en).  Command-line options win over the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from legacyscan.errors import UserError
+from legacyscan.report.i18n import LANGUAGES
+
+KEYS = ("client", "site", "author", "scope", "lang")
+
+
+class ReportConfigError(UserError, ValueError):
+    """A report configuration file we cannot use."""
+
+
+def load_report_config(path: Path) -> dict[str, str]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ReportConfigError(f"{path}: cannot read ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise ReportConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ReportConfigError(f"{path}: expected keys {', '.join(KEYS)}")
+    unknown = sorted(str(k) for k in data if k not in KEYS)
+    if unknown:
+        raise ReportConfigError(
+            f"{path}: unknown key(s) {', '.join(unknown)} (known: {', '.join(KEYS)})"
+        )
+    config = {str(k): "" if v is None else str(v) for k, v in data.items()}
+    if config.get("lang", "fr") not in LANGUAGES:
+        raise ReportConfigError(
+            f"{path}: lang {config['lang']!r} is not one of {', '.join(LANGUAGES)}"
+        )
+    return config

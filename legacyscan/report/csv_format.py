@@ -1,0 +1,58 @@
+"""CSV exports: devices, findings, plan, segments and exposures, one file each.
+
+Written for scripts and spreadsheets alike: UTF-8 with a byte-order mark (so that
+Excel reads accents right), ISO dates, '.' decimals, English column keys.  A device
+controls its banners and names, and a spreadsheet runs a cell that starts with
+``= + - @`` (or a tab or carriage return) as a formula: such strings are written with
+a leading apostrophe, which spreadsheets show as text (OWASP "CSV injection").
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+from legacyscan.report.tables import Table, Value, all_tables
+from legacyscan.report.view import ReportView
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """A string a spreadsheet will never evaluate."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def cell(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, int):
+        return str(value)
+    return neutralise(value)
+
+
+def write_table(table: Table, path: Path) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(table.columns)
+        writer.writerows([cell(v) for v in row] for row in table.rows)
+    tmp.replace(path)
+
+
+def write_csv(view: ReportView, folder: Path) -> list[Path]:
+    """Write one CSV per table into ``folder`` (created); return the paths written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table in all_tables(view):
+        path = folder / f"{table.name}.csv"
+        write_table(table, path)
+        written.append(path)
+    return written

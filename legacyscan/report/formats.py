@@ -1,0 +1,95 @@
+"""Every output of ``legacyscan report``: one entry point, one writer per format.
+
+``html`` (the deliverable), ``json`` (scan.json plus the report's own fields, see
+docs/report-exports.md), ``csv`` (a folder of tables), ``graphml`` (Gephi, yEd) and
+``xlsx`` (the workbook for managers).  All read the same :class:`ReportView`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from legacyscan.model import Assessment
+from legacyscan.report.csv_format import write_csv
+from legacyscan.report.graphml_format import write_graphml
+from legacyscan.report.html import render_view
+from legacyscan.report.json_format import assessment_to_dict
+from legacyscan.report.view import Cover, ReportView, build_view
+from legacyscan.report.xlsx_format import write_xlsx
+
+FORMATS: tuple[str, ...] = ("html", "json", "csv", "graphml", "xlsx")
+#: What ``-o`` defaults to, beside the scan.json, per format.
+DEFAULT_NAMES = {
+    "html": "report.html",
+    "json": "report.json",
+    "csv": "report-csv",
+    "graphml": "report.graphml",
+    "xlsx": "report.xlsx",
+}
+
+
+def export_dict(view: ReportView, lang: str) -> dict[str, Any]:
+    """scan.json's document plus what the report adds; keys scan.json already has win."""
+    assessment = view.assessment
+    data = assessment_to_dict(assessment)
+    meta = assessment.meta
+    scan = data.setdefault("scan", {})
+    for key in ("profile", "site", "vantage"):
+        scan.setdefault(key, getattr(meta, key))
+    plan = assessment.plan
+    data.setdefault("segment_risks", [asdict(r) for r in assessment.segment_risks])
+    data.setdefault("network_score", assessment.network_score)
+    data.setdefault("plan", asdict(plan) if plan else None)
+    data.setdefault("horizon", [asdict(h) for h in assessment.horizon])
+    cover = view.cover
+    data["report"] = {
+        "lang": lang,
+        "client": cover.client,
+        "site": cover.site or meta.site,
+        "author": cover.author,
+        "scope": cover.scope,
+        "generated": cover.generated.isoformat() if cover.generated else None,
+        "counts": {
+            "devices": len(view.rows),
+            "legacy": view.legacy_count,
+            "clinical": view.clinical_count,
+            "clinical_reachable_from_legacy": view.exposed_clinical,
+            "known_exploited": view.kev_count,
+            "levels": dict(view.levels),
+            "lifecycle": dict(view.statuses),
+        },
+    }
+    return data
+
+
+def _atomic_text(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def write_report(
+    assessment: Assessment,
+    fmt: str,
+    path: Path,
+    lang: str = "en",
+    cover: Cover | None = None,
+) -> list[Path]:
+    """Write ``assessment`` as ``fmt`` at ``path``; return the files written."""
+    view = build_view(assessment, cover)
+    if fmt == "html":
+        _atomic_text(path, render_view(view, lang))
+    elif fmt == "json":
+        _atomic_text(path, json.dumps(export_dict(view, lang), indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        return write_csv(view, path)
+    elif fmt == "graphml":
+        write_graphml(view, path)
+    elif fmt == "xlsx":
+        write_xlsx(view, path, lang)
+    else:
+        raise ValueError(f"unknown report format {fmt!r}")
+    return [path]

@@ -1,0 +1,166 @@
+"""The data the report's script draws from: devices, segments and reach, compact.
+
+A 20,000-device network must fit in a page a browser opens quickly, so the repeated
+parts (identities with their lifecycle, risk factors, class signals: the same few
+hundred values across thousands of devices) are stored once in ``objs`` and referred
+to by index.  Keys are short for the same reason; ``reports/report.js`` reads them.
+Every string here is data, never markup: the script writes it with ``textContent``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable
+from dataclasses import asdict
+from functools import partial
+from typing import Any
+
+from legacyscan.model import AssessedIdentity, Host
+from legacyscan.report.i18n import LANGUAGES, catalogue
+from legacyscan.report.json_format import host_to_dict
+from legacyscan.report.view import ReportView
+
+
+class _Interner:
+    """Stores each distinct value once and hands back its index.
+
+    Keyed by the frozen record it was made from (hashable, and far cheaper to hash
+    than the value's JSON), so that 20,000 copies of "Windows 7, end of support"
+    cost one dictionary lookup each.
+    """
+
+    def __init__(self) -> None:
+        self.values: list[Any] = []
+        self._index: dict[Hashable, int] = {}
+
+    def __call__(self, key: Hashable, make: Callable[[], Any] | None = None) -> int:
+        found = self._index.get(key)
+        if found is None:
+            found = self._index[key] = len(self.values)
+            self.values.append(make() if make else key)
+        return found
+
+
+def _compact(value: Any) -> Any:
+    """Drop empty fields (None, "", [], {}) so that absent data costs nothing."""
+    if isinstance(value, dict):
+        kept = {k: _compact(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v not in (None, "", [], {})}
+    if isinstance(value, list):
+        return [_compact(v) for v in value]
+    return value
+
+
+def _record(record: Any) -> Any:
+    return _compact(asdict(record))
+
+
+def _identity(item: AssessedIdentity) -> dict[str, Any]:
+    i, life = item.identity, item.lifecycle
+    compact: dict[str, Any] = _compact(
+        {
+            "k": i.kind,
+            "v": i.vendor,
+            "p": i.product,
+            "ver": i.version,
+            "cpe": i.cpe,
+            "conf": i.confidence,
+            "e": [
+                {"s": e.source, "f": e.field, "val": e.value, "r": e.rule, "port": e.port}
+                for e in i.evidence
+            ],
+            "l": {
+                "st": life.status,
+                "cy": life.cycle,
+                "eol": life.eol_date.isoformat() if life.eol_date else None,
+                "ext": life.extended_end.isoformat() if life.extended_end else None,
+                "src": life.source,
+                "chk": life.checked.isoformat() if life.checked else None,
+                "why": life.reason,
+                "kev": list(life.known_exploited),
+            },
+        }
+    )
+    return compact
+
+
+def _observed(host: Host) -> dict[str, Any]:
+    data = host_to_dict(host)
+    compact: dict[str, Any] = _compact({"address": host.address, "mac": host.mac, **data})
+    return compact
+
+
+def page_data(view: ReportView, lang: str) -> dict[str, Any]:
+    intern = _Interner()
+    strings = _Interner()  # evidence sentences of the reach pairs
+    target_sets = _Interner()  # the clinical devices one legacy device reaches, per evidence
+    segment_index = {s.segment.name: n for n, s in enumerate(view.segments)}
+    devices = []
+    for row in view.rows:
+        device = row.device
+        ident = device.device
+        entry: dict[str, Any] = {
+            "a": row.address,
+            "g": segment_index.get(row.segment or "", -1),
+            "c": ident.device_class,
+            "t": ident.device_type,
+            "cc": round(ident.class_confidence, 2),
+            "s": device.worst_status,
+            "id": [intern(a, partial(_identity, a)) for a in device.identities],
+            "m": row.main_identity,
+            "eol": row.eol_date.isoformat() if row.eol_date else None,
+            "o": _observed(ident.host),
+            "sig": [intern(s, partial(_record, s)) for s in ident.class_signals],
+            "cf": list(ident.class_conflicts),
+            "kev": list(row.known_exploited),
+        }
+        if device.is_legacy:
+            entry["lg"] = 1
+        if device.is_clinical:
+            entry["cl"] = 1
+        if row.risk:
+            entry["r"] = row.risk.score
+            entry["lv"] = row.risk.level
+            entry["f"] = [intern(f, partial(_record, f)) for f in row.risk.factors]
+        devices.append(_compact(entry) | {"g": entry["g"]})
+    segments = [
+        _compact(
+            {
+                "n": s.segment.name,
+                "cidr": s.segment.cidr,
+                "site": s.segment.site,
+                "zone": s.segment.zone,
+                "origin": s.segment.origin,
+                "m": list(s.members),
+                "lg": s.legacy,
+                "cl": s.clinical,
+                "mx": 1 if s.mixed else 0,
+                "r": s.risk.score if s.risk else None,
+                "lv": s.risk.level if s.risk else None,
+            }
+        )
+        for s in view.segments
+    ]
+    # Reach, grouped: (legacy device, evidence) -> the clinical devices it reaches.  In a flat
+    # segment every legacy device reaches the same clinical set, stored once in "sets".
+    groups: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for legacy, clinical, evidence in view.reach:
+        groups[(legacy, evidence)].append(clinical)
+    reach: list[int] = []
+    for (legacy, evidence), targets in groups.items():
+        reach.extend((legacy, target_sets(tuple(sorted(targets))), strings(evidence)))
+    js_messages = {
+        code: {k: v for k, v in catalogue(code).items() if k.startswith(("js.", "term.", "date."))}
+        for code in LANGUAGES
+    }
+    return {
+        "lang": lang,
+        "asOf": view.meta.as_of.isoformat(),
+        "i18n": js_messages,
+        "objs": intern.values,
+        "d": devices,
+        "segs": segments,
+        "reach": reach,  # flat: legacy index, set index, evidence index, ...
+        "sets": [list(t) for t in target_sets.values],
+        "ev": strings.values,
+    }

@@ -1,0 +1,254 @@
+"""What every report format shows, computed once from an Assessment, in no language.
+
+The HTML page, the CSV files, the XLSX workbook and the GraphML graph all read this
+view, so that a figure in the spreadsheet is the figure in the page.  Words are added
+later by :mod:`legacyscan.report.i18n`; here there are only values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from legacyscan.model import (
+    DEVICE_CLASSES,
+    AssessedDevice,
+    Assessment,
+    DeviceRisk,
+    HorizonEntry,
+    ScanMeta,
+    Segment,
+    SegmentRisk,
+)
+from legacyscan.topology import segment_of
+
+STATUS_ORDER: tuple[str, ...] = ("eol", "extended", "unknown", "supported")
+LEVEL_ORDER: tuple[str, ...] = ("critical", "high", "medium", "low")
+#: Horizons (months after the as-of date) drawn when the risk stage gave none.
+DEFAULT_HORIZON_MONTHS: tuple[int, ...] = (6, 12, 24, 36)
+
+
+@dataclass(frozen=True)
+class Cover:
+    """Who the report is for and by whom: from ``--client/--site/--author`` or a config file."""
+
+    client: str = ""
+    site: str = ""
+    author: str = ""
+    scope: str = ""  # free text overriding the scanned targets, e.g. "Bâtiment B, VLANs 10-40"
+    generated: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class DeviceRow:
+    """One device as the tables show it."""
+
+    index: int
+    device: AssessedDevice
+    segment: str | None
+    risk: DeviceRisk | None
+
+    @property
+    def address(self) -> str:
+        return self.device.address or ", ".join(self.device.device.host.sources) or "?"
+
+    @property
+    def score(self) -> float:
+        return self.risk.score if self.risk else 0.0
+
+    @property
+    def level(self) -> str:
+        return self.risk.level if self.risk else ""
+
+    @property
+    def main_identity(self) -> str:
+        """The identity a reader looks for first: the OS or firmware, else the first one."""
+        items = self.device.identities
+        if not items:
+            return ""
+        chosen = next((a for a in items if a.identity.kind in ("os", "firmware")), items[0])
+        i = chosen.identity
+        return " ".join(p for p in (i.vendor, i.product, i.version or "") if p)
+
+    @property
+    def eol_date(self) -> dt.date | None:
+        dates = [
+            a.lifecycle.eol_date
+            for a in self.device.identities
+            if a.lifecycle.eol_date and a.lifecycle.status == self.device.worst_status
+        ]
+        return min(dates) if dates else None
+
+    @property
+    def known_exploited(self) -> tuple[str, ...]:
+        return tuple(
+            sorted({cve for a in self.device.identities for cve in a.lifecycle.known_exploited})
+        )
+
+
+@dataclass(frozen=True)
+class SegmentView:
+    segment: Segment
+    members: tuple[int, ...]  # device indexes
+    legacy: int
+    clinical: int
+    risk: SegmentRisk | None
+    mixed: bool
+
+
+@dataclass
+class ReportView:
+    assessment: Assessment
+    cover: Cover
+    rows: list[DeviceRow] = field(default_factory=list)
+    segments: list[SegmentView] = field(default_factory=list)
+    #: (legacy device index, clinical device index, evidence text)
+    reach: list[tuple[int, int, str]] = field(default_factory=list)
+
+    @property
+    def meta(self) -> ScanMeta:
+        return self.assessment.meta
+
+    @cached_property
+    def legacy_count(self) -> int:
+        return sum(1 for r in self.rows if r.device.is_legacy)
+
+    @cached_property
+    def clinical_count(self) -> int:
+        return sum(1 for r in self.rows if r.device.is_clinical)
+
+    @cached_property
+    def exposed_clinical(self) -> int:
+        return len({c for _, c, _ in self.reach})
+
+    @cached_property
+    def kev_count(self) -> int:
+        return sum(1 for r in self.rows if r.known_exploited)
+
+    @cached_property
+    def statuses(self) -> list[tuple[str, int]]:
+        counts: Counter[str] = Counter(r.device.worst_status for r in self.rows)
+        return [(s, counts.get(s, 0)) for s in STATUS_ORDER]
+
+    @cached_property
+    def levels(self) -> list[tuple[str, int]]:
+        counts = Counter(r.level for r in self.rows if r.risk)
+        return [(lvl, counts.get(lvl, 0)) for lvl in LEVEL_ORDER]
+
+    @cached_property
+    def classes(self) -> list[tuple[str, int]]:
+        counts = Counter(r.device.device.device_class for r in self.rows)
+        return [(c, counts[c]) for c in DEVICE_CLASSES if counts.get(c)]
+
+    @cached_property
+    def unidentified(self) -> list[DeviceRow]:
+        return [
+            r
+            for r in self.rows
+            if not r.device.identities or r.device.device.device_class == "unknown"
+        ]
+
+    @cached_property
+    def matrix(self) -> tuple[list[str], dict[tuple[str, str], int]]:
+        """Segments with legacy systems or clinical devices, and legacy→clinical pair counts."""
+        counts: Counter[tuple[str, str]] = Counter()
+        for legacy, clinical, _ in self.reach:
+            src, dst = self.rows[legacy].segment, self.rows[clinical].segment
+            if src and dst:
+                counts[(src, dst)] += 1
+        names = [s.segment.name for s in self.segments if s.legacy or s.clinical]
+        return names, dict(counts)
+
+    @cached_property
+    def horizon(self) -> tuple[list[HorizonEntry], bool]:
+        """(entries, given): the risk stage's horizon, else one derived from the EOL dates."""
+        given = list(self.assessment.horizon)
+        if given:
+            return sorted(given, key=lambda h: h.months), True
+        as_of = self.meta.as_of
+        entries = []
+        for months in DEFAULT_HORIZON_MONTHS:
+            limit = _add_months(as_of, months)
+            addresses = tuple(
+                r.address
+                for r in self.rows
+                if r.device.worst_status not in ("eol",)
+                and any(
+                    a.lifecycle.eol_date and as_of < a.lifecycle.eol_date <= limit
+                    for a in r.device.identities
+                )
+            )
+            entries.append(HorizonEntry(months, addresses))
+        return entries, False
+
+    @cached_property
+    def coverage(self) -> dict[str, int]:
+        hosts = [r.device.device.host for r in self.rows]
+        return {
+            "devices": len(self.rows),
+            "identified": sum(1 for r in self.rows if r.device.identities),
+            "with_snmp": sum(1 for h in hosts if h.snmp is not None),
+            "with_services": sum(1 for h in hosts if h.services),
+            "with_lifecycle": sum(
+                1 for r in self.rows if r.device.worst_status in ("eol", "extended", "supported")
+            ),
+            "silent": self.meta.silent_addresses,
+            "errors": len(self.meta.errors),
+        }
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.month - 1 + months, 12)
+    target_year, target_month = day.year + year, month + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(target_year, target_month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def build_view(assessment: Assessment, cover: Cover | None = None) -> ReportView:
+    """Rows highest risk first, segments with their members and the reach between devices."""
+    view = ReportView(assessment, cover or Cover())
+    segment_by_address: dict[str, str] = {}
+    for segment in assessment.topology.segments:
+        for member in segment.members:
+            segment_by_address.setdefault(member, segment.name)
+    ordered = sorted(
+        assessment.devices,
+        key=lambda d: (
+            -(r.score if (r := assessment.risk_of(d.address)) else 0.0),
+            d.address or "",
+        ),
+    )
+    for index, device in enumerate(ordered):
+        address = device.address
+        where = segment_by_address.get(address or "") or segment_of(address)
+        view.rows.append(DeviceRow(index, device, where, assessment.risk_of(address)))
+    index_of = {r.device.address: r.index for r in view.rows if r.device.address}
+    members: dict[str, list[int]] = defaultdict(list)
+    for row in view.rows:
+        if row.segment:
+            members[row.segment].append(row.index)
+    risks = {r.segment: r for r in assessment.segment_risks}
+    mixed = set(assessment.topology.mixed_segments)
+    for segment in assessment.topology.segments:
+        indexes = tuple(members.get(segment.name, ()))
+        view.segments.append(
+            SegmentView(
+                segment=segment,
+                members=indexes,
+                legacy=sum(1 for i in indexes if view.rows[i].device.is_legacy),
+                clinical=sum(1 for i in indexes if view.rows[i].device.is_clinical),
+                risk=risks.get(segment.name),
+                mixed=segment.name in mixed,
+            )
+        )
+    for exposure in assessment.topology.exposures:
+        source, target = index_of.get(exposure.legacy), index_of.get(exposure.clinical)
+        if source is not None and target is not None:
+            view.reach.append((source, target, exposure.evidence))
+    return view

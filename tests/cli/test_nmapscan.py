@@ -1,0 +1,87 @@
+"""``legacyscan profiles`` and the scan's scope options with --dry-run: no packet is sent."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from legacyscan.cli import main
+
+pytestmark = pytest.mark.skipif(
+    subprocess.run(["which", "nmap"], capture_output=True).returncode != 0,
+    reason="nmap is not installed",
+)
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    """The real entry point, in this process (a new interpreter per call costs seconds)."""
+    out, err = io.StringIO(), io.StringIO()
+    code = 0
+    argv = sys.argv
+    sys.argv = ["legacyscan", *args]
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            main()
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    finally:
+        sys.argv = argv
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+
+def test_profiles_lists_every_profile_and_the_denylist() -> None:
+    result = run("profiles")
+    assert result.returncode == 0, result.stderr
+    for word in ("clinical-safe (default)", "standard", "thorough", "dicom-ping", "intrusive"):
+        assert word in result.stdout
+    assert "515,631,9100-9107" in result.stdout
+
+
+def test_dry_run_prints_the_plan_and_sends_nothing(tmp_path: Path) -> None:
+    targets = tmp_path / "targets.txt"
+    targets.write_text("127.51.0.0/25\n127.51.0.128/25  # second half\n")
+    result = run(
+        "scan", "--targets-file", str(targets), "--exclude", "127.51.0.9",
+        "--chunk-size", "100", "--dry-run",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "plan: 255 address(es) in 3 chunk(s) of up to 100" in out
+    assert "profile: clinical-safe" in out
+    assert "excluded (never sent a packet): 127.51.0.9/32" in out
+    commands = [line for line in out.splitlines() if line.startswith("  [")]
+    assert len(commands) == 3 and all(" nmap -n " in c for c in commands)
+    assert "127.51.0.9/32" not in "".join(commands)
+    assert "dry run: nothing was sent" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["8.8.8.0/24", "--dry-run"], "public"),
+        (["10.0.0.0/8", "--dry-run"], "--max-hosts"),
+        (["127.51.0.1", "--dry-run", "--script", "dicom-brute"], "'brute' category"),
+        (["127.51.0.1", "--dry-run", "--script", "vuln"], "not categories"),
+        (["127.51.0.1", "--dry-run", "--ports", "22,9100"], "--allow-printer-ports"),
+        (["127.51.0.1", "--dry-run", "--profile", "aggressive"], "no scan profile"),
+        (["127.51.0.1"], "--out DIR is required"),
+        (["--dry-run"], "give TARGETS"),
+        (["--resume", "--out", "/nonexistent/scan"], "no scan to resume"),
+    ],
+)
+def test_refusals_are_one_line(args: list[str], expected: str) -> None:
+    result = run("scan", *args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and expected in line
+
+
+def test_public_allowed_only_with_the_flag() -> None:
+    result = run("scan", "8.8.8.8", "--allow-public", "--dry-run")
+    assert result.returncode == 0 and "8.8.8.8/32" in result.stdout  # printed, never sent

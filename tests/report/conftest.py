@@ -1,0 +1,261 @@
+"""Assessments built straight from the model records, and a real headless Chromium.
+
+``rich_assessment`` fills every field the report shows (plan, horizon, segment risks,
+network score, KEV marks, class conflicts, sites and zones) and carries hostile
+strings in the places a device controls (banners, sysDescr, sysName, hostnames).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from legacyscan.model import (
+    AssessedDevice,
+    AssessedIdentity,
+    Assessment,
+    ClassSignal,
+    CollectError,
+    DeviceRisk,
+    Evidence,
+    Exposure,
+    HorizonEntry,
+    Host,
+    IdentifiedDevice,
+    Identity,
+    Lifecycle,
+    Plan,
+    PlanAction,
+    RiskFactor,
+    ScanMeta,
+    Segment,
+    SegmentRisk,
+    Service,
+    SnmpSystem,
+    Topology,
+)
+
+AS_OF = dt.date(2026, 11, 23)
+SCRIPT = "<script>alert(1)</script>"
+IMG = '"><img src=x onerror=alert(1)>'
+CLOSE = "</script><script>alert(2)</script>"
+XP_SOURCE = "https://learn.microsoft.com/en-us/lifecycle/products/windows-xp"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def identity(
+    product: str,
+    status: str,
+    *,
+    vendor: str = "Microsoft",
+    version: str | None = None,
+    kind: str = "os",
+    eol: dt.date | None = None,
+    source: str | None = None,
+    kev: tuple[str, ...] = (),
+    value: str = "",
+    rule: str = "test.rule",
+) -> AssessedIdentity:
+    return AssessedIdentity(
+        Identity(
+            kind=kind,  # type: ignore[arg-type]
+            vendor=vendor,
+            product=product,
+            version=version,
+            cpe=None,
+            confidence=0.9,
+            evidence=(Evidence("snmp", "snmp.sysDescr", value or product, rule),),
+        ),
+        Lifecycle(
+            status=status,  # type: ignore[arg-type]
+            cycle=version,
+            eol_date=eol,
+            source=source,
+            checked=AS_OF if source else None,
+            reason=f"status {status}",
+            known_exploited=kev,
+        ),
+    )
+
+
+def device(
+    address: str,
+    device_class: str,
+    identities: tuple[AssessedIdentity, ...] = (),
+    *,
+    device_type: str | None = None,
+    conflicts: tuple[str, ...] = (),
+    **host: Any,
+) -> AssessedDevice:
+    return AssessedDevice(
+        IdentifiedDevice(
+            host=Host(address=address, sources=("nmap",), **host),
+            identities=tuple(a.identity for a in identities),
+            device_class=device_class,  # type: ignore[arg-type]
+            device_type=device_type,
+            class_confidence=0.8,
+            class_signals=(
+                ClassSignal(device_class, device_type, 0.8, "test.signal", "seen"),  # type: ignore[arg-type]
+            ),
+            class_conflicts=conflicts,  # type: ignore[arg-type]
+        ),
+        identities,
+    )
+
+
+def risk(address: str, score: float, level: str) -> DeviceRisk:
+    return DeviceRisk(
+        address,
+        score,
+        level,
+        (
+            RiskFactor("lifecycle", score - 10, "its software no longer receives security updates"),
+            RiskFactor("exposure", 10, "port 445: SMB"),
+        ),
+    )
+
+
+def build_rich() -> Assessment:
+    xp = identity(
+        "Windows XP",
+        "eol",
+        version="5.1",
+        eol=dt.date(2014, 4, 8),
+        source=XP_SOURCE,
+        kev=("CVE-2017-0144",),
+        value="Hardware: x86 - Software: Windows Version 5.1",
+        rule="snmp.windows.xp",
+    )
+    win10 = identity("Windows 10", "supported", version="22H2", eol=dt.date(2027, 5, 1))
+    hostile_id = identity(
+        "IOS", "eol", vendor="Cisco", value=SCRIPT, rule="snmp.cisco.ios", source="javascript:x"
+    )
+    devices = (
+        device(
+            "10.1.1.10",
+            "workstation",
+            (xp,),
+            device_type="imaging-workstation",
+            conflicts=("medical",),
+            hostnames=("xp-console",),
+            services=(Service(445, "tcp", "open", "microsoft-ds"),),
+        ),
+        device(
+            "10.1.1.11",
+            "network",
+            (hostile_id,),
+            snmp=SnmpSystem(descr=SCRIPT, name=IMG, location=CLOSE),
+            services=(Service(80, "tcp", "open", "http", product=IMG, version=CLOSE),),
+            hostnames=(IMG,),
+        ),
+        device("10.1.1.20", "medical", device_type="infusion-pump"),
+        device("10.1.2.30", "medical", device_type="patient-monitor"),
+        device("10.1.2.31", "iot", device_type="camera"),
+        device("10.1.2.40", "workstation", (win10,)),
+        device("10.1.3.50", "unknown", services=(Service(9999, "tcp", "open"),)),
+    )
+    segments = (
+        Segment(
+            "admin",
+            "10.1.1.0/24",
+            ("10.1.1.10", "10.1.1.11", "10.1.1.20"),
+            "mapping-file",
+            site="Hôpital Nord",
+            zone="bureautique",
+        ),  # fmt: skip
+        Segment(
+            "biomed",
+            "10.1.2.0/24",
+            ("10.1.2.30", "10.1.2.31", "10.1.2.40"),
+            "snmp-vlan",
+            site="Hôpital Nord",
+            zone="biomedical",
+        ),  # fmt: skip
+        Segment("guest", "10.1.3.0/24", ("10.1.3.50",), "scanned-subnet"),
+    )
+    exposures = tuple(
+        Exposure(src, dst, (src, dst), f"{src} to {dst}: no filter observed")
+        for src in ("10.1.1.10", "10.1.1.11")
+        for dst in ("10.1.1.20", "10.1.2.30", "10.1.2.31")
+    )
+    risks = (
+        risk("10.1.1.10", 92, "critical"),
+        risk("10.1.1.11", 71, "critical"),
+        risk("10.1.2.40", 12, "low"),
+        risk("10.1.1.20", 30, "medium"),
+    )
+    plan = Plan(
+        budget=50000,
+        actions=(
+            PlanAction("replace", "10.1.1.10", 18500.5, 62, "replace the XP console"),
+            PlanAction("isolate", "admin", 4200, 25, "put a firewall between admin and biomed"),
+        ),
+        total_cost=22700.5,
+        risk_before=205,
+        risk_after=118,
+        method="exact",
+    )
+    meta = ScanMeta(
+        as_of=AS_OF,
+        started="2026-11-20T09:00:00+00:00",
+        finished="2026-11-21T17:30:00+00:00",
+        targets=("10.1.1.0/24", "10.1.2.0/24", "10.1.3.0/24"),
+        command_lines=("nmap -oX - -sV --max-rate 50 10.1.1.0/24",),
+        tool_versions=(("nmap", "7.93"),),
+        legacyscan_version="0.1.0",
+        silent_addresses=4,
+        errors=(CollectError("snmp", "10.1.1.99", "timeout " + SCRIPT),),
+        profile="clinical-safe",
+        site="Hôpital Nord",
+        vantage="datacentre-vlan-5",
+    )
+    return Assessment(
+        meta=meta,
+        devices=devices,
+        topology=Topology(segments, exposures, ("admin",)),
+        risks=risks,
+        segment_risks=(
+            SegmentRisk("admin", 80, "critical", 2, 1, (RiskFactor("mix", 80, "mixed"),)),
+            SegmentRisk("biomed", 20, "low", 0, 2, ()),
+        ),
+        network_score=37.5,
+        plan=plan,
+        horizon=(
+            HorizonEntry(12, ("10.1.2.40",)),
+            HorizonEntry(24, ("10.1.2.40",)),
+        ),
+    )
+
+
+@pytest.fixture(scope="session")
+def rich_assessment() -> Assessment:
+    return build_rich()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One real headless Chromium (Debian's) for the whole session, closed even on failure."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (make system-deps)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
