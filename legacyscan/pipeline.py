@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
@@ -30,7 +31,7 @@ from legacyscan.collect.nmap_xml import NmapRun, parse_nmap_xml
 from legacyscan.collect.snmp_credentials import community as community_credential
 from legacyscan.identify import Identifier
 from legacyscan.lifecycle import EolDatabase
-from legacyscan.model import Assessment, Collection, Host, ScanMeta
+from legacyscan.model import Assessment, Collection, Host, ScanMeta, Trend
 from legacyscan.plan import CostModel, with_plan
 
 Progress = Callable[[str], None]
@@ -52,8 +53,8 @@ class ScanRecorder(Protocol):
     ) -> None:
         """Commit one finished piece, all or nothing."""
 
-    def finished(self, assessment: Assessment) -> None:
-        """Commit the verdicts and close the scan."""
+    def finished(self, assessment: Assessment) -> Trend | None:
+        """Commit the verdicts, close the scan; the trend since the previous one, if any."""
 
 
 class RecordingChunkStore:
@@ -290,5 +291,5 @@ def scan(
     progress(f"identify: {len(collection.hosts)} device(s)")
     assessment = assess(collection.hosts, meta, context=context)
     if recorder is not None:
-        recorder.finished(assessment)
+        assessment = replace(assessment, trend=recorder.finished(assessment))
     return assessment

@@ -17,7 +17,7 @@ from legacyscan.inventory.location import default_path
 if TYPE_CHECKING:
     from legacyscan.inventory import Inventory
     from legacyscan.inventory.recorder import InventoryRecorder
-    from legacyscan.model import ScanMeta
+    from legacyscan.model import ScanMeta, Trend
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -110,11 +110,9 @@ def _resumed(inventory: Inventory, out: Path) -> InventoryRecorder | None:
     return recorder
 
 
-def print_trend(recorder: InventoryRecorder) -> None:
+def print_trend(trend: Trend | None) -> None:
     from legacyscan.cli.inventory_text import trend_line
-    from legacyscan.inventory.diff import previous_scan_summary
 
-    trend = previous_scan_summary(recorder.inventory, recorder.scan_id)
     if trend is None:
         click.echo("first scan of this site in the inventory", err=True)
     else:

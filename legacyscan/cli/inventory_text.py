@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import click
 
 from legacyscan.inventory.merge import MergedDevice
-from legacyscan.inventory.records import DeviceRef, ScanDiff, ScanRecord, Trend
+from legacyscan.inventory.records import DeviceRef, ScanDiff, ScanRecord
+from legacyscan.model import Trend
 
 
 def _scan(record: ScanRecord) -> str:

@@ -150,7 +150,7 @@ def scan_command(
         json_path, html_path = write_outputs(assessment, out)
         click.echo(summary_line(assessment), err=True)
         if recorder is not None:
-            print_trend(recorder)
+            print_trend(assessment.trend)
     click.echo(f"report: {html_path}")
     click.echo(f"data:   {json_path}")
 
@@ -202,8 +202,7 @@ def demo_command(out: Path, as_of: dt.datetime | None) -> None:
                 site=begun.site, vantage=begun.vantage,
             )  # fmt: skip
             json_path, html_path = write_outputs(assessment, out)
-            assert recorder is not None
-            print_trend(recorder)
+            print_trend(assessment.trend)
     finally:
         runner.down()
         click.echo("demo: lab stopped", err=True)

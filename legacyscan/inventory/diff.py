@@ -22,11 +22,10 @@ from legacyscan.inventory.records import (
     ScanDiff,
     ScanRecord,
     StatusChange,
-    Trend,
     VersionChange,
 )
 from legacyscan.inventory.store import Inventory
-from legacyscan.model import LEGACY_STATUSES
+from legacyscan.model import LEGACY_STATUSES, Trend
 
 
 def device_ref(device_id: int, result: DeviceResult) -> DeviceRef:

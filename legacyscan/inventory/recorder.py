@@ -2,9 +2,10 @@
 
 ``InventoryRecorder.start(inventory, meta)`` opens a scan; the pipeline then calls
 ``chunk(key, hosts, evidence)`` as each piece completes (one transaction each) and
-``finished(assessment)`` at the end.  ``InventoryRecorder.resume(inventory, scan_id)``
-continues an interrupted scan: ``done(key)`` hands back what its earlier run already
-committed, so that piece is not collected again.
+``finished(assessment)`` at the end, which returns the trend since the previous scan.
+``InventoryRecorder.resume(inventory, scan_id)`` continues an interrupted scan:
+``done(key)`` hands back what its earlier run already committed, so that piece is not
+collected again.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from legacyscan.inventory.backend import InventoryError
+from legacyscan.inventory.diff import previous_scan_summary
 from legacyscan.inventory.store import Inventory
-from legacyscan.model import Assessment, Host, ScanMeta
+from legacyscan.model import Assessment, Host, ScanMeta, Trend
 
 
 class InventoryRecorder:
@@ -59,6 +61,8 @@ class InventoryRecorder:
         if not key.startswith("snmp:"):  # one line per SNMP host would drown the terminal
             self._progress(f"inventory: {key} committed ({len(hosts)} host(s))")
 
-    def finished(self, assessment: Assessment) -> None:
+    def finished(self, assessment: Assessment) -> Trend | None:
+        """Close the scan; the trend since the previous scan of its site, if any."""
         self.inventory.finish_scan(self.scan_id, assessment)
         self._progress(f"inventory: scan {self.scan_id} recorded in {self.inventory.location}")
+        return previous_scan_summary(self.inventory, self.scan_id)

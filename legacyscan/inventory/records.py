@@ -173,25 +173,3 @@ class ScanDiff:
     @property
     def risk_delta(self) -> float:
         return round(self.risk_after - self.risk_before, 2)
-
-
-@dataclass(frozen=True)
-class Trend:
-    """The report's "since the previous scan" box: counts from a :class:`ScanDiff`."""
-
-    previous_scan: int
-    previous_started: str
-    current_scan: int
-    devices_before: int
-    devices_now: int
-    new_devices: int
-    gone_devices: int
-    version_changes: int
-    newly_eol: int
-    new_exposures: int
-    risk_before: float
-    risk_after: float
-
-    @property
-    def risk_delta(self) -> float:
-        return round(self.risk_after - self.risk_before, 2)
