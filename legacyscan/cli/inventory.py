@@ -12,6 +12,7 @@ import click
 
 from legacyscan.cli.common import progress
 from legacyscan.codec import to_data
+from legacyscan.collect.chunkstore import atomic_write
 from legacyscan.inventory.location import default_path
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ def open_recorder(
             recorder = InventoryRecorder.start(inventory, meta, progress=progress)
             progress(f"inventory: scan {recorder.scan_id} in {inventory.location}")
             marker = {"inventory": inventory.location, "scan_id": recorder.scan_id}
-            (out / RESUME_FILE).write_text(json.dumps(marker) + "\n", encoding="utf-8")
+            atomic_write(out / RESUME_FILE, (json.dumps(marker) + "\n").encode())
         yield recorder
     finally:
         inventory.close()

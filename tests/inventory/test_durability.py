@@ -27,7 +27,6 @@ import pytest
 
 from legacyscan.inventory import Inventory
 from legacyscan.inventory.check import check
-from legacyscan.lab.runner import snmprec
 
 pytestmark = [pytest.mark.lab, pytest.mark.slow]
 
@@ -48,11 +47,14 @@ LISTENERS = [
     )
 ]
 SNMP_AGENTS = [f"127.53.0.{n}" for n in range(1, 7)]
-SYSTEM = {
-    "sysDescr": "Linux pacs01 2.6.18-419.el5 #1 SMP Wed Feb 22 22:40:57 EST 2017 x86_64",
-    "sysObjectID": "1.3.6.1.4.1.8072.3.2.10",
-    "sysName": "pacs01",
-}
+# The system group only, in snmpsim's data format (OID|type|value; 4 string, 6 OID,
+# 67 TimeTicks).
+SYSTEM_SNMPREC = """\
+1.3.6.1.2.1.1.1.0|4|Linux pacs01 2.6.18-419.el5 #1 SMP Wed Feb 22 22:40:57 EST 2017 x86_64
+1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.8072.3.2.10
+1.3.6.1.2.1.1.3.0|67|8640000
+1.3.6.1.2.1.1.5.0|4|pacs01
+"""
 
 
 def _snmpsim() -> str:
@@ -71,7 +73,7 @@ def devices(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     (folder / "listeners.json").write_text(json.dumps({"listeners": LISTENERS}))
     data = folder / "snmp"
     data.mkdir()
-    (data / "public.snmprec").write_text(snmprec(SYSTEM))
+    (data / "public.snmprec").write_text(SYSTEM_SNMPREC)
     env = dict(os.environ, SNMPSIM_ALLOW_ROOT="true")
     processes = []
     try:
@@ -134,16 +136,17 @@ def _devices(inventory: Inventory, scan_id: int) -> set[tuple[str | None, tuple[
     }
 
 
-def _wait_for_nmap_chunk(db: Path, process: subprocess.Popen[bytes]) -> int:
-    """The id of the scan ``process`` runs, once its first nmap chunk is committed."""
+def _wait_for_nmap_chunk(db: Path, out: Path, process: subprocess.Popen[bytes]) -> int:
+    """The id of the scan ``process`` runs into ``out``, once its nmap chunk is committed."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         assert process.poll() is None, "the scan ended before its nmap chunk was seen"
-        if db.exists():
+        marker = out / "inventory-scan.json"
+        if marker.exists():
+            scan_id = int(json.loads(marker.read_text())["scan_id"])
             with Inventory.open(db) as reader:
-                for found in reader.unfinished_scans():
-                    if any(k.startswith("nmap:") for k in reader.finished_chunks(found.id)):
-                        return found.id
+                if any(k.startswith("nmap:") for k in reader.finished_chunks(scan_id)):
+                    return scan_id
         time.sleep(0.05)
     raise AssertionError("no nmap chunk committed within 120 s")
 
@@ -202,7 +205,7 @@ def test_killed_scans_lose_nothing_and_resume(devices: None, tmp_path: Path) -> 
     out = tmp_path / "resumed"
     process = _start_scan(db, out)
     try:
-        scan_id = _wait_for_nmap_chunk(db, process)
+        scan_id = _wait_for_nmap_chunk(db, out, process)
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
