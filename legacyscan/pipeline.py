@@ -154,12 +154,12 @@ def snmp_step(
             pending.append(address)
     reused = len(addresses) - len(pending)
     what = (
-        f"sweeping {len(pending)} address(es) of the scope"
+        f"sweeping all {len(addresses)} address(es) of the scope"
         if sweep
-        else f"polling {len(pending)} host(s) nmap found"
+        else f"polling {len(addresses)} host(s) nmap found"
     )
     if reused:
-        what += f" ({reused} answer(s) kept from the interrupted run)"
+        what += f" ({reused} answer(s) kept from the interrupted run, not asked again)"
     progress(
         f"snmp: {what} on UDP port {options.port} "
         f"({len(options.credentials)} credential(s), {options.concurrency} at a time)"
