@@ -39,7 +39,7 @@ demo: deps
 	$(BIN)/legacyscan demo --out $(OUT)
 
 test: deps
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=25
 
 lint: deps
 	$(BIN)/ruff check legacyscan tests
