@@ -31,6 +31,7 @@ from legacyscan.cli.nmapscan import (
 from legacyscan.cli.snmp import TABLES_HELP, build_options, parse_groups
 from legacyscan.collect.nmap import ScanPlan, plan_scan
 from legacyscan.collect.nmap_runner import ScanInterrupted
+from legacyscan.collect.snmp import SnmpOptions
 from legacyscan.model import ScanMeta
 from legacyscan.pipeline import nmap_store, now, refuse_unfinished, scan
 from legacyscan.scope import build_scope
@@ -196,10 +197,12 @@ def demo_command(out: Path, as_of: dt.datetime | None) -> None:
         click.echo(f"demo: scanning {len(state.devices)} simulated devices", err=True)
         begun = _beginning(plan, as_of_date(as_of), "demo-hospital", "lab")
         with open_recorder(str(out / "inventory.sqlite"), False, begun, out, False) as recorder:
+            # Every community and the v3 user of the lab, as an engineer's file would list them.
+            snmp_options = SnmpOptions(port=state.snmp_port, credentials=state.credentials())
             assessment = scan(
-                plan, out, as_of_date(as_of), state.snmp_port, "public", progress,
-                on_scan_progress=ProgressLine(), recorder=recorder,
-                site=begun.site, vantage=begun.vantage,
+                plan, out, as_of_date(as_of), progress=progress,
+                on_scan_progress=ProgressLine(), snmp_options=snmp_options,
+                recorder=recorder, site=begun.site, vantage=begun.vantage,
             )  # fmt: skip
             json_path, html_path = write_outputs(assessment, out)
             print_trend(assessment.trend)

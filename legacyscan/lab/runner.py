@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from legacyscan.collect.snmp_credentials import Credential, Secret, community
 from legacyscan.lab.scenario import SNMP_V3_USER, LabDevice, LabError, Scenario, load, scaled
 from legacyscan.lab.snmpdata import Network, snmprec
 
@@ -46,6 +47,30 @@ class LabState:
     def targets(self) -> tuple[str, ...]:
         """Addresses a scan should cover: the devices that show something on TCP or SNMP."""
         return tuple(d.address for d in self.devices if d.snmp or _tcp(d))
+
+    def credentials(self) -> tuple[Credential, ...]:
+        """What an engineer's credentials file for this lab would hold, in a sensible order.
+
+        ``public`` first (most agents answer it), then each other community the scenario
+        uses, then the lab's SNMPv3 user: the demo reads every agent, not only the
+        default-community ones.
+        """
+        communities = dict.fromkeys(["public"])
+        communities.update((d.community, None) for d in self.devices if d.community)
+        found = [community(name, f"lab-{name}") for name in communities]
+        if any(d.snmp_access.startswith("v3:") for d in self.devices):
+            found.append(
+                Credential(
+                    label="lab-v3",
+                    version="3",
+                    user=SNMP_V3_USER["user"],
+                    auth="sha",
+                    auth_key=Secret(SNMP_V3_USER["auth"]),
+                    priv="aes128",
+                    priv_key=Secret(SNMP_V3_USER["priv"]),
+                )
+            )
+        return tuple(found)
 
 
 def _tcp(device: LabDevice) -> bool:

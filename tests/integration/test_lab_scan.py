@@ -112,6 +112,13 @@ def test_legacy_systems_next_to_clinical_devices(scan: dict[str, Any]) -> None:
         assert sum(f["points"] for f in factors) == device["risk"]["score"]
 
 
+def test_agents_answering_public_are_flagged(scan: dict[str, Any]) -> None:
+    # The lab's agents answer the factory-default community "public": a risk in itself.
+    core = next(d for d in scan["devices"] if d["address"] == "127.42.1.1")
+    assert core["observed"]["snmp_credential"].endswith("(default community public)")
+    assert any("default community" in f["explanation"] for f in core["risk"]["factors"])
+
+
 def test_report_can_be_rendered_again(scan: dict[str, Any], tmp_path: Path) -> None:
     out = tmp_path / "again.html"
     result = subprocess.run(

@@ -135,3 +135,15 @@ def test_bad_scenario_files_say_what_is_wrong(tmp_path: Path, text: str, message
 def test_unknown_scenario_names_the_built_in_ones() -> None:
     with pytest.raises(LabError, match="hospital"):
         scenario.load("no-such-scenario")
+
+
+def test_the_demo_tries_every_community_and_the_v3_user_of_the_scenario() -> None:
+    state = runner.LabState("hospital", HOSPITAL.snmp_port, HOSPITAL.devices, ())
+    credentials = state.credentials()
+    assert credentials[0].label == "lab-public"
+    communities = {c.community.reveal() for c in credentials if c.community is not None}
+    assert communities == {d.community for d in HOSPITAL.devices if d.community}
+    assert {"biomed-lecture", "ups-lecture", "cctv-lecture"} <= communities
+    (v3,) = [c for c in credentials if c.version == "3"]
+    assert (v3.user, v3.level) == (scenario.SNMP_V3_USER["user"], "authPriv")
+    assert "lab-auth-key-1" not in repr(credentials)
