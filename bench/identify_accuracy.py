@@ -15,7 +15,6 @@ from legacyscan.identify.accuracy import (
     Score,
     lab_devices,
     load_corpus,
-    load_truth_corrections,
     measure,
 )
 from legacyscan.identify.engine import Identifier
@@ -49,10 +48,7 @@ def main() -> None:
     seen = [d for d in corpus if d.source_file != "held-out.yaml"]
     report("corpus used while writing rules (tests/fixtures/corpus/*)", measure(seen, identifier))
     report("held-out corpus (tests/fixtures/corpus/held-out.yaml)", measure(held_out, identifier))
-    corrections = load_truth_corrections(FIXTURES / "lab-truth-corrections.yaml")
-    lab = lab_devices(
-        _PACKAGE / "lab" / "minimal.yaml", FIXTURES / "nmap" / "lab-minimal.xml", corrections
-    )
+    lab = lab_devices(_PACKAGE / "lab" / "minimal.yaml", FIXTURES / "nmap" / "lab-minimal.xml")
     report("lab ground truth (lab/minimal.yaml + recorded scan)", measure(lab, identifier))
 
 
