@@ -289,13 +289,33 @@ VERDICTS = [
     ("CentOS", "CentOS Linux", "7.9", "2024-07-01", "eol"),  # no ELS for CentOS
     ("CentOS", "CentOS Linux", "8", "2022-01-01", "eol"),
     ("VMware", "ESXi", "6.7.0", "2026-11-23", "eol"),
-    ("VMware", "ESXi", "7.0.3", "2026-11-23", "unknown"),  # not recorded
+    ("VMware", "ESXi", "7.0.3", "2025-10-02", "supported"),  # last day of general support
+    ("VMware", "ESXi", "7.0.0", "2026-11-23", "eol"),  # technical guidance ships no patches
+    ("VMware", "ESXi", "8.0.3", "2026-11-23", "supported"),
+    ("VMware", "ESXi", "4.1.0", "2026-11-23", "unknown"),  # ESX/ESXi 4.x not recorded
     ("F5", "nginx", "1.18.0", "2021-01-01", "supported"),
     ("F5", "nginx", "1.18.0", "2026-11-23", "unknown"),  # distributions may patch it
     ("OpenSSL", "OpenSSL", "3.0.13", "2026-09-07", "supported"),
     ("OpenSSL", "OpenSSL", "1.0.2k", "2026-11-23", "unknown"),
     ("PHP", "PHP", "8.3.30", "2026-11-23", "supported"),
     ("Apache", "Tomcat", "7.0.109", "2026-11-23", "unknown"),
+    ("Apache", "Tomcat", "8.5.100", "2024-03-31", "supported"),
+    ("Apache", "Tomcat", "8.5.100", "2026-11-23", "unknown"),  # distributions may patch it
+    ("Apache", "Tomcat", "9.0.108", "2026-11-23", "unknown"),  # no end announced, backports
+    ("IBM", "AIX", "6.1.9", "2026-11-23", "eol"),
+    ("IBM", "AIX", "7.2.5", "2026-11-23", "supported"),  # no EoSPS announced for 7.2 TL5
+    ("IBM", "AIX", "7.3.2", "2026-11-30", "supported"),
+    ("IBM", "AIX", "7.3.2", "2026-12-01", "eol"),
+    ("IBM", "AIX", "7.1", "2026-11-23", "unknown"),  # no TL: cycle not known
+    ("IBM", "AIX", "5.3.8", "2026-11-23", "unknown"),  # not recorded
+    ("openSUSE", "Leap", "15.2", "2026-11-23", "eol"),
+    ("openSUSE", "Leap", "15.6", "2026-04-30", "supported"),
+    ("openSUSE", "Leap", "16.0", "2026-11-23", "supported"),
+    ("Cisco", "NX-OS", "9.3(10)", "2026-04-07", "supported"),
+    ("Cisco", "NX-OS", "9.3(10)", "2026-04-08", "eol"),
+    ("Cisco", "NX-OS", "10.2(3)", "2026-11-23", "eol"),
+    ("Cisco", "NX-OS", "10.4(3)F", "2026-11-23", "supported"),
+    ("Cisco", "NX-OS", "7.0(8)N1(1)", "2026-11-23", "unknown"),  # train not recorded
     ("Oracle", "Java SE", "1.8.0_391", "2026-11-23", "extended"),
     (
         "Oracle",

@@ -231,21 +231,9 @@ def load_corpus(folder: Path) -> list[Labelled]:
     return devices
 
 
-def load_truth_corrections(path: Path) -> dict[str, dict[str, Any]]:
-    """Device name -> truth fields that replace the scenario's (see the file's comment)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {
-        str(name): dict(entry.get("truth") or {})
-        for name, entry in (data.get("corrections") or {}).items()
-    }
-
-
-def lab_devices(
-    scenario: Path, nmap_xml: Path, corrections: Mapping[str, Mapping[str, Any]] | None = None
-) -> list[Labelled]:
+def lab_devices(scenario: Path, nmap_xml: Path) -> list[Labelled]:
     """The lab's devices with their ``truth``: SNMP as the scenario serves it, services as
-    a recorded nmap scan of the lab saw them (no lab needs to run).  ``corrections``
-    replace truth fields by device name."""
+    a recorded nmap scan of the lab saw them (no lab needs to run)."""
     from legacyscan.collect.nmap_xml import read_nmap_xml
 
     scanned = {h.address: h for h in read_nmap_xml(nmap_xml).hosts}
@@ -265,7 +253,7 @@ def lab_devices(
                 host_scripts=host.host_scripts,
                 sources=("lab",),
             )
-        truth = {**entry["truth"], **(corrections or {}).get(entry["name"], {})}
+        truth = entry["truth"]
         devices.append(
             Labelled(
                 name=f"lab {entry['name']}",

@@ -9,7 +9,6 @@ from legacyscan.identify.accuracy import (
     judge,
     lab_devices,
     load_corpus,
-    load_truth_corrections,
     measure,
 )
 from legacyscan.identify.engine import Identifier
@@ -41,10 +40,7 @@ def test_held_out_corpus_generalises() -> None:
 
 
 def test_lab_ground_truth_is_identified_and_classified() -> None:
-    corrections = load_truth_corrections(FIXTURES / "lab-truth-corrections.yaml")
-    lab = lab_devices(
-        _PACKAGE / "lab" / "minimal.yaml", FIXTURES / "nmap" / "lab-minimal.xml", corrections
-    )
+    lab = lab_devices(_PACKAGE / "lab" / "minimal.yaml", FIXTURES / "nmap" / "lab-minimal.xml")
     score = measure(lab, Identifier())
     assert score.outcomes["correct"] == len(lab) == 7, "\n".join(score.lines)
     assert score.class_recall == 1.0

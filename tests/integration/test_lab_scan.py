@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 
-from legacyscan.identify.accuracy import load_truth_corrections
 from legacyscan.lab import runner
 
 pytestmark = pytest.mark.lab
@@ -72,13 +71,9 @@ def test_every_lab_device_is_found(lab: runner.LabState, scan: dict[str, Any]) -
 def test_scan_matches_the_ground_truth(lab: runner.LabState, scan: dict[str, Any]) -> None:
     devices = {d["address"]: d for d in scan["devices"]}
     right = 0
-    # where the scenario's truth contradicts what the lab itself serves (see the file)
-    corrections = load_truth_corrections(
-        Path(__file__).parent.parent / "fixtures" / "lab-truth-corrections.yaml"
-    )
     for truth_device in lab.devices:
         name = truth_device.name
-        truth = {**truth_device.truth, **corrections.get(name, {})}
+        truth = truth_device.truth
         seen = devices[truth_device.address]
         assert seen["device_class"] == truth["class"], name
         if "type" in truth:
