@@ -56,6 +56,19 @@
 
   // --- DOM helpers: text only ----------------------------------------------------------------
 
+  // A model's sentence ({fr: ..., en: ...}) in the page's language; a sentence that only
+  // exists in English (a record made without a message) is marked as such.
+  function words(node, texts) {
+    texts = texts || {};
+    if (texts[lang] !== undefined) {
+      node.textContent = texts[lang];
+    } else {
+      node.textContent = texts.en || "";
+      node.lang = "en";
+    }
+    return node;
+  }
+
   function el(tag, className, children) {
     var node = document.createElement(tag);
     if (className) { node.className = className; }
@@ -389,8 +402,7 @@
       var factors = (d.f || []).map(function (n) { return DATA.objs[n]; });
       var list = el("ul", "factors");
       factors.forEach(function (f) {
-        var why = el("span", "why", f.explanation || "");
-        why.lang = "en";
+        var why = words(el("span", "why"), f.x);
         append(list, el("li", null, [el("strong", null, msg("js.d_points", { points: num(f.points || 0) })), " — ", term("factor", f.name), colon(), why]));
       });
       append(article, [el("p", null, [badge("level", d.lv, term("level", d.lv)), " ", el("strong", null, num(d.r || 0)), " = " + factors.map(function (f) { return num(f.points || 0); }).join(" + ")]), list]);
@@ -429,9 +441,7 @@
       " (" + term("kind", o.k) + ", " + msg("js.d_confidence", { value: num(o.conf || 0, 2) }) + ")",
       o.cpe ? el("code", null, " " + o.cpe) : null
     ]));
-    var why = el("span", null, l.why || "");
-    why.lang = "en";
-    var facts = [why];
+    var facts = [words(el("span", "why"), l.why)];
     if (l.cy) { facts.push(" · " + msg("js.d_cycle", { cycle: l.cy })); }
     if (l.eol) { facts.push(" · " + msg("js.d_eol_date", { date: date(l.eol) })); }
     if (l.ext) { facts.push(" · " + msg("js.d_ext", { date: date(l.ext) })); }
@@ -462,7 +472,7 @@
       link.href = "#detail";
       link.setAttribute("data-device", String(pair[0]));
       append(list, el("li", null, [link, " ", term("class", other.c), other.t ? " / " + other.t : "",
-        el("small", null, " — " + (DATA.ev[pair[1]] || ""))]));
+        el("small", null, [" — ", words(el("span", "why"), DATA.ev[pair[1]])])]));
     });
     if (pairs.length > LIST_MAX) { append(list, el("li", "note", msg("js.d_more", { n: num(pairs.length - LIST_MAX) }))); }
     return list;
