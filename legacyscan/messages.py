@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import string
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -66,27 +66,42 @@ def catalogue(lang: str) -> dict[str, str]:
     return _flatten(data)
 
 
-def _arg(name: str, value: object) -> Arg:
-    if isinstance(value, Term):
+@lru_cache(maxsize=16384)
+def _simple_arg(name: str, kind: type, value: str | float) -> Arg:
+    # the same few values (a status, "12 points", a port) recur on thousands of devices:
+    # one record each, built once
+    if kind is str:
+        return Arg(name, text=str(value))
+    if kind is Term:
         return Arg(name, term=str(value))
-    if isinstance(value, str):
-        return Arg(name, text=value)
+    return Arg(name, number=float(value))
+
+
+def _arg(name: str, value: object) -> Arg:
+    # exact types first: this runs for every value of every sentence of every device
+    kind = type(value)
+    if kind is str:  # texts are mostly addresses and names: one of a kind, not worth a cache
+        return Arg(name, text=value)  # type: ignore[arg-type]
+    if kind is int or kind is float or kind is Term:
+        return _simple_arg(name, kind, value)
+    if kind is Message:
+        return Arg(name, messages=(value,))  # type: ignore[arg-type]
+    if isinstance(value, list | tuple):
+        items = tuple(value)
+        if all(type(v) is Message for v in items):
+            return Arg(name, messages=items)
     if isinstance(value, bool):
         raise TypeError(f"{name}: a message takes no booleans (use two keys)")
-    if isinstance(value, int | float):
-        return Arg(name, number=float(value))
     if isinstance(value, dt.date):
         return Arg(name, date=value)
-    if isinstance(value, Message):
-        return Arg(name, messages=(value,))
-    if isinstance(value, Sequence) and all(isinstance(v, Message) for v in value):
-        return Arg(name, messages=tuple(value))
+    if isinstance(value, (int, float)):
+        return Arg(name, number=float(value))
     raise TypeError(f"{name}: {type(value).__name__} cannot go into a message")
 
 
 def message(key: str, /, **values: object) -> Message:
     """``message("risk.lifecycle", status=Term("eol"))``: values typed by what they are."""
-    return Message(key, tuple(_arg(name, value) for name, value in values.items()))
+    return Message(key, tuple([_arg(name, value) for name, value in values.items()]))
 
 
 def known(key: str) -> bool:
@@ -122,7 +137,17 @@ PLAIN = Style(
 )
 
 
-class _Formatter(string.Formatter):
+@cache
+def _parsed(template: str) -> tuple[tuple[str, str | None, str], ...]:
+    """(literal text, placeholder name or None, its spec) of a catalogue sentence, once."""
+    return tuple(
+        (literal, name, spec or "") for literal, name, spec, _ in string.Formatter().parse(template)
+    )
+
+
+class _Renderer:
+    # str.format machinery, cut to what the catalogues use: it runs for every sentence of
+    # every device (string.Formatter itself costs about 100 us a sentence)
     def __init__(self, messages: Mapping[str, str], style: Style) -> None:
         self.messages = messages
         self.style = style
@@ -134,10 +159,15 @@ class _Formatter(string.Formatter):
             raise CatalogueError(
                 f"message msg.{item.key} missing from the {self.style.lang} catalogue"
             ) from None
-        return self.vformat(template, (), {a.name: a for a in item.args})
+        args = {a.name: a for a in item.args}
+        parts = []
+        for literal, name, spec in _parsed(template):
+            parts.append(literal)
+            if name is not None:
+                parts.append(self.format_field(args[name], spec))
+        return "".join(parts)
 
-    def format_field(self, value: Any, format_spec: str) -> str:
-        arg: Arg = value
+    def format_field(self, arg: Arg, format_spec: str) -> str:
         style = self.style
         if arg.text is not None:
             return arg.text
@@ -157,18 +187,27 @@ class _Formatter(string.Formatter):
         return ""
 
 
+class _PlainRenderer(_Renderer):
+    def __init__(self) -> None:
+        super().__init__({}, PLAIN)
+
+    def render(self, item: Message) -> str:
+        if not self.messages:  # loaded on first use, not on import
+            self.messages = catalogue("en")
+        return super().render(item)
+
+
+_PLAIN_RENDERER = _PlainRenderer()
+
+
 def render(item: Message, messages: Mapping[str, str], style: Style) -> str:
     """``item`` in the language of ``messages``, values shown the way ``style`` says."""
-    return _Formatter(messages, style).render(item)
+    return _Renderer(messages, style).render(item)
 
 
-@lru_cache(maxsize=65536)
 def plain(item: Message) -> str:
-    """The message in plain English: what the CLI prints and scan.json keeps.
-
-    Cached: thousands of devices share the same few sentences.
-    """
-    return render(item, catalogue("en"), PLAIN)
+    """The message in plain English: what the CLI prints and scan.json keeps."""
+    return _PLAIN_RENDERER.render(item)
 
 
 def to_data(item: Message) -> dict[str, Any]:

@@ -48,7 +48,7 @@ LEGACY_STATUSES: frozenset[str] = frozenset({"eol", "extended"})
 # --- words ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Arg:
     """One named value of a :class:`Message`; exactly one of its value fields is set.
 
@@ -65,7 +65,7 @@ class Arg:
     messages: tuple[Message, ...] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Message:
     """A sentence in no language: a key of the ``msg`` catalogues and its values.
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,8 @@ STATUS_WORDS = {
     "unknown": message("risk.lifecycle_unknown"),
     "supported": message("risk.lifecycle_supported"),
 }
+#: How many shared factors a model keeps (see ``RiskModel._made``).
+MADE_MAX = 100_000
 #: Sentences of the shipped exposure reasons (``key`` in risk.yaml): ``reason.<key>``.
 REASON_PREFIX = "reason."
 
@@ -56,6 +58,11 @@ class RiskModelError(UserError, ValueError):
 @dataclass(frozen=True)
 class RiskModel:
     weights: dict[str, Any]
+    #: Factors already made, by what decides them: thousands of devices expose the same
+    #: ports and reach the same kinds of devices, and share one record (time and memory).
+    _made: dict[Hashable, list[RiskFactor]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def load(cls, path: Path | None = None) -> RiskModel:
@@ -143,20 +150,40 @@ class RiskModel:
 
     def _exposure(self, host: Host) -> list[RiskFactor]:
         w = self.weights
-        points = 0.0
-        reasons: list[Message] = []
+        ports = []
         for service in sorted(host.services, key=lambda s: s.port):
             entry = w["exposure"].get(service.port)
             if not entry or service.state != "open" or service.protocol != "tcp":
                 continue
             if entry.get("tls_ok") and service.tunnel == "ssl":
                 continue
-            points += entry["points"]
-            reasons.append(
-                message("risk.exposure_port", port=str(service.port), reason=reason_of(entry))
-            )
+            ports.append(service.port)
         snmp = w.get("snmp_default_community")
-        if snmp and is_default_community(host.snmp_credential, snmp["communities"]):
+        default = snmp is not None and is_default_community(
+            host.snmp_credential, snmp["communities"]
+        )
+        return self._once(
+            ("exposure", tuple(ports), default), self._exposure_factor, ports, default
+        )
+
+    def _once(self, key: Hashable, make: Any, *args: Any) -> list[RiskFactor]:
+        made = self._made.get(key)
+        if made is None:
+            if len(self._made) > MADE_MAX:  # a long-lived process scoring many networks
+                self._made.clear()
+            made = self._made[key] = make(*args)
+        return made
+
+    def _exposure_factor(self, ports: list[int], snmp_default: bool) -> list[RiskFactor]:
+        w = self.weights
+        points = 0.0
+        reasons: list[Message] = []
+        for port in ports:
+            entry = w["exposure"][port]
+            points += entry["points"]
+            reasons.append(message("risk.exposure_port", port=str(port), reason=reason_of(entry)))
+        if snmp_default:
+            snmp = w["snmp_default_community"]
             points += snmp["points"]
             reasons.append(message("risk.exposure_snmp", reason=reason_of(snmp)))
         if not points:
@@ -172,6 +199,11 @@ class RiskModel:
     ) -> list[RiskFactor]:
         if not device.is_legacy:
             return []
+        return self._once(
+            ("blast", tuple(sorted(reachable.items()))), self._blast_factor, reachable
+        )
+
+    def _blast_factor(self, reachable: Mapping[str, int]) -> list[RiskFactor]:
         parts: list[Message] = []
         points = 0.0
         for kind, count in sorted(reachable.items(), key=lambda kv: -self.device_points(kv[0])):

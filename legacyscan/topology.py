@@ -111,9 +111,10 @@ def _add_edge(
     graph: nx.Graph, a: str, b: str, kind: str, evidence: Message | str, **extra: str
 ) -> None:
     """An edge of ``kind`` with its evidence per kind: ``evidence`` in plain English, ``why``
-    the same as a message for the report's languages."""
+    the same as a message for the report's languages (None: the text is all there is)."""
+    why: Message | None
     if isinstance(evidence, str):
-        text, why = evidence, message("text", text=evidence)
+        text, why = evidence, None
     else:
         text, why = plain(evidence), evidence
     if graph.has_edge(a, b):

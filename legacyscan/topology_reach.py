@@ -145,12 +145,16 @@ def _switch_path(network: Network, source: str, target: str) -> tuple[str, ...] 
 
 def _port_evidence(network: Network, path: tuple[str, ...]) -> list[Message]:
     graph = network.graph
-    return [
-        graph.edges[a, b]["why"][graph.edges[a, b]["kinds"].index(kind)]
-        for a, b in zip(path, path[1:], strict=False)
-        for kind in ("mac-on-port", "neighbour")
-        if graph.has_edge(a, b) and kind in graph.edges[a, b]["kinds"]
-    ]
+    found = []
+    for a, b in zip(path, path[1:], strict=False):
+        if not graph.has_edge(a, b):
+            continue
+        edge = graph.edges[a, b]
+        for kind in ("mac-on-port", "neighbour"):
+            if kind in edge["kinds"]:
+                at = edge["kinds"].index(kind)
+                found.append(edge["why"][at] or message("text", text=edge["evidence"][at]))
+    return found
 
 
 def _exposure(source: str, target: str, path: tuple[str, ...], why: Message) -> Exposure:

@@ -178,3 +178,57 @@ def test_an_unknown_key_or_value_is_a_clear_error() -> None:
         message("text", text=True)
     with pytest.raises(KeyError):  # a placeholder left without a value
         render(message("lifecycle.eol"), catalogue("en"), Language.load("en").style)
+
+
+def _factor_names() -> set[str]:
+    names = set()
+    for _, _, call in _calls_named("factor"):
+        first = call.args[0] if call.args else None
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            names.add(first.value)
+    return names
+
+
+def _calls_named(name: str) -> Iterator[tuple[str, str, ast.Call]]:
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                if node.func.id == name:
+                    yield str(path.relative_to(PACKAGE)), "", node
+
+
+def _device_types() -> set[str]:
+    """Every device type the knowledge can give a device, or prices or weighs."""
+    found: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in ("type", "becomes") and isinstance(item, str):
+                    found.add(item)
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    folder = fingerprints_dir()
+    for path in [folder / "classes.yaml", *sorted((folder / "rules").glob("*.yaml"))]:
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    costs = yaml.safe_load((folder / "costs.yaml").read_text(encoding="utf-8"))
+    weights = yaml.safe_load((folder / "risk.yaml").read_text(encoding="utf-8"))
+    found |= set(costs["types"]) | set(weights["blast_radius"]["life_sustaining"])
+    classes = {"medical", "iot", "telehealth", "network", "server", "workstation", "printer",
+               "power", "unknown"}  # fmt: skip
+    found |= set(weights["blast_radius"]["per_device"]) - classes
+    return found
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_factor_names_and_device_types_have_words(lang: str) -> None:
+    words = catalogue(lang)
+    assert {"lifecycle", "known-exploited", "mixed", "clinical-reached"} <= _factor_names()
+    assert sorted(n for n in _factor_names() if f"term.factor.{n}" not in words) == []
+    types = _device_types()
+    assert {"infusion-pump", "PACS", "camera"} <= types
+    assert sorted(t for t in types if f"term.type.{t}" not in words) == []
