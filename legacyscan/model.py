@@ -616,6 +616,31 @@ class ScanMeta:
 
 
 @dataclass(frozen=True)
+class Trend:
+    """Change since the previous scan of the same site, from the inventory's diff.
+
+    The report's "since the previous scan" box and the line ``legacyscan scan`` prints.
+    """
+
+    previous_scan: int
+    previous_started: str
+    current_scan: int
+    devices_before: int
+    devices_now: int
+    new_devices: int
+    gone_devices: int
+    version_changes: int
+    newly_eol: int
+    new_exposures: int
+    risk_before: float
+    risk_after: float
+
+    @property
+    def risk_delta(self) -> float:
+        return round(self.risk_after - self.risk_before, 2)
+
+
+@dataclass(frozen=True)
 class Assessment:
     """Everything a report needs: devices with their verdicts, topology and scores."""
 
@@ -628,6 +653,7 @@ class Assessment:
     network_factors: tuple[RiskFactor, ...] = ()  # its parts; they add up to network_score
     plan: Plan | None = None
     horizon: tuple[HorizonEntry, ...] = ()
+    trend: Trend | None = None  # set when the scan was recorded after an earlier one
 
     @cached_property
     def _risk_by_address(self) -> dict[str | None, DeviceRisk]:

@@ -32,14 +32,15 @@ def reports_dir() -> Path:
 
 
 def user_data_dir() -> Path:
-    """Where a user's own data lives (imported EOL records, KEV marks).
+    """Where a user's own data lives (the inventory, imported EOL records, KEV marks).
 
     ``$LEGACYSCAN_DATA_DIR`` wins; otherwise ``$XDG_DATA_HOME/legacyscan``, by default
     ``~/.local/share/legacyscan``.  Nothing is created until something is written there.
     """
-    explicit = os.environ.get("LEGACYSCAN_DATA_DIR")
+    explicit = os.environ.get("LEGACYSCAN_DATA_DIR", "").strip()
     if explicit:
         return Path(explicit)
-    xdg = os.environ.get("XDG_DATA_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".local" / "share"
+    xdg = os.environ.get("XDG_DATA_HOME", "").strip()
+    # The XDG Base Directory specification: a relative XDG_DATA_HOME is invalid, ignore it.
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
     return base / "legacyscan"

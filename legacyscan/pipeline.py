@@ -2,28 +2,93 @@
 
 ``assess`` turns collected hosts into an Assessment (used by scans, imports and
 re-rendered reports alike); ``scan`` collects live first.  Progress lines go to a
-callback so that the CLI decides where they are printed.
+callback so that the CLI decides where they are printed.  A ``ScanRecorder`` (the
+inventory) is told of each finished piece of a scan as it completes -- every nmap chunk,
+every SNMP agent that answered -- and hands back, on ``--resume``, the SNMP answers an
+interrupted run already committed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Protocol
 
 from legacyscan import __version__
 from legacyscan.analysis import Context, evaluate_network
 from legacyscan.collect import snmp
-from legacyscan.collect.chunkstore import ChunkStore, ChunkStoreError, FilesystemChunkStore
+from legacyscan.collect.chunkstore import (
+    ChunkRecord,
+    ChunkStore,
+    ChunkStoreError,
+    FilesystemChunkStore,
+)
 from legacyscan.collect.nmap import ScanPlan
 from legacyscan.collect.nmap_runner import OnProgress, run_plan
+from legacyscan.collect.nmap_xml import NmapRun, parse_nmap_xml
 from legacyscan.collect.snmp_credentials import community as community_credential
 from legacyscan.identify import Identifier
 from legacyscan.lifecycle import EolDatabase
-from legacyscan.model import Assessment, Collection, Host, ScanMeta
+from legacyscan.model import Assessment, Collection, Host, ScanMeta, Trend
 from legacyscan.plan import CostModel, with_plan
 
 Progress = Callable[[str], None]
+
+
+class ScanRecorder(Protocol):
+    """Where the finished pieces of a scan go (``legacyscan.inventory.InventoryRecorder``).
+
+    Pieces are named ``nmap:N`` (chunk N's hosts, with its XML as evidence) and
+    ``snmp:ADDRESS`` (the host with everything its agent answered).
+    """
+
+    def done(self, key: str) -> tuple[tuple[Host, ...], Mapping[str, bytes]] | None:
+        """The hosts and evidence of a piece committed by an earlier, interrupted run."""
+        ...
+
+    def chunk(
+        self, key: str, hosts: Sequence[Host], evidence: Mapping[str, bytes] | None = None
+    ) -> None:
+        """Commit one finished piece, all or nothing."""
+
+    def finished(self, assessment: Assessment) -> Trend | None:
+        """Commit the verdicts, close the scan; the trend since the previous one, if any."""
+
+
+class RecordingChunkStore:
+    """A ``ChunkStore`` that also commits every chunk to a recorder the moment it is saved.
+
+    The folder store stays the resume point and the evidence beside the report; the
+    inventory gets the same chunk (hosts and XML) in one transaction right after.
+    """
+
+    def __init__(self, inner: ChunkStore, recorder: ScanRecorder) -> None:
+        self.inner = inner
+        self.recorder = recorder
+
+    def load_plan(self) -> ScanPlan | None:
+        return self.inner.load_plan()
+
+    def begin(self, plan: ScanPlan) -> None:
+        self.inner.begin(plan)
+
+    def finished(self) -> dict[int, ChunkRecord]:
+        return self.inner.finished()
+
+    def xml(self, index: int) -> bytes:
+        return self.inner.xml(index)
+
+    def save(self, record: ChunkRecord, xml: bytes) -> None:
+        self.inner.save(record, xml)
+        run = parse_nmap_xml(xml, f"nmap output of chunk {record.index}")
+        record_nmap_chunk(self.recorder, record.index, run, xml)
+
+
+def record_nmap_chunk(recorder: ScanRecorder, index: int, run: NmapRun, xml: bytes) -> None:
+    hosts = [h for h in run.hosts if h.address]
+    recorder.chunk(f"nmap:{index}", hosts, {f"nmap-{index:06d}.xml": xml})
 
 
 def _quiet(_: str) -> None:
@@ -70,35 +135,62 @@ def snmp_step(
     options: snmp.SnmpOptions,
     sweep: bool = False,
     progress: Progress = _quiet,
-) -> tuple[list[Host], list[snmp.SnmpResult]]:
+    recorder: ScanRecorder | None = None,
+) -> tuple[list[Host], list[snmp.SnmpResult], int]:
     """SNMP on the hosts nmap saw, or on every address of ``targets`` (``sweep``).
 
     Returns the hosts with what SNMP learnt (sweep answers from addresses nmap did not
-    see become hosts of their own) and every address's result.
+    see become hosts of their own), every polled address's result, and how many answers
+    came from the recorder (committed by an interrupted run, not asked again).
     """
-    by_address = {h.address: h for h in hosts if h.address}
-    if sweep:
-        addresses = snmp.sweep_addresses(targets)
-        what = f"sweeping all {len(addresses)} address(es) of the scope"
-    else:
-        addresses = list(by_address)
-        what = f"polling {len(addresses)} host(s) nmap found"
+    merged = {h.address: h for h in hosts if h.address}
+    addresses = snmp.sweep_addresses(targets) if sweep else list(merged)
+    pending = []
+    for address in addresses:
+        stored = recorder.done(f"snmp:{address}") if recorder is not None else None
+        if stored is not None and stored[0]:
+            merged[address] = stored[0][0]
+        else:
+            pending.append(address)
+    reused = len(addresses) - len(pending)
+    what = (
+        f"sweeping all {len(addresses)} address(es) of the scope"
+        if sweep
+        else f"polling {len(addresses)} host(s) nmap found"
+    )
+    if reused:
+        what += f" ({reused} answer(s) kept from the interrupted run, not asked again)"
     progress(
         f"snmp: {what} on UDP port {options.port} "
         f"({len(options.credentials)} credential(s), {options.concurrency} at a time)"
     )
-    results = snmp.run_sweep(addresses, options, snmp.text_progress(progress))
-    merged = dict(by_address)
-    for result in results:
-        host = merged.get(result.address) or Host(address=result.address)
+    say = snmp.text_progress(progress)
+
+    def each(result: snmp.SnmpResult, done: int, total: int) -> None:
+        say(result, done, total)
         if result.answered:
-            merged[result.address] = result.merge_into(host)
-    return list(merged.values()), results
+            host = result.merge_into(merged.get(result.address) or Host(address=result.address))
+            merged[result.address] = host
+            if recorder is not None:  # committed now: a kill later does not lose it
+                recorder.chunk(f"snmp:{result.address}", [host])
+
+    results = snmp.run_sweep(pending, options, each)
+    return list(merged.values()), results, reused
 
 
 def nmap_store(out_dir: Path) -> FilesystemChunkStore:
     """Where a scan in ``out_dir`` keeps its nmap chunks (evidence and resume point)."""
     return FilesystemChunkStore(out_dir / "nmap")
+
+
+def refuse_unfinished(store: ChunkStore, out_dir: Path, resume: bool) -> None:
+    """Refuse to start over a scan whose chunks are in ``out_dir`` unless resuming it."""
+    finished = store.finished() if store.load_plan() is not None else {}
+    if finished and not resume:
+        raise ChunkStoreError(
+            f"{out_dir} already holds {len(finished)} finished chunk(s) of a scan: "
+            "add --resume to continue it, or choose another --out folder"
+        )
 
 
 def collect_live(
@@ -113,17 +205,15 @@ def collect_live(
     *,
     snmp_options: snmp.SnmpOptions | None = None,
     snmp_sweep: bool = False,
+    recorder: ScanRecorder | None = None,
 ) -> Collection:
     options = snmp_options or snmp.SnmpOptions(
         port=snmp_port, credentials=(community_credential(community, "--community"),)
     )
     store = store or nmap_store(out_dir)
-    finished = store.finished() if store.load_plan() is not None else {}
-    if finished and not resume:
-        raise ChunkStoreError(
-            f"{out_dir} already holds {len(finished)} finished chunk(s) of a scan: "
-            "add --resume to continue it, or choose another --out folder"
-        )
+    refuse_unfinished(store, out_dir, resume)
+    if recorder is not None:
+        store = RecordingChunkStore(store, recorder)
     progress(
         f"nmap: profile {plan.profile}, {plan.address_count} address(es) in "
         f"{len(plan.chunks)} chunk(s), {plan.parallel} nmap process(es) at a time"
@@ -131,14 +221,19 @@ def collect_live(
     result = run_plan(plan, store, out_dir / "nmap", on_scan_progress)
     if result.resumed_chunks:
         progress(f"nmap: {result.resumed_chunks} chunk(s) were already done and not run again")
+    if recorder is not None:
+        # A kill between the folder's save and the inventory's commit: commit it now.
+        for run, record in zip(result.runs, result.records, strict=True):
+            if recorder.done(f"nmap:{record.index}") is None:
+                record_nmap_chunk(recorder, record.index, run, store.xml(record.index))
     up = [h for run in result.runs for h in run.hosts if h.address]
     progress(f"nmap: {len(up)} host(s) up; raw XML kept in {out_dir / 'nmap'}")
     # The chunks name exactly the in-scope addresses: a sweep never touches an excluded one.
     in_scope = tuple(t for chunk in plan.chunks for t in chunk.targets)
-    hosts, results = snmp_step(up, in_scope, options, snmp_sweep, progress)
+    hosts, results, reused = snmp_step(up, in_scope, options, snmp_sweep, progress, recorder)
     errors = tuple(r.error for r in results if r.error is not None)
     kept = tuple(h for h in hosts if has_data(h))
-    progress(f"snmp: {sum(1 for r in results if r.answered)} agent(s) answered")
+    progress(f"snmp: {sum(1 for r in results if r.answered) + reused} agent(s) answered")
     return Collection(
         hosts=kept,
         command_lines=tuple(r.command_line for r in result.records),
@@ -161,7 +256,11 @@ def scan(
     snmp_options: snmp.SnmpOptions | None = None,
     snmp_sweep: bool = False,
     context: Context | None = None,
+    recorder: ScanRecorder | None = None,
+    site: str = "",
+    vantage: str = "",
 ) -> Assessment:
+    """Collect (nmap, then SNMP), then ``assess``; each piece goes to ``recorder``."""
     started = now()
     collection = collect_live(
         plan,
@@ -173,6 +272,7 @@ def scan(
         resume=resume,
         snmp_options=snmp_options,
         snmp_sweep=snmp_sweep,
+        recorder=recorder,
     )
     meta = ScanMeta(
         as_of=as_of,
@@ -185,6 +285,11 @@ def scan(
         legacyscan_version=__version__,
         silent_addresses=collection.silent_addresses,
         errors=collection.errors,
+        site=site,
+        vantage=vantage,
     )
     progress(f"identify: {len(collection.hosts)} device(s)")
-    return assess(collection.hosts, meta, context=context)
+    assessment = assess(collection.hosts, meta, context=context)
+    if recorder is not None:
+        assessment = replace(assessment, trend=recorder.finished(assessment))
+    return assessment

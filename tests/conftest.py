@@ -1,4 +1,9 @@
-"""Shared test set-up: no test reads or writes the real user's data folder."""
+"""Shared test set-up: no test reads or writes the real user's data folder.
+
+Each test gets an empty ``LEGACYSCAN_DATA_DIR``: an EOL overlay installed on the machine
+(``legacyscan eol import``) never changes a verdict the suite checks, and the inventory
+that ``legacyscan scan`` records into by default is a throw-away file.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +17,7 @@ import pytest
 def _isolated_user_data(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Path]:
-    """Point LEGACYSCAN_DATA_DIR at an empty folder, so an overlay installed on the machine
-    (``legacyscan eol import``) never changes a verdict the suite checks."""
     folder = tmp_path_factory.mktemp("user-data")
     monkeypatch.setenv("LEGACYSCAN_DATA_DIR", str(folder))
+    monkeypatch.delenv("LEGACYSCAN_DB", raising=False)
     yield folder

@@ -47,7 +47,7 @@ def test_services_behind_tls_do_not_count_but_telnet_always_does(model: RiskMode
 @pytest.mark.parametrize(
     ("label", "default"),
     [("public", True), ("v2c-public", True), ("site-private", True), ("ops-ro", False),
-     ("v3-public-user", False), (None, False)],
+     ("v3-public-user", False), (None, False), ("--community (default community public)", True)],
 )  # fmt: skip
 def test_default_communities(label: str | None, default: bool) -> None:
     assert is_default_community(label, ["public", "private"]) is default

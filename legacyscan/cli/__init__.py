@@ -14,7 +14,17 @@ import traceback
 import click
 
 from legacyscan import __version__
-from legacyscan.cli import eol, fingerprints, graph, imports, lab, nmapscan, offline, planning
+from legacyscan.cli import (
+    eol,
+    fingerprints,
+    graph,
+    imports,
+    inventory,
+    lab,
+    nmapscan,
+    offline,
+    planning,
+)
 from legacyscan.cli import scan as scan_commands
 from legacyscan.cli import snmp as snmp_commands
 from legacyscan.errors import UserError
@@ -46,6 +56,10 @@ for command in (
     snmp_commands.snmp_command,
     imports.import_command,
     lab.lab_group,
+    inventory.history_command,
+    inventory.diff_command,
+    inventory.devices_command,
+    inventory.db_group,
     fingerprints.fingerprints_group,
     eol.eol_group,
     graph.graph_group,

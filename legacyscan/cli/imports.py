@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from legacyscan import __version__
-from legacyscan.cli.common import as_of_date, as_of_option, summary_line, write_outputs
+from legacyscan.cli.common import as_of_date, as_of_option, progress, summary_line, write_outputs
+from legacyscan.cli.inventory import inventory_options
 from legacyscan.collect.chunkstore import FilesystemChunkStore
 from legacyscan.collect.nmap_import import import_files
 from legacyscan.collect.nmap_xml import NmapRun
@@ -26,7 +27,16 @@ from legacyscan.pipeline import assess, has_data, now
     help="Folder for scan.json, report.html and the imported files, kept compressed.",
 )
 @as_of_option
-def import_command(files: tuple[Path, ...], out: Path, as_of: dt.datetime | None) -> None:
+@inventory_options
+def import_command(
+    files: tuple[Path, ...],
+    out: Path,
+    as_of: dt.datetime | None,
+    db: str | None,
+    no_db: bool,
+    site: str,
+    vantage: str,
+) -> None:
     """Import nmap XML FILES made elsewhere (nmap -oX, nmap 5 to 7.9x); nothing is sent.
 
     Every CPE, OS guess (osmatch/osclass with accuracy), host script (e.g.
@@ -34,7 +44,8 @@ def import_command(files: tuple[Path, ...], out: Path, as_of: dt.datetime | None
     merged.  Writes OUT/scan.json and OUT/report.html like a scan, and keeps each file
     gzip-compressed in OUT/nmap/ with its nmap version and command line.  A broken or
     truncated file is reported in one line (with the line number) and the other files
-    are still imported; the exit status is then 1.
+    are still imported; the exit status is then 1.  The import is recorded in the
+    inventory (see --db) with the files as evidence, unless --no-db.
     """
     started = now()
 
@@ -45,7 +56,8 @@ def import_command(files: tuple[Path, ...], out: Path, as_of: dt.datetime | None
             version = f"nmap {run.nmap_version}" if run.nmap_version else "nmap (version unknown)"
             click.echo(f"  {path.name}: {len(run.hosts)} host(s) up, {version}", err=True)
 
-    result = import_files(files, FilesystemChunkStore(out / "nmap", prefix="import"), said)
+    store = FilesystemChunkStore(out / "nmap", prefix="import")
+    result = import_files(files, store, said)
     if not result.records:
         click.echo("error: nothing could be imported", err=True)
         sys.exit(1)
@@ -62,11 +74,22 @@ def import_command(files: tuple[Path, ...], out: Path, as_of: dt.datetime | None
         silent_addresses=len(result.hosts) - len(kept),
         errors=result.errors,
         profile="imported nmap XML",
+        site=site,
+        vantage=vantage,
     )
     click.echo(f"identify: {len(kept)} device(s)", err=True)
     assessment = assess(kept, meta)
     json_path, html_path = write_outputs(assessment, out)
     click.echo(summary_line(assessment), err=True)
+    if not no_db:
+        from legacyscan.inventory import Inventory
+
+        evidence = {
+            f"{r.index:06d}-{Path(r.source).name}": store.xml(r.index) for r in result.records
+        }
+        with Inventory.open(db) as inventory:
+            scan_id = inventory.record_assessment(assessment, "import", evidence)
+            progress(f"inventory: recorded as scan {scan_id} in {inventory.location}")
     click.echo(f"report: {html_path}")
     click.echo(f"data:   {json_path}")
     if result.errors:

@@ -26,7 +26,12 @@ from legacyscan.pipeline import assess, has_data, now
 from legacyscan.report.config import load_report_config
 from legacyscan.report.formats import DEFAULT_NAMES, FORMATS, write_report
 from legacyscan.report.i18n import LANGUAGES
-from legacyscan.report.json_format import assessment_to_dict, load_scan_json, stored_context
+from legacyscan.report.json_format import (
+    assessment_to_dict,
+    load_scan_json,
+    stored_context,
+    stored_trend,
+)
 from legacyscan.report.view import Cover
 
 
@@ -209,7 +214,8 @@ def report_command(
         meta = replace(meta, as_of=as_of.date())
     context = segments_context(segments_file) or stored_context(scan_json)
     progress(f"assessing {len(hosts)} device(s) again with the installed knowledge")
-    assessment = assess(hosts, meta, context=context)
+    # The trend was measured against the inventory when the scan was made: kept as is.
+    assessment = replace(assess(hosts, meta, context=context), trend=stored_trend(scan_json))
     output = output or scan_json.with_name(DEFAULT_NAMES[fmt])
     if fmt != "csv" and output.is_dir():
         raise click.BadParameter(f"{output} is a folder; give a file name", param_hint="-o")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ from legacyscan.cli.common import (
     summary_line,
     write_outputs,
 )
+from legacyscan.cli.inventory import inventory_options, open_recorder, print_trend
 from legacyscan.cli.nmapscan import (
     NmapCliOptions,
     ProgressLine,
@@ -27,9 +29,10 @@ from legacyscan.cli.nmapscan import (
     resume_hint,
 )
 from legacyscan.cli.snmp import TABLES_HELP, build_options, parse_groups
-from legacyscan.collect.nmap import plan_scan
+from legacyscan.collect.nmap import ScanPlan, plan_scan
 from legacyscan.collect.nmap_runner import ScanInterrupted
-from legacyscan.pipeline import nmap_store, scan
+from legacyscan.model import ScanMeta
+from legacyscan.pipeline import nmap_store, now, refuse_unfinished, scan
 from legacyscan.scope import build_scope
 
 
@@ -69,6 +72,7 @@ from legacyscan.scope import build_scope
 @nmap_scan_options
 @as_of_option
 @segments_option
+@inventory_options
 def scan_command(
     targets: tuple[str, ...],
     out: Path | None,
@@ -80,6 +84,10 @@ def scan_command(
     as_of: dt.datetime | None,
     segments_file: Path | None,
     nmap_options: NmapCliOptions,
+    db: str | None,
+    no_db: bool,
+    site: str,
+    vantage: str,
 ) -> None:
     """Scan TARGETS (addresses, CIDR blocks or ranges such as 10.1.2.10-10.1.2.40).
 
@@ -90,6 +98,10 @@ def scan_command(
     writes OUT/scan.json and OUT/report.html.  Every nmap XML output is kept compressed
     in OUT/nmap/, chunk by chunk as it finishes: an interrupted scan continues with
     'legacyscan scan --resume --out OUT'.  Try --dry-run first to see every nmap command.
+
+    Every scan is also recorded in the inventory (see --db), each nmap chunk and each
+    SNMP answer committed as it completes, so that `legacyscan history` and
+    `legacyscan diff` can compare it with the others and a killed scan loses nothing.
     """
     if not targets and nmap_options.targets_file is None and not nmap_options.resume:
         raise click.UsageError("give TARGETS, --targets-file FILE, or --resume with --out")
@@ -104,6 +116,7 @@ def scan_command(
         snmp_credentials, community, snmp_port, groups=parse_groups(snmp_tables)
     )
     context = segments_context(segments_file)  # a bad mapping file fails before the scan
+    refuse_unfinished(nmap_store(out), out, nmap_options.resume)
     out.mkdir(parents=True, exist_ok=True)
     click.echo(
         f"legacyscan {__version__}: scanning {plan.address_count} address(es) "
@@ -112,25 +125,49 @@ def scan_command(
     )
     for note in plan.notes:
         progress(f"note: {note}")
-    try:
-        assessment = scan(
-            plan,
-            out,
-            as_of_date(as_of),
-            progress=progress,
-            on_scan_progress=ProgressLine(),
-            resume=nmap_options.resume,
-            snmp_options=snmp_options,
-            snmp_sweep=snmp_sweep,
-            context=context,
-        )
-    except ScanInterrupted as stop:
-        click.echo(f"\n{stop}; resume with: {resume_hint(out)}", err=True)
-        sys.exit(130)
-    json_path, html_path = write_outputs(assessment, out)
-    click.echo(summary_line(assessment), err=True)
+    as_of_day = as_of_date(as_of)
+    begun = _beginning(plan, as_of_day, site, vantage)
+    with open_recorder(db, no_db, begun, out, nmap_options.resume) as recorder:
+        try:
+            assessment = scan(
+                plan,
+                out,
+                as_of_day,
+                progress=progress,
+                on_scan_progress=ProgressLine(),
+                resume=nmap_options.resume,
+                snmp_options=snmp_options,
+                snmp_sweep=snmp_sweep,
+                context=context,
+                recorder=recorder,
+                site=site,
+                vantage=vantage,
+            )
+        except ScanInterrupted as stop:
+            hint = resume_hint(out) + (f" --db {shlex.quote(db)}" if db else "")
+            click.echo(f"\n{stop}; resume with: {hint}", err=True)
+            sys.exit(130)
+        json_path, html_path = write_outputs(assessment, out)
+        click.echo(summary_line(assessment), err=True)
+        if recorder is not None:
+            print_trend(assessment.trend)
     click.echo(f"report: {html_path}")
     click.echo(f"data:   {json_path}")
+
+
+def _beginning(plan: ScanPlan, as_of: dt.date, site: str, vantage: str) -> ScanMeta:
+    """What the inventory records when a scan begins (completed when it finishes)."""
+    return ScanMeta(
+        as_of=as_of,
+        started=now(),
+        finished="",
+        targets=plan.targets,
+        command_lines=tuple(c.command_line for c in plan.chunks),
+        legacyscan_version=__version__,
+        profile=plan.profile,
+        site=site,
+        vantage=vantage,
+    )
 
 
 @click.command("demo")
@@ -145,7 +182,9 @@ def scan_command(
 def demo_command(out: Path, as_of: dt.datetime | None) -> None:
     """Start the simulated hospital, scan it, write the report, stop the lab.
 
-    A previous demo's nmap evidence in OUT/nmap is replaced."""
+    A previous demo's nmap evidence in OUT/nmap is replaced.  Each demo scan is recorded
+    in OUT/inventory.sqlite (not in your own inventory), so a second demo shows the trend:
+    try `legacyscan history --db OUT/inventory.sqlite`."""
     from legacyscan.lab import runner
 
     click.echo("demo: starting the simulated hospital", err=True)
@@ -155,11 +194,15 @@ def demo_command(out: Path, as_of: dt.datetime | None) -> None:
         out.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(nmap_store(out).folder, ignore_errors=True)  # a fresh demo each time
         click.echo(f"demo: scanning {len(state.devices)} simulated devices", err=True)
-        assessment = scan(
-            plan, out, as_of_date(as_of), state.snmp_port, "public", progress,
-            on_scan_progress=ProgressLine(),
-        )  # fmt: skip
-        json_path, html_path = write_outputs(assessment, out)
+        begun = _beginning(plan, as_of_date(as_of), "demo-hospital", "lab")
+        with open_recorder(str(out / "inventory.sqlite"), False, begun, out, False) as recorder:
+            assessment = scan(
+                plan, out, as_of_date(as_of), state.snmp_port, "public", progress,
+                on_scan_progress=ProgressLine(), recorder=recorder,
+                site=begun.site, vantage=begun.vantage,
+            )  # fmt: skip
+            json_path, html_path = write_outputs(assessment, out)
+            print_trend(assessment.trend)
     finally:
         runner.down()
         click.echo("demo: lab stopped", err=True)

@@ -33,7 +33,7 @@ from netaddr import IPNetwork
 from legacyscan.collect import mib_decode
 from legacyscan.collect.mib_tables import GROUPS, SYSTEM_OIDS, tables_for
 from legacyscan.collect.mib_values import Value
-from legacyscan.collect.snmp_credentials import Credential, community, scrub
+from legacyscan.collect.snmp_credentials import Credential, community, reported_label, scrub
 from legacyscan.collect.snmp_session import Engines, Session, SnmpFailure
 from legacyscan.model import CollectError, Host, SnmpSystem, SnmpTables
 
@@ -220,7 +220,7 @@ async def _collect(engines: Engines, address: str, options: SnmpOptions) -> Snmp
     tables = tables_for(options.groups)
     if not tables:
         return SnmpResult(
-            address, "ok", "", session.credential.label, system, None, session.requests
+            address, "ok", "", reported_label(session.credential), system, None, session.requests
         )
     walked: dict[str, Value] = {}
     incomplete: list[str] = []
@@ -260,7 +260,13 @@ async def _collect(engines: Engines, address: str, options: SnmpOptions) -> Snmp
     status = "partial" if incomplete else "ok"
     detail = f"{len(incomplete)} table(s) incomplete" if incomplete else ""
     return SnmpResult(
-        address, status, detail, session.credential.label, system, decoded, session.requests
+        address,
+        status,
+        detail,
+        reported_label(session.credential),
+        system,
+        decoded,
+        session.requests,
     )
 
 

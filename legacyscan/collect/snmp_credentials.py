@@ -104,6 +104,23 @@ class Credential:
         return tuple(s.reveal() for s in held if s is not None and s.reveal())
 
 
+# Communities agents ship with (RFC 1157 uses "public"; most vendors' read-write default is
+# "private").  They are public knowledge, so naming one reveals nothing.
+FACTORY_DEFAULT_COMMUNITIES = frozenset({"public", "private"})
+
+
+def reported_label(credential: Credential) -> str:
+    """The label recorded for a credential that worked; says when it is a factory default.
+
+    The risk stage sees only this label (never a secret), and a device answering to a
+    factory-default community is a finding in itself.
+    """
+    value = credential.community.reveal() if credential.community is not None else ""
+    if credential.version != "3" and value in FACTORY_DEFAULT_COMMUNITIES:
+        return f"{credential.label} (default community {value})"
+    return credential.label
+
+
 def community(value: str, label: str = "community") -> Credential:
     """A v2c community given on the command line."""
     return Credential(label=label, version="2c", community=Secret(value))

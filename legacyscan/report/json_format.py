@@ -26,6 +26,7 @@ from legacyscan.model import (
     Host,
     Message,
     ScanMeta,
+    Trend,
 )
 from legacyscan.segments import SegmentMap
 from legacyscan.topology import segment_of
@@ -145,6 +146,8 @@ def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
             "finished": meta.finished,
             "targets": list(meta.targets),
             "profile": meta.profile,
+            "site": meta.site,
+            "vantage": meta.vantage,
             "command_lines": list(meta.command_lines),
             "tool_versions": dict(meta.tool_versions),
             "legacyscan_version": meta.legacyscan_version,
@@ -181,6 +184,7 @@ def topology_and_risk_to_dict(assessment: Assessment) -> dict[str, Any]:
         ),
         "plan": record_to_dict(assessment.plan) if assessment.plan is not None else None,
         "horizon": [asdict(h) for h in assessment.horizon],
+        "trend": to_data(assessment.trend),
     }
 
 
@@ -214,6 +218,15 @@ def stored_context(path: Path) -> Context | None:
         raise ScanJsonError(f"{path}: cannot read its segments ({exc})") from exc
 
 
+def stored_trend(path: Path) -> Trend | None:
+    """The trend since the previous scan recorded in a scan.json (None if it has none)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")).get("trend")
+        return None if data is None else from_data(Trend, data)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ScanJsonError(f"{path}: cannot read its trend ({exc})") from exc
+
+
 def load_scan_json(path: Path) -> tuple[ScanMeta, tuple[Host, ...]]:
     """The metadata and raw observations of a stored scan, ready to be assessed again."""
     try:
@@ -225,6 +238,8 @@ def load_scan_json(path: Path) -> tuple[ScanMeta, tuple[Host, ...]]:
             finished=scan["finished"],
             targets=tuple(scan["targets"]),
             profile=scan.get("profile", ""),
+            site=scan.get("site", ""),
+            vantage=scan.get("vantage", ""),
             command_lines=tuple(scan["command_lines"]),
             tool_versions=tuple(scan["tool_versions"].items()),
             legacyscan_version=scan["legacyscan_version"],

@@ -98,3 +98,27 @@ def test_the_same_host_in_two_files_is_merged(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     scan = json.loads((tmp_path / "scan.json").read_text())
     assert len(scan["devices"]) == 7
+
+
+def test_an_import_is_recorded_in_the_inventory_with_its_files(tmp_path: Path) -> None:
+    from legacyscan.inventory import Inventory
+
+    db = tmp_path / "inventory.sqlite"
+    files = sorted(VERSIONS.glob("nmap-*.xml"))
+    result = run(
+        "import", *map(str, files), "--out", str(tmp_path / "out"), "--as-of", AS_OF,
+        "--db", str(db), "--site", "client-a",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    with Inventory.open(db) as inventory:
+        (record,) = inventory.scans()
+        assert (record.kind, record.status, record.site) == ("import", "finished", "client-a")
+        stored = {name: content for _, name, content in inventory.evidence(record.id)}
+        assert {name.split("-", 1)[1] for name in stored} == {f.name for f in files}
+        for path in files:
+            assert path.read_bytes() in stored.values()
+        devices = json.loads((tmp_path / "out" / "scan.json").read_text())["devices"]
+        assert len(inventory.results(record.id)) == len(devices)
+    assert run("import", str(files[0]), "--out", str(tmp_path / "o2"), "--no-db").returncode == 0
+    with Inventory.open(db) as inventory:
+        assert len(inventory.scans()) == 1

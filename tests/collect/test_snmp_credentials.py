@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from legacyscan.collect.snmp_credentials import (
+    Credential,
     CredentialsError,
     Secret,
     community,
     load_credentials,
+    reported_label,
     scrub,
 )
 
@@ -121,3 +123,13 @@ def test_bad_files_are_refused_without_quoting_secrets(
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(CredentialsError, match="cannot read"):
         load_credentials(tmp_path / "nope.yaml")
+
+
+def test_a_factory_default_community_is_named_in_the_label_and_nothing_else_is() -> None:
+    assert reported_label(community("public", "--community")) == (
+        "--community (default community public)"
+    )
+    assert reported_label(community("private", "rw")) == "rw (default community private)"
+    assert reported_label(community("Wq7-ward", "ward-ro")) == "ward-ro"
+    v3 = Credential(label="u", version="3", user="public")
+    assert reported_label(v3) == "u"

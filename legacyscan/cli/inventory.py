@@ -1,0 +1,342 @@
+"""``legacyscan history``, ``diff``, ``devices`` and ``db ...``: the inventory's commands."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from legacyscan.cli.common import progress
+from legacyscan.codec import to_data
+from legacyscan.collect.chunkstore import atomic_write
+from legacyscan.inventory.location import default_path
+
+if TYPE_CHECKING:
+    from legacyscan.inventory import Inventory
+    from legacyscan.inventory.recorder import InventoryRecorder
+    from legacyscan.model import ScanMeta, Trend
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DB_HELP = (
+    "Inventory to use: a SQLite file or a postgresql://user@host/dbname URL "
+    f"(default: $LEGACYSCAN_DB, else {default_path()})."
+)
+
+
+def db_option(function: F) -> F:
+    return click.option("--db", "db", default=None, metavar="PATH|URL", help=DB_HELP)(function)
+
+
+def format_option(function: F) -> F:
+    return click.option(
+        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    )(function)
+
+
+def inventory_options(function: F) -> F:
+    """--db, --no-db, --site, --vantage for the commands that record a scan."""
+    for option in reversed(
+        (
+            click.option("--db", "db", default=None, metavar="PATH|URL", help=DB_HELP),
+            click.option("--no-db", is_flag=True, help="Do not record this scan in the inventory."),
+            click.option(
+                "--site", default="", help="Site the scan belongs to, e.g. 'chu-nord' (recorded)."
+            ),
+            click.option(
+                "--vantage",
+                default="",
+                help="Where the scanner stands, e.g. 'datacentre-vlan5' (recorded).",
+            ),
+        )
+    ):
+        function = option(function)
+    return function
+
+
+RESUME_FILE = "inventory-scan.json"  # in the scan's --out folder: which scan --resume continues
+
+
+@contextmanager
+def open_recorder(
+    db: str | None, no_db: bool, meta: ScanMeta, out: Path, resume: bool
+) -> Iterator[InventoryRecorder | None]:
+    """The inventory recorder of a scan (None with --no-db); the database closed after.
+
+    A new scan is begun, and its id written to OUT/inventory-scan.json; with ``resume``
+    the scan named there is continued when it is still unfinished in the same inventory.
+    """
+    if no_db:
+        yield None
+        return
+    from legacyscan.inventory import Inventory
+    from legacyscan.inventory.recorder import InventoryRecorder
+
+    inventory = Inventory.open(db)
+    try:
+        recorder = _resumed(inventory, out) if resume else None
+        if recorder is None:
+            recorder = InventoryRecorder.start(inventory, meta, progress=progress)
+            progress(f"inventory: scan {recorder.scan_id} in {inventory.location}")
+            marker = {"inventory": inventory.location, "scan_id": recorder.scan_id}
+            atomic_write(out / RESUME_FILE, (json.dumps(marker) + "\n").encode())
+        yield recorder
+    finally:
+        inventory.close()
+
+
+def _resumed(inventory: Inventory, out: Path) -> InventoryRecorder | None:
+    """The unfinished scan OUT/inventory-scan.json names, if this inventory holds it."""
+    from legacyscan.inventory.recorder import InventoryRecorder
+
+    try:
+        marker = json.loads((out / RESUME_FILE).read_text(encoding="utf-8"))
+        scan_id, where = int(marker["scan_id"]), str(marker["inventory"])
+    except (OSError, ValueError, KeyError, TypeError):
+        progress(f"inventory: no readable {RESUME_FILE} in {out}; recording a new scan")
+        return None
+    if where != inventory.location:
+        progress(f"inventory: the interrupted scan was recorded in {where}; a new scan starts")
+        return None
+    unfinished = {s.id for s in inventory.unfinished_scans()}
+    if scan_id not in unfinished:
+        progress(f"inventory: scan {scan_id} is not unfinished there; recording a new scan")
+        return None
+    recorder = InventoryRecorder.resume(inventory, scan_id, progress=progress)
+    progress(f"inventory: continuing scan {scan_id} in {inventory.location}")
+    return recorder
+
+
+def print_trend(trend: Trend | None) -> None:
+    from legacyscan.cli.inventory_text import trend_line
+
+    if trend is None:
+        click.echo("first scan of this site in the inventory", err=True)
+    else:
+        click.echo(trend_line(trend), err=True)
+
+
+def _echo_json(data: dict[str, Any]) -> None:
+    click.echo(json.dumps({k: to_data(v) for k, v in data.items()}, indent=2, ensure_ascii=False))
+
+
+@click.command("history")
+@db_option
+@click.option("--site", default=None, help="Only the scans of this site.")
+@format_option
+def history_command(db: str | None, site: str | None, fmt: str) -> None:
+    """List the scans and imports in the inventory, oldest first, with their counts.
+
+    A scan that was interrupted (killed, crashed) is listed as "running" with the
+    pieces it committed; `legacyscan db check` tells whether the inventory is sound.
+    """
+    from legacyscan.inventory import Inventory
+
+    with Inventory.open(db) as inventory:
+        scans = inventory.scans(site=site)
+        if fmt == "json":
+            _echo_json({"inventory": inventory.location, "scans": scans})
+            return
+        click.echo(f"inventory: {inventory.location}")
+        if not scans:
+            click.echo("no scan recorded yet (run: legacyscan scan TARGETS --out DIR)")
+            return
+        click.echo(
+            f"{'id':>4}  {'kind':<6}  {'status':<8}  {'started':<25}  {'site/vantage':<20}  "
+            f"{'devices':>7}  {'legacy':>6}  {'pairs':>5}  {'risk':>8}  targets"
+        )
+        for s in scans:
+            if s.summary is not None:
+                counts = (
+                    f"{s.summary.devices:>7}  {s.summary.legacy:>6}  "
+                    f"{len(s.summary.exposures):>5}  {s.summary.risk_total:>8.1f}"
+                )
+            else:
+                counts = f"{'':>7}  {'':>6}  {'':>5}  {'':>8}"
+            targets = " ".join(s.targets[:3]) + (" ..." if len(s.targets) > 3 else "")
+            click.echo(
+                f"{s.id:>4}  {s.kind:<6}  {s.status:<8}  {s.started:<25}  {s.where:<20}  "
+                f"{counts}  {targets}"
+            )
+            if s.status == "running":
+                click.echo(
+                    f"{'':>6}unfinished: {s.chunks} piece(s) committed, {s.hosts} host(s) kept"
+                )
+
+
+@click.command("diff")
+@click.argument("old", type=int, required=False)
+@click.argument("new", type=int, required=False)
+@db_option
+@click.option("--site", default=None, help="Compare the last two scans of this site.")
+@format_option
+def diff_command(
+    old: int | None, new: int | None, db: str | None, site: str | None, fmt: str
+) -> None:
+    """What changed between scan OLD and scan NEW (ids from `legacyscan history`).
+
+    \b
+    Without ids: the last two finished scans (of --site if given).
+    With one id: that scan against the previous one of the same site.
+
+    Lists new and gone devices, moved (re-addressed) devices, changed versions, devices
+    newly past end of support, newly reachable legacy -> clinical pairs and the change
+    of total risk.  Devices are matched across scans by MAC, else by address and identity.
+    """
+    from legacyscan.inventory import Inventory
+    from legacyscan.inventory.diff import default_pair, diff
+
+    with Inventory.open(db) as inventory:
+        old_id, new_id = default_pair(inventory, old, new, site)
+        change = diff(inventory, old_id, new_id)
+    if fmt == "json":
+        data = to_data(change)
+        data["risk_delta"] = change.risk_delta
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    from legacyscan.cli.inventory_text import print_diff
+
+    print_diff(change)
+
+
+@click.command("devices")
+@db_option
+@click.option("--site", default=None, help="Only the devices of this site.")
+@format_option
+def devices_command(db: str | None, site: str | None, fmt: str) -> None:
+    """One view of every device across sites and vantage points, latest state first.
+
+    Each device shows the value chosen when sources disagree (SNMP over nmap, a scanner
+    on the device's own subnet over a remote one, newer over older) and, below it, what
+    the other sources said.
+    """
+    from legacyscan.inventory import Inventory
+    from legacyscan.inventory.merge import merged_view
+
+    with Inventory.open(db) as inventory:
+        devices = merged_view(inventory, site)
+        location = inventory.location
+    if fmt == "json":
+        _echo_json({"inventory": location, "devices": devices})
+        return
+    from legacyscan.cli.inventory_text import print_devices
+
+    print_devices(location, devices)
+
+
+@click.group("db")
+def db_group() -> None:
+    """The inventory database itself: where it is, consistency check, backup and restore."""
+
+
+@db_group.command("path")
+@db_option
+def db_path(db: str | None) -> None:
+    """Print which inventory would be used (after --db and $LEGACYSCAN_DB)."""
+    from legacyscan.inventory.backend import _redact
+    from legacyscan.inventory.location import resolve
+
+    click.echo(_redact(resolve(db)))
+
+
+@db_group.command("check")
+@db_option
+def db_check(db: str | None) -> None:
+    """Check that the inventory is consistent (exit 1 when it is not).
+
+    Interrupted scans are not errors: they are counted as unfinished.
+    """
+    from legacyscan.inventory import Inventory
+    from legacyscan.inventory.check import check
+
+    with Inventory.open(db) as inventory:
+        report = check(inventory)
+        location = inventory.location
+    click.echo(
+        f"{location}: schema {report.schema_version}, {report.scans} scan(s) "
+        f"({report.unfinished} unfinished), {report.observations} observation(s), "
+        f"{report.results} result(s), {report.devices} device(s)"
+    )
+    for problem in report.problems:
+        click.echo(f"problem: {problem}", err=True)
+    if not report.ok:
+        raise SystemExit(1)
+    click.echo("ok")
+
+
+@db_group.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+def db_export(file: Path, db: str | None) -> None:
+    """Write the whole inventory to FILE (JSON): scans, raw evidence, results."""
+    from legacyscan.inventory import Inventory
+    from legacyscan.inventory.transfer import export_file
+
+    with Inventory.open(db) as inventory:
+        count = export_file(inventory, file)
+    click.echo(f"exported {count} scan(s) to {file}")
+
+
+@db_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+def db_import(file: Path, db: str | None) -> None:
+    """Add the scans of an export FILE to the inventory (scans already there are skipped).
+
+    Devices are matched to the inventory's own devices with the usual rules.
+    """
+    from legacyscan.inventory import Inventory
+    from legacyscan.inventory.transfer import import_file
+
+    with Inventory.open(db) as inventory:
+        imported, skipped = import_file(inventory, file)
+        location = inventory.location
+    click.echo(f"imported {imported} scan(s) into {location} ({skipped} already present)")
+
+
+@db_group.command("add")
+@click.argument(
+    "scan_json", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
+@db_option
+@click.option("--site", default=None, help="Site to record (default: the one in the file).")
+@click.option("--vantage", default=None, help="Vantage point to record (default: the file's).")
+def db_add(
+    scan_json: tuple[Path, ...], db: str | None, site: str | None, vantage: str | None
+) -> None:
+    """Record scans made earlier (their scan.json files) in the inventory, as imports.
+
+    Each file is assessed again from its raw observations, with the as-of date it was
+    made with.  A file that cannot be read is reported; the others are still recorded.
+    """
+    from dataclasses import replace
+
+    from legacyscan.errors import UserError
+    from legacyscan.inventory import Inventory
+    from legacyscan.pipeline import assess
+    from legacyscan.report.json_format import load_scan_json
+
+    failures = 0
+    with Inventory.open(db) as inventory:
+        for path in scan_json:
+            try:
+                meta, hosts = load_scan_json(path)
+            except UserError as exc:
+                click.echo(f"error: {exc}", err=True)
+                failures += 1
+                continue
+            meta = replace(
+                meta,
+                site=meta.site if site is None else site,
+                vantage=meta.vantage if vantage is None else vantage,
+            )
+            scan_id = inventory.record_assessment(
+                assess(hosts, meta), "import", {"scan.json": path.read_bytes()}
+            )
+            click.echo(f"{path}: recorded as scan {scan_id}")
+    if failures:
+        raise SystemExit(1)
