@@ -68,10 +68,8 @@ def catalogue(lang: str) -> dict[str, str]:
 
 @lru_cache(maxsize=16384)
 def _simple_arg(name: str, kind: type, value: str | float) -> Arg:
-    # the same few values (a status, "12 points", a port) recur on thousands of devices:
-    # one record each, built once
-    if kind is str:
-        return Arg(name, text=str(value))
+    # the same few values (a status, "12 points") recur on thousands of devices: one
+    # record each, built once
     if kind is Term:
         return Arg(name, term=str(value))
     return Arg(name, number=float(value))
@@ -100,7 +98,8 @@ def _arg(name: str, value: object) -> Arg:
 
 
 def message(key: str, /, **values: object) -> Message:
-    """``message("risk.lifecycle", status=Term("eol"))``: values typed by what they are."""
+    """``message("lifecycle.candidate", name="Windows 7", status=Term("eol"), reason=...)``:
+    each value typed by what it is (text, number, date, term, sentences)."""
     return Message(key, tuple([_arg(name, value) for name, value in values.items()]))
 
 
