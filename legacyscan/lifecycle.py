@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 from legacyscan.errors import UserError
+from legacyscan.messages import Term, message, plain
 from legacyscan.model import (
     AssessedDevice,
     AssessedIdentity,
@@ -37,6 +38,7 @@ from legacyscan.model import (
     IdentifiedDevice,
     Identity,
     Lifecycle,
+    Message,
 )
 from legacyscan.paths import fingerprints_dir, user_data_dir
 
@@ -162,7 +164,7 @@ def load_kev_marks(path: Path) -> dict[tuple[str, str], tuple[str, ...]]:
 def status_on(record: EolRecord, as_of: dt.date) -> Lifecycle:
     """The lifecycle verdict of one record on one date, with the reason in words."""
 
-    def verdict(status: str, reason: str) -> Lifecycle:
+    def verdict(status: str, reason: Message) -> Lifecycle:
         return Lifecycle(
             status=status,  # type: ignore[arg-type]
             cycle=record.cycle,
@@ -170,45 +172,51 @@ def status_on(record: EolRecord, as_of: dt.date) -> Lifecycle:
             extended_end=record.extended_end,
             source=record.source,
             checked=record.checked,
-            reason=reason,
+            reason=plain(reason),
+            reason_message=reason,
         )
 
     end = record.security_end
     if end is None and not record.no_end_announced:
         return verdict(
             "unknown",
-            f"no end-of-support date could be cited for {record.product} {record.cycle}",
+            message("lifecycle.no_date", product=record.product, cycle=record.cycle),
         )
     if end is None:
         if record.backports:
             return verdict(
                 "unknown",
-                "upstream has announced no end, but versions also ship patched by "
-                "distributions: the operating system's own verdict decides",
+                message("lifecycle.no_end_backports"),
             )
-        return verdict("supported", "the vendor has announced no end of support")
+        return verdict("supported", message("lifecycle.no_end"))
     if as_of <= end:
-        return verdict("supported", f"security updates until {end.isoformat()}")
+        return verdict("supported", message("lifecycle.supported_until", end=end))
     latest = record.security_end_latest
     if latest is not None and as_of <= latest:
         return verdict(
             "unknown",
-            f"support ended {end.isoformat()} for some editions and runs to "
-            f"{latest.isoformat()} for others; the edition is not known",
+            message("lifecycle.editions_differ", end=end, latest=latest),
         )
     if record.extended_end is not None and as_of <= record.extended_end:
         return verdict(
             "extended",
-            f"security support ended {end.isoformat()}; only a paid extension covers it "
-            f"until {record.extended_end.isoformat()}",
+            message("lifecycle.extended", end=end, extended=record.extended_end),
         )
     if record.backports:
         return verdict(
             "unknown",
-            f"upstream security support ended {end.isoformat()}, but distributions may still "
-            "backport fixes into this version: the operating system's own verdict decides",
+            message("lifecycle.backports_ended", end=end),
         )
-    return verdict("eol", f"no security updates since {end.isoformat()}")
+    return verdict("eol", message("lifecycle.eol", end=end))
+
+
+def _unknown(why: Message) -> Lifecycle:
+    return Lifecycle(status="unknown", reason=plain(why), reason_message=why)
+
+
+def _texts(names: list[str]) -> list[Message]:
+    """Product names (never translated) as a list a sentence joins with "or" or commas."""
+    return [message("text", text=name) for name in names]
 
 
 @dataclass(frozen=True)
@@ -270,12 +278,12 @@ class EolDatabase:
         if record is None:
             known = (identity.vendor, identity.product) in self._by_product
             if not known:
-                reason = "no end-of-life record for this product"
+                why = message("lifecycle.no_record")
             elif identity.version is None:
-                reason = "version not observed, so the support cycle is not known"
+                why = message("lifecycle.no_version")
             else:
-                reason = f"no end-of-life record for version {identity.version}"
-            return Lifecycle(status="unknown", reason=reason)
+                why = message("lifecycle.no_record_version", version=identity.version)
+            return _unknown(why)
         return status_on(record, as_of)
 
     def _either(self, identity: Identity, as_of: dt.date) -> Lifecycle:
@@ -305,40 +313,47 @@ class EolDatabase:
                 unrecorded.append(name)
                 continue
             judged.append((name, status_on(record, as_of)))
-        names = " or ".join(name for name, _ in judged) or " or ".join(unrecorded)
+        names = _texts([name for name, _ in judged] or unrecorded)
         if not judged:
-            return Lifecycle(status="unknown", reason=f"{names}: no end-of-life record")
+            return _unknown(message("lifecycle.either_no_record", names=names))
         statuses = {life.status for _, life in judged}
         never = dt.date.max
         earliest = min(judged, key=lambda item: item[1].eol_date or never)[1]
-        detail = "; ".join(f"{name}: {life.status} ({life.reason})" for name, life in judged)
+        detail = [
+            message(
+                "lifecycle.candidate",
+                name=name,
+                status=Term(life.status),
+                reason=life.reason_message or message("text", text=life.reason),
+            )
+            for name, life in judged
+        ]
         if unrecorded:
-            detail += f"; not recorded: {', '.join(unrecorded)}"
+            detail.append(message("lifecycle.not_recorded", names=_texts(unrecorded)))
         if unrecorded and statuses & {"supported", "unknown"}:
             # a candidate we hold no dates for may have ended: never call it supported
-            return Lifecycle(
-                status="unknown",
+            why = message("lifecycle.may_also_be", names=_texts(unrecorded), detail=detail)
+            return replace(
+                _unknown(why),
                 cycle=" / ".join(name for name, _ in judged),
                 source=earliest.source,
                 checked=earliest.checked,
-                reason=f"it may also be {', '.join(unrecorded)}, which has no end-of-life "
-                f"record: {detail}",
             )
         if len(statuses) == 1:
-            return replace(earliest, reason=f"either {names}, all {earliest.status}: {detail}")
+            why = message(
+                "lifecycle.either_all", names=names, status=Term(earliest.status), detail=detail
+            )
+            return replace(earliest, reason=plain(why), reason_message=why)
         if statuses <= {"eol", "extended"}:
             ended = next(life for _, life in judged if life.status == "eol")
-            return replace(
-                ended,
-                reason=f"either {names}; security support has ended for all, a paid "
-                f"extension exists for only some: {detail}",
-            )
-        return Lifecycle(
-            status="unknown",
+            why = message("lifecycle.either_some_extension", names=names, detail=detail)
+            return replace(ended, reason=plain(why), reason_message=why)
+        why = message("lifecycle.either_differ", names=names, detail=detail)
+        return replace(
+            _unknown(why),
             cycle=" / ".join(name for name, _ in judged),
             source=earliest.source,
             checked=earliest.checked,
-            reason=f"the evidence does not tell {names} apart and their verdicts differ: {detail}",
         )
 
     def assess(self, device: IdentifiedDevice, as_of: dt.date) -> AssessedDevice:

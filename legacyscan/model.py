@@ -45,6 +45,39 @@ LifecycleStatus = Literal["supported", "extended", "eol", "unknown"]
 LEGACY_STATUSES: frozenset[str] = frozenset({"eol", "extended"})
 
 
+# --- words ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Arg:
+    """One named value of a :class:`Message`; exactly one of its value fields is set.
+
+    ``text`` is shown as given (a product name, an address, a CVE id: never translated);
+    ``term`` is a value from a closed list (a lifecycle status) that the catalogue names
+    in each language; ``messages`` are sentences of their own, joined by the renderer.
+    """
+
+    name: str
+    text: str | None = None
+    number: float | None = None
+    date: dt.date | None = None
+    term: str | None = None
+    messages: tuple[Message, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A sentence in no language: a key of the ``msg`` catalogues and its values.
+
+    The catalogues (``reports/i18n/{en,fr}.yaml``) hold the words; ``legacyscan.messages``
+    renders a message in plain English for the CLI and scan.json, and the report in the
+    reader's language with its own number and date formats.
+    """
+
+    key: str
+    args: tuple[Arg, ...] = ()
+
+
 # --- collect ---------------------------------------------------------------------------
 
 
@@ -391,7 +424,9 @@ class Lifecycle:
     extended_end: dt.date | None = None
     source: str | None = None
     checked: dt.date | None = None
-    reason: str = ""  # one sentence saying why this status
+    reason: str = ""  # one sentence saying why this status, in plain English
+    #: The same sentence as a message, for the report's languages (None: only ``reason``).
+    reason_message: Message | None = None
     #: CVE ids of this product listed in CISA's Known Exploited Vulnerabilities catalog,
     #: when the user gave one (``--kev FILE``); empty when unknown or none.
     known_exploited: tuple[str, ...] = ()
@@ -451,6 +486,7 @@ class Exposure:
     clinical: str  # address
     path: tuple[str, ...]  # graph nodes from legacy to clinical
     evidence: str  # e.g. "same segment 127.42.10.0/24 (no filtering observed)"
+    evidence_message: Message | None = None  # the same, for the report's languages
 
 
 @dataclass(frozen=True)
@@ -503,7 +539,8 @@ class Topology:
 class RiskFactor:
     name: str  # "lifecycle", "exposure", "blast-radius"
     points: float
-    explanation: str  # in words a manager understands
+    explanation: str  # in words a manager understands, in plain English
+    message: Message | None = None  # the same sentence, for the report's languages
 
 
 @dataclass(frozen=True)
@@ -534,7 +571,8 @@ class PlanAction:
     target: str  # device address or segment name
     cost: float  # euros
     risk_reduction: float  # points of risk removed
-    explanation: str
+    explanation: str  # plain English
+    message: Message | None = None  # the same sentence, for the report's languages
 
 
 @dataclass(frozen=True)
@@ -547,6 +585,7 @@ class Plan:
     risk_before: float
     risk_after: float
     method: str  # how it was chosen, e.g. "exact" or "greedy (within 50% of optimal)"
+    method_message: Message | None = None  # the same sentence, for the report's languages
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,10 @@ import yaml
 
 from legacyscan.analysis import Context, evaluate
 from legacyscan.errors import UserError
-from legacyscan.model import AssessedDevice, Assessment, Plan, PlanAction
+from legacyscan.messages import Term, message, plain
+from legacyscan.model import AssessedDevice, Assessment, Message, Plan, PlanAction
 from legacyscan.paths import fingerprints_dir
-from legacyscan.plan_knapsack import Option, solve
+from legacyscan.plan_knapsack import Option, choose
 from legacyscan.risk import RiskModel
 from legacyscan.topology import Network, kind_of
 from legacyscan.topology_reach import reaches
@@ -43,10 +44,10 @@ OWN_FACTORS = {
     "isolate": ("blast-radius",),
 }
 WORDS = {
-    "replace": "replace it with a supported model",
-    "upgrade": "upgrade its OS or firmware to a supported release",
-    "isolate": "isolate it in a dedicated VLAN behind an ACL",
-    "decommission": "decommission it",
+    "replace": message("plan.replace"),
+    "upgrade": message("plan.upgrade"),
+    "isolate": message("plan.isolate"),
+    "decommission": message("plan.decommission"),
 }
 
 
@@ -176,13 +177,19 @@ def options(
     return found
 
 
-def _explain(option: Option, device: AssessedDevice, currency: str) -> str:
+def _explain(option: Option, device: AssessedDevice, currency: str) -> Message:
     ident = device.device
-    kind = ident.device_class + (f"/{ident.device_type}" if ident.device_type else "")
-    return (
-        f"{WORDS[option.action]} ({kind}, {device.worst_status}): removes about "
-        f"{option.value:g} points of risk for {option.cost:,.0f} {currency}"
-    )
+    values = {
+        "what": WORDS[option.action],
+        "cls": Term(ident.device_class),
+        "status": Term(device.worst_status),
+        "value": option.value,
+        "cost": option.cost,
+        "currency": currency,
+    }
+    if ident.device_type:
+        return message("plan.action_typed", type=Term(ident.device_type), **values)
+    return message("plan.action", **values)
 
 
 def _naive(
@@ -212,7 +219,7 @@ def make_plan(
     context = context or Context()
     model = context.risk_model()
     found = options(assessment, network, costs, model)
-    chosen, method = solve(found, budget, EXACT_CELLS)
+    chosen, method = choose(found, budget, EXACT_CELLS)
     values = {(o.target, o.action): o.value for o in found}
     naive = _naive(assessment, costs, budget, values)
     before = total_risk(assessment)
@@ -220,16 +227,14 @@ def make_plan(
     naive_after = _risk_after(assessment, naive, context)
     if naive_after < after - 1e-9:
         chosen, after = naive, naive_after
-        method += (
-            "; once the interactions between actions were counted, the naive plan "
-            "'replace the highest scores first' removed more risk, so it is the one shown"
-        )
+        method = message("plan.method_naive_better", method=method)
     devices = {d.address: d for d in assessment.devices}
-    actions = tuple(
-        PlanAction(
-            o.action, o.target, o.cost, o.value, _explain(o, devices[o.target], costs.currency)
-        )
+    explained = [
+        (o, _explain(o, devices[o.target], costs.currency))
         for o in sorted(chosen, key=lambda o: (-o.value / o.cost, o.target))
+    ]
+    actions = tuple(
+        PlanAction(o.action, o.target, o.cost, o.value, plain(why), why) for o, why in explained
     )
     return Plan(
         budget=budget,
@@ -237,7 +242,8 @@ def make_plan(
         total_cost=float(sum(a.cost for a in actions)),
         risk_before=before,
         risk_after=after,
-        method=method,
+        method=plain(method),
+        method_message=method,
     )
 
 

@@ -13,6 +13,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from legacyscan.messages import message, plain
+from legacyscan.model import Message
+
 
 @dataclass(frozen=True)
 class Option:
@@ -39,28 +42,29 @@ def _step(options: Sequence[Option], budget: float) -> int:
 
 
 def solve(options: Sequence[Option], budget: float, exact_cells: int) -> tuple[list[Option], str]:
-    """The chosen options and a sentence saying how they were chosen."""
+    """The chosen options and a sentence (plain English) saying how they were chosen."""
+    chosen, how = choose(options, budget, exact_cells)
+    return chosen, plain(how)
+
+
+def choose(
+    options: Sequence[Option], budget: float, exact_cells: int
+) -> tuple[list[Option], Message]:
+    """The chosen options and a message saying how they were chosen."""
     groups = _groups(options, budget)
     if not groups:
-        return [], "nothing to choose: no action that removes risk fits the budget"
+        return [], message("plan.method_nothing")
     count = sum(len(g) for g in groups.values())
     step = _step([o for g in groups.values() for o in g], budget)
     steps = int(budget) // step
     if all(float(int(round(o.cost))) == o.cost for g in groups.values() for o in g):
         if count * steps <= exact_cells:
             chosen = _exact(list(groups.values()), step, steps)
-            return chosen, (
-                f"exact: dynamic programming over {steps:,} budget steps of {step:,} "
-                f"(the best set of actions for the estimated values)"
-            )
+            return chosen, message("plan.method_exact", steps=steps, step=step)
     chosen, bound = _greedy(list(groups.values()), budget)
     got = sum(o.value for o in chosen)
     share = got / bound if bound > 0 else 1.0
-    return chosen, (
-        f"greedy by risk removed per euro on each device's options ({count:,} options, "
-        f"too many for the exact method); it removes {got:.1f} points, at least "
-        f"{share:.0%} of the best possible ({bound:.1f} points at most)"
-    )
+    return chosen, message("plan.method_greedy", count=count, got=got, share=share, bound=bound)
 
 
 def _exact(groups: list[list[Option]], step: int, steps: int) -> list[Option]:

@@ -13,23 +13,42 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from legacyscan.errors import UserError
-from legacyscan.model import AssessedDevice, DeviceRisk, Host, RiskFactor, Topology
+from legacyscan.messages import Term, known, message, plain
+from legacyscan.model import AssessedDevice, DeviceRisk, Host, Message, RiskFactor, Topology
 from legacyscan.paths import fingerprints_dir
 
 STATUS_WORDS = {
-    "eol": "no longer receives security updates",
-    "extended": "receives security updates only through a paid extension",
-    "unknown": "support status could not be established",
-    "supported": "is supported",
+    "eol": message("risk.lifecycle_eol"),
+    "extended": message("risk.lifecycle_extended"),
+    "unknown": message("risk.lifecycle_unknown"),
+    "supported": message("risk.lifecycle_supported"),
 }
+#: How many shared factors a model keeps (see ``RiskModel._made``).
+MADE_MAX = 100_000
+#: Sentences of the shipped exposure reasons (``key`` in risk.yaml): ``reason.<key>``.
+REASON_PREFIX = "reason."
+
+
+def factor(name: str, points: float, why: Message) -> RiskFactor:
+    """A risk factor whose sentence is a message, with its plain English rendering."""
+    return RiskFactor(name, points, plain(why), why)
+
+
+def reason_of(entry: Mapping[str, Any]) -> Message:
+    """The reason of a risk.yaml entry: its catalogue sentence when it names a known
+    ``key``, else its ``reason`` text as written (a user's own weights file)."""
+    key = entry.get("key")
+    if isinstance(key, str) and known(REASON_PREFIX + key):
+        return Message(REASON_PREFIX + key)
+    return message("text", text=str(entry.get("reason", "")))
 
 
 class RiskModelError(UserError, ValueError):
@@ -39,6 +58,11 @@ class RiskModelError(UserError, ValueError):
 @dataclass(frozen=True)
 class RiskModel:
     weights: dict[str, Any]
+    #: Factors already made, by what decides them: thousands of devices expose the same
+    #: ports and reach the same kinds of devices, and share one record (time and memory).
+    _made: dict[Hashable, list[RiskFactor]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def load(cls, path: Path | None = None) -> RiskModel:
@@ -90,13 +114,7 @@ class RiskModel:
         status = device.worst_status
         factors = []
         if w["lifecycle"][status]:
-            factors.append(
-                RiskFactor(
-                    "lifecycle",
-                    float(w["lifecycle"][status]),
-                    f"its software {STATUS_WORDS[status]}",
-                )
-            )
+            factors.append(factor("lifecycle", float(w["lifecycle"][status]), STATUS_WORDS[status]))
         ends = [
             a.lifecycle.eol_date
             for a in device.identities
@@ -107,15 +125,12 @@ class RiskModel:
             per_year, cap = w["years_past_eol"]["per_year"], w["years_past_eol"]["max"]
             points = min(years * per_year, cap)
             if points:
-                capped = f" (capped at {cap})" if years * per_year > cap else ""
-                factors.append(
-                    RiskFactor(
-                        "years-past-eol",
-                        float(points),
-                        f"{years} full years past the end of support, {per_year} points "
-                        f"a year{capped}",
-                    )
-                )
+                if years * per_year > cap:
+                    why = message("risk.years_past_eol_capped", years=years, per_year=per_year,
+                                  cap=cap)  # fmt: skip
+                else:
+                    why = message("risk.years_past_eol", years=years, per_year=per_year)
+                factors.append(factor("years-past-eol", float(points), why))
         return factors
 
     def _known_exploited(self, device: AssessedDevice) -> list[RiskFactor]:
@@ -124,66 +139,99 @@ class RiskModel:
             return []
         w = self.weights["known_exploited"]
         points = min(len(cves) * w["per_cve"], w["max"])
-        shown = ", ".join(cves[:5]) + (f" and {len(cves) - 5} more" if len(cves) > 5 else "")
-        return [
-            RiskFactor(
-                "known-exploited",
-                float(points),
-                f"{len(cves)} vulnerabilities of its software are being exploited by "
-                f"attackers (CISA KEV catalog: {shown})",
+        shown = ", ".join(cves[:5])
+        if len(cves) > 5:
+            why = message(
+                "risk.known_exploited_more", count=len(cves), cves=shown, more=len(cves) - 5
             )
-        ]
+        else:
+            why = message("risk.known_exploited", count=len(cves), cves=shown)
+        return [factor("known-exploited", float(points), why)]
 
     def _exposure(self, host: Host) -> list[RiskFactor]:
         w = self.weights
-        points = 0.0
-        reasons: list[str] = []
+        ports = []
         for service in sorted(host.services, key=lambda s: s.port):
             entry = w["exposure"].get(service.port)
             if not entry or service.state != "open" or service.protocol != "tcp":
                 continue
             if entry.get("tls_ok") and service.tunnel == "ssl":
                 continue
-            points += entry["points"]
-            reasons.append(f"port {service.port}: {entry['reason']}")
+            ports.append(service.port)
         snmp = w.get("snmp_default_community")
-        if snmp and is_default_community(host.snmp_credential, snmp["communities"]):
+        default = snmp is not None and is_default_community(
+            host.snmp_credential, snmp["communities"]
+        )
+        return self._once(
+            ("exposure", tuple(ports), default), self._exposure_factor, ports, default
+        )
+
+    def _once(self, key: Hashable, make: Any, *args: Any) -> list[RiskFactor]:
+        made = self._made.get(key)
+        if made is None:
+            if len(self._made) > MADE_MAX:  # a long-lived process scoring many networks
+                self._made.clear()
+            made = self._made[key] = make(*args)
+        return made
+
+    def _exposure_factor(self, ports: list[int], snmp_default: bool) -> list[RiskFactor]:
+        w = self.weights
+        points = 0.0
+        reasons: list[Message] = []
+        for port in ports:
+            entry = w["exposure"][port]
+            points += entry["points"]
+            reasons.append(message("risk.exposure_port", port=str(port), reason=reason_of(entry)))
+        if snmp_default:
+            snmp = w["snmp_default_community"]
             points += snmp["points"]
-            reasons.append(f"SNMP: {snmp['reason']}")
+            reasons.append(message("risk.exposure_snmp", reason=reason_of(snmp)))
         if not points:
             return []
         cap = w["exposure_max"]
         if points > cap:
-            reasons.append(f"capped at {cap}")
-        return [RiskFactor("exposure", float(min(points, cap)), "; ".join(reasons))]
+            reasons.append(message("risk.exposure_capped", cap=cap))
+        why = message("risk.exposure", reasons=reasons)
+        return [factor("exposure", float(min(points, cap)), why)]
 
     def _blast_radius(
         self, device: AssessedDevice, reachable: Mapping[str, int]
     ) -> list[RiskFactor]:
         if not device.is_legacy:
             return []
-        parts = []
+        return self._once(
+            ("blast", tuple(sorted(reachable.items()))), self._blast_factor, reachable
+        )
+
+    def _blast_factor(self, reachable: Mapping[str, int]) -> list[RiskFactor]:
+        parts: list[Message] = []
         points = 0.0
         for kind, count in sorted(reachable.items(), key=lambda kv: -self.device_points(kv[0])):
             each = self.device_points(kind)
             if count <= 0 or not each:
                 continue
             points += each * count
-            label = kind.replace("/", " ")
-            if self.is_life_sustaining(kind):
-                label += ", life-sustaining"
-            parts.append(f"{count} {label} ({each:g} points each)")
+            device_class, _, device_type = kind.partition("/")
+            cls = Term(device_class)
+            if not device_type:
+                part = message("risk.blast_part_class", count=count, cls=cls, each=each)
+            elif self.is_life_sustaining(kind):
+                part = message(
+                    "risk.blast_part_vital", count=count, cls=cls, type=Term(device_type), each=each
+                )
+            else:
+                part = message(
+                    "risk.blast_part", count=count, cls=cls, type=Term(device_type), each=each
+                )
+            parts.append(part)
         if not points:
             return []
         cap = self.weights["blast_radius"]["max"]
-        capped = f", capped at {cap}" if points > cap else ""
-        return [
-            RiskFactor(
-                "blast-radius",
-                float(min(points, cap)),
-                f"a legacy system that can reach {'; '.join(parts)}{capped}",
-            )
-        ]
+        if points > cap:
+            why = message("risk.blast_radius_capped", parts=parts, cap=cap)
+        else:
+            why = message("risk.blast_radius", parts=parts)
+        return [factor("blast-radius", float(min(points, cap)), why)]
 
 
 _WORD = re.compile(r"[^0-9a-z]+")

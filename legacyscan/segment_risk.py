@@ -8,8 +8,9 @@ network where legacy systems reach every clinical device).
 
 from __future__ import annotations
 
+from legacyscan.messages import message
 from legacyscan.model import RiskFactor, SegmentRisk
-from legacyscan.risk import RiskModel
+from legacyscan.risk import RiskModel, factor
 from legacyscan.topology import Network, kind_of
 from legacyscan.topology_reach import reached_clinical
 
@@ -23,39 +24,30 @@ def score_segment(network: Network, name: str, model: RiskModel) -> SegmentRisk:
     factors: list[RiskFactor] = []
     if legacy:
         points = min(len(legacy) * w["per_legacy"], w["legacy_max"])
-        factors.append(
-            RiskFactor(
-                "legacy-systems",
-                float(points),
-                f"{len(legacy)} legacy system(s) in the segment, {w['per_legacy']} points "
-                f"each" + (f", capped at {w['legacy_max']}" if points == w["legacy_max"] else ""),
-            )
-        )
+        if points == w["legacy_max"]:
+            why = message(
+                "segment.legacy_capped", count=len(legacy), each=w["per_legacy"],
+                cap=w["legacy_max"],
+            )  # fmt: skip
+        else:
+            why = message("segment.legacy", count=len(legacy), each=w["per_legacy"])
+        factors.append(factor("legacy-systems", float(points), why))
     # A clinical device is at stake when another device of the segment is legacy.
     at_stake = [d for d in clinical if any(other is not d for other in legacy)]
     if at_stake:
         raw = sum(model.device_points(kind_of(d)) for d in at_stake) * w["clinical_share"]
         points = min(raw, w["clinical_max"])
         vital = sum(1 for d in at_stake if model.is_life_sustaining(kind_of(d)))
-        factors.append(
-            RiskFactor(
-                "clinical-at-stake",
-                float(points),
-                f"{len(at_stake)} clinical device(s)"
-                + (f", {vital} of them life-sustaining," if vital else "")
-                + " share the segment with a legacy system"
-                + (f" (capped at {w['clinical_max']})" if raw > w["clinical_max"] else ""),
-            )
-        )
+        if vital:
+            sentence = message("segment.at_stake_vital", count=len(at_stake), vital=vital)
+        else:
+            sentence = message("segment.at_stake", count=len(at_stake))
+        if raw > w["clinical_max"]:
+            sentence = message("segment.capped", sentence=sentence, cap=w["clinical_max"])
+        factors.append(factor("clinical-at-stake", float(points), sentence))
     if legacy_it and clinical:
-        factors.append(
-            RiskFactor(
-                "mixed",
-                float(w["mixed"]),
-                f"legacy IT ({len(legacy_it)} system(s) that are not clinical devices) sits "
-                "next to clinical devices: malware on an old PC reaches them directly",
-            )
-        )
+        why = message("segment.mixed", count=len(legacy_it))
+        factors.append(factor("mixed", float(w["mixed"]), why))
     total = float(sum(f.points for f in factors))
     return SegmentRisk(
         segment=name,
@@ -85,27 +77,20 @@ def network_score(network: Network, model: RiskModel) -> tuple[float, tuple[Risk
     reached_set = reached_clinical(network)
     reached = len(reached_set)
     share = reached / len(clinical) if clinical else 0.0
-    factors.append(
-        RiskFactor(
-            "clinical-reached",
-            w["clinical_reached"] * share,
-            f"{reached} of {len(clinical)} clinical device(s) ({share:.0%}) can be reached by "
-            f"a legacy system: {share:.2f} x {w['clinical_reached']} points",
-        )
-    )
+    why = message(
+        "network.clinical_reached", reached=reached, total=len(clinical), share=share,
+        weight=w["clinical_reached"],
+    )  # fmt: skip
+    factors.append(factor("clinical-reached", w["clinical_reached"] * share, why))
 
     clinical_segments = {
         n for n, seg in network.segments.items() if any(network.is_clinical(a) for a in seg.members)
     }
     touched = {n for a in reached_set for n in network.segments_of[a]}
     share = len(touched) / len(clinical_segments) if clinical_segments else 0.0
-    factors.append(
-        RiskFactor(
-            "clinical-segments-reached",
-            w["clinical_segments_reached"] * share,
-            f"{len(touched)} of {len(clinical_segments)} segment(s) holding clinical devices "
-            f"({share:.0%}) are within reach of a legacy system: {share:.2f} x "
-            f"{w['clinical_segments_reached']} points",
-        )
-    )
+    why = message(
+        "network.segments_reached", reached=len(touched), total=len(clinical_segments),
+        share=share, weight=w["clinical_segments_reached"],
+    )  # fmt: skip
+    factors.append(factor("clinical-segments-reached", w["clinical_segments_reached"] * share, why))
     return float(sum(f.points for f in factors)), tuple(factors)

@@ -34,7 +34,8 @@ from typing import Any
 import networkx as nx
 from netaddr import AddrFormatError, IPNetwork
 
-from legacyscan.model import AssessedDevice, Exposure, Segment, Topology
+from legacyscan.messages import message, plain
+from legacyscan.model import AssessedDevice, Exposure, Message, Segment, Topology
 from legacyscan.segments import SegmentMap, SegmentResolver, normal_mac, port_name
 from legacyscan.topology_reach import bridges, count_reach, iter_reach
 
@@ -85,7 +86,7 @@ class Network:
     devices: dict[str, AssessedDevice]
     segments: dict[str, Segment]
     segments_of: dict[str, tuple[str, ...]]
-    flows: dict[str, dict[str, str]]  # client -> server -> evidence
+    flows: dict[str, dict[str, Message]]  # client -> server -> evidence
     answered: dict[str, str]  # address -> what answered the scan ("tcp/445, snmp")
     vantage: str | None
     policy: Policy
@@ -106,14 +107,24 @@ class Network:
         return [a for a in self.devices if self.devices[a].is_legacy]
 
 
-def _add_edge(graph: nx.Graph, a: str, b: str, kind: str, evidence: str, **extra: str) -> None:
+def _add_edge(
+    graph: nx.Graph, a: str, b: str, kind: str, evidence: Message | str, **extra: str
+) -> None:
+    """An edge of ``kind`` with its evidence per kind: ``evidence`` in plain English, ``why``
+    the same as a message for the report's languages (None: the text is all there is)."""
+    why: Message | None
+    if isinstance(evidence, str):
+        text, why = evidence, None
+    else:
+        text, why = plain(evidence), evidence
     if graph.has_edge(a, b):
         data = graph.edges[a, b]
         if kind not in data["kinds"]:
             data["kinds"].append(kind)
-            data["evidence"].append(evidence)
+            data["evidence"].append(text)
+            data["why"].append(why)
         return
-    graph.add_edge(a, b, kind=kind, kinds=[kind], evidence=[evidence], **extra)
+    graph.add_edge(a, b, kind=kind, kinds=[kind], evidence=[text], why=[why], **extra)
 
 
 def _answered(device: AssessedDevice) -> str:
@@ -203,14 +214,12 @@ def _add_snmp_edges(network: Network, resolver: SegmentResolver) -> None:
         located = resolver.facts.port_of_mac.get(mac or "")
         if located and located[0] in devices and located[0] != address:
             switch, port, vlan = located
-            on_vlan = f" in VLAN {vlan}" if vlan is not None else ""
-            _add_edge(
-                graph,
-                address,
-                switch,
-                "mac-on-port",
-                f"MAC {mac} of {address} learnt on port {port}{on_vlan} of switch {switch}",
-            )
+            values = {"mac": mac or "", "address": address, "port": port, "switch": switch}
+            if vlan is not None:
+                why = message("edge.mac_on_port_vlan", vlan=str(vlan), **values)
+            else:
+                why = message("edge.mac_on_port", **values)
+            _add_edge(graph, address, switch, "mac-on-port", why)
             network.attachment[address] = switch
         tables = host.snmp_tables
         if tables is None:
@@ -228,7 +237,7 @@ def _add_snmp_edges(network: Network, resolver: SegmentResolver) -> None:
                     address,
                     peer,
                     "l2-adjacent",
-                    f"{address} resolved {peer} to MAC {arp.mac} (ARP table, {via})",
+                    message("edge.arp", address=address, peer=peer, mac=arp.mac, via=via),
                 )
         for neighbour in tables.neighbours:
             known = neighbour.address if neighbour.address in devices else None
@@ -243,9 +252,14 @@ def _add_snmp_edges(network: Network, resolver: SegmentResolver) -> None:
                     address,
                     other,
                     "neighbour",
-                    f"{neighbour.protocol.upper()}: {address} port {neighbour.local_port} "
-                    f"sees {neighbour.system_name or neighbour.chassis_id} "
-                    f"port {neighbour.port_id}",
+                    message(
+                        "edge.neighbour",
+                        protocol=neighbour.protocol.upper(),
+                        address=address,
+                        local=neighbour.local_port,
+                        other=neighbour.system_name or neighbour.chassis_id,
+                        remote=neighbour.port_id,
+                    ),
                 )
         listening = {c.local_port for c in tables.connections if c.state == "listen"}
         listening |= host.open_ports
@@ -257,10 +271,11 @@ def _add_snmp_edges(network: Network, resolver: SegmentResolver) -> None:
                 client, server, service = remote, address, conn.local_port
             else:
                 client, server, service = address, remote, conn.remote_port
-            evidence = (
-                f"TCP connection {client} -> {server}:{service} ({conn.state or 'seen'}) "
-                f"in the connection table of {address}"
-            )
+            values = {"client": client, "server": server, "service": str(service)}
+            if conn.state:
+                evidence = message("edge.flow", state=conn.state, address=address, **values)
+            else:
+                evidence = message("edge.flow_seen", address=address, **values)
             network.flows[client].setdefault(server, evidence)
             _add_edge(graph, client, server, "flow", evidence)
 
@@ -294,7 +309,7 @@ def _place_vantage(network: Network, resolver: SegmentResolver, vantage: str) ->
                 node,
                 address,
                 "answered-scan",
-                f"{what} of {address} answered the scan run from segment {name}",
+                message("edge.answered", what=what, address=address, segment=name),
             )
 
 

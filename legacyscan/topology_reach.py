@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from legacyscan.model import Bridge, Exposure, Reach
+from legacyscan.messages import message, plain
+from legacyscan.model import Bridge, Exposure, Message, Reach
 
 if TYPE_CHECKING:
     from legacyscan.topology import Network
@@ -142,15 +143,22 @@ def _switch_path(network: Network, source: str, target: str) -> tuple[str, ...] 
     return (source, *middle, target)
 
 
-def _port_evidence(network: Network, path: tuple[str, ...]) -> str:
+def _port_evidence(network: Network, path: tuple[str, ...]) -> list[Message]:
     graph = network.graph
-    parts = [
-        graph.edges[a, b]["evidence"][graph.edges[a, b]["kinds"].index(kind)]
-        for a, b in zip(path, path[1:], strict=False)
-        for kind in ("mac-on-port", "neighbour")
-        if graph.has_edge(a, b) and kind in graph.edges[a, b]["kinds"]
-    ]
-    return "; ".join(parts)
+    found = []
+    for a, b in zip(path, path[1:], strict=False):
+        if not graph.has_edge(a, b):
+            continue
+        edge = graph.edges[a, b]
+        for kind in ("mac-on-port", "neighbour"):
+            if kind in edge["kinds"]:
+                at = edge["kinds"].index(kind)
+                found.append(edge["why"][at] or message("text", text=edge["evidence"][at]))
+    return found
+
+
+def _exposure(source: str, target: str, path: tuple[str, ...], why: Message) -> Exposure:
+    return Exposure(source, target, path, plain(why), why)
 
 
 def iter_reach(network: Network, source: str) -> Iterator[Exposure]:
@@ -164,15 +172,18 @@ def iter_reach(network: Network, source: str) -> Iterator[Exposure]:
                 continue
             seen.add(target)
             path = _switch_path(network, source, target)
-            evidence = f"same segment {name}; no filtering between them was observed"
             if path is not None:
-                evidence += f"; {_port_evidence(network, path)}"
-            yield Exposure(source, target, path or (source, f"segment:{name}", target), evidence)
+                via = _port_evidence(network, path)
+                why = message("reach.same_segment_via", segment=name, via=via)
+            else:
+                why = message("reach.same_segment", segment=name)
+            yield _exposure(source, target, path or (source, f"segment:{name}", target), why)
     for target, evidence in sorted(network.flows.get(source, {}).items()):
         if target not in seen and network.is_clinical(target):
             if _flow_reaches(network, source, target):
                 seen.add(target)
-                yield Exposure(source, target, (source, target), f"observed flow: {evidence}")
+                why = message("reach.flow", flow=evidence)
+                yield _exposure(source, target, (source, target), why)
     vantage = network.vantage
     if vantage is None or vantage not in names:
         return
@@ -185,13 +196,15 @@ def iter_reach(network: Network, source: str) -> Iterator[Exposure]:
             if target not in network.answered:
                 continue
             seen.add(target)
-            yield Exposure(
-                source,
-                target,
-                (source, f"segment:{vantage}", target),
-                f"{source} sits in segment {vantage}, where the scan ran from, and "
-                f"{network.answered[target]} of {target} (segment {name}) answered the scan",
+            why = message(
+                "reach.vantage",
+                source=source,
+                vantage=vantage,
+                what=network.answered[target],
+                target=target,
+                segment=name,
             )
+            yield _exposure(source, target, (source, f"segment:{vantage}", target), why)
 
 
 def _some(texts: list[str]) -> tuple[str, ...]:
@@ -220,7 +233,7 @@ def bridges(network: Network) -> tuple[Bridge, ...]:
                     for own in network.segments_of[a]:
                         small.add_edge(a, f"segment:{own}")
                     small.add_edge(a, f"segment:{name}")
-                    evidence.setdefault(a, []).append(f"talks with segment {name}: {text}")
+                    evidence.setdefault(a, []).append(f"talks with segment {name}: {plain(text)}")
     if small.number_of_nodes() == 0:
         return ()
     if small.number_of_nodes() <= EXACT_CENTRALITY_NODES:

@@ -56,6 +56,19 @@
 
   // --- DOM helpers: text only ----------------------------------------------------------------
 
+  // A model's sentence ({fr: ..., en: ...}) in the page's language; a sentence that only
+  // exists in English (a record made without a message) is marked as such.
+  function words(node, texts) {
+    texts = texts || {};
+    if (texts[lang] !== undefined) {
+      node.textContent = texts[lang];
+    } else {
+      node.textContent = texts.en || "";
+      node.lang = "en";
+    }
+    return node;
+  }
+
   function el(tag, className, children) {
     var node = document.createElement(tag);
     if (className) { node.className = className; }
@@ -120,7 +133,7 @@
     return pairs;
   }
   var haystack = devices.map(function (d) {
-    var words = [d.a, d.m, d.t, d.g >= 0 ? segs[d.g].n : ""];
+    var words = [d.a, d.m, d.t, d.t ? term("type", d.t) : "", d.g >= 0 ? segs[d.g].n : ""];
     (d.id || []).forEach(function (i) {
       var o = DATA.objs[i];
       words.push(o.v, o.p, o.ver, o.cpe);
@@ -338,7 +351,7 @@
     append(row, [
       el("td", "n", d.lv ? badge("level", d.lv, num(d.r || 0)) : ""),
       el("td", "addr", d.a),
-      el("td", null, [term("class", d.c), d.t ? el("small", null, " " + d.t) : null]),
+      el("td", null, [term("class", d.c), d.t ? el("small", null, " " + term("type", d.t)) : null]),
       el("td", null, [d.m || el("em", null, msg("js.d_not_identified")),
         d.kev && d.kev.length ? el("span", "kev", " KEV") : null]),
       el("td", null, badge("status", d.s, term("status", d.s))),
@@ -370,7 +383,7 @@
     article.id = "device-detail";
     article.setAttribute("data-device", String(current));
     append(article, el("h3", null, [
-      el("span", "addr", d.a), " — ", term("class", d.c), d.t ? " / " + d.t : "",
+      el("span", "addr", d.a), " — ", term("class", d.c), d.t ? " / " + term("type", d.t) : "",
       el("small", null, " " + msg("js.d_confidence", { value: num(d.cc || 0, 2) }))
     ]));
     if (d.g >= 0) {
@@ -389,8 +402,7 @@
       var factors = (d.f || []).map(function (n) { return DATA.objs[n]; });
       var list = el("ul", "factors");
       factors.forEach(function (f) {
-        var why = el("span", "why", f.explanation || "");
-        why.lang = "en";
+        var why = words(el("span", "why"), f.x);
         append(list, el("li", null, [el("strong", null, msg("js.d_points", { points: num(f.points || 0) })), " — ", term("factor", f.name), colon(), why]));
       });
       append(article, [el("p", null, [badge("level", d.lv, term("level", d.lv)), " ", el("strong", null, num(d.r || 0)), " = " + factors.map(function (f) { return num(f.points || 0); }).join(" + ")]), list]);
@@ -407,7 +419,7 @@
       var signals = el("ul", "evidence");
       d.sig.forEach(function (n) {
         var s = DATA.objs[n];
-        append(signals, el("li", null, [term("class", s.device_class), s.device_type ? " / " + s.device_type : "",
+        append(signals, el("li", null, [term("class", s.device_class), s.device_type ? " / " + term("type", s.device_type) : "",
           " +" + num(s.weight || 0, 2) + " ", el("code", null, s.reason || ""), " ", el("code", null, s.detail || "")]));
       });
       append(article, [el("h4", null, msg("js.d_signals")), signals]);
@@ -429,9 +441,7 @@
       " (" + term("kind", o.k) + ", " + msg("js.d_confidence", { value: num(o.conf || 0, 2) }) + ")",
       o.cpe ? el("code", null, " " + o.cpe) : null
     ]));
-    var why = el("span", null, l.why || "");
-    why.lang = "en";
-    var facts = [why];
+    var facts = [words(el("span", "why"), l.why)];
     if (l.cy) { facts.push(" · " + msg("js.d_cycle", { cycle: l.cy })); }
     if (l.eol) { facts.push(" · " + msg("js.d_eol_date", { date: date(l.eol) })); }
     if (l.ext) { facts.push(" · " + msg("js.d_ext", { date: date(l.ext) })); }
@@ -461,8 +471,8 @@
       var link = el("a", "device-link", other.a);
       link.href = "#detail";
       link.setAttribute("data-device", String(pair[0]));
-      append(list, el("li", null, [link, " ", term("class", other.c), other.t ? " / " + other.t : "",
-        el("small", null, " — " + (DATA.ev[pair[1]] || ""))]));
+      append(list, el("li", null, [link, " ", term("class", other.c), other.t ? " / " + term("type", other.t) : "",
+        el("small", null, [" — ", words(el("span", "why"), DATA.ev[pair[1]])])]));
     });
     if (pairs.length > LIST_MAX) { append(list, el("li", "note", msg("js.d_more", { n: num(pairs.length - LIST_MAX) }))); }
     return list;

@@ -14,7 +14,7 @@ import datetime as dt
 from pathlib import Path
 
 from legacyscan.report.tables import Table, Value, all_tables
-from legacyscan.report.view import ReportView
+from legacyscan.report.view import ReportView, Sentence
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -27,6 +27,8 @@ def neutralise(text: str) -> str:
 def cell(value: Value) -> str:
     if value is None:
         return ""
+    if isinstance(value, Sentence):
+        return neutralise(value.plain)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.date):

@@ -16,7 +16,7 @@ from legacyscan.model import Assessment
 from legacyscan.report.csv_format import write_csv
 from legacyscan.report.graphml_format import write_graphml
 from legacyscan.report.html import render_view
-from legacyscan.report.json_format import assessment_to_dict
+from legacyscan.report.json_format import assessment_to_dict, record_to_dict
 from legacyscan.report.view import Cover, ReportView, build_view
 from legacyscan.report.xlsx_format import write_xlsx
 
@@ -40,9 +40,9 @@ def export_dict(view: ReportView, lang: str) -> dict[str, Any]:
     for key in ("profile", "site", "vantage"):
         scan.setdefault(key, getattr(meta, key))
     plan = assessment.plan
-    data.setdefault("segment_risks", [asdict(r) for r in assessment.segment_risks])
+    data.setdefault("segment_risks", [record_to_dict(r) for r in assessment.segment_risks])
     data.setdefault("network_score", assessment.network_score)
-    data.setdefault("plan", asdict(plan) if plan else None)
+    data.setdefault("plan", record_to_dict(plan) if plan else None)
     data.setdefault("horizon", [asdict(h) for h in assessment.horizon])
     cover = view.cover
     data["report"] = {

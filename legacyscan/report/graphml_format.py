@@ -59,7 +59,9 @@ def build_graph(view: ReportView) -> nx.DiGraph:
             graph.add_edge(node, f"segment:{r.segment}", kind="member-of", evidence="")
     names = {r.index: f"device:{r.index}:{r.address}" for r in view.rows}
     for legacy, clinical, evidence in view.reach:
-        graph.add_edge(names[legacy], names[clinical], kind="reaches", evidence=_text(evidence))
+        graph.add_edge(
+            names[legacy], names[clinical], kind="reaches", evidence=_text(evidence.plain)
+        )
     return graph
 
 

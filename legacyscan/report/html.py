@@ -15,19 +15,20 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from legacyscan.model import Assessment
+from legacyscan.model import Assessment, Message
 from legacyscan.paths import reports_dir
 from legacyscan.report.i18n import LANGUAGES, Language, catalogue
 from legacyscan.report.page_data import page_data
 from legacyscan.report.svg import bar_chart
 from legacyscan.report.view import Cover, ReportView, build_view
-from legacyscan.risk import RiskModel
+from legacyscan.risk import RiskModel, reason_of
 
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
                  0x2028: "\\u2028", 0x2029: "\\u2029"}  # fmt: skip
@@ -73,15 +74,57 @@ def _data_versions() -> dict[str, str]:
     }
 
 
-def _cost_model() -> Any:
-    """The cost model's data, when the installation has one (``fingerprints/cost*.yaml``)."""
-    import yaml
+@dataclass(frozen=True)
+class CostRow:
+    """One line of the method's cost table: what one action costs for one class or type."""
 
+    group: str  # "class" | "type"
+    name: str  # device class or device type
+    action: str
+    cost: float
+
+
+@dataclass(frozen=True)
+class CostTable:
+    currency: str
+    rows: tuple[CostRow, ...]
+
+
+def _cost_table() -> CostTable | None:
+    """The shipped cost model as rows, for a reader: the plan's prices and their source."""
     from legacyscan.paths import fingerprints_dir
+    from legacyscan.plan import ACTIONS, CostModel
 
-    for path in sorted(fingerprints_dir().glob("cost*.yaml")):
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    return None
+    if not (fingerprints_dir() / "costs.yaml").is_file():
+        return None
+    model = CostModel.load()
+    rows = [
+        CostRow(group, name, action, prices[action])
+        for group, table in (("class", model.classes), ("type", model.types))
+        for name, prices in table.items()
+        for action in ACTIONS
+        if action in prices
+    ]
+    return CostTable(model.currency, tuple(rows))
+
+
+@dataclass(frozen=True)
+class ExposureWeight:
+    port: str
+    reason: Message
+    points: float
+
+
+def _exposure_weights(weights: dict[str, Any]) -> list[ExposureWeight]:
+    """The risky-service weights with their reasons as sentences of the catalogues."""
+    rows = [
+        ExposureWeight(str(port), reason_of(entry), float(entry["points"]))
+        for port, entry in weights.get("exposure", {}).items()
+    ]
+    snmp = weights.get("snmp_default_community")
+    if snmp:
+        rows.append(ExposureWeight("SNMP", reason_of(snmp), float(snmp["points"])))
+    return rows
 
 
 def summary_charts(view: ReportView, L: Language) -> dict[str, Markup]:
@@ -125,6 +168,7 @@ def render_view(view: ReportView, lang: str = "en") -> str:
         raise AssertionError("report.js must not contain '</'")
     languages = [Language.load(lang)] + [Language.load(c) for c in LANGUAGES if c != lang]
     data = page_data(view, lang)
+    weights = RiskModel.load().weights
     csp = "; ".join(
         (
             "default-src 'none'",
@@ -146,8 +190,9 @@ def render_view(view: ReportView, lang: str = "en") -> str:
         data_json=Markup(json_for_script(data)),
         csp=csp,
         summary_charts=lambda L: summary_charts(view, L),
-        risk_weights=RiskModel.load().weights,
-        cost_model=_cost_model(),
+        risk_weights=weights,
+        exposure_weights=_exposure_weights(weights),
+        cost_model=_cost_table(),
         data_versions=_data_versions(),
     )
 

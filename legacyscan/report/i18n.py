@@ -11,46 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cached_property
 from typing import Any
 
-import yaml
-
-from legacyscan.errors import UserError
-from legacyscan.paths import reports_dir
-
-LANGUAGES: tuple[str, ...] = ("fr", "en")
+from legacyscan.messages import LANGUAGES as LANGUAGES
+from legacyscan.messages import CatalogueError as CatalogueError
+from legacyscan.messages import Style, render
+from legacyscan.messages import catalogue as catalogue
+from legacyscan.model import Message
 
 NARROW_NBSP = "\u202f"  # French thousands separator (and before %)
 NBSP = "\u00a0"  # before the euro sign in French
-
-
-class CatalogueError(UserError, ValueError):
-    """A language we have no catalogue for, or a catalogue that does not read."""
-
-
-def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
-    flat: dict[str, str] = {}
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            flat.update(_flatten(value, name + "."))
-        else:
-            flat[name] = str(value)
-    return flat
-
-
-@cache
-def catalogue(lang: str) -> dict[str, str]:
-    """Every message of one language, keyed by dotted name (``summary.title``)."""
-    if lang not in LANGUAGES:
-        raise CatalogueError(f"no report language {lang!r} (choose from {', '.join(LANGUAGES)})")
-    path = reports_dir() / "i18n" / f"{lang}.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise CatalogueError(f"{path}: cannot read the {lang} catalogue ({exc})") from exc
-    return _flatten(data)
 
 
 def format_number(value: float, lang: str, decimals: int = 0) -> str:
@@ -129,3 +100,29 @@ class Language:
 
     def date(self, value: dt.date | str | None, short: bool = False) -> str:
         return format_date(value, self.code, short)
+
+    @cached_property
+    def style(self) -> Style:
+        return Style(
+            lang=self.code,
+            number=self._auto_number,
+            grouped=lambda value: self.num(value),
+            percent=lambda value: self.pct(value),
+            date=lambda value: self.date(value),
+            term=lambda group, value: self.term(f"term.{group}", value),
+        )
+
+    def _auto_number(self, value: float, decimals: int | None) -> str:
+        if decimals is None:  # as many decimals as the value has, up to 2
+            decimals = next((d for d in (0, 1) if round(value, d) == round(value, 2)), 2)
+        return self.num(value, decimals)
+
+    def msg(self, message: Message | None, fallback: str = "") -> str:
+        """A model's sentence (a risk factor, a verdict's reason) in this language.
+
+        ``fallback`` (the plain English text) is shown only for a record made without a
+        message, e.g. by an older caller of the API.
+        """
+        if message is None:
+            return fallback
+        return render(message, self.messages, self.style)

@@ -8,6 +8,7 @@ knowledge or another as-of date.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import asdict
@@ -17,11 +18,13 @@ from typing import Any
 from legacyscan.analysis import Context
 from legacyscan.codec import from_data, to_data
 from legacyscan.errors import UserError
+from legacyscan.messages import to_data as message_to_data
 from legacyscan.model import (
     AssessedDevice,
     Assessment,
     CollectError,
     Host,
+    Message,
     ScanMeta,
     Trend,
 )
@@ -33,6 +36,29 @@ SCHEMA_VERSION = 1
 
 def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+_MESSAGE_FIELDS = frozenset({"message", "reason_message", "evidence_message", "method_message"})
+
+
+def record_to_dict(record: Any) -> Any:
+    """``asdict`` for the exports: a message becomes ``{"key", "args"}`` (docs/scan-json.md),
+    an absent one is left out, so that records made without messages export as before."""
+    if isinstance(record, Message):
+        return message_to_data(record)
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        result = {}
+        for f in dataclasses.fields(record):
+            value = getattr(record, f.name)
+            if value is None and f.name in _MESSAGE_FIELDS:
+                continue
+            result[f.name] = record_to_dict(value)
+        return result
+    if isinstance(record, tuple | list):
+        return [record_to_dict(v) for v in record]
+    if isinstance(record, dt.date):
+        return record.isoformat()
+    return record
 
 
 def device_to_dict(device: AssessedDevice) -> dict[str, Any]:
@@ -68,6 +94,11 @@ def device_to_dict(device: AssessedDevice) -> dict[str, Any]:
                     "source": a.lifecycle.source,
                     "checked": _date(a.lifecycle.checked),
                     "reason": a.lifecycle.reason,
+                    **(
+                        {"reason_message": message_to_data(a.lifecycle.reason_message)}
+                        if a.lifecycle.reason_message
+                        else {}
+                    ),
                 },
             }
             for a in device.identities
@@ -104,7 +135,7 @@ def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
             entry["risk"] = {
                 "score": risk.score,
                 "level": risk.level,
-                "factors": [asdict(f) for f in risk.factors],
+                "factors": [record_to_dict(f) for f in risk.factors],
             }
         devices.append(entry)
     return {
@@ -126,7 +157,7 @@ def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
         "devices": devices,
         "segments": [asdict(s) for s in assessment.topology.segments],
         "mixed_segments": list(assessment.topology.mixed_segments),
-        "exposures": [asdict(e) for e in assessment.topology.exposures],
+        "exposures": [record_to_dict(e) for e in assessment.topology.exposures],
         **topology_and_risk_to_dict(assessment),
     }
 
@@ -142,16 +173,16 @@ def topology_and_risk_to_dict(assessment: Assessment) -> dict[str, Any]:
         ],
         "bridges": [asdict(b) for b in topology.bridges],
         "topology_notes": list(topology.notes),
-        "segment_risks": [asdict(r) for r in assessment.segment_risks],
+        "segment_risks": [record_to_dict(r) for r in assessment.segment_risks],
         "network_score": (
             None
             if assessment.network_score is None
             else {
                 "score": assessment.network_score,
-                "factors": [asdict(f) for f in assessment.network_factors],
+                "factors": [record_to_dict(f) for f in assessment.network_factors],
             }
         ),
-        "plan": asdict(assessment.plan) if assessment.plan is not None else None,
+        "plan": record_to_dict(assessment.plan) if assessment.plan is not None else None,
         "horizon": [asdict(h) for h in assessment.horizon],
         "trend": to_data(assessment.trend),
     }

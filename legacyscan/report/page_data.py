@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Hashable
 from dataclasses import asdict
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
-from legacyscan.model import AssessedIdentity, Host
-from legacyscan.report.i18n import LANGUAGES, catalogue
+from legacyscan.model import AssessedIdentity, Host, Message, RiskFactor
+from legacyscan.report.i18n import LANGUAGES, Language, catalogue
 from legacyscan.report.json_format import host_to_dict
-from legacyscan.report.view import ReportView
+from legacyscan.report.view import ReportView, Sentence
 
 
 class _Interner:
@@ -55,6 +55,30 @@ def _record(record: Any) -> Any:
     return _compact(asdict(record))
 
 
+def _words(message: Message | None, plain: str) -> dict[str, str]:
+    """A model's sentence in every language of the page (``{"fr": ..., "en": ...}``).
+
+    A record made without a message (an API caller's own) has only its English text,
+    which the script shows marked ``lang="en"``.
+    """
+    if message is None:
+        return {"en": plain} if plain else {}
+    return {code: _language(code).msg(message) for code in LANGUAGES}
+
+
+@cache
+def _language(code: str) -> Language:
+    return Language.load(code)
+
+
+def _factor(factor: RiskFactor) -> dict[str, Any]:
+    return {
+        "name": factor.name,
+        "points": factor.points,
+        "x": _words(factor.message, factor.explanation),
+    }
+
+
 def _identity(item: AssessedIdentity) -> dict[str, Any]:
     i, life = item.identity, item.lifecycle
     compact: dict[str, Any] = _compact(
@@ -76,7 +100,7 @@ def _identity(item: AssessedIdentity) -> dict[str, Any]:
                 "ext": life.extended_end.isoformat() if life.extended_end else None,
                 "src": life.source,
                 "chk": life.checked.isoformat() if life.checked else None,
-                "why": life.reason,
+                "why": _words(life.reason_message, life.reason),
                 "kev": list(life.known_exploited),
             },
         }
@@ -121,7 +145,7 @@ def page_data(view: ReportView, lang: str) -> dict[str, Any]:
         if row.risk:
             entry["r"] = row.risk.score
             entry["lv"] = row.risk.level
-            entry["f"] = [intern(f, partial(_record, f)) for f in row.risk.factors]
+            entry["f"] = [intern(f, partial(_factor, f)) for f in row.risk.factors]
         devices.append(_compact(entry) | {"g": entry["g"]})
     segments = [
         _compact(
@@ -139,16 +163,19 @@ def page_data(view: ReportView, lang: str) -> dict[str, Any]:
                 "lv": s.risk.level if s.risk else None,
             }
         )
+        # the script counts these for every segment, even one left with no device
+        | {"m": list(s.members), "lg": s.legacy, "cl": s.clinical}
         for s in view.segments
     ]
     # Reach, grouped: (legacy device, evidence) -> the clinical devices it reaches.  In a flat
     # segment every legacy device reaches the same clinical set, stored once in "sets".
-    groups: dict[tuple[int, str], list[int]] = defaultdict(list)
+    groups: dict[tuple[int, Sentence], list[int]] = defaultdict(list)
     for legacy, clinical, evidence in view.reach:
         groups[(legacy, evidence)].append(clinical)
     reach: list[int] = []
     for (legacy, evidence), targets in groups.items():
-        reach.extend((legacy, target_sets(tuple(sorted(targets))), strings(evidence)))
+        words = partial(_words, evidence.message, evidence.plain)
+        reach.extend((legacy, target_sets(tuple(sorted(targets))), strings(evidence, words)))
     js_messages = {
         code: {k: v for k, v in catalogue(code).items() if k.startswith(("js.", "term.", "date."))}
         for code in LANGUAGES

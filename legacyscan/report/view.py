@@ -18,6 +18,7 @@ from legacyscan.model import (
     Assessment,
     DeviceRisk,
     HorizonEntry,
+    Message,
     ScanMeta,
     Segment,
     SegmentRisk,
@@ -28,6 +29,14 @@ STATUS_ORDER: tuple[str, ...] = ("eol", "extended", "unknown", "supported")
 LEVEL_ORDER: tuple[str, ...] = ("critical", "high", "medium", "low")
 #: Horizons (months after the as-of date) drawn when the risk stage gave none.
 DEFAULT_HORIZON_MONTHS: tuple[int, ...] = (6, 12, 24, 36)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A model's sentence: plain English (CSV, GraphML) and its message (page, XLSX)."""
+
+    plain: str
+    message: Message | None = None
 
 
 @dataclass(frozen=True)
@@ -104,8 +113,8 @@ class ReportView:
     cover: Cover
     rows: list[DeviceRow] = field(default_factory=list)
     segments: list[SegmentView] = field(default_factory=list)
-    #: (legacy device index, clinical device index, evidence text)
-    reach: list[tuple[int, int, str]] = field(default_factory=list)
+    #: (legacy device index, clinical device index, evidence)
+    reach: list[tuple[int, int, Sentence]] = field(default_factory=list)
 
     @property
     def meta(self) -> ScanMeta:
@@ -250,5 +259,6 @@ def build_view(assessment: Assessment, cover: Cover | None = None) -> ReportView
     for exposure in assessment.topology.exposures:
         source, target = index_of.get(exposure.legacy), index_of.get(exposure.clinical)
         if source is not None and target is not None:
-            view.reach.append((source, target, exposure.evidence))
+            why = Sentence(exposure.evidence, exposure.evidence_message)
+            view.reach.append((source, target, why))
     return view

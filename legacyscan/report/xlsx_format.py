@@ -28,7 +28,7 @@ from legacyscan.report.tables import (
     reach_summary_table,
     segments_table,
 )
-from legacyscan.report.view import ReportView
+from legacyscan.report.view import ReportView, Sentence
 
 #: Columns whose values come from a closed list, and the catalogue group that names them.
 TERMS = {
@@ -50,6 +50,8 @@ MAX_ROWS = 1_048_576 - 2
 
 
 def _cell(sheet: Any, value: Value, lang: Language, column: str) -> WriteOnlyCell:
+    if isinstance(value, Sentence):
+        value = lang.msg(value.message, value.plain)
     if isinstance(value, str):
         if column in TERMS:
             value = lang.term(TERMS[column], value)

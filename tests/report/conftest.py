@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from legacyscan.messages import message, plain
 from legacyscan.model import (
     AssessedDevice,
     AssessedIdentity,
@@ -28,6 +29,7 @@ from legacyscan.model import (
     IdentifiedDevice,
     Identity,
     Lifecycle,
+    Message,
     Plan,
     PlanAction,
     RiskFactor,
@@ -38,6 +40,7 @@ from legacyscan.model import (
     SnmpSystem,
     Topology,
 )
+from legacyscan.risk import factor
 
 AS_OF = dt.date(2026, 11, 23)
 SCRIPT = "<script>alert(1)</script>"
@@ -86,10 +89,17 @@ def identity(
             eol_date=eol,
             source=source,
             checked=AS_OF if source else None,
-            reason=f"status {status}",
+            reason=plain(why := _why(status, eol)),
+            reason_message=why,
             known_exploited=kev,
         ),
     )
+
+
+def _why(status: str, eol: dt.date | None) -> Message:
+    if eol is None:
+        return message("lifecycle.no_record")
+    return message("lifecycle.eol" if status == "eol" else "lifecycle.supported_until", end=eol)
 
 
 def device(
@@ -123,8 +133,17 @@ def risk(address: str, score: float, level: str) -> DeviceRisk:
         score,
         level,
         (
-            RiskFactor("lifecycle", score - 10, "its software no longer receives security updates"),
-            RiskFactor("exposure", 10, "port 445: SMB"),
+            factor("lifecycle", score - 10, message("risk.lifecycle_eol")),
+            factor(
+                "exposure",
+                10,
+                message(
+                    "risk.exposure",
+                    reasons=[
+                        message("risk.exposure_port", port="445", reason=Message("reason.smb"))
+                    ],
+                ),
+            ),
         ),
     )
 
@@ -259,3 +278,40 @@ def browser() -> Iterator[Any]:
             yield launched
         finally:
             launched.close()
+
+
+def build_lab_like() -> Assessment:
+    """The minimal lab (SNMP as its scenario serves it, services from a recorded nmap scan
+    of it) and the labelled corpus of real devices, assessed by the real pipeline with KEV
+    marks and a budget plan: every kind of sentence the model writes, from real data."""
+    from dataclasses import replace as _replace
+
+    from legacyscan.identify.accuracy import lab_devices, load_corpus
+    from legacyscan.lifecycle import EolDatabase
+    from legacyscan.pipeline import assess
+
+    root = Path(__file__).resolve().parents[2]
+    hosts = [
+        d.host
+        for d in lab_devices(
+            root / "legacyscan" / "lab" / "minimal.yaml",
+            root / "tests" / "fixtures" / "nmap" / "lab-minimal.xml",
+        )
+    ]
+    corpus = load_corpus(root / "tests" / "fixtures" / "corpus")
+    # corpus walks carry their agents' own addresses: give them loopback ones
+    hosts += [_replace(d.host, address=f"127.61.9.{n}") for n, d in enumerate(corpus, 1)]
+    meta = ScanMeta(
+        as_of=AS_OF,
+        started="2026-11-23T10:00:00+00:00",
+        finished="2026-11-23T11:00:00+00:00",
+        targets=("127.42.0.0/16", "127.61.9.0/24"),
+        vantage="127.42.1.0/24",
+    )
+    kev = {("Microsoft", "Windows XP"): ("CVE-2008-4250", "CVE-2017-0144", "CVE-2019-0708")}
+    return assess(hosts, meta, eol=EolDatabase.load().with_kev(kev), budget=30000)
+
+
+@pytest.fixture(scope="session")
+def lab_like() -> Assessment:
+    return build_lab_like()

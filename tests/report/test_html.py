@@ -22,7 +22,7 @@ from legacyscan.model import (
 )
 from legacyscan.pipeline import assess
 from legacyscan.report.html import csp_hash, render_html, write_html
-from legacyscan.report.i18n import CatalogueError
+from legacyscan.report.i18n import CatalogueError, format_number
 from legacyscan.report.json_format import (
     SCHEMA_VERSION,
     ScanJsonError,
@@ -203,8 +203,21 @@ def test_json_document_shape(assessment: Assessment) -> None:
             "clinical": "127.42.20.30",
             "path": ["127.42.20.15", "segment:127.42.20.0/24", "127.42.20.30"],
             "evidence": "same segment 127.42.20.0/24; no filtering between them was observed",
+            "evidence_message": {
+                "key": "reach.same_segment",
+                "args": {"segment": "127.42.20.0/24"},
+            },
         }
     ]
+    lifecycle = xp["identities"][0]["lifecycle"]
+    assert lifecycle["reason"] == "no security updates since 2014-04-08"
+    assert lifecycle["reason_message"] == {
+        "key": "lifecycle.eol",
+        "args": {"end": {"date": "2014-04-08"}},
+    }
+    factor = xp["risk"]["factors"][0]
+    assert factor["explanation"] == "its software no longer receives security updates"
+    assert factor["message"] == {"key": "risk.lifecycle_eol", "args": {}}
 
 
 @pytest.mark.parametrize(
@@ -301,10 +314,36 @@ def test_segments_table_names_site_zone_risk_and_origin(rich_pages: dict[str, st
 def test_method_lists_profile_vantage_commands_weights(rich_pages: dict[str, str]) -> None:
     en = _visible_blocks(rich_pages["en"], "en")
     for text in ("clinical-safe", "datacentre-vlan-5", "nmap -oX - -sV --max-rate 50",
-                 "identification rules", "Plan chosen by the exact method"):  # fmt: skip
+                 "identification rules", "Plan chosen within €50,000. Method: exact."):  # fmt: skip
         assert text in en
     fr = _visible_blocks(rich_pages["fr"], "fr")
     assert "Pondération du risque" in fr and "Port ouvert 445" in fr
+    # the reasons of the weights are the catalogue's, not risk.yaml's English
+    assert "partage de fichiers SMB, la voie de WannaCry et NotPetya" in fr
+    assert "SMB file sharing" not in fr
+
+
+def test_cost_model_is_a_translated_table_not_raw_json(rich_pages: dict[str, str]) -> None:
+    from legacyscan.plan import CostModel
+
+    costs = CostModel.load()
+    pump = costs.types["infusion-pump"]["replace"]
+    for lang, words in (
+        ("fr", ("Coût unitaire", "Source ou hypothèse", "type : pompe à perfusion",
+                "classe : médical", "sans source publiée")),
+        ("en", ("Unit cost", "Source or assumption", "type: infusion pump", "class: medical",
+                "no published source")),
+    ):  # fmt: skip
+        page = rich_pages[lang]
+        assert '<pre class="data">' not in page and "{&#34;" not in page
+        method = page.split('id="method"')[1].split("</section>")[0]
+        visible = _visible_blocks(method, lang)
+        for word in words:
+            assert word in visible, (lang, word)
+        assert format_number(pump, lang) in visible
+        table = method.split('class="compact costs"')[1].split("</table>")[0]
+        priced = sum(len(t) for t in (*costs.classes.values(), *costs.types.values()))
+        assert table.count("<tr>") == priced + 1  # a row per priced action, and the header
 
 
 def test_appendix_lists_unidentified_devices_errors_and_coverage(

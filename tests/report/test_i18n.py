@@ -30,17 +30,20 @@ def test_every_key_exists_in_every_language() -> None:
         assert keys[lang] == keys["en"], f"{lang}: {keys[lang] ^ keys['en']}"
 
 
+PLACEHOLDER = re.compile(r"\{(\w+(?::[^}]*)?)\}")  # {name} or {name:spec}
+
+
 def test_placeholders_match_between_languages() -> None:
     for key, english in catalogue("en").items():
         french = catalogue("fr")[key]
-        assert set(re.findall(r"\{(\w+)\}", french)) == set(re.findall(r"\{(\w+)\}", english)), key
+        assert set(PLACEHOLDER.findall(french)) == set(PLACEHOLDER.findall(english)), key
 
 
 def test_french_differs_from_english_where_words_are_words() -> None:
     same = [
         key
         for key, english in catalogue("en").items()
-        if catalogue("fr")[key] == english and len(re.sub(r"\{\w+\}", "", english).strip()) > 12
+        if catalogue("fr")[key] == english and len(PLACEHOLDER.sub("", english).strip()) > 12
     ]
     assert same == []
 
