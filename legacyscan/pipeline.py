@@ -48,6 +48,10 @@ class ScanRecorder(Protocol):
         """The hosts and evidence of a piece committed by an earlier, interrupted run."""
         ...
 
+    def committed(self, key: str) -> bool:
+        """Whether a piece is committed (by this run or an earlier one); cheap."""
+        ...
+
     def chunk(
         self, key: str, hosts: Sequence[Host], evidence: Mapping[str, bytes] | None = None
     ) -> None:
@@ -224,7 +228,7 @@ def collect_live(
     if recorder is not None:
         # A kill between the folder's save and the inventory's commit: commit it now.
         for run, record in zip(result.runs, result.records, strict=True):
-            if recorder.done(f"nmap:{record.index}") is None:
+            if not recorder.committed(f"nmap:{record.index}"):
                 record_nmap_chunk(recorder, record.index, run, store.xml(record.index))
     up = [h for run in result.runs for h in run.hosts if h.address]
     progress(f"nmap: {len(up)} host(s) up; raw XML kept in {out_dir / 'nmap'}")

@@ -25,7 +25,7 @@ class InventoryRecorder:
         self.inventory = inventory
         self.scan_id = scan_id
         self._progress = progress or (lambda _: None)
-        self._finished_chunks = inventory.finished_chunks(scan_id)
+        self._finished_chunks = set(inventory.finished_chunks(scan_id))
 
     @classmethod
     def start(
@@ -54,10 +54,14 @@ class InventoryRecorder:
         }
         return self.inventory.hosts(self.scan_id, key, latest=False), evidence
 
+    def committed(self, key: str) -> bool:
+        return key in self._finished_chunks
+
     def chunk(
         self, key: str, hosts: Sequence[Host], evidence: Mapping[str, bytes] | None = None
     ) -> None:
         self.inventory.record_hosts(self.scan_id, key, hosts, evidence)
+        self._finished_chunks.add(key)
         if not key.startswith("snmp:"):  # one line per SNMP host would drown the terminal
             self._progress(f"inventory: {key} committed ({len(hosts)} host(s))")
 

@@ -1,0 +1,58 @@
+"""The pipeline tells the inventory of every nmap chunk, including one a kill left behind.
+
+A chunk stored in the scan folder but killed before its inventory commit must reach the
+inventory when the scan is resumed.  Here the folder holds the whole (recorded) nmap
+output, so the resumed run starts no nmap; SNMP asks port 9 on loopback, where nothing
+answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from legacyscan.collect.chunkstore import ChunkRecord, FilesystemChunkStore, sha256
+from legacyscan.collect.nmap import plan_scan
+from legacyscan.collect.nmap_xml import parse_nmap_xml
+from legacyscan.collect.snmp import SnmpOptions
+from legacyscan.collect.snmp_credentials import community
+from legacyscan.inventory import Inventory
+from legacyscan.inventory.recorder import InventoryRecorder
+from legacyscan.model import ScanMeta
+from legacyscan.pipeline import collect_live
+from legacyscan.scope import build_scope
+
+XML = (Path(__file__).parent / "fixtures" / "nmap" / "lab-minimal.xml").read_bytes()
+
+
+def test_a_chunk_stored_before_a_kill_reaches_the_inventory_on_resume(tmp_path: Path) -> None:
+    addresses = sorted({h.address for h in parse_nmap_xml(XML).hosts if h.address})
+    plan = plan_scan(build_scope(addresses))
+    assert len(plan.chunks) == 1
+    chunk = plan.chunks[0]
+    store = FilesystemChunkStore(tmp_path / "nmap")
+    store.begin(plan)
+    store.save(
+        ChunkRecord(
+            index=1, targets=chunk.targets, address_count=chunk.address_count,
+            command_line=chunk.command_line, nmap_version="7.93", started="", finished="",
+            hosts_up=len(addresses), xml_sha256=sha256(XML),
+        ),
+        XML,
+    )  # fmt: skip
+    meta = ScanMeta(as_of=dt.date(2026, 11, 23), started="", finished="", targets=plan.targets)
+    with Inventory.open(tmp_path / "inventory.sqlite") as inventory:
+        recorder = InventoryRecorder.start(inventory, meta)
+        assert not recorder.committed("nmap:1")
+        silent = SnmpOptions(port=9, credentials=(community("public"),), timeout=0.2, retries=0)
+        collection = collect_live(
+            plan, tmp_path, resume=True, recorder=recorder, snmp_options=silent
+        )
+        assert recorder.committed("nmap:1")
+        stored = inventory.evidence(recorder.scan_id, "nmap:1")
+        assert [(name, content) for _, name, content in stored] == [("nmap-000001.xml", XML)]
+        hosts = inventory.hosts(recorder.scan_id, "nmap:1")
+        assert {h.address for h in hosts} == set(addresses)
+        assert {h.address for h in collection.hosts} <= set(addresses)
+        # Nothing answered SNMP on port 9: the only piece is the nmap chunk.
+        assert inventory.finished_chunks(recorder.scan_id) == {"nmap:1"}
