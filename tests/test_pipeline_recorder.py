@@ -9,6 +9,7 @@ answers.
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from legacyscan.collect.chunkstore import ChunkRecord, FilesystemChunkStore, sha256
@@ -18,7 +19,7 @@ from legacyscan.collect.snmp import SnmpOptions
 from legacyscan.collect.snmp_credentials import community
 from legacyscan.inventory import Inventory
 from legacyscan.inventory.recorder import InventoryRecorder
-from legacyscan.model import ScanMeta
+from legacyscan.model import Collection, ScanMeta
 from legacyscan.pipeline import collect_live
 from legacyscan.scope import build_scope
 
@@ -41,18 +42,28 @@ def test_a_chunk_stored_before_a_kill_reaches_the_inventory_on_resume(tmp_path: 
         XML,
     )  # fmt: skip
     meta = ScanMeta(as_of=dt.date(2026, 11, 23), started="", finished="", targets=plan.targets)
-    with Inventory.open(tmp_path / "inventory.sqlite") as inventory:
-        recorder = InventoryRecorder.start(inventory, meta)
-        assert not recorder.committed("nmap:1")
-        silent = SnmpOptions(port=9, credentials=(community("public"),), timeout=0.2, retries=0)
-        collection = collect_live(
-            plan, tmp_path, resume=True, recorder=recorder, snmp_options=silent
-        )
-        assert recorder.committed("nmap:1")
-        stored = inventory.evidence(recorder.scan_id, "nmap:1")
+    db = tmp_path / "inventory.sqlite"
+    silent = SnmpOptions(port=9, credentials=(community("public"),), timeout=0.2, retries=0)
+
+    def resume() -> tuple[int, bool, Collection]:
+        with Inventory.open(db) as inventory:
+            recorder = InventoryRecorder.start(inventory, meta)
+            before = recorder.committed("nmap:1")
+            collection = collect_live(
+                plan, tmp_path, resume=True, recorder=recorder, snmp_options=silent
+            )
+            return recorder.scan_id, before, collection
+
+    # In a thread of its own, as the CLI has it: the browser tests leave playwright's
+    # event loop running in the main thread, where the SNMP step's asyncio.run would fail.
+    with ThreadPoolExecutor(1) as worker:
+        scan_id, committed_before, collection = worker.submit(resume).result()
+    assert not committed_before
+    with Inventory.open(db) as inventory:
+        stored = inventory.evidence(scan_id, "nmap:1")
         assert [(name, content) for _, name, content in stored] == [("nmap-000001.xml", XML)]
-        hosts = inventory.hosts(recorder.scan_id, "nmap:1")
+        hosts = inventory.hosts(scan_id, "nmap:1")
         assert {h.address for h in hosts} == set(addresses)
         assert {h.address for h in collection.hosts} <= set(addresses)
         # Nothing answered SNMP on port 9: the only piece is the nmap chunk.
-        assert inventory.finished_chunks(recorder.scan_id) == {"nmap:1"}
+        assert inventory.finished_chunks(scan_id) == {"nmap:1"}
