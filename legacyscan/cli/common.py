@@ -31,6 +31,18 @@ def as_of_option(function: F) -> F:
     )(function)
 
 
+def format_option(function: F) -> F:
+    """--format text|json, for the commands whose answer a script may read."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="text for people, json for scripts.",
+    )(function)
+
+
 def segments_option(function: F) -> F:
     return click.option(
         "--segments",

@@ -11,7 +11,7 @@ from typing import Any
 import click
 import yaml
 
-from legacyscan.cli.common import as_of_date, as_of_option, progress
+from legacyscan.cli.common import as_of_date, as_of_option, format_option, progress
 from legacyscan.eol_import import load_mapping, merge, read_dump, write_overlay
 from legacyscan.errors import UserError
 from legacyscan.kev import mark, read_kev, write_marks
@@ -77,9 +77,7 @@ def _row(record: EolRecord, as_of: dt.date) -> dict[str, Any]:
 
 @eol_group.command("show")
 @click.argument("product")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@format_option
 @as_of_option
 def show_command(product: str, fmt: str, as_of: dt.datetime | None) -> None:
     """Show every cycle of PRODUCT with its dates, its verdict on the as-of date and its

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from legacyscan.cli.common import segments_option
+from legacyscan.cli.common import format_option, segments_option
 from legacyscan.graph_queries import (
     OpenedScan,
     bridges,
@@ -26,15 +26,7 @@ def _common(function: F) -> F:
     function = click.argument("scan_json", type=click.Path(dir_okay=False, path_type=Path))(
         function
     )
-    function = click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["text", "json"]),
-        default="text",
-        show_default=True,
-        help="text for people, json for scripts.",
-    )(function)
-    return segments_option(function)
+    return segments_option(format_option(function))
 
 
 def _label(opened: OpenedScan, address: str) -> str:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from legacyscan.cli.common import progress
+from legacyscan.cli.common import format_option, progress
 from legacyscan.codec import to_data
 from legacyscan.collect.chunkstore import atomic_write
 from legacyscan.inventory.location import default_path
@@ -30,12 +30,6 @@ DB_HELP = (
 
 def db_option(function: F) -> F:
     return click.option("--db", "db", default=None, metavar="PATH|URL", help=DB_HELP)(function)
-
-
-def format_option(function: F) -> F:
-    return click.option(
-        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-    )(function)
 
 
 def inventory_options(function: F) -> F:

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from legacyscan.cli.common import progress
+from legacyscan.cli.common import format_option, progress
 
 _SCENARIO_HELP = (
     "Built-in scenario name (hospital: ~80 devices in 9 segments; minimal: 7 devices) "
@@ -74,9 +74,7 @@ def lab_status() -> None:
 
 
 @lab_group.command("truth")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@format_option
 @click.option("--scenario", default=None, help="Default: the running lab, else hospital.")
 @click.option("--scale", type=click.IntRange(1, 20000), default=None, help="As for 'lab up'.")
 def lab_truth(fmt: str, scenario: str | None, scale: int | None) -> None:

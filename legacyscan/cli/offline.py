@@ -14,6 +14,7 @@ from legacyscan import __version__
 from legacyscan.cli.common import (
     as_of_date,
     as_of_option,
+    format_option,
     progress,
     segments_context,
     segments_option,
@@ -51,9 +52,7 @@ from legacyscan.report.view import Cover
     type=click.Path(dir_okay=False, path_type=Path),
     help="An nmap XML file (nmap -oX), ideally from a scan with -sV. Repeatable.",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@format_option
 @as_of_option
 @segments_option
 def identify_command(

@@ -9,20 +9,11 @@ from typing import Any
 
 import click
 
-from legacyscan.cli.common import segments_option
+from legacyscan.cli.common import format_option, segments_option
 from legacyscan.graph_queries import open_scan
 from legacyscan.model import Assessment
 from legacyscan.plan import CostModel, make_plan
 from legacyscan.whatif import WhatIf, load_changes, total_risk, whatif
-
-FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for scripts.",
-)
 
 
 @click.command("plan")
@@ -42,7 +33,7 @@ FORMAT = click.option(
     "out keep the shipped defaults (fingerprints/costs.yaml, placeholder figures).",
 )
 @segments_option
-@FORMAT
+@format_option
 def plan_command(
     scan_json: Path,
     budget: float,
@@ -99,7 +90,7 @@ def _print_horizon(assessment: Assessment) -> None:
 @click.argument("scan_json", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("changes_file", type=click.Path(dir_okay=False, path_type=Path))
 @segments_option
-@FORMAT
+@format_option
 def whatif_command(
     scan_json: Path, changes_file: Path, segments_file: Path | None, fmt: str
 ) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from legacyscan.cli.common import progress
+from legacyscan.cli.common import format_option, progress
 from legacyscan.codec import to_data
 from legacyscan.collect.mib_tables import GROUPS
 from legacyscan.collect.snmp import (
@@ -85,8 +85,7 @@ def build_options(
               help="Seconds between two requests to the same address (be gentle).")  # fmt: skip
 @click.option("--max-rows", type=click.IntRange(1), default=10_000, show_default=True,
               help="Rows read per table before it is cut short (and reported so).")  # fmt: skip
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)  # fmt: skip
+@format_option
 @click.option("--show-silent", is_flag=True, help="List silent addresses one by one too.")
 @click.option(
     "--allow-public",

@@ -219,16 +219,21 @@ def load_corpus(folder: Path) -> list[Labelled]:
                     source=str(entry.get("source", "")),
                     host=host_from_entry(entry, path.parent),
                     source_file=path.name,
-                    truth=Truth(
-                        vendor=truth.get("vendor"),
-                        product=truth.get("product"),
-                        version=None if truth.get("version") is None else str(truth["version"]),
-                        device_class=truth.get("class"),
-                        device_type=truth.get("type"),
-                    ),
+                    truth=truth_of(truth),
                 )
             )
     return devices
+
+
+def truth_of(entry: dict[str, Any]) -> Truth:
+    """A ``truth:`` mapping (corpus file or lab scenario) as a ``Truth``."""
+    return Truth(
+        vendor=entry.get("vendor"),
+        product=entry.get("product"),
+        version=None if entry.get("version") is None else str(entry["version"]),
+        device_class=entry.get("class"),
+        device_type=entry.get("type"),
+    )
 
 
 def lab_devices(scenario: Path, nmap_xml: Path) -> list[Labelled]:
@@ -259,13 +264,7 @@ def lab_devices(scenario: Path, nmap_xml: Path) -> list[Labelled]:
                 name=f"lab {entry['name']}",
                 source=str(scenario.name),
                 host=host,
-                truth=Truth(
-                    vendor=truth.get("vendor"),
-                    product=truth.get("product"),
-                    version=None if truth.get("version") is None else str(truth["version"]),
-                    device_class=truth.get("class"),
-                    device_type=truth.get("type"),
-                ),
+                truth=truth_of(truth),
             )
         )
     return devices

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -68,7 +68,32 @@ def split_statements(sql: str) -> list[str]:
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
 
 
-class SqliteBackend:
+class _NestedTransactions:
+    """``transaction()`` blocks nest: only the outermost one begins and commits."""
+
+    _depth = 0  # per instance once set: how many transaction() blocks are open
+
+    def _outermost(self) -> AbstractContextManager[None]:
+        raise NotImplementedError
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._depth = 1
+        try:
+            with self._outermost():
+                yield
+        finally:
+            self._depth = 0
+
+
+class SqliteBackend(_NestedTransactions):
     """One SQLite file in WAL mode: readers never wait for the writer, nor block it."""
 
     name = "sqlite"
@@ -90,7 +115,6 @@ class SqliteBackend:
             raise InventoryError(f"cannot open the inventory {path}: {exc}") from exc
         if str(mode).lower() != "wal":
             raise InventoryError(f"{path}: the file system does not allow SQLite's WAL mode")
-        self._depth = 0
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return [tuple(r) for r in self._conn.execute(sql, tuple(params)).fetchall()]
@@ -107,23 +131,13 @@ class SqliteBackend:
             self._conn.execute(statement)
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
+    def _outermost(self) -> Iterator[None]:
         self._conn.execute("BEGIN IMMEDIATE")
-        self._depth = 1
         try:
             yield
         except BaseException:
-            self._depth = 0
             self._conn.execute("ROLLBACK")
             raise
-        self._depth = 0
         self._conn.execute("COMMIT")
 
     def lock(self, key: int) -> None:
@@ -137,7 +151,7 @@ class SqliteBackend:
         self._conn.close()
 
 
-class PostgresBackend:
+class PostgresBackend(_NestedTransactions):
     """A PostgreSQL database reached by URL; several scanners may write at once."""
 
     name = "postgresql"
@@ -156,7 +170,6 @@ class PostgresBackend:
         except psycopg.Error as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise InventoryError(f"cannot connect to {self.location}: {first}") from exc
-        self._depth = 0
 
     @staticmethod
     def _sql(sql: str) -> str:
@@ -178,20 +191,9 @@ class PostgresBackend:
             self._conn.execute(statement.replace("%", "%%"))
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
-        self._depth = 1
-        try:
-            with self._conn.transaction():
-                yield
-        finally:
-            self._depth = 0
+    def _outermost(self) -> Iterator[None]:
+        with self._conn.transaction():
+            yield
 
     def lock(self, key: int) -> None:
         # Held until the transaction ends: two scans finishing at once must not both

@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import gzip
-import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-from legacyscan.cli import main
+from clirun import run
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 VERSIONS = FIXTURES / "nmap" / "versions"
 AS_OF = "2026-11-23"
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    """The real entry point, in this process (a new interpreter per call costs seconds)."""
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    argv = sys.argv
-    sys.argv = ["legacyscan", *args]
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            main()
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    finally:
-        sys.argv = argv
-    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 def test_import_of_several_eras(tmp_path: Path) -> None:

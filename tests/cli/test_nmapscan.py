@@ -2,36 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-from legacyscan.cli import main
+from clirun import run
 
 pytestmark = pytest.mark.skipif(
     subprocess.run(["which", "nmap"], capture_output=True).returncode != 0,
     reason="nmap is not installed",
 )
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    """The real entry point, in this process (a new interpreter per call costs seconds)."""
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    argv = sys.argv
-    sys.argv = ["legacyscan", *args]
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            main()
-    except SystemExit as exit_:
-        code = int(exit_.code or 0)
-    finally:
-        sys.argv = argv
-    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 def test_profiles_lists_every_profile_and_the_denylist() -> None:

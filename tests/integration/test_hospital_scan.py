@@ -7,51 +7,27 @@ written; raise them as identification improves, never lower them silently.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from labscan import running_lab, scan_lab
 
 from legacyscan.lab import runner
 
 pytestmark = pytest.mark.lab
-AS_OF = "2026-11-23"
 
 
 @pytest.fixture(scope="module")
 def hospital(tmp_path_factory: pytest.TempPathFactory) -> Iterator[runner.LabState]:
-    previous = os.environ.get("LEGACYSCAN_LAB_DIR")
-    os.environ["LEGACYSCAN_LAB_DIR"] = str(tmp_path_factory.mktemp("hospital-state"))
-    try:
-        state = runner.up("hospital")
-        try:
-            yield state
-        finally:
-            runner.down()
-    finally:
-        if previous is None:
-            os.environ.pop("LEGACYSCAN_LAB_DIR", None)
-        else:
-            os.environ["LEGACYSCAN_LAB_DIR"] = previous
+    with running_lab("hospital", tmp_path_factory.mktemp("hospital-state")) as state:
+        yield state
 
 
 @pytest.fixture(scope="module")
 def scan(hospital: runner.LabState, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    out = tmp_path_factory.mktemp("hospital-scan")
-    result = subprocess.run(
-        [sys.executable, "-m", "legacyscan", "scan", *hospital.targets,
-         "--snmp-port", str(hospital.snmp_port), "--out", str(out), "--as-of", AS_OF],
-        capture_output=True, text=True, timeout=900,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    data: dict[str, Any] = json.loads((out / "scan.json").read_text())
-    data["_out"] = str(out)
-    return data
+    return scan_lab(hospital, tmp_path_factory.mktemp("hospital-scan"), timeout=900)
 
 
 def test_default_scan_sends_the_printers_nothing(

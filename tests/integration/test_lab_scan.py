@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,44 +15,26 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from labscan import running_lab, scan_lab
 
 from legacyscan.lab import runner
 
 pytestmark = pytest.mark.lab
-AS_OF = "2026-11-23"
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[runner.LabState]:
-    previous = os.environ.get("LEGACYSCAN_LAB_DIR")
-    os.environ["LEGACYSCAN_LAB_DIR"] = str(tmp_path_factory.mktemp("lab-state"))
-    try:
-        state = runner.up("minimal")
-        try:
-            yield state
-        finally:
-            runner.down()
-    finally:
-        if previous is None:
-            os.environ.pop("LEGACYSCAN_LAB_DIR", None)
-        else:
-            os.environ["LEGACYSCAN_LAB_DIR"] = previous
+    with running_lab("minimal", tmp_path_factory.mktemp("lab-state")) as state:
+        yield state
 
 
 @pytest.fixture(scope="module")
 def scan(lab: runner.LabState, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("scan")
-    result = subprocess.run(
-        [sys.executable, "-m", "legacyscan", "scan", *lab.targets,
-         "--snmp-port", str(lab.snmp_port), "--out", str(out), "--as-of", AS_OF],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    data = scan_lab(lab, out, timeout=600)
     assert (out / "report.html").is_file()
     evidence = gzip.decompress((out / "nmap" / "chunk-000001.xml.gz").read_bytes())
     assert evidence.startswith(b"<?xml")
-    data: dict[str, Any] = json.loads((out / "scan.json").read_text())
-    data["_out"] = str(out)
     return data
 
 
