@@ -28,6 +28,7 @@ from legacyscan.collect.nmap.chunkstore import (
 from legacyscan.collect.nmap.parse import NmapRun, parse_nmap_xml
 from legacyscan.collect.nmap.plan import ScanPlan
 from legacyscan.collect.nmap.runner import OnProgress, run_plan
+from legacyscan.collect.sightings import devices_seen_by_others
 from legacyscan.collect.snmp import sweep as snmp
 from legacyscan.collect.snmp.credentials import community as community_credential
 from legacyscan.model import Assessment, Collection, Host, ScanMeta, Trend
@@ -147,6 +148,26 @@ def snmp_step(
     return list(merged.values()), results, reused
 
 
+SEEN_PIECE = "seen-by-others"
+
+
+def seen_by_others_step(
+    hosts: Sequence[Host], progress: Progress = _quiet, recorder: ScanRecorder | None = None
+) -> tuple[Host, ...]:
+    """The devices only the switches' and routers' tables show; never sent a packet."""
+    seen = devices_seen_by_others(hosts)
+    if seen:
+        arp = sum(1 for h in seen if "arp" in h.sources)
+        progress(
+            f"switch tables: {len(seen)} device(s) seen only by others "
+            f"({arp} in ARP tables, {len(seen) - arp} only in forwarding tables); "
+            "listed as not scanned, never probed"
+        )
+    if seen and recorder is not None and not recorder.committed(SEEN_PIECE):
+        recorder.chunk(SEEN_PIECE, seen)
+    return seen
+
+
 def nmap_store(out_dir: Path) -> FilesystemChunkStore:
     """Where a scan in ``out_dir`` keeps its nmap chunks (evidence and resume point)."""
     return FilesystemChunkStore(out_dir / "nmap")
@@ -203,8 +224,9 @@ def collect_live(
     errors = tuple(r.error for r in results if r.error is not None)
     kept = tuple(h for h in hosts if h.has_data)
     progress(f"snmp: {sum(1 for r in results if r.answered) + reused} agent(s) answered")
+    seen = seen_by_others_step(kept, progress, recorder)
     return Collection(
-        hosts=kept,
+        hosts=kept + seen,
         command_lines=tuple(r.command_line for r in result.records),
         tool_versions=(("nmap", ", ".join(sorted({r.nmap_version for r in result.records}))),),
         errors=errors,

@@ -18,6 +18,7 @@ from typing import Any
 from legacyscan.codec import from_data, to_data
 from legacyscan.errors import UserError
 from legacyscan.files import atomic_write
+from legacyscan.identify.observe import oui_organisation
 from legacyscan.messages import to_data as message_to_data
 from legacyscan.model import (
     AssessedDevice,
@@ -67,6 +68,12 @@ def device_to_dict(device: AssessedDevice) -> dict[str, Any]:
     return {
         "address": device.address,
         "mac": ident.host.mac,
+        "mac_organisation": oui_organisation(ident.host.mac) if ident.host.mac else None,
+        # False: only other devices' tables show it (ARP, forwarding); never sent a packet.
+        "scanned": ident.host.scanned,
+        "seen_by": [
+            {**asdict(sighting), "evidence": sighting.evidence} for sighting in ident.host.seen_by
+        ],
         "device_class": ident.device_class,
         "device_type": ident.device_type,
         "class_confidence": ident.class_confidence,

@@ -350,7 +350,7 @@
     row.tabIndex = 0;
     append(row, [
       el("td", "n", d.lv ? badge("level", d.lv, num(d.r || 0)) : ""),
-      el("td", "addr", d.a),
+      el("td", "addr", [d.a, d.ns ? el("small", "not-scanned", " " + msg("js.not_scanned")) : null]),
       el("td", null, [term("class", d.c), d.t ? el("small", null, " " + term("type", d.t)) : null]),
       el("td", null, [d.m || el("em", null, msg("js.d_not_identified")),
         d.kev && d.kev.length ? el("span", "kev", " KEV") : null]),
@@ -386,6 +386,12 @@
       el("span", "addr", d.a), " — ", term("class", d.c), d.t ? " / " + term("type", d.t) : "",
       el("small", null, " " + msg("js.d_confidence", { value: num(d.cc || 0, 2) }))
     ]));
+    if (d.ns) {
+      append(article, el("p", "warn", msg("js.d_not_scanned")));
+      var seen = el("ul", "evidence");
+      (d.sb || []).forEach(function (w) { append(seen, words(el("li"), w)); });
+      append(article, [el("p", "label", msg("js.d_seen_by")), seen]);
+    }
     if (d.g >= 0) {
       append(article, el("p", null, [msg("js.d_segment") + colon(), el("code", null, segName(d))]));
     }

@@ -24,6 +24,7 @@ from legacyscan.cli.common import (
 )
 from legacyscan.clock import now
 from legacyscan.collect.nmap.parse import NmapXmlError, read_nmap_xml
+from legacyscan.collect.sightings import with_devices_seen_by_others
 from legacyscan.collect.snmp.walkfile import WalkFileError, read_walk
 from legacyscan.model import Assessment, Host, ScanMeta
 from legacyscan.plan import CostModel
@@ -95,7 +96,8 @@ def identify_command(
         command_lines=tuple(c for c in commands if c),
         legacyscan_version=__version__,
     )
-    assessment = assess(hosts, meta, context=context)
+    # A walk of a switch or router names the devices in its ARP and forwarding tables.
+    assessment = assess(with_devices_seen_by_others(hosts), meta, context=context)
     if fmt == "json":
         data = assessment_to_dict(assessment)
         click.echo(

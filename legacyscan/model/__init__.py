@@ -8,6 +8,7 @@ works for every record.
 
 from legacyscan.model.assessment import Assessment, Provenance, ScanMeta, Trend
 from legacyscan.model.collect import (
+    SEEN_ONLY_SOURCES,
     ArpEntry,
     CollectError,
     Collection,
@@ -21,6 +22,7 @@ from legacyscan.model.collect import (
     OsClass,
     OsMatch,
     Service,
+    Sighting,
     SnmpSystem,
     SnmpTables,
     TcpConnection,
@@ -77,6 +79,8 @@ __all__ = [
     "OsClass",
     "OsMatch",
     "Host",
+    "Sighting",
+    "SEEN_ONLY_SOURCES",
     "CollectError",
     "Collection",
     "Observation",

@@ -187,6 +187,30 @@ class OsMatch:
     classes: tuple[OsClass, ...] = ()
 
 
+#: Sources of a host that no packet of ours reached: only another device's table shows it.
+SEEN_ONLY_SOURCES = frozenset({"arp", "forwarding"})
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """Where another device saw this one: an ARP entry, or a MAC learnt on a switch port."""
+
+    table: str  # "arp" (IP-MIB ipNetToMedia/ipNetToPhysical) | "forwarding" (BRIDGE/Q-BRIDGE)
+    agent: str  # the address (or sysName) of the router or switch whose table it is
+    port: str = ""  # the interface of that agent: the ARP entry's, or the port it was learnt on
+    vlan: int | None = None
+
+    @property
+    def evidence(self) -> str:
+        """One sentence in English (the report has it in the reader's language)."""
+        where = f" ({self.port}" + (f", VLAN {self.vlan})" if self.vlan is not None else ")")
+        if self.table == "arp":
+            return f"seen in the ARP table of {self.agent}" + (where if self.port else "")
+        port = f"port {self.port}" if self.port else "a port"
+        vlan = f" in VLAN {self.vlan}" if self.vlan is not None else ""
+        return f"MAC learnt on {port}{vlan} of switch {self.agent}"
+
+
 @dataclass(frozen=True)
 class Host:
     """Everything the collectors learnt about one address."""
@@ -201,7 +225,14 @@ class Host:
     os_matches: tuple[OsMatch, ...] = ()
     mac_vendor: str | None = None  # as the scanner named it (nmap's OUI table)
     host_scripts: tuple[tuple[str, str], ...] = ()  # nmap hostscript (id, output)
-    sources: tuple[str, ...] = ()  # "nmap", "snmp", "snmpwalk:FILE", "nmap-xml:FILE"
+    sources: tuple[str, ...] = ()  # "nmap", "snmp", "snmpwalk:FILE", "nmap-xml:FILE", "arp"...
+    #: Where other devices saw it (``collect/sightings.py``): ARP entries, switch ports.
+    seen_by: tuple[Sighting, ...] = ()
+
+    @property
+    def scanned(self) -> bool:
+        """False for a device only other devices' tables show: it was never sent a packet."""
+        return not self.sources or not set(self.sources) <= SEEN_ONLY_SOURCES
 
     @property
     def open_ports(self) -> frozenset[int]:

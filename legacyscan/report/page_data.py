@@ -15,7 +15,8 @@ from dataclasses import asdict
 from functools import cache, partial
 from typing import Any
 
-from legacyscan.model import AssessedIdentity, Host, Message, RiskFactor
+from legacyscan.messages import message
+from legacyscan.model import AssessedIdentity, Host, Message, RiskFactor, Sighting
 from legacyscan.report.i18n import LANGUAGES, Language, catalogue
 from legacyscan.report.view import ReportView, Sentence
 from legacyscan.scanfile import host_to_dict
@@ -114,6 +115,18 @@ def _observed(host: Host) -> dict[str, Any]:
     return compact
 
 
+def _sighting(seen: Sighting) -> dict[str, str]:
+    """Where another device saw a device, in every language of the page."""
+    port = seen.port or "?"
+    if seen.table == "arp":
+        why = message("sighting.arp", agent=seen.agent, port=port)
+    elif seen.vlan is not None:
+        why = message("sighting.forwarding_vlan", agent=seen.agent, port=port, vlan=str(seen.vlan))
+    else:
+        why = message("sighting.forwarding", agent=seen.agent, port=port)
+    return _words(why, seen.evidence)
+
+
 def page_data(view: ReportView, lang: str) -> dict[str, Any]:
     intern = _Interner()
     strings = _Interner()  # evidence sentences of the reach pairs
@@ -138,6 +151,9 @@ def page_data(view: ReportView, lang: str) -> dict[str, Any]:
             "cf": list(ident.class_conflicts),
             "kev": list(row.known_exploited),
         }
+        if not ident.host.scanned:  # only other devices' tables show it: never probed
+            entry["ns"] = 1
+            entry["sb"] = [_sighting(seen) for seen in ident.host.seen_by]
         if device.is_legacy:
             entry["lg"] = 1
         if device.is_clinical:
