@@ -11,6 +11,7 @@ interrupted run already committed.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -26,12 +27,33 @@ from legacyscan.collect.nmap.chunkstore import (
     FilesystemChunkStore,
 )
 from legacyscan.collect.nmap.parse import NmapRun, parse_nmap_xml
-from legacyscan.collect.nmap.plan import ScanPlan
+from legacyscan.collect.nmap.plan import ScanPlan, is_root
+from legacyscan.collect.nmap.profiles import load_profiles
 from legacyscan.collect.nmap.runner import OnProgress, run_plan
+from legacyscan.collect.nmap.second_pass import (
+    PASS2_PREFIX,
+    PASS2_SOURCE,
+    ClassedHost,
+    SecondPassOptions,
+    decide,
+    merge_second_pass,
+    plan_second_pass,
+    rules_of,
+)
+from legacyscan.collect.scope import address_set
 from legacyscan.collect.sightings import devices_seen_by_others
 from legacyscan.collect.snmp import sweep as snmp
 from legacyscan.collect.snmp.credentials import community as community_credential
-from legacyscan.model import Assessment, Collection, Host, ScanMeta, Trend
+from legacyscan.identify import Identifier
+from legacyscan.model import (
+    Assessment,
+    Collection,
+    Host,
+    IdentifiedDevice,
+    PassDecision,
+    ScanMeta,
+    Trend,
+)
 from legacyscan.risk.evaluate import Context
 
 Progress = Callable[[str], None]
@@ -40,8 +62,9 @@ Progress = Callable[[str], None]
 class ScanRecorder(Protocol):
     """Where the finished pieces of a scan go (``legacyscan.inventory.InventoryRecorder``).
 
-    Pieces are named ``nmap:N`` (chunk N's hosts, with its XML as evidence) and
-    ``snmp:ADDRESS`` (the host with everything its agent answered).
+    Pieces are named ``nmap:N`` (chunk N's hosts, with its XML as evidence),
+    ``snmp:ADDRESS`` (the host with everything its agent answered), ``nmap-pass2:N`` (the
+    second pass's chunk N) and ``seen-by-others`` (the devices only switch tables show).
     """
 
     def done(self, key: str) -> tuple[tuple[Host, ...], Mapping[str, bytes]] | None:
@@ -68,9 +91,10 @@ class RecordingChunkStore:
     inventory gets the same chunk (hosts and XML) in one transaction right after.
     """
 
-    def __init__(self, inner: ChunkStore, recorder: ScanRecorder) -> None:
+    def __init__(self, inner: ChunkStore, recorder: ScanRecorder, key: str = "nmap") -> None:
         self.inner = inner
         self.recorder = recorder
+        self.key = key  # "nmap" for the first pass's pieces, "nmap-pass2" for the second
 
     def load_plan(self) -> ScanPlan | None:
         return self.inner.load_plan()
@@ -87,12 +111,14 @@ class RecordingChunkStore:
     def save(self, record: ChunkRecord, xml: bytes) -> None:
         self.inner.save(record, xml)
         run = parse_nmap_xml(xml, f"nmap output of chunk {record.index}")
-        record_nmap_chunk(self.recorder, record.index, run, xml)
+        record_nmap_chunk(self.recorder, record.index, run, xml, self.key)
 
 
-def record_nmap_chunk(recorder: ScanRecorder, index: int, run: NmapRun, xml: bytes) -> None:
+def record_nmap_chunk(
+    recorder: ScanRecorder, index: int, run: NmapRun, xml: bytes, key: str = "nmap"
+) -> None:
     hosts = [h for h in run.hosts if h.address]
-    recorder.chunk(f"nmap:{index}", hosts, {f"nmap-{index:06d}.xml": xml})
+    recorder.chunk(f"{key}:{index}", hosts, {f"{key}-{index:06d}.xml": xml})
 
 
 def _quiet(_: str) -> None:
@@ -196,6 +222,8 @@ def collect_live(
     snmp_options: snmp.SnmpOptions | None = None,
     snmp_sweep: bool = False,
     recorder: ScanRecorder | None = None,
+    second_pass: SecondPassOptions | None = None,
+    identifier: Identifier | None = None,
 ) -> Collection:
     options = snmp_options or snmp.SnmpOptions(
         port=snmp_port, credentials=(community_credential(community, "--community"),)
@@ -225,13 +253,106 @@ def collect_live(
     kept = tuple(h for h in hosts if h.has_data)
     progress(f"snmp: {sum(1 for r in results if r.answered) + reused} agent(s) answered")
     seen = seen_by_others_step(kept, progress, recorder)
+    records = list(result.records)
+    decisions: tuple[PassDecision, ...] = ()
+    if second_pass is not None and second_pass.enabled:
+        found, decisions, more = second_pass_step(
+            kept, plan, out_dir, second_pass, progress, on_scan_progress, recorder, identifier
+        )
+        kept = tuple(found)
+        records += more
     return Collection(
         hosts=kept + seen,
-        command_lines=tuple(r.command_line for r in result.records),
-        tool_versions=(("nmap", ", ".join(sorted({r.nmap_version for r in result.records}))),),
+        command_lines=tuple(r.command_line for r in records),
+        tool_versions=(("nmap", ", ".join(sorted({r.nmap_version for r in records}))),),
         errors=errors,
         silent_addresses=len(hosts) - len(kept),
+        second_pass=decisions,
     )
+
+
+def pass2_store(out_dir: Path) -> FilesystemChunkStore:
+    """Where the second pass keeps its chunks: beside the first pass's, prefix ``pass2``."""
+    return FilesystemChunkStore(out_dir / "nmap", prefix=PASS2_PREFIX)
+
+
+def classed(devices: Sequence[IdentifiedDevice]) -> list[ClassedHost]:
+    """The identify stage's classes as the second pass reads them."""
+    hosts = []
+    for device in devices:
+        host = device.host
+        if not host.address:
+            continue
+        weights: dict[str, float] = {}
+        for signal in device.class_signals:
+            if signal.device_class == device.device_class:
+                weights[signal.reason] = weights.get(signal.reason, 0.0) + signal.weight
+        reasons = sorted(weights, key=lambda r: -weights[r])[:3]
+        hosts.append(
+            ClassedHost(
+                address=host.address,
+                device_class=device.device_class,
+                confidence=device.class_confidence,
+                reasons=tuple(reasons),
+                open_tcp=frozenset(
+                    s.port for s in host.services if s.state == "open" and s.protocol == "tcp"
+                ),
+                open_udp=frozenset(
+                    s.port for s in host.services if s.state == "open" and s.protocol == "udp"
+                ),
+                scanned=host.scanned,
+            )
+        )
+    return hosts
+
+
+def second_pass_step(
+    hosts: Sequence[Host],
+    first: ScanPlan,
+    out_dir: Path,
+    options: SecondPassOptions,
+    progress: Progress = _quiet,
+    on_scan_progress: OnProgress | None = None,
+    recorder: ScanRecorder | None = None,
+    identifier: Identifier | None = None,
+) -> tuple[list[Host], tuple[PassDecision, ...], list[ChunkRecord]]:
+    """Class the first pass's hosts, decide, run the second pass, merge what it read."""
+    book = load_profiles()
+    profile = book.get(first.profile)
+    named = address_set(options.named) if options.named else None
+    identifier = identifier or Identifier()
+    rules = rules_of(book)
+    decisions = decide(classed(identifier.identify_all(hosts)), rules, named)
+    as_root = is_root() if options.as_root is None else options.as_root
+    plan, decisions = plan_second_pass(
+        decisions, profile, book, as_root, first.chunk_size, rules.parallel
+    )
+    sent = Counter(d.device_class for d in decisions if d.chunk is not None)
+    held = Counter(d.device_class for d in decisions if d.chunk is None)
+    progress(
+        f"pass 2: {plan.address_count} host(s) get read-only OS scripts "
+        f"({_counts(sent) or 'none'}); {sum(held.values())} get nothing more "
+        f"({_counts(held) or 'none'})"
+    )
+    if not plan.chunks:
+        return list(hosts), decisions, []
+    store: ChunkStore = pass2_store(out_dir)
+    if recorder is not None:
+        store = RecordingChunkStore(store, recorder, key=PASS2_SOURCE)
+    result = run_plan(plan, store, out_dir / "nmap", on_scan_progress)
+    if result.resumed_chunks:
+        progress(f"pass 2: {result.resumed_chunks} chunk(s) were already done")
+    if recorder is not None:
+        for run, record in zip(result.runs, result.records, strict=True):
+            if not recorder.committed(f"{PASS2_SOURCE}:{record.index}"):
+                xml = store.xml(record.index)
+                record_nmap_chunk(recorder, record.index, run, xml, PASS2_SOURCE)
+    found = [h for run in result.runs for h in run.hosts]
+    return merge_second_pass(hosts, found), decisions, list(result.records)
+
+
+def _counts(counter: Counter[str]) -> str:
+    return ", ".join(f"{name} {count}" for name, count in sorted(counter.items()))
 
 
 def scan_meta_at_start(plan: ScanPlan, as_of: dt.date, site: str, vantage: str) -> ScanMeta:
@@ -265,9 +386,14 @@ def scan(
     recorder: ScanRecorder | None = None,
     site: str = "",
     vantage: str = "",
+    second_pass: SecondPassOptions | None = None,
 ) -> Assessment:
-    """Collect (nmap, then SNMP), then ``assess``; each piece goes to ``recorder``."""
+    """Collect (nmap, then SNMP, then the second pass where the profile has one), then
+    ``assess``; each piece goes to ``recorder``."""
     started = now()
+    identifier = Identifier()  # loaded once: the second pass and assess both class hosts
+    if second_pass is None:
+        second_pass = SecondPassOptions(enabled=load_profiles().get(plan.profile).second_pass)
     collection = collect_live(
         plan,
         out_dir,
@@ -279,6 +405,8 @@ def scan(
         snmp_options=snmp_options,
         snmp_sweep=snmp_sweep,
         recorder=recorder,
+        second_pass=second_pass,
+        identifier=identifier,
     )
     meta = ScanMeta(
         as_of=as_of,
@@ -293,9 +421,10 @@ def scan(
         errors=collection.errors,
         site=site,
         vantage=vantage,
+        second_pass=collection.second_pass,
     )
     progress(f"identify: {len(collection.hosts)} device(s)")
-    assessment = assess(collection.hosts, meta, context=context)
+    assessment = assess(collection.hosts, meta, identifier=identifier, context=context)
     if recorder is not None:
         assessment = replace(assessment, trend=recorder.finished(assessment))
     return assessment

@@ -161,6 +161,7 @@ def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
             "legacyscan_version": meta.legacyscan_version,
             "silent_addresses": meta.silent_addresses,
             "errors": [asdict(e) for e in meta.errors],
+            "second_pass": [asdict(d) for d in meta.second_pass],
         },
         "devices": devices,
         "segments": [asdict(s) for s in assessment.topology.segments],
@@ -254,6 +255,7 @@ def _meta(data: dict[str, Any]) -> ScanMeta:
             "legacyscan_version": scan["legacyscan_version"],
             "silent_addresses": scan.get("silent_addresses", 0),
             "errors": scan.get("errors", []),
+            "second_pass": scan.get("second_pass", []),
         },
     )
 

@@ -27,7 +27,14 @@ from legacyscan.collect.nmap.profiles import (
     port_ranges,
 )
 from legacyscan.collect.nmap.runner import ScanProgress
-from legacyscan.collect.scope import DEFAULT_MAX_HOSTS, ScopeError, build_scope, read_target_file
+from legacyscan.collect.nmap.second_pass import SecondPassOptions, allow_list_lines
+from legacyscan.collect.scope import (
+    DEFAULT_MAX_HOSTS,
+    ScopeError,
+    address_set,
+    build_scope,
+    read_target_file,
+)
 from legacyscan.pipeline import nmap_store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -48,6 +55,19 @@ class NmapCliOptions:
     parallel: int | None
     dry_run: bool
     resume: bool
+    second_pass: bool | None
+    second_pass_hosts: tuple[str, ...]
+
+    def second_pass_options(self, plan: ScanPlan) -> SecondPassOptions:
+        """The second pass as the user chose: the profile's default, or on/off, and the
+        hosts named to get the ``named`` scripts whatever their class."""
+        enabled = self.second_pass
+        if enabled is None:
+            enabled = load_profiles().get(plan.profile).second_pass
+        if self.second_pass_hosts and not enabled:
+            raise click.UsageError("--second-pass-host needs a second pass (drop --no-second-pass)")
+        address_set(self.second_pass_hosts)  # a bad target fails now, before any packet
+        return SecondPassOptions(enabled=enabled, named=self.second_pass_hosts)
 
     def plan(self, targets: tuple[str, ...], out: Path | None) -> ScanPlan:
         """The scan to run: built from the options, or the stored one for ``--resume``."""
@@ -139,6 +159,22 @@ _OPTIONS: list[Callable[[F], F]] = [
         help="Print the plan (addresses, chunks, profile, exact nmap command lines); send nothing.",
     ),
     click.option(
+        "--second-pass/--no-second-pass",
+        default=None,
+        help="After the first pass, send the read-only OS scripts (SMB, RDP NTLM info, SSH "
+        "host key, HTTP header and title, TLS certificate) to the hosts whose class allows "
+        "them (fingerprints/scan-profiles.yaml, second_pass). Default: the profile's choice "
+        "(on for clinical-safe and standard).",
+    ),
+    click.option(
+        "--second-pass-host",
+        "second_pass_hosts",
+        multiple=True,
+        help="Also give the second pass's 'named' scripts to these hosts whatever their "
+        "class, e.g. a medical workstation you know is a plain PC (address, CIDR or range; "
+        "repeatable).",
+    ),
+    click.option(
         "--resume",
         is_flag=True,
         help="Continue the interrupted scan stored in --out without rescanning finished "
@@ -163,8 +199,10 @@ def nmap_scan_options(function: F) -> F:
     return result
 
 
-def print_plan(plan: ScanPlan) -> None:
+def print_plan(plan: ScanPlan, second_pass: SecondPassOptions | None = None) -> None:
     """The dry run's output: everything that would happen, nothing sent."""
+    if second_pass is not None and second_pass.enabled:
+        click.echo("pass 1 (discovery):")
     click.echo(
         f"plan: {plan.address_count} address(es) in {len(plan.chunks)} chunk(s) of up to "
         f"{plan.chunk_size}, {plan.parallel} nmap process(es) at a time"
@@ -178,7 +216,25 @@ def print_plan(plan: ScanPlan) -> None:
     click.echo("nmap command lines:")
     for chunk in plan.chunks:
         click.echo(f"  [{chunk.index}/{len(plan.chunks)}] {chunk.command_line}")
+    if second_pass is not None:
+        _print_second_pass(second_pass)
     click.echo("dry run: nothing was sent")
+
+
+def _print_second_pass(options: SecondPassOptions) -> None:
+    if not options.enabled:
+        click.echo("pass 2: none (--no-second-pass, or the profile has none)")
+        return
+    click.echo(
+        "pass 2 (read-only OS scripts): decided after pass 1, host by host, from the class "
+        "the identify stage gives each host; the allow-list per class "
+        "(fingerprints/scan-profiles.yaml, second_pass):"
+    )
+    for line in allow_list_lines(load_profiles()):
+        click.echo(line)
+    if options.named:
+        click.echo(f"  named by you (--second-pass-host): {' '.join(options.named)}")
+    click.echo("  the scan's report and scan.json list what was sent to whom, and why")
 
 
 def _clock(seconds: float) -> str:
@@ -237,6 +293,7 @@ def profiles_command() -> None:
         click.echo(f"  version detection: {version[profile.version]}")
         click.echo(f"  OS detection: {'yes, as root (-O)' if profile.os_detection else 'no'}")
         click.echo(f"  NSE scripts: {', '.join(profile.scripts) or 'none'}")
+        click.echo(f"  second pass: {'yes (below)' if profile.second_pass else 'no'}")
         click.echo(
             f"  rate: {profile.max_rate} packets/s for the whole scan"
             + (f", {profile.scan_delay_ms} ms between probes to one host" if profile.scan_delay_ms
@@ -248,6 +305,10 @@ def profiles_command() -> None:
         f"printer ports never probed unless --allow-printer-ports: "
         f"{port_ranges(book.printer_ports)}"
     )
+    if book.second_pass is not None:
+        click.echo("second pass (after pass 1, by each host's class):")
+        for line in allow_list_lines(book):
+            click.echo(line)
     deny = book.denylist
     click.echo(
         "NSE scripts never run: categories "

@@ -93,7 +93,12 @@ def scan_command(
 
     Runs nmap service detection with a scan profile (default clinical-safe: gentle,
     printer ports never probed), reads the SNMP system group of every host found,
-    identifies operating systems and firmware, looks up their end of support, finds
+    lists the devices only the switches' ARP and forwarding tables show (never probed),
+    classes every host, then -- the second pass -- sends the read-only scripts that name
+    an OS (SMB, RDP NTLM info, SSH host key, HTTP header and title, TLS certificate) only
+    to the hosts whose class allows them (never medical, printer, IoT, power or unknown
+    ones unless named with --second-pass-host), identifies operating systems and
+    firmware, looks up their end of support, finds
     which legacy systems share a segment with clinical devices, scores the risk and
     writes OUT/scan.json and OUT/report.html.  Every nmap XML output is kept compressed
     in OUT/nmap/, chunk by chunk as it finishes: an interrupted scan continues with
@@ -108,8 +113,9 @@ def scan_command(
     if out is None and not nmap_options.dry_run:
         raise click.UsageError("--out DIR is required (except with --dry-run)")
     plan = nmap_options.plan(targets, out)
+    second_pass = nmap_options.second_pass_options(plan)
     if nmap_options.dry_run:
-        print_plan(plan)
+        print_plan(plan, second_pass)
         return
     assert out is not None
     snmp_options = build_options(
@@ -142,6 +148,7 @@ def scan_command(
                 recorder=recorder,
                 site=site,
                 vantage=vantage,
+                second_pass=second_pass,
             )
         except ScanInterrupted as stop:
             hint = resume_hint(out) + (f" --db {shlex.quote(db)}" if db else "")

@@ -65,6 +65,14 @@ NON_PUBLIC = IPSet(
 )
 
 
+def address_set(targets: tuple[str, ...]) -> IPSet:
+    """The addresses of targets (addresses, CIDR blocks, ranges); a bad one is refused."""
+    found = IPSet()
+    for target in targets:
+        found |= _parse(target)
+    return found
+
+
 def _is_public(ipset: IPSet) -> bool:
     return not ipset.issubset(NON_PUBLIC)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from legacyscan.model.collect import CollectError
+from legacyscan.model.collect import CollectError, PassDecision
 from legacyscan.model.lifecycle import AssessedDevice
 from legacyscan.model.plan import HorizonEntry, Plan
 from legacyscan.model.risk import DeviceRisk, RiskFactor, SegmentRisk
@@ -28,6 +28,8 @@ class ScanMeta:
     profile: str = ""  # scan profile name, e.g. "clinical-safe"
     site: str = ""
     vantage: str = ""  # where the scanner stood, e.g. "datacentre-vlan-5"
+    #: The second pass: what was sent to whom after the first, and why (one per host).
+    second_pass: tuple[PassDecision, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -254,6 +254,23 @@ class CollectError:
 
 
 @dataclass(frozen=True)
+class PassDecision:
+    """What the second pass sent one host after the first (``collect/nmap/second_pass.py``).
+
+    ``rule`` says why, in one sentence: the host's class and the rules behind it, and the
+    allow-list entry that applied ("class workstation (0.95: snmp.windows...) allows ...").
+    A host that got nothing more has empty ``scripts``.
+    """
+
+    address: str
+    device_class: str
+    rule: str
+    scripts: tuple[str, ...] = ()
+    ports: tuple[str, ...] = ()  # "tcp/445", "udp/161": the only ports pass 2 touched
+    chunk: int | None = None  # the pass-2 chunk that carried it
+
+
+@dataclass(frozen=True)
 class Collection:
     """What the collect stage hands over: hosts, the evidence trail and what went wrong."""
 
@@ -262,3 +279,4 @@ class Collection:
     tool_versions: tuple[tuple[str, str], ...] = ()  # ("nmap", "7.93")
     errors: tuple[CollectError, ...] = ()
     silent_addresses: int = 0  # up but nothing open and no SNMP: not reported as devices
+    second_pass: tuple[PassDecision, ...] = ()  # one per host of the first pass

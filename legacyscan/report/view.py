@@ -19,6 +19,7 @@ from legacyscan.model import (
     DeviceRisk,
     HorizonEntry,
     Message,
+    PassDecision,
     ScanMeta,
     Segment,
     SegmentRisk,
@@ -131,6 +132,22 @@ class ReportView:
     @cached_property
     def exposed_clinical(self) -> int:
         return len({c for _, c, _ in self.reach})
+
+    @cached_property
+    def not_scanned_count(self) -> int:
+        """Devices only other devices' tables show (ARP, forwarding): never sent a packet."""
+        return sum(1 for r in self.rows if not r.device.device.host.scanned)
+
+    @cached_property
+    def second_pass_sent(self) -> list[PassDecision]:
+        """The hosts the second pass sent scripts to, in address order of the scan."""
+        return [d for d in self.meta.second_pass if d.scripts]
+
+    @cached_property
+    def second_pass_held(self) -> list[tuple[str, int]]:
+        """How many hosts of each class the second pass sent nothing, most first."""
+        held = Counter(d.device_class for d in self.meta.second_pass if not d.scripts)
+        return sorted(held.items(), key=lambda item: (-item[1], item[0]))
 
     @cached_property
     def kev_count(self) -> int:

@@ -6,6 +6,7 @@ implements it in the scan's output folder (``OUT/nmap/``)::
     plan.json                 the plan: profile, targets, every chunk's command line
     chunk-000001.xml.gz       nmap's XML, gzip-compressed, exactly as nmap wrote it
     chunk-000001.json         its journal entry: command line, nmap version, times, sha256
+    pass2-plan.json, pass2-000001.xml.gz, pass2-000001.json   the second pass, alike
 
 Every file is written atomically (temporary file, fsync, rename) and the journal entry
 is written last, so a chunk counts as finished only when both are complete on disk: a
@@ -77,7 +78,9 @@ class FilesystemChunkStore:
         self.prefix = prefix  # "import" keeps imported files apart from a scan's chunks
 
     def _plan_path(self) -> Path:
-        return self.folder / "plan.json"
+        # The first pass's plan is plan.json; another pass keeps its own (pass2-plan.json).
+        name = "plan.json" if self.prefix == "chunk" else f"{self.prefix}-plan.json"
+        return self.folder / name
 
     def _name(self, index: int) -> str:
         return f"{self.prefix}-{index:06d}"

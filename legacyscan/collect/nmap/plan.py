@@ -80,7 +80,7 @@ class ScanPlan:
         return digest.hexdigest()[:16]
 
 
-def _is_root() -> bool:
+def is_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
@@ -154,7 +154,7 @@ def plan_scan(scope: Scope, options: NmapOptions | None = None) -> ScanPlan:
     parallel = max(1, min(options.parallel or profile.parallel, len(chunks)))
     # The profile's rate is for the whole scan: share it among the processes running at once.
     max_rate = max(1, profile.max_rate // parallel)
-    as_root = _is_root() if options.as_root is None else options.as_root
+    as_root = is_root() if options.as_root is None else options.as_root
     args, notes = nmap_arguments(profile, book, options, as_root, max_rate)
     planned = tuple(
         ChunkPlan(

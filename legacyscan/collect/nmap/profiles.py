@@ -20,6 +20,7 @@ from typing import Any
 
 from legacyscan.errors import UserError
 from legacyscan.files import load_mapping
+from legacyscan.model import DEVICE_CLASSES
 from legacyscan.paths import fingerprints_dir
 
 PROFILE_FILE = "scan-profiles.yaml"
@@ -71,6 +72,33 @@ class ScanProfile:
     max_hostgroup: int
     chunk_size: int
     parallel: int
+    second_pass: bool = False  # the second pass (``second_pass`` rules) follows this one
+
+
+@dataclass(frozen=True)
+class ScriptPorts:
+    """The ports one second-pass script runs on (when the first pass found them open)."""
+
+    script: str
+    tcp: tuple[int, ...] = ()
+    udp: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class SecondPassRules:
+    """The per-class allow-list of the second pass (``second_pass`` in the profile file)."""
+
+    scripts: tuple[ScriptPorts, ...]
+    classes: tuple[tuple[str, tuple[str, ...]], ...]  # (device class, scripts it allows)
+    named: tuple[str, ...]  # for hosts the user names (--second-pass-host)
+    script_timeout_s: int
+    parallel: int = 4  # nmap processes at a time (the profile's rate is shared among them)
+
+    def allowed(self, device_class: str) -> tuple[str, ...]:
+        return dict(self.classes).get(device_class, ())
+
+    def ports_of(self, script: str) -> ScriptPorts:
+        return next(s for s in self.scripts if s.script == script)
 
 
 @dataclass(frozen=True)
@@ -78,6 +106,7 @@ class ProfileBook:
     profiles: tuple[ScanProfile, ...]
     printer_ports: frozenset[int]
     denylist: NseDenylist
+    second_pass: SecondPassRules | None = None
 
     def get(self, name: str) -> ScanProfile:
         for profile in self.profiles:
@@ -116,6 +145,7 @@ def _profile(name: str, raw: dict[str, Any], printer: frozenset[int]) -> ScanPro
             max_hostgroup=int(raw["max_hostgroup"]),
             chunk_size=int(raw["chunk_size"]),
             parallel=int(raw["parallel"]),
+            second_pass=bool(raw.get("second_pass", False)),
         )
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, ProfileError):
@@ -146,7 +176,54 @@ def load_profiles(path: Path | None = None) -> ProfileBook:
     profiles = tuple(_profile(str(n), r, printer) for n, r in (data.get("profiles") or {}).items())
     if not any(p.name == DEFAULT_PROFILE for p in profiles):
         raise ProfileError(f"{path}: the default profile {DEFAULT_PROFILE!r} is missing")
-    return ProfileBook(profiles=profiles, printer_ports=printer, denylist=denylist)
+    second = _second_pass(data.get("second_pass"), printer)
+    if second is None and any(p.second_pass for p in profiles):
+        raise ProfileError(f"{PROFILE_FILE}: a profile asks for a second pass but none is defined")
+    return ProfileBook(profiles, printer, denylist, second)
+
+
+def _second_pass(raw: Any, printer: frozenset[int]) -> SecondPassRules | None:
+    """The second pass's rules, checked: every class listed, every script known, no printer
+    port.  The scripts are checked against the denylist when a plan is made."""
+    if raw is None:
+        return None
+    where = f"{PROFILE_FILE}: second_pass"
+    if not isinstance(raw, dict):
+        raise ProfileError(f"{where}: expected a mapping")
+    scripts = []
+    for name, ports in (raw.get("scripts") or {}).items():
+        if not _SCRIPT_NAME.match(str(name)) or not isinstance(ports, dict):
+            raise ProfileError(f"{where}: scripts: {name!r} needs a mapping of tcp/udp ports")
+        entry = ScriptPorts(
+            str(name),
+            _ints(ports.get("tcp", []), f"{where}: {name}: tcp"),
+            _ints(ports.get("udp", []), f"{where}: {name}: udp"),
+        )
+        if printer & {*entry.tcp, *entry.udp}:
+            raise ProfileError(f"{where}: {name} lists printer ports; the second pass never may")
+        scripts.append(entry)
+    known = {s.script for s in scripts}
+    classes = raw.get("classes") or {}
+    missing = [c for c in DEVICE_CLASSES if c not in classes]
+    if missing or set(classes) - set(DEVICE_CLASSES):
+        raise ProfileError(
+            f"{where}: classes must list every device class exactly "
+            f"(missing: {', '.join(missing) or 'none'}; "
+            f"unknown: {', '.join(sorted(set(classes) - set(DEVICE_CLASSES))) or 'none'})"
+        )
+    lists: list[tuple[str, tuple[str, ...]]] = []
+    for name in DEVICE_CLASSES:
+        lists.append((name, tuple(str(s) for s in classes[name] or ())))
+    named = tuple(str(s) for s in raw.get("named") or ())
+    for label, listed in [*lists, ("named", named)]:
+        unknown = sorted(set(listed) - known)
+        if unknown:
+            raise ProfileError(f"{where}: {label} lists scripts without ports: {unknown}")
+    timeout = int(raw.get("script_timeout_s", 30))
+    parallel = int(raw.get("parallel", 4))
+    if timeout < 1 or parallel < 1:
+        raise ProfileError(f"{where}: script_timeout_s and parallel must be positive")
+    return SecondPassRules(tuple(scripts), tuple(lists), named, timeout, parallel)
 
 
 # --- nmap's data files -------------------------------------------------------------------
