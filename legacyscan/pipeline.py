@@ -41,7 +41,7 @@ from legacyscan.collect.nmap.second_pass import (
     rules_of,
 )
 from legacyscan.collect.scope import address_set
-from legacyscan.collect.sightings import devices_seen_by_others
+from legacyscan.collect.sightings import devices_seen_by_others, with_macs_from_arp
 from legacyscan.collect.snmp import sweep as snmp
 from legacyscan.collect.snmp.credentials import community as community_credential
 from legacyscan.identify import Identifier
@@ -250,7 +250,7 @@ def collect_live(
     in_scope = tuple(t for chunk in plan.chunks for t in chunk.targets)
     hosts, results, reused = snmp_step(up, in_scope, options, snmp_sweep, progress, recorder)
     errors = tuple(r.error for r in results if r.error is not None)
-    kept = tuple(h for h in hosts if h.has_data)
+    kept = with_macs_from_arp([h for h in hosts if h.has_data])
     progress(f"snmp: {sum(1 for r in results if r.answered) + reused} agent(s) answered")
     seen = seen_by_others_step(kept, progress, recorder)
     records = list(result.records)
@@ -284,9 +284,12 @@ def classed(devices: Sequence[IdentifiedDevice]) -> list[ClassedHost]:
         if not host.address:
             continue
         weights: dict[str, float] = {}
+        others: dict[tuple[str, str], None] = {}
         for signal in device.class_signals:
             if signal.device_class == device.device_class:
                 weights[signal.reason] = weights.get(signal.reason, 0.0) + signal.weight
+            else:
+                others[(signal.device_class, signal.reason)] = None
         reasons = sorted(weights, key=lambda r: -weights[r])[:3]
         hosts.append(
             ClassedHost(
@@ -301,6 +304,7 @@ def classed(devices: Sequence[IdentifiedDevice]) -> list[ClassedHost]:
                     s.port for s in host.services if s.state == "open" and s.protocol == "udp"
                 ),
                 scanned=host.scanned,
+                other_signals=tuple(others),
             )
         )
     return hosts

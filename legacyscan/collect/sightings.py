@@ -8,7 +8,8 @@ collected host represents into a :class:`Host` of its own, ``sources=("arp",)`` 
 ``("forwarding",)``, with where it was seen in ``Host.seen_by``.  The identify stage then
 classes it from what is known (its MAC's IEEE organisation), topology and risk count it,
 and the report marks it "not scanned": no packet of ours ever reached it, and the second
-pass never sends it one (``Host.scanned`` is False).
+pass never sends it one (``Host.scanned`` is False).  A collected host without a MAC gets
+the one the ARP tables give for its address (:func:`with_macs_from_arp`).
 
 An entry is *represented* when a collected host has its address or its MAC, when the MAC
 is one of an agent's own interfaces (a switch's port or VLAN interface MAC), or when the
@@ -22,7 +23,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from legacyscan.model import Host, Sighting, SnmpTables
 
@@ -153,7 +154,36 @@ def _address_key(address: str | None) -> tuple[int, ...]:
         return (1 << 16, *(ord(c) for c in address))
 
 
+def with_macs_from_arp(hosts: Sequence[Host]) -> tuple[Host, ...]:
+    """Each host without a MAC gets the one a router's ARP table gives for its address.
+
+    nmap learns a MAC only on its own layer-2 segment; the router of every other segment
+    knows it.  The MAC's organisation is evidence of its own (``mac.oui``: a GE Healthcare
+    or Draeger block), and the ARP entry is kept in ``seen_by`` as where it came from.
+    """
+    arp: dict[str, list[tuple[str, Sighting]]] = {}
+    for host in hosts:
+        tables = host.snmp_tables
+        if tables is None:
+            continue
+        for entry in tables.arp:
+            mac = normal_mac(entry.mac)
+            if mac and entry.address:
+                sighting = Sighting("arp", _agent(host), _port(tables, entry.if_index))
+                arp.setdefault(entry.address, []).append((mac, sighting))
+    enriched = []
+    for host in hosts:
+        found = arp.get(host.address or "") if not host.mac else None
+        if found:
+            mac = found[0][0]  # two routers disagreeing: the first read, both sightings kept
+            seen = tuple(dict.fromkeys(host.seen_by + tuple(s for _, s in found)))
+            host = replace(host, mac=mac, seen_by=seen)
+        enriched.append(host)
+    return tuple(enriched)
+
+
 def with_devices_seen_by_others(hosts: Iterable[Host]) -> tuple[Host, ...]:
-    """``hosts`` followed by the devices only their SNMP tables show."""
-    collected = tuple(hosts)
+    """``hosts`` (with their MACs from the ARP tables) followed by the devices only those
+    tables show."""
+    collected = with_macs_from_arp(tuple(hosts))
     return collected + devices_seen_by_others(collected)

@@ -19,6 +19,7 @@ from legacyscan.collect.sightings import (
     devices_seen_by_others,
     normal_mac,
     with_devices_seen_by_others,
+    with_macs_from_arp,
 )
 from legacyscan.collect.snmp.walkfile import read_walk
 from legacyscan.lab import scenario
@@ -170,3 +171,20 @@ def test_a_mac_only_in_a_forwarding_table_becomes_a_device_without_address() -> 
 )
 def test_normal_mac(text: str, expected: str | None) -> None:
     assert normal_mac(text) == expected
+
+
+def test_a_scanned_host_without_mac_gets_the_one_of_the_arp_table(
+    hospital: scenario.Scenario, tmp_path: Path
+) -> None:
+    hosts = with_macs_from_arp(_collected(hospital, tmp_path, {"127.42.1.1"}))
+    truth = {d.address: d for d in hospital.devices}
+    nmap_hosts = [h for h in hosts if h.sources == ("nmap",)]
+    assert nmap_hosts
+    for host in nmap_hosts:
+        assert host.mac == truth[host.address or ""].mac, host.address
+        assert host.seen_by[0].evidence.startswith("seen in the ARP table of 127.42.1.1")
+        assert host.scanned  # its MAC came from a table; the host itself answered the scan
+    # A MAC the scanner saw itself is kept.
+    own = Host(address="127.42.10.11", mac="00:0c:29:00:00:01", sources=("nmap",))
+    core = next(h for h in hosts if h.address == "127.42.1.1")
+    assert with_macs_from_arp([core, own])[1] == own

@@ -14,7 +14,9 @@ store under the ``pass2`` prefix, and a resumed scan does not run a finished chu
 
 Never sent anything: a host seen only in other devices' tables, a host whose class's
 allow-list is empty (medical, iot, power, printer, unknown) unless the user names it
-(``--second-pass-host``), and every printer port (always excluded).
+(``--second-pass-host``), a host that shows a sign of such a class besides its own (a
+Windows console with a DICOM port, a PC with a medical vendor's MAC), and every printer
+port (always excluded).
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ class ClassedHost:
     open_tcp: frozenset[int] = frozenset()
     open_udp: frozenset[int] = frozenset()
     scanned: bool = True  # False: seen only in other devices' tables
+    #: Other classes some rule also saw in it, with the rules: a DICOM port on a host
+    #: classed workstation holds it back like a medical device.
+    other_signals: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,12 @@ def decide(
                 PassDecision(host.address, host.device_class,
                              f"{why}: its allow-list is empty, nothing more is sent")
             )  # fmt: skip
+            continue
+        fragile = [(c, r) for c, r in host.other_signals if not rules.allowed(c)]
+        if fragile and not is_named:
+            signs = ", ".join(f"{c} ({r})" for c, r in fragile)
+            rule = f"{why}, but it also shows signs of {signs}: held back, nothing more is sent"
+            decisions.append(PassDecision(host.address, host.device_class, rule))
             continue
         found = _open_for(host, rules, allowed)
         if not found:

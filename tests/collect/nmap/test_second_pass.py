@@ -73,6 +73,24 @@ def test_decisions_follow_the_class_and_the_open_ports() -> None:
     assert decisions["10.0.0.11"].rule == "seen only in other devices' tables: never probed"
 
 
+def test_a_host_with_a_sign_of_a_fragile_class_is_held_back() -> None:
+    console = ClassedHost(
+        "10.0.3.1",
+        "workstation",
+        0.7,
+        ("snmp.windows.7",),
+        frozenset({104, 445, 3389}),
+        other_signals=(("medical", "port.dicom"),),
+    )
+    plain = ClassedHost("10.0.3.2", "workstation", 0.7, ("snmp.windows.7",),
+                        frozenset({445}), other_signals=(("server", "port.ms-sql"),))  # fmt: skip
+    held, sent = decide([console, plain], RULES)
+    assert held.scripts == () and "signs of medical (port.dicom): held back" in held.rule
+    assert sent.scripts  # a server signal is no reason to hold a workstation back
+    (named,) = decide([console], RULES, IPSet(["10.0.3.1"]))
+    assert named.scripts  # the user named it: their call
+
+
 def test_a_named_host_gets_the_named_list_whatever_its_class() -> None:
     decisions = {d.address: d for d in decide(WARD, RULES, IPSet(["10.0.0.3", "10.0.0.11"]))}
     medical = decisions["10.0.0.3"]
