@@ -218,6 +218,13 @@ def up(
     return state
 
 
+def netbios_name(device: LabDevice) -> str:
+    """The computer name a Windows device gives over SMB and NTLM: its sysName, or its
+    lab name, upper case, at most 15 characters as NetBIOS allows."""
+    name = (device.snmp or {}).get("sysName") or device.name
+    return name.upper()[:15]
+
+
 def _start_services(plan: Scenario, folder: Path, pids: list[int]) -> list[Path]:
     listeners = []
     for device in plan.devices:
@@ -225,6 +232,8 @@ def _start_services(plan: Scenario, folder: Path, pids: list[int]) -> list[Path]
             params = dict(service.get("params") or {})
             if service["kind"] == "printer":
                 params["count_file"] = str(_count_file(folder, device.address, service["port"]))
+            if service["kind"] in ("smb", "rdp") and "netbios_name" not in params:
+                params["netbios_name"] = netbios_name(device)
             listeners.append({"address": device.address, "port": int(service["port"]),
                               "kind": service["kind"], "params": params})  # fmt: skip
     ready_files = []

@@ -18,7 +18,11 @@ PATH]``, the config being ``{"listeners": [{"address", "port", "kind",
 * http: server*, title*
 * sip: user_agent*, user_agent_separator (": ", or ":" for the user agents
   whose real devices omit the space, which nmap's fingerprints rely on)
-* rdp: protocol: legacy (XP/2003, no negotiation; default), rdp, ssl, hybrid
+* rdp: protocol: legacy (XP/2003, no negotiation; default), rdp, ssl, hybrid;
+  ntlm_version ("6.1.7601"), netbios_name, domain, dns_domain: with ssl or hybrid, TLS
+  then CredSSP's NTLM CHALLENGE naming that build (``ntlm.py``), as Windows answers
+* smb: native_os*, native_lanman*, netbios_name, domain -- SMB1 as Windows XP-7 answers an
+  anonymous client (``smb.py``): negotiate, null session, logoff; SMB2 is hung up on
 * dicom: implementation_class_uid*, implementation_version*
 * hl7: app (default LAB), facility
 * silent: close_on_data ("1": hang up at the first bytes received, as SMB/RPC servers do
@@ -51,6 +55,8 @@ from email.utils import formatdate
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+
+from legacyscan.lab import ntlm, smb
 
 PROG = "python -m legacyscan.lab.services"
 IDLE_TIMEOUT = 10.0  # seconds without a byte before we hang up
@@ -359,7 +365,44 @@ async def _rdp(reader: Reader, writer: Writer, params: Params) -> None:
     # "legacy" is XP/2003: no negotiation response at all.
     pdu = bytes((len(confirm),)) + confirm
     await _send(writer, b"\x03\x00" + (len(pdu) + 4).to_bytes(2, "big") + pdu)
+    identity = ntlm.WindowsIdentity.from_params(params)
+    if identity is not None and mode in ("ssl", "hybrid") and requested and requested & 3:
+        # What Windows does next: TLS, then CredSSP, whose first answer to an NTLM
+        # NEGOTIATE is the CHALLENGE naming the build (rdp-ntlm-info reads it).
+        await asyncio.wait_for(writer.start_tls(ntlm.tls_context()), IDLE_TIMEOUT)
+        request = await _read(reader)
+        if not ntlm.is_negotiate(request):
+            raise _Drop
+        await _send(writer, ntlm.ts_request(ntlm.challenge(identity)))
     await _discard(reader)
+
+
+@_kind("smb", "native_os", "native_lanman")
+async def _smb(reader: Reader, writer: Writer, params: Params) -> None:
+    host = smb.SmbHost(
+        native_os=params["native_os"],
+        native_lanman=params["native_lanman"],
+        netbios_name=params.get("netbios_name", "WORKSTATION"),
+        domain=params.get("domain", "WORKGROUP"),
+    )
+    while True:
+        head = await asyncio.wait_for(reader.read(4), IDLE_TIMEOUT)
+        if len(head) < 4:
+            head += await _read_exactly(reader, 4 - len(head)) if head else b""
+        if not head:
+            return
+        length = int.from_bytes(head[1:4], "big")
+        if length > MAX_FRAME:
+            raise _Drop
+        body = await _read_exactly(reader, length)
+        if head[0] == 0x81:  # NetBIOS session request (port 139): positive response
+            await _send(writer, b"\x82\x00\x00\x00")
+            continue
+        request = smb.parse(body) if head[0] == 0 else None
+        reply = smb.answer(request, host) if request is not None else None
+        if reply is None:
+            raise _Drop  # SMB2 or garbage: an SMB1-only host hangs up
+        await _send(writer, reply)
 
 
 def _pdu(pdu_type: int, body: bytes) -> bytes:
