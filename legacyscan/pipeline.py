@@ -91,10 +91,17 @@ class RecordingChunkStore:
     inventory gets the same chunk (hosts and XML) in one transaction right after.
     """
 
-    def __init__(self, inner: ChunkStore, recorder: ScanRecorder, key: str = "nmap") -> None:
+    def __init__(
+        self,
+        inner: ChunkStore,
+        recorder: ScanRecorder,
+        key: str = "nmap",
+        first_pass: Mapping[str, Host] | None = None,
+    ) -> None:
         self.inner = inner
         self.recorder = recorder
         self.key = key  # "nmap" for the first pass's pieces, "nmap-pass2" for the second
+        self.first_pass = first_pass  # pass 2: its hosts are committed merged with these
 
     def load_plan(self) -> ScanPlan | None:
         return self.inner.load_plan()
@@ -111,13 +118,23 @@ class RecordingChunkStore:
     def save(self, record: ChunkRecord, xml: bytes) -> None:
         self.inner.save(record, xml)
         run = parse_nmap_xml(xml, f"nmap output of chunk {record.index}")
-        record_nmap_chunk(self.recorder, record.index, run, xml, self.key)
+        record_nmap_chunk(self.recorder, record.index, run, xml, self.key, self.first_pass)
 
 
 def record_nmap_chunk(
-    recorder: ScanRecorder, index: int, run: NmapRun, xml: bytes, key: str = "nmap"
+    recorder: ScanRecorder,
+    index: int,
+    run: NmapRun,
+    xml: bytes,
+    key: str = "nmap",
+    first_pass: Mapping[str, Host] | None = None,
 ) -> None:
+    """Commit one chunk; a second-pass chunk's hosts go in whole (pass 1's data and the
+    scripts' output), so that the inventory's latest sighting of a host loses nothing."""
     hosts = [h for h in run.hosts if h.address]
+    if first_pass is not None:
+        known = [first_pass[h.address] for h in hosts if h.address and h.address in first_pass]
+        hosts = merge_second_pass(known, hosts)
     recorder.chunk(f"{key}:{index}", hosts, {f"{key}-{index:06d}.xml": xml})
 
 
@@ -341,8 +358,9 @@ def second_pass_step(
     if not plan.chunks:
         return list(hosts), decisions, []
     store: ChunkStore = pass2_store(out_dir)
+    first_pass = {h.address: h for h in hosts if h.address}
     if recorder is not None:
-        store = RecordingChunkStore(store, recorder, key=PASS2_SOURCE)
+        store = RecordingChunkStore(store, recorder, PASS2_SOURCE, first_pass)
     result = run_plan(plan, store, out_dir / "nmap", on_scan_progress)
     if result.resumed_chunks:
         progress(f"pass 2: {result.resumed_chunks} chunk(s) were already done")
@@ -350,7 +368,7 @@ def second_pass_step(
         for run, record in zip(result.runs, result.records, strict=True):
             if not recorder.committed(f"{PASS2_SOURCE}:{record.index}"):
                 xml = store.xml(record.index)
-                record_nmap_chunk(recorder, record.index, run, xml, PASS2_SOURCE)
+                record_nmap_chunk(recorder, record.index, run, xml, PASS2_SOURCE, first_pass)
     found = [h for run in result.runs for h in run.hosts]
     return merge_second_pass(hosts, found), decisions, list(result.records)
 

@@ -411,8 +411,29 @@ def truth_rows(devices: tuple[LabDevice, ...]) -> list[dict[str, str]]:
             "version": t.get("version", ""), "lifecycle": t.get("lifecycle", "unknown"),
             "legacy": t.get("legacy", ""), "snmp": d.snmp_access or "none",
             "known_gap": t.get("known_gap", ""), "seen_by": t.get("seen_by", "scan"),
+            "default_scan": " ".join(default_scan_evidence(d)),
         })  # fmt: skip
     return rows
+
+
+def default_scan_evidence(device: LabDevice) -> tuple[str, ...]:
+    """What a default scan (clinical-safe, community ``public`` only) can read of a device:
+    ``snmp`` (its agent answers ``public``), ``tcp`` (pass 1's banners and version
+    detection), ``smb`` / ``rdp-ntlm`` (what pass 2 reads, when its class allows it), or
+    only ``switch-tables`` (ARP and forwarding entries: never probed)."""
+    if device.truth.get("seen_by") == "arp":
+        return ("switch-tables",)
+    found = ["snmp"] if device.snmp_access == "v2c:public" else []
+    services = [s for s in device.services if s["kind"] not in ("printer", "bacnet")]
+    if services:
+        found.append("tcp")
+    if any(s["kind"] == "smb" for s in services):
+        found.append("smb")
+    if any(s["kind"] == "rdp" and (s.get("params") or {}).get("ntlm_version")
+           and (s.get("params") or {}).get("protocol") in ("ssl", "hybrid")
+           for s in services):  # fmt: skip
+        found.append("rdp-ntlm")
+    return tuple(found) or ("nothing",)
 
 
 def current() -> LabState | None:

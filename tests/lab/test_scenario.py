@@ -147,3 +147,13 @@ def test_the_demo_tries_every_community_and_the_v3_user_of_the_scenario() -> Non
     (v3,) = [c for c in credentials if c.version == "3"]
     assert (v3.user, v3.level) == (scenario.SNMP_V3_USER["user"], "authPriv")
     assert "lab-auth-key-1" not in repr(credentials)
+
+
+def test_truth_says_which_evidence_a_default_scan_reaches() -> None:
+    rows = {row["name"]: row["default_scan"] for row in runner.truth_rows(HOSPITAL.devices)}
+    assert rows["monitor-rea-1"] == "switch-tables"  # silent: only the switches show it
+    assert rows["nurse-station"] == "tcp smb rdp-ntlm"  # no SNMP: pass 2 names it
+    assert rows["clinic-pc-06"] == "tcp smb"  # Windows XP: SMB1, RDP without TLS
+    assert rows["ehr-server"] == "snmp tcp rdp-ntlm"
+    assert rows["monitoring-central"] == "tcp smb rdp-ntlm"  # its agent wants another community
+    assert rows["core-switch"].startswith("snmp")
