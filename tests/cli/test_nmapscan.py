@@ -52,6 +52,11 @@ def test_dry_run_prints_the_plan_and_sends_nothing(tmp_path: Path) -> None:
         (["127.51.0.1"], "--out DIR is required"),
         (["--dry-run"], "give TARGETS"),
         (["--resume", "--out", "/nonexistent/scan"], "no scan to resume"),
+        (["127.51.0.1", "--dry-run", "--second-pass-host", "pc-1"], "not an address"),
+        (
+            ["127.51.0.1", "--dry-run", "--no-second-pass", "--second-pass-host", "127.51.0.1"],
+            "needs a second pass",
+        ),
     ],
 )
 def test_refusals_are_one_line(args: list[str], expected: str) -> None:
@@ -65,3 +70,21 @@ def test_refusals_are_one_line(args: list[str], expected: str) -> None:
 def test_public_allowed_only_with_the_flag() -> None:
     result = run("scan", "8.8.8.8", "--allow-public", "--dry-run")
     assert result.returncode == 0 and "8.8.8.8/32" in result.stdout  # printed, never sent
+
+
+def test_dry_run_shows_both_passes_and_the_allow_list_per_class() -> None:
+    result = run("scan", "127.51.0.0/28", "--dry-run", "--second-pass-host", "127.51.0.5")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("pass 1 (discovery):")
+    assert "pass 2 (read-only OS scripts): decided after pass 1" in out
+    assert "  class medical: nothing" in out and "  class printer: nothing" in out
+    assert "  class unknown: nothing" in out
+    workstation = next(line for line in out.splitlines() if line.startswith("  class workstation"))
+    assert "smb-os-discovery (tcp/445,tcp/139)" in workstation and "rdp-ntlm-info" in workstation
+    assert "named by you (--second-pass-host): 127.51.0.5" in out
+    assert "devices seen only in switch tables: never anything" in out
+    off = run("scan", "127.51.0.0/28", "--dry-run", "--no-second-pass").stdout
+    assert "pass 2: none" in off and "class workstation" not in off
+    thorough = run("scan", "127.51.0.0/28", "--dry-run", "--profile", "thorough").stdout
+    assert "pass 2: none" in thorough
