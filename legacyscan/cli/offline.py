@@ -176,6 +176,12 @@ def _print_text(assessment: Assessment) -> None:
     "records, weights) instead of showing the verdicts the scan was made with; the "
     "report's method section then names both knowledge versions.",
 )
+@click.option(
+    "--show-empty-segments",
+    is_flag=True,
+    help="Also list the segments no device sits in (a router's interface in a subnet where "
+    "nothing else answered); by default they are left out and counted in a note.",
+)
 @budget_option(required=False)
 @costs_option
 def report_command(
@@ -190,6 +196,7 @@ def report_command(
     as_of: dt.datetime | None,
     segments_file: Path | None,
     reassess: bool,
+    show_empty_segments: bool,
     budget: float | None,
     costs_file: Path | None,
 ) -> None:
@@ -236,5 +243,5 @@ def report_command(
     if fmt != "csv" and output.is_dir():
         raise click.BadParameter(f"{output} is a folder; give a file name", param_hint="-o")
     progress(f"writing the {fmt} report")
-    for path in write_report(assessment, fmt, output, lang, cover):
+    for path in write_report(assessment, fmt, output, lang, cover, show_empty_segments):
         click.echo(f"report: {path}")

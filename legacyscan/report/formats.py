@@ -72,9 +72,10 @@ def write_report(
     path: Path,
     lang: str = "en",
     cover: Cover | None = None,
+    show_empty_segments: bool = False,
 ) -> list[Path]:
     """Write ``assessment`` as ``fmt`` at ``path``; return the files written."""
-    view = build_view(assessment, cover)
+    view = build_view(assessment, cover, show_empty_segments)
     if fmt == "html":
         atomic_write(path, render_view(view, lang))
     elif fmt == "json":
