@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-APT_PACKAGES := nmap snmp snmpd xsltproc chromium python3-venv postgresql
+APT_PACKAGES := nmap snmp snmpd xsltproc chromium poppler-utils python3-venv postgresql
 OUT    ?= demo-output
 
 .PHONY: all deps system-deps demo test test-fast lint clean

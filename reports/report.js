@@ -8,7 +8,9 @@
   var DATA = JSON.parse(document.getElementById("report-data").textContent);
   var lang = DATA.lang;
   var SVGNS = "http://www.w3.org/2000/svg";
-  var PAGE_SIZE = 50;
+  // Print mode (the PDF): every finding on paper, nothing to click.
+  var PRINT = document.documentElement.hasAttribute("data-print");
+  var PAGE_SIZE = PRINT ? 5000 : 50;
   var DRILL_MAX = 600;
   var OVERVIEW_MAX = 400;
   var LIST_MAX = 50;
