@@ -396,3 +396,9 @@ def build_many_segments(wards: int = len(WARD_NAMES)) -> Assessment:
 @pytest.fixture(scope="session")
 def many_segments() -> Assessment:
     return build_many_segments()
+
+
+@pytest.fixture(scope="session")
+def segments_of_wards() -> Any:
+    """``build_many_segments`` itself, for tests that choose the number of wards."""
+    return build_many_segments

@@ -233,11 +233,9 @@ MEASURE = """root => Array.from(root.querySelectorAll('rect.seg-block, text')).m
 
 @pytest.mark.parametrize("wards", [3, 9, 14])
 def test_the_segment_map_has_no_two_boxes_overlapping(
-    browser: Any, tmp_path: Path, wards: int
+    browser: Any, tmp_path: Path, wards: int, segments_of_wards: Any
 ) -> None:
-    from conftest import build_many_segments
-
-    assessment = build_many_segments(wards)
+    assessment = segments_of_wards(wards)
     path = tmp_path / "map.html"
     write_html(assessment, path, "fr")
     for watched in _open(browser, path):
