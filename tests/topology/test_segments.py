@@ -220,3 +220,31 @@ def test_a_bad_mapping_file_says_why(tmp_path: Path, text: str, message: str) ->
 def test_a_missing_mapping_file() -> None:
     with pytest.raises(SegmentMapError, match="cannot read"):
         SegmentMap.load(FIXTURES / "nonexistent.yaml")
+
+
+def test_the_hospital_lab_is_one_segment_per_network_named_as_its_switches_say() -> None:
+    """Every agent's data as the lab serves it (no lab started): 9 VLANs, 9 segments."""
+    from legacyscan.collect.snmp import mib_decode
+    from legacyscan.collect.snmp.walkfile import parse_snmprec
+    from legacyscan.lab import scenario, snmpdata
+
+    hospital = scenario.load("hospital")
+    network = snmpdata.Network(hospital.devices, hospital.segments)
+    devices = []
+    for lab_device in hospital.devices:
+        tables = None
+        if lab_device.snmp is not None:
+            lines = snmpdata.snmprec(lab_device, network).splitlines(keepends=True)
+            tables = mib_decode.decode_tables(parse_snmprec(lines, lab_device.name))
+        devices.append(device(lab_device.address, tables=tables))
+    net = build_network(devices)
+    names = {s.vlan: s.name for s in net.segments.values()}
+    assert names == {
+        2: "réseau", 10: "imagerie", 20: "biomédical", 30: "soins", 40: "bureautique",
+        50: "datacentre", 60: "bâtiment", 70: "téléconsultation", 80: "invités",
+    }  # fmt: skip
+    assert {s.cidr for s in net.segments.values()} == {s.cidr for s in hospital.segments}
+    for lab_device in hospital.devices:  # each device in its own network's segment first
+        first = net.segments[net.segments_of[lab_device.address][0]]
+        expected = next(s for s in hospital.segments if s.name == lab_device.segment)
+        assert first.vlan == expected.vlan, lab_device.name
