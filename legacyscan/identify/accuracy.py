@@ -45,6 +45,7 @@ from legacyscan.model import (
     Host,
     IdentifiedDevice,
     Identity,
+    OsClass,
     OsMatch,
     Service,
     SnmpSystem,
@@ -291,6 +292,26 @@ def _banners(raw: Mapping[str, Any]) -> tuple[Service, ...]:
     return tuple(services)
 
 
+def _os_match(raw: Mapping[str, Any]) -> OsMatch:
+    """An nmap osmatch written out: name, accuracy, and optionally its CPEs and osclasses."""
+    return OsMatch(
+        str(raw["name"]),
+        int(raw.get("accuracy", 100)),
+        cpes=tuple(map(str, raw.get("cpes") or ())),
+        classes=tuple(
+            OsClass(
+                vendor=str(c.get("vendor", "")),
+                family=str(c.get("family", "")),
+                generation=str(c.get("generation", "")),
+                device_type=str(c.get("type", "")),
+                accuracy=int(raw.get("accuracy", 100)),
+                cpes=tuple(map(str, raw.get("cpes") or ())),
+            )
+            for c in raw.get("classes") or ()
+        ),
+    )
+
+
 def host_from_entry(entry: Mapping[str, Any], root: Path) -> Host:
     """A Host from one corpus entry: a walk file and/or the fields written out."""
     base = Host(address=None)
@@ -318,9 +339,7 @@ def host_from_entry(entry: Mapping[str, Any], root: Path) -> Host:
         snmp_tables=tables,
         services=_services(entry.get("services") or ()) + _banners(entry.get("banners") or {}),
         host_scripts=tuple((str(k), str(v)) for k, v in (entry.get("host_scripts") or {}).items()),
-        os_matches=tuple(
-            OsMatch(str(m["name"]), int(m.get("accuracy", 100))) for m in entry.get("os") or ()
-        ),
+        os_matches=tuple(_os_match(m) for m in entry.get("os") or ()),
         sources=("corpus",),
     )
 
