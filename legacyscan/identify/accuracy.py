@@ -38,7 +38,7 @@ from typing import Any
 
 import yaml
 
-from legacyscan.collect.snmpwalk import read_walk
+from legacyscan.collect.snmpwalk import WalkFileError, read_walk
 from legacyscan.identify.engine import Identifier
 from legacyscan.model import (
     EntityPhysical,
@@ -78,6 +78,9 @@ class Labelled:
     family: str = ""  # real-world corpus: printer, ups-pdu, camera, network-switch...
     licence: str = ""
     split: str = ""  # real-world corpus: "dev" or "held-out"
+    #: Why the entry's recording could not be read ("" when it was): the device is then
+    #: measured as a host with nothing observed, and the benchmark names the reason.
+    load_error: str = ""
 
 
 @dataclass
@@ -352,11 +355,17 @@ def load_corpus(folder: Path, split: str = "") -> list[Labelled]:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
         for entry in data.get("devices") or []:
             truth = entry.get("truth") or {}
+            load_error = ""
+            try:
+                host = host_from_entry(entry, path.parent)
+            except WalkFileError as exc:
+                host, load_error = Host(address=None), str(exc)
             devices.append(
                 Labelled(
                     name=str(entry["name"]),
                     source=str(entry.get("source", "")),
-                    host=host_from_entry(entry, path.parent),
+                    host=host,
+                    load_error=load_error,
                     source_file=path.name,
                     truth=truth_of(truth),
                     family=str(entry.get("family", "")),
