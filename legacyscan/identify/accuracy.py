@@ -162,14 +162,29 @@ def judge_class(device: IdentifiedDevice, truth: Truth) -> str | None:
 
 @dataclass(frozen=True)
 class Dimensions:
-    """One device judged dimension by dimension: each is "right", "wrong", "none" (nothing
-    named) or "-" (the truth does not say, not judged)."""
+    """One device judged dimension by dimension: each is "right", "wrong", "hedged" (the
+    truth is among the candidates of the identity found), "none" (nothing named, or only a
+    platform many products share) or "-" (the truth does not say: not judged)."""
 
     vendor: str
     product: str
     version: str
     device_class: str
     found: Identity | None
+    #: The device's system was named only as a shared platform (see SHARED_PLATFORMS).
+    platform_only: bool = False
+
+
+#: Platforms that many vendors' products run on: naming one of them for a device whose
+#: truth is something else (an "el5" kernel for RHEL, VxWorks for a printer) is a less
+#: specific answer, not a wrong vendor.
+SHARED_PLATFORMS = frozenset(
+    {("Linux", "Linux kernel"), ("Wind River", "VxWorks"), ("BlackBerry", "QNX")}
+)
+
+#: The identity kinds that describe a device's own system (a daemon's banner is no claim
+#: about who made the host).
+_SYSTEM_KINDS = frozenset({"os", "firmware", "hardware"})
 
 
 def _compare(found: str | None, wanted: str | None) -> str:
@@ -180,16 +195,38 @@ def _compare(found: str | None, wanted: str | None) -> str:
     return "right" if found == wanted else "wrong"
 
 
+def _system_identity(device: IdentifiedDevice, kind: str | None) -> Identity | None:
+    if kind is not None:
+        return main_identity(device, kind)
+    systems = [i for i in device.identities if i.kind in _SYSTEM_KINDS]
+    if not systems:
+        return None
+    return min(systems, key=lambda i: (_RANK.get(i.kind, 9), -i.confidence))
+
+
 def judge_dimensions(device: IdentifiedDevice, truth: Truth) -> Dimensions:
     """Vendor, product, version and class of the truth's identity, each on its own.
 
-    Product and version are judged only under the right vendor (the right product
-    name from another vendor is no answer), the version only under the right product."""
-    found = main_identity(device, truth.kind)
+    The identity judged is the device's own system (OS, firmware or hardware), or with
+    ``truth.kind`` the best identity of that kind.  Product and version are judged only
+    under the right vendor (the right product name from another vendor is no answer), the
+    version only under the right product."""
+    found = _system_identity(device, truth.kind)
+    platform_only = False
+    if found is not None and (found.vendor, found.product) in SHARED_PLATFORMS:
+        if (truth.vendor, truth.product) != (found.vendor, found.product):
+            found, platform_only = None, True
     vendor = _compare(found.vendor if found else None, truth.vendor)
     product = _compare(found.product if found else None, truth.product)
     if product == "right" and vendor == "wrong":
         product = "wrong"
+    if found is not None and (vendor == "wrong" or product == "wrong"):
+        candidates = {(a.vendor, a.product) for a in (found.alternatives if found else ())}
+        if (truth.vendor, truth.product) in candidates or (
+            truth.product is None and truth.vendor in {v for v, _ in candidates}
+        ):
+            vendor = "hedged"
+            product = "hedged" if truth.product is not None else "-"
     version = "-"
     if truth.version is not None:
         if product != "right":
@@ -203,7 +240,7 @@ def judge_dimensions(device: IdentifiedDevice, truth: Truth) -> Dimensions:
             if device.device_class == "unknown"
             else _compare(device.device_class, truth.device_class)
         )
-    return Dimensions(vendor, product, version, cls, found)
+    return Dimensions(vendor, product, version, cls, found, platform_only)
 
 
 def measure(devices: Iterable[Labelled], identifier: Identifier | None = None) -> Score:
