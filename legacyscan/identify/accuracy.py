@@ -314,13 +314,15 @@ _BANNER_SERVICES: dict[str, tuple[int, str, str, str, str]] = {
     "telnet": (23, "tcp", "telnet", "banner", "{}"),
     "smtp": (25, "tcp", "smtp", "banner", "{}"),
     "http_server": (80, "tcp", "http", "http-server-header", "{}"),
+    "http_title": (80, "tcp", "http", "http-title", "{}"),
+    "mysql_version": (3306, "tcp", "mysql", "mysql-info", "Version: {}"),
     "dns_version": (53, "udp", "domain", "dns-nsid", "bind.version: {}"),
 }
 
 
 def _banners(raw: Mapping[str, Any]) -> tuple[Service, ...]:
-    """``banners: {ssh: ..., ftp: ..., telnet: ..., smtp: ..., http_server: ...,
-    dns_version: ...}``: each value, unchanged, as the output of the nmap script that
+    """``banners: {ssh: ..., ftp: ..., http_server: ..., mysql_version: ...}`` (the kinds
+    of ``_BANNER_SERVICES``): each value, unchanged, as the output of the nmap script that
     reports it on its usual port (an unknown kind is an error, not a silent skip)."""
     services = []
     for kind, value in raw.items():

@@ -113,7 +113,10 @@ def test_the_whole_corpus_loads_and_recordings_exist() -> None:
             assert (CORPUS / where.split("/")[0] / entry["walk"]).is_file(), entry["walk"]
 
 
-@pytest.mark.parametrize("kind", ["ssh", "ftp", "telnet", "smtp", "http_server", "dns_version"])
+BANNER_KINDS = ["ssh", "ftp", "telnet", "smtp", "http_server", "http_title", "mysql_version"]
+
+
+@pytest.mark.parametrize("kind", [*BANNER_KINDS, "dns_version"])
 def test_a_banner_becomes_the_script_output_nmap_would_report(kind: str) -> None:
     from legacyscan.identify.accuracy import host_from_entry
 
