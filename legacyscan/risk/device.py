@@ -23,6 +23,7 @@ from legacyscan.files import load_mapping
 from legacyscan.messages import Term, known, message, plain
 from legacyscan.model import AssessedDevice, DeviceRisk, Host, Message, RiskFactor, Topology
 from legacyscan.paths import fingerprints_dir
+from legacyscan.topology.network import kind_of
 
 STATUS_WORDS = {
     "eol": message("risk.lifecycle_eol"),
@@ -254,13 +255,8 @@ def score_all(
         r.address: Counter(dict(r.counts)) for r in topology.reach
     }
     if not topology.reach and topology.exposures:  # a Topology built by hand lists its pairs
-        kinds = {d.address: _kind(d) for d in devices}
+        kinds = {d.address: kind_of(d) for d in devices}
         for exposure in topology.exposures:
             reach.setdefault(exposure.legacy, Counter())[kinds[exposure.clinical]] += 1
     empty: Counter[str] = Counter()
     return tuple(model.score(d, reach.get(d.address, empty), as_of) for d in devices)
-
-
-def _kind(device: AssessedDevice) -> str:
-    ident = device.device
-    return f"{ident.device_class}/{ident.device_type}" if ident.device_type else ident.device_class
