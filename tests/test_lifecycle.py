@@ -342,6 +342,11 @@ VERDICTS = [
     ("Juniper", "Junos", "20.4R3-S4.8", "2026-11-23", "eol"),
     ("Juniper", "Junos", "23.4R2-S3", "2026-11-23", "supported"),
     ("Juniper", "Junos", "24.2R1", "2026-11-23", "unknown"),  # after the table read
+    ("Cisco", "ASA", "9.1(7)16", "2018-08-25", "supported"),
+    ("Cisco", "ASA", "9.1(7)16", "2018-08-26", "eol"),
+    ("Cisco", "ASA", "9.10(1)", "2026-11-23", "eol"),  # 9.10 is not 9.1
+    ("Cisco", "ASA", "9.8(1)5", "2026-11-23", "eol"),
+    ("Cisco", "ASA", "9.16(4)", "2026-11-23", "unknown"),  # not in the table read
     ("Cisco", "IOS XE", "17.9.4a", "2026-07-29", "supported"),
     ("Cisco", "IOS XE", "17.9.4a", "2026-07-30", "eol"),
     ("Cisco", "IOS XE", "16.9.5", "2026-11-23", "unknown"),
