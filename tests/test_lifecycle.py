@@ -388,3 +388,65 @@ def test_backports_never_turn_into_supported() -> None:
     assert later.status == "unknown" and "backport" in later.reason
     paid = status_on(_record(backports=True, extended_end=D(2023, 1, 1)), D(2021, 1, 1))
     assert paid.status == "extended"
+
+
+# --- hardware lifecycle records (fingerprints/eol-hardware/, read by no stage yet) ----------
+
+_HARDWARE_KEYS = {
+    "vendor",
+    "family",
+    "models",
+    "sysobjectids",
+    "end_of_sale",
+    "last_support",
+    "bulletin",
+    "source",
+    "checked",
+    "note",
+    "examples",
+}
+
+
+def _hardware_records() -> list[Any]:
+    import yaml
+
+    from legacyscan.paths import fingerprints_dir
+
+    records = []
+    for path in sorted((fingerprints_dir() / "eol-hardware").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for record in data["hardware"]:
+            records.append(pytest.param(record, id=f"{path.stem}:{record.get('family')}"))
+    return records
+
+
+def test_hardware_records_exist() -> None:
+    assert len(_hardware_records()) >= 20
+
+
+@pytest.mark.parametrize("record", _hardware_records())
+def test_hardware_record_is_sourced_dated_and_matches_its_examples(record: dict[str, Any]) -> None:
+    import re
+
+    import yaml
+
+    from legacyscan.paths import fingerprints_dir
+
+    assert set(record) <= _HARDWARE_KEYS, set(record) - _HARDWARE_KEYS
+    vocabulary = yaml.safe_load((fingerprints_dir() / "vocabulary.yaml").read_text())["vendors"]
+    assert record["vendor"] in vocabulary
+    assert str(record["source"]).startswith("https://")
+    assert isinstance(record["checked"], dt.date) and record["checked"] <= LAST_CHECKED
+    end_of_sale, last_support = record.get("end_of_sale"), record.get("last_support")
+    assert last_support is None or isinstance(last_support, dt.date)
+    if end_of_sale is not None and last_support is not None:
+        assert end_of_sale <= last_support
+    if last_support is None:
+        # a record without its last date of support must say why
+        assert "policy" in record["note"] or "not found" in record["note"]
+    pattern = re.compile(record["models"])
+    assert record["examples"], "every record needs real model names the regex must match"
+    for example in record["examples"]:
+        assert pattern.search(example), example
+    for oid in record.get("sysobjectids") or []:
+        assert re.fullmatch(r"1\.3\.6\.1\.4\.1(\.\d+)+", oid), oid
