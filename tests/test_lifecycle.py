@@ -294,7 +294,15 @@ VERDICTS = [
     ("VMware", "ESXi", "7.0.3", "2025-10-02", "supported"),  # last day of general support
     ("VMware", "ESXi", "7.0.0", "2026-11-23", "eol"),  # technical guidance ships no patches
     ("VMware", "ESXi", "8.0.3", "2026-11-23", "supported"),
-    ("VMware", "ESXi", "4.1.0", "2026-11-23", "unknown"),  # ESX/ESXi 4.x not recorded
+    ("VMware", "ESXi", "4.1.0", "2014-05-21", "supported"),  # last day of general support
+    ("VMware", "ESXi", "4.1.0", "2026-11-23", "eol"),
+    ("VMware", "ESX Server", "3.0.2", "2026-11-23", "eol"),
+    ("Microsoft", "Windows NT", "4.0", "2002-06-30", "supported"),
+    ("Microsoft", "Windows NT", "4.0", "2002-09-01", "unknown"),  # Workstation ended, Server not
+    ("Microsoft", "Windows NT", "4.0", "2026-11-23", "eol"),
+    ("Fortinet", "FortiOS", "5.2.13", "2026-11-23", "eol"),
+    ("Fortinet", "FortiOS", "5.6.14", "2026-11-23", "unknown"),  # in neither source
+    ("Palo Alto Networks", "PAN-OS", "5.0.6", "2026-11-23", "eol"),
     ("F5", "nginx", "1.18.0", "2021-01-01", "supported"),
     ("F5", "nginx", "1.18.0", "2026-11-23", "unknown"),  # distributions may patch it
     ("OpenSSL", "OpenSSL", "3.0.13", "2026-09-07", "supported"),
@@ -351,6 +359,10 @@ VERDICTS = [
     ("Cisco", "IOS XE", "17.9.4a", "2026-07-30", "eol"),
     ("Cisco", "IOS XE", "16.9.5", "2026-11-23", "unknown"),
     ("Cisco", "IOS", "12.2(55)SE7", "2026-11-23", "unknown"),
+    ("Cisco", "IOS", "12.2(46a)", "2007-03-19", "supported"),  # 12.2 mainline
+    ("Cisco", "IOS", "12.2(46a)", "2026-11-23", "eol"),
+    ("Cisco", "IOS", "12.4(25f)", "2026-11-23", "eol"),
+    ("Cisco", "IOS", "12.4(24)T8", "2026-11-23", "unknown"),  # 12.4T: not the mainline
     ("Cisco", "IOS", "12.0(7)T", "2026-11-23", "eol"),
     ("Microsoft", "Windows Embedded Standard 7", "6.1.7601", "2020-10-13", "supported"),
     ("Microsoft", "Windows Embedded Standard 7", "6.1.7601", "2026-11-23", "eol"),
