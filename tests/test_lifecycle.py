@@ -305,6 +305,8 @@ VERDICTS = [
     ("Palo Alto Networks", "PAN-OS", "5.0.6", "2026-11-23", "eol"),
     ("F5", "nginx", "1.18.0", "2021-01-01", "supported"),
     ("F5", "nginx", "1.18.0", "2026-11-23", "unknown"),  # distributions may patch it
+    ("F5", "nginx", "1.11.13", "2017-04-25", "supported"),  # mainline, until 1.13.0
+    ("F5", "nginx", "1.11.13", "2017-04-26", "unknown"),  # superseded; distributions may patch
     ("OpenSSL", "OpenSSL", "3.0.13", "2026-09-07", "supported"),
     ("OpenSSL", "OpenSSL", "1.0.2k", "2026-11-23", "unknown"),
     ("PHP", "PHP", "8.3.30", "2026-11-23", "supported"),
