@@ -464,3 +464,33 @@ def test_hardware_record_is_sourced_dated_and_matches_its_examples(record: dict[
         assert pattern.search(example), example
     for oid in record.get("sysobjectids") or []:
         assert re.fullmatch(r"1\.3\.6\.1\.4\.1(\.\d+)+", oid), oid
+
+
+# --- release histories (fingerprints/eol-releases/, for "superseded since" verdicts) --------
+
+
+def test_release_histories_are_sourced_and_in_order() -> None:
+    import re
+
+    import yaml
+
+    from legacyscan.paths import fingerprints_dir
+
+    paths = sorted((fingerprints_dir() / "eol-releases").glob("*.yaml"))
+    assert paths
+    for path in paths:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert str(data["source"]).startswith("https://"), path.name
+        assert isinstance(data["checked"], dt.date) and data["checked"] <= LAST_CHECKED
+        releases = data["releases"]
+        versions = [str(r["version"]) for r in releases]
+        assert len(set(versions)) == len(versions), path.name
+
+        def key(version: str) -> tuple[int, ...]:
+            return tuple(int(n) for n in re.findall(r"\d+", version))
+
+        # listed in version order, and a later version is never released before an earlier one
+        assert versions == sorted(versions, key=key), path.name
+        dates = [r["released"] for r in releases]
+        assert all(isinstance(d, dt.date) for d in dates), path.name
+        assert dates == sorted(dates), path.name
