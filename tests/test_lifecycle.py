@@ -347,8 +347,12 @@ VERDICTS = [
     ("Palo Alto Networks", "PAN-OS", "10.1.14-h20", "2026-11-23", "eol"),
     ("Palo Alto Networks", "PAN-OS", "11.2.10-h3", "2026-11-23", "supported"),
     ("Juniper", "Junos", "12.3X48-D35.7", "2022-06-30", "supported"),  # last day of support
-    ("Juniper", "Junos", "12.3X48-D35.7", "2022-07-01", "eol"),
+    ("Juniper", "Junos", "12.3X48-D35.7", "2022-07-01", "unknown"),  # SRX1400-3600 run on
+    ("Juniper", "Junos", "12.3X48-D35.7", "2022-12-02", "eol"),
     ("Juniper", "Junos", "12.3R12-S15", "2026-11-23", "eol"),  # 12.3, not 12.3X48
+    ("Juniper", "Junos", "12.3R12-S15", "2020-01-01", "unknown"),  # ended, except on EX2200
+    ("Juniper", "Junos", "14.1X53-D130.3", "2023-12-31", "supported"),  # extended release
+    ("Juniper", "Junos", "14.1X53-D46", "2023-12-31", "eol"),
     ("Juniper", "Junos", "20.4R3-S4.8", "2026-11-23", "eol"),
     ("Juniper", "Junos", "23.4R2-S3", "2026-11-23", "supported"),
     ("Juniper", "Junos", "24.2R1", "2026-11-23", "unknown"),  # after the table read
