@@ -498,3 +498,14 @@ def test_release_histories_are_sourced_and_in_order() -> None:
         dates = [r["released"] for r in releases]
         assert all(isinstance(d, dt.date) for d in dates), path.name
         assert dates == sorted(dates), path.name
+
+
+def test_a_sysobjectid_names_one_hardware_family() -> None:
+    seen: dict[str, str] = {}
+    for param in _hardware_records():
+        record = param.values[0]
+        for oid in record.get("sysobjectids") or []:
+            assert oid not in seen, f"{oid} in both {seen[oid]} and {record['family']}"
+            seen[oid] = record["family"]
+    # the hospital demo's Catalyst 2960 (tests/fixtures/snmprec/ward-switch.snmprec)
+    assert seen["1.3.6.1.4.1.9.1.716"] == "Catalyst 2960"
