@@ -9,15 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import click
-import yaml
 
 from legacyscan.cli.common import as_of_date, as_of_option, format_option, progress
-from legacyscan.eol_import import load_mapping, merge, read_dump, write_overlay
 from legacyscan.errors import UserError
-from legacyscan.kev import mark, read_kev, write_marks
-from legacyscan.lifecycle import EolDatabase, load_records, status_on
+from legacyscan.identify.rules import load_vocabulary
+from legacyscan.lifecycle.database import EolDatabase, load_records, status_on
+from legacyscan.lifecycle.kev import mark, read_kev, write_marks
+from legacyscan.lifecycle.overlay import load_mapping, merge, read_dump, write_overlay
 from legacyscan.model import EolRecord
-from legacyscan.paths import fingerprints_dir, user_data_dir
+from legacyscan.paths import user_data_dir
 
 
 class UnknownProductError(UserError, LookupError):
@@ -156,9 +156,7 @@ def import_command(dump: Path | None, kev_file: Path | None, data_dir: Path | No
         )
     if kev_file is not None:
         catalog = read_kev(kev_file)
-        vocabulary = yaml.safe_load(
-            (fingerprints_dir() / "vocabulary.yaml").read_text(encoding="utf-8")
-        )["vendors"]
+        vocabulary = load_vocabulary()
         marks = mark(catalog, vocabulary, mapping.get("kev") or ())
         path = write_marks(marks, catalog, kev_file, folder)
         total = sum(len(c) for c in marks.values())

@@ -10,13 +10,12 @@ from typing import Any, TypeVar
 
 import click
 
+from legacyscan.assess import OpenedScan, open_scan
 from legacyscan.cli.common import format_option, segments_option
-from legacyscan.graph_queries import (
-    OpenedScan,
+from legacyscan.topology.queries import (
     bridges,
     first_exposures,
     mixed_segments,
-    open_scan,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])

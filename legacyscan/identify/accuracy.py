@@ -29,9 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from legacyscan.collect.snmpwalk import read_walk
+from legacyscan.collect.snmp.walkfile import read_walk
+from legacyscan.files import load_mapping
 from legacyscan.identify.engine import Identifier
 from legacyscan.model import Host, IdentifiedDevice, Identity, OsMatch, Service, SnmpSystem
 
@@ -210,7 +209,7 @@ def load_corpus(folder: Path) -> list[Labelled]:
     """Every ``*.yaml`` corpus file of ``folder``; walk paths are relative to the file."""
     devices: list[Labelled] = []
     for path in sorted(folder.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_mapping(path)
         for entry in data.get("devices") or []:
             truth = entry.get("truth") or {}
             devices.append(
@@ -239,10 +238,10 @@ def truth_of(entry: dict[str, Any]) -> Truth:
 def lab_devices(scenario: Path, nmap_xml: Path) -> list[Labelled]:
     """The lab's devices with their ``truth``: SNMP as the scenario serves it, services as
     a recorded nmap scan of the lab saw them (no lab needs to run)."""
-    from legacyscan.collect.nmap_xml import read_nmap_xml
+    from legacyscan.collect.nmap.parse import read_nmap_xml
 
     scanned = {h.address: h for h in read_nmap_xml(nmap_xml).hosts}
-    data = yaml.safe_load(scenario.read_text(encoding="utf-8"))
+    data = load_mapping(scenario)
     devices: list[Labelled] = []
     for entry in data["devices"]:
         snmp = entry.get("snmp") or {}

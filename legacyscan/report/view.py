@@ -23,7 +23,7 @@ from legacyscan.model import (
     Segment,
     SegmentRisk,
 )
-from legacyscan.topology import segment_of
+from legacyscan.topology.network import segment_of
 
 STATUS_ORDER: tuple[str, ...] = ("eol", "extended", "unknown", "supported")
 LEVEL_ORDER: tuple[str, ...] = ("critical", "high", "medium", "low")

@@ -1,0 +1,9 @@
+"""Lifecycle stage: end-of-life records (data in ``fingerprints/eol/``, plus the user's
+overlay and KEV marks) turned into a dated verdict per identity, relative to an as-of date;
+the EOL horizon; the check that rules and records name the same products.
+"""
+
+from legacyscan.lifecycle.database import EolDatabase, EolDataError
+from legacyscan.lifecycle.horizon import eol_horizon
+
+__all__ = ["EolDataError", "EolDatabase", "eol_horizon"]
