@@ -201,3 +201,11 @@ def test_distribution_markers_match_their_examples() -> None:
         assert components.marker(_seen("application", "X", "Y", None, value)), value
     for value in examples["unmarked"]:
         assert components.marker(_seen("application", "X", "Y", None, value)) is None, value
+
+
+def test_the_horizon_counts_the_hardware_end(db: EolDatabase) -> None:
+    from legacyscan.lifecycle.horizon import support_ends
+
+    host = _switch_host(None, ("WS-C2960X-48FPD-L", 3))
+    assessed = db.assess(_device(host=host), AS_OF)
+    assert support_ends(assessed, AS_OF) == D(2027, 10, 31)
