@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,10 @@ class ReleaseHistory:
     source: str
     checked: dt.date
     releases: tuple[tuple[str, dt.date], ...]
+    #: whether a build without a distribution marker is judged by this history ("judge"),
+    #: or only told its upstream dates because vendors ship it unmarked and patched
+    #: ("inform": macOS, Windows and network appliances ship OpenSSH that way)
+    judge_unmarked: bool = False
 
     def knows(self, version: str) -> bool:
         """Whether the history lists a release of this version line."""
@@ -129,6 +133,10 @@ class Components:
         histories: dict[tuple[str, str], ReleaseHistory] = {}
         for entry in data.get("upstream_releases") or ():
             history = load_history(folder / str(entry["history"]))
+            unmarked = str(entry.get("unmarked", "inform"))
+            if unmarked not in ("judge", "inform"):
+                raise ValueError(f"unmarked must be judge or inform, not {unmarked!r}")
+            history = replace(history, judge_unmarked=unmarked == "judge")
             histories[(str(entry["vendor"]), str(entry["product"]))] = history
         return cls(follow, products, markers, platforms, histories)
 

@@ -447,7 +447,8 @@ class EolDatabase:
         successor = history.successor(identity.version)
         if successor is None:
             why = message("lifecycle.newest_release", component=name, checked=history.checked)
-            status = "supported" if as_of <= history.checked else "unknown"
+            judged = history.judge_unmarked and as_of <= history.checked
+            status = "supported" if judged else "unknown"
             return Lifecycle(
                 status=status,  # type: ignore[arg-type]
                 cycle=identity.version,
@@ -457,6 +458,19 @@ class EolDatabase:
                 reason_message=why,
             )
         following, released = successor
+        if not history.judge_unmarked:
+            why = message(
+                "lifecycle.superseded_vendor_unknown",
+                component=name,
+                following=following,
+                end=released,
+            )
+            return replace(
+                _unknown(why),
+                cycle=identity.version,
+                source=history.source,
+                checked=history.checked,
+            )
         why = message("lifecycle.superseded", component=name, following=following, end=released)
         status = "supported" if as_of < released else "eol"
         return Lifecycle(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -140,21 +141,36 @@ def test_an_upstream_build_follows_upstream(db: EolDatabase) -> None:
     verdict = db.assess(_device(nginx), AS_OF).identities[0].lifecycle
     assert verdict.status == "eol" and verdict.eol_date == D(2017, 4, 12)
     assert "upstream build" in verdict.reason
-    # OpenSSH fixes only its newest release: 9.7 was superseded by 9.8p1 on 2024-07-01
+    # OpenSSH fixes only its newest release, but vendors (macOS, Windows, appliances) ship
+    # it unmarked and patched: an unmarked 9.7 is told its upstream dates, not judged
     ssh = _seen("application", "OpenBSD", "OpenSSH", "9.7", "SSH-2.0-OpenSSH_9.7")
-    superseded = db.assess(_device(ssh), AS_OF).identities[0].lifecycle
+    told = db.assess(_device(ssh), AS_OF).identities[0].lifecycle
+    assert told.status == "unknown"
+    assert "9.8p1" in told.reason and "2024-07-01" in told.reason
+    # where the data says unmarked builds are judged, 9.7 is eol from the day 9.8p1 came out
+    history = db.components.histories[("OpenBSD", "OpenSSH")]
+    judging = replace(
+        db,
+        components=replace(
+            db.components,
+            histories={("OpenBSD", "OpenSSH"): replace(history, judge_unmarked=True)},
+        ),
+    )
+    superseded = judging.assess(_device(ssh), AS_OF).identities[0].lifecycle
     assert superseded.status == "eol" and superseded.eol_date == D(2024, 7, 1)
-    assert "9.8p1" in superseded.reason
-    assert db.assess(_device(ssh), D(2024, 6, 30)).identities[0].lifecycle.status == "supported"
+    assert judging.assess(_device(ssh), D(2024, 6, 30)).identities[0].lifecycle.status == (
+        "supported"
+    )
     newest = _seen("application", "OpenBSD", "OpenSSH", "10.5p1", "SSH-2.0-OpenSSH_10.5p1")
-    assert db.assess(_device(newest), D(2026, 12, 3)).identities[0].lifecycle.status == (
+    assert judging.assess(_device(newest), D(2026, 12, 3)).identities[0].lifecycle.status == (
         "supported"
     )
     # after the history was read nothing says whether a newer release came out
-    assert db.assess(_device(newest), D(2027, 6, 1)).identities[0].lifecycle.status == "unknown"
+    later = judging.assess(_device(newest), D(2027, 6, 1)).identities[0].lifecycle
+    assert later.status == "unknown"
     # a version the history does not know keeps its own verdict
     odd = _seen("application", "OpenBSD", "OpenSSH", "99.1", "SSH-2.0-OpenSSH_99.1")
-    assert db.assess(_device(odd), AS_OF).identities[0].lifecycle.status == "unknown"
+    assert judging.assess(_device(odd), AS_OF).identities[0].lifecycle.status == "unknown"
 
 
 def test_eol_show_lists_hardware_records() -> None:
