@@ -120,6 +120,7 @@ def _decided_by(device: AssessedDevice) -> dict[str, Any] | None:
         "vendor": identity.vendor,
         "product": identity.product,
         "version": identity.version,
+        "reason": deciding.lifecycle.reason,
     }
 
 

@@ -225,3 +225,16 @@ def test_the_horizon_counts_the_hardware_end(db: EolDatabase) -> None:
     host = _switch_host(None, ("WS-C2960X-48FPD-L", 3))
     assessed = db.assess(_device(host=host), AS_OF)
     assert support_ends(assessed, AS_OF) == D(2027, 10, 31)
+
+
+def test_scan_json_names_what_decided(db: EolDatabase) -> None:
+    from legacyscan.scanfile import device_to_dict
+
+    ios = _seen("os", "Cisco", "IOS", "12.2(55)SE7", "C2960 Software, Version 12.2(55)SE7")
+    assessed = db.assess(_device(ios, host=_switch_host("1.3.6.1.4.1.9.1.716")), AS_OF)
+    data = device_to_dict(assessed)
+    assert data["lifecycle_status"] == "eol"
+    decided = data["lifecycle_decided_by"]
+    assert decided["kind"] == "hardware" and decided["product"] == "Catalyst 2960"
+    assert "2019-10-31" in decided["reason"]
+    assert data["identities"][1]["lifecycle"]["eol_date"] == "2019-10-31"
