@@ -590,12 +590,14 @@
       root.appendChild(g);
     });
     var edges = new Map();
+    var inside = new Map();  // segment -> legacy -> clinical pairs within it
     for (var k = 0; k < DATA.reach.length; k += 3) {
       var a = devices[DATA.reach[k]].g;
       if (!shown.has(a)) { continue; }
       DATA.sets[DATA.reach[k + 1]].forEach(function (target) {
         var b = devices[target].g;
-        if (a === b || !shown.has(b)) { return; }
+        if (a === b) { inside.set(a, (inside.get(a) || 0) + 1); return; }
+        if (!shown.has(b)) { return; }
         var key = a + ">" + b;
         edges.set(key, (edges.get(key) || 0) + 1);
       });
@@ -633,6 +635,13 @@
     if (labelled) {
       order.forEach(function (seg, n) {
         var s = segs[seg], b = boxes[n];
+        var pairs = inside.get(seg) || 0;
+        if (pairs && b.h >= 30) {  // pairs inside the segment, written inside its block
+          var text = msg("js.g_inside", { n: num(pairs) });
+          var inner = svg("text", { x: b.cx.toFixed(1), y: (b.cy + 4).toFixed(1), "text-anchor": "middle", "class": "seg-inner", "data-seg": String(seg) });
+          inner.textContent = text.length * 6.6 <= b.w - 8 ? text : num(pairs);  // a small block: the number
+          root.appendChild(inner);
+        }
         var name = svg("text", { x: b.cx.toFixed(1), y: (b.y0 + 16).toFixed(1), "text-anchor": "middle", "class": "seg-label", "data-seg": String(seg) });
         name.textContent = fitText(s.n, cellW - 12, 7.4);
         root.appendChild(name);

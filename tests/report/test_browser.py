@@ -225,7 +225,9 @@ def _overlaps(boxes: list[dict[str, float]]) -> list[tuple[int, int]]:
     return found
 
 
-MEASURE = """root => Array.from(root.querySelectorAll('rect.seg-block, text')).map(n => {
+#: Blocks and the labels around them (a block's own inner count is inside it by design).
+MEASURE = """root => Array.from(
+  root.querySelectorAll('rect.seg-block, text:not(.seg-inner)')).map(n => {
   const r = n.getBoundingClientRect();
   return {x: r.x, y: r.y, width: r.width, height: r.height, text: n.textContent};
 })"""
@@ -256,6 +258,30 @@ def test_the_segment_map_has_no_two_boxes_overlapping(
             "ps => ps.map(p => [Number(p.dataset.pairs), Number(p.getAttribute('stroke-width'))])",
         )
         assert widths, "no arrow drawn"
+        # the pairs inside a segment: written inside its block, as many as the reach holds
+        inner = page.eval_on_selector_all(
+            "#seg-graph text.seg-inner",
+            """ts => ts.map(t => {
+              const block = document.querySelector(
+                `#seg-graph g[data-seg="${t.dataset.seg}"] rect`).getBoundingClientRect();
+              const r = t.getBoundingClientRect();
+              return [t.dataset.seg, t.textContent, r.x >= block.x && r.right <= block.right
+                      && r.y >= block.y && r.bottom <= block.bottom];
+            })""",
+        )
+        first = {}
+        for segment in assessment.topology.segments:
+            for member in segment.members:
+                first.setdefault(member, segment.name)
+        names = [s.name for s in assessment.topology.segments]
+        expected: dict[str, int] = {}
+        for e in assessment.topology.exposures:
+            if first[e.legacy] == first[e.clinical]:
+                index = str(names.index(first[e.legacy]))
+                expected[index] = expected.get(index, 0) + 1
+        written = {seg: text.replace(" paires internes", "") for seg, text, _ in inner}
+        assert written == {seg: str(n) for seg, n in expected.items()}
+        assert all(within for _, _, within in inner)
         ordered = sorted(widths)
         assert all(a[1] <= b[1] for a, b in zip(ordered, ordered[1:], strict=False))
         watched.clean()
