@@ -323,7 +323,8 @@
     var pages = Math.max(1, Math.ceil(filtered.length / PAGE_SIZE));
     state.page = Math.min(state.page, pages - 1);
     document.getElementById("f-count").textContent =
-      msg("js.count", { shown: num(filtered.length), total: num(devices.length) });
+      msg("js.count", { shown: num(filtered.length), total: num(devices.length) }) +
+      (PRINT && filtered.length > PAGE_SIZE ? " " + msg("js.print_cap", { n: num(PAGE_SIZE) }) : "");
     var body = document.querySelector("#findings-table tbody");
     clear(body);
     var start = state.page * PAGE_SIZE;
