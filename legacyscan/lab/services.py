@@ -364,9 +364,14 @@ async def _rdp(reader: Reader, writer: Writer, params: Params) -> None:
         confirm += bytes((0x02, flags, 0x08, 0x00)) + selected.to_bytes(4, "little")
     # "legacy" is XP/2003: no negotiation response at all.
     pdu = bytes((len(confirm),)) + confirm
-    await _send(writer, b"\x03\x00" + (len(pdu) + 4).to_bytes(2, "big") + pdu)
     identity = ntlm.WindowsIdentity.from_params(params)
-    if identity is not None and mode in ("ssl", "hybrid") and requested and requested & 3:
+    tls = identity is not None and mode in ("ssl", "hybrid") and bool(requested and requested & 3)
+    if tls:
+        # The client's TLS hello follows our confirm at once: left in the socket until
+        # start_tls reads it (read now, it would land in the plain reader and be lost).
+        writer.transport.pause_reading()  # type: ignore[attr-defined]
+    await _send(writer, b"\x03\x00" + (len(pdu) + 4).to_bytes(2, "big") + pdu)
+    if tls and identity is not None:
         # What Windows does next: TLS, then CredSSP, whose first answer to an NTLM
         # NEGOTIATE is the CHALLENGE naming the build (rdp-ntlm-info reads it).
         await asyncio.wait_for(writer.start_tls(ntlm.tls_context()), IDLE_TIMEOUT)
