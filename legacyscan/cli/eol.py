@@ -193,7 +193,8 @@ def import_command(dump: Path | None, kev_file: Path | None, data_dir: Path | No
     """Merge public lifecycle data downloaded elsewhere; nothing is fetched.
 
     DUMP is endoflife.date's v1 /products/full JSON.  Its products that we know are
-    turned into records; a cycle already covered by a record citing the vendor keeps the
+    turned into records (those our mapping file does not name, through the CPE names in
+    their identifiers); a cycle already covered by a record citing the vendor keeps the
     vendor's dates.  The result is written to an overlay that identify, scan and report
     read from then on.
     """
@@ -208,8 +209,9 @@ def import_command(dump: Path | None, kev_file: Path | None, data_dir: Path | No
         path = write_overlay(result.records, folder)
         click.echo(
             f"endoflife.date: {result.added} cycle(s) added, {result.updated} updated, "
-            f"{result.kept} kept from vendor sources, {len(result.skipped_products)} "
-            f"product(s) without a mapping skipped; overlay: {path}"
+            f"{result.kept} kept from vendor sources, {len(result.by_cpe)} product(s) "
+            f"mapped by CPE, {len(result.skipped_products)} "
+            f"product(s) without a mapping or CPE skipped; overlay: {path}"
         )
     if kev_file is not None:
         catalog = read_kev(kev_file)

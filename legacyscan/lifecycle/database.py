@@ -30,6 +30,7 @@ from typing import Any
 from legacyscan.errors import UserError
 from legacyscan.files import load_yaml
 from legacyscan.lifecycle.components import Components, FollowRule
+from legacyscan.lifecycle.cpe import Cpe, CpeError, CpeKey, try_parse
 from legacyscan.lifecycle.hardware import HardwareDatabase, hardware_identity, hardware_lifecycle
 from legacyscan.messages import Term, message, plain
 from legacyscan.model import (
@@ -80,6 +81,7 @@ def parse_record(raw: dict[str, Any], where: str) -> EolRecord:
     examples = raw.get("examples") or []
     if not isinstance(examples, list) or not all(isinstance(e, str | int) for e in examples):
         raise EolDataError(f"{where}: examples must be a list of version strings")
+    cpe = _cpe_keys(raw.get("cpe"), where)
     record = EolRecord(
         vendor=str(raw["vendor"]),
         product=str(raw["product"]),
@@ -96,9 +98,22 @@ def parse_record(raw: dict[str, Any], where: str) -> EolRecord:
         note=str(raw.get("note", "")),
         backports=bool(raw.get("backports", False)),
         examples=tuple(str(e) for e in examples),
+        cpe=tuple(key.text for key in cpe),
     )
     _check_order(record, where)
     return record
+
+
+def _cpe_keys(value: Any, where: str) -> tuple[CpeKey, ...]:
+    if value is None:
+        return ()
+    texts = [value] if isinstance(value, str) else value
+    if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+        raise EolDataError(f"{where}: cpe must be a CPE name or a list of them")
+    try:
+        return tuple(CpeKey.parse(t) for t in texts)
+    except CpeError as exc:
+        raise EolDataError(f"{where}: {exc}") from exc
 
 
 def _check_order(record: EolRecord, where: str) -> None:
@@ -261,6 +276,43 @@ class EolDatabase:
             index.setdefault((record.vendor, record.product), []).append(record)
         return {key: tuple(value) for key, value in index.items()}
 
+    @cached_property
+    def _by_cpe(self) -> dict[tuple[str, str], tuple[tuple[CpeKey, tuple[str, str]], ...]]:
+        """CPE vendor:product -> the keys naming it and the (vendor, product) they map to."""
+        index: dict[tuple[str, str], dict[tuple[str, tuple[str, str]], CpeKey]] = {}
+        for record in self.records:
+            for text in record.cpe:
+                key = CpeKey.parse(text)
+                index.setdefault(key.cpe.product_key, {}).setdefault(
+                    (text, (record.vendor, record.product)), key
+                )
+        return {
+            cpe: tuple((key, product) for (_, product), key in keys.items())
+            for cpe, keys in index.items()
+        }
+
+    def products_for_cpe(self, cpe: Cpe) -> tuple[tuple[str, str], ...]:
+        """Our (vendor, product) names whose records answer for this CPE name."""
+        found = (
+            product for key, product in self._by_cpe.get(cpe.product_key, ()) if key.matches(cpe)
+        )
+        return tuple(dict.fromkeys(found))
+
+    def find_by_cpe(
+        self, cpe_text: str | None, version: str | None
+    ) -> tuple[EolRecord | None, tuple[str, str] | None]:
+        """The record a CPE name leads to (its version, else ``version``), and the product it
+        names; (None, product) when the product is known but no cycle matches."""
+        cpe = try_parse(cpe_text)
+        if cpe is None:
+            return None, None
+        products = self.products_for_cpe(cpe)
+        for vendor, product in products:
+            record = self.find(vendor, product, version or cpe.version)
+            if record is not None:
+                return record, (vendor, product)
+        return None, (products[0] if products else None)
+
     def find(self, vendor: str, product: str, version: str | None) -> EolRecord | None:
         """The first record of this product whose ``versions`` pattern matches."""
         for record in self._by_product.get((vendor, product), ()):
@@ -281,6 +333,10 @@ class EolDatabase:
         record = self.find(identity.vendor, identity.product, identity.version)
         if record is None:
             known = (identity.vendor, identity.product) in self._by_product
+            if not known and identity.cpe:
+                by_cpe = self._by_cpe_verdict(identity, as_of)
+                if by_cpe is not None:
+                    return by_cpe
             if not known:
                 why = message("lifecycle.no_record")
             elif identity.version is None:
@@ -289,6 +345,20 @@ class EolDatabase:
                 why = message("lifecycle.no_record_version", version=identity.version)
             return _unknown(why)
         return status_on(record, as_of)
+
+    def _by_cpe_verdict(self, identity: Identity, as_of: dt.date) -> Lifecycle | None:
+        """The verdict of an identity whose vocabulary name has no record, by its CPE."""
+        cpe = str(identity.cpe)
+        record, product = self.find_by_cpe(cpe, identity.version)
+        if product is None:
+            return None
+        name = " ".join(product) if not product[1].startswith(product[0]) else product[1]
+        if record is None:
+            why = message("lifecycle.by_cpe_no_cycle", cpe=cpe, product=name)
+            return _unknown(why)
+        verdict = status_on(record, as_of)
+        why = message("lifecycle.by_cpe", cpe=cpe, product=name, reason=_reason(verdict))
+        return replace(verdict, reason=plain(why), reason_message=why)
 
     def _either(self, identity: Identity, as_of: dt.date) -> Lifecycle:
         """The verdict of an identity that may be one of several products.

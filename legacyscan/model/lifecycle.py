@@ -31,6 +31,9 @@ class EolRecord:
     backports: bool = False
     #: Version strings that must map to this record; the test suite runs them.
     examples: tuple[str, ...] = ()
+    #: CPE names this product answers for (``cpe:2.3:o:cisco:ios``, ``cisco:ios``), so that
+    #: an identity carrying a CPE finds the record without a per-rule mapping.
+    cpe: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
