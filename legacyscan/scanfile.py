@@ -94,6 +94,10 @@ def device_to_dict(device: AssessedDevice) -> dict[str, Any]:
                     "cycle": a.lifecycle.cycle,
                     "eol_date": _date(a.lifecycle.eol_date),
                     "extended_end": _date(a.lifecycle.extended_end),
+                    "end_of_sale": _date(a.lifecycle.end_of_sale),
+                    "support_end": _date(a.lifecycle.support_end),
+                    "last_support": _date(a.lifecycle.last_support),
+                    "policy": a.lifecycle.policy,
                     "source": a.lifecycle.source,
                     "checked": _date(a.lifecycle.checked),
                     "reason": a.lifecycle.reason,
@@ -203,7 +207,7 @@ def topology_and_risk_to_dict(assessment: Assessment) -> dict[str, Any]:
             }
         ),
         "plan": record_to_dict(assessment.plan) if assessment.plan is not None else None,
-        "horizon": [asdict(h) for h in assessment.horizon],
+        "horizon": [to_data(h) for h in assessment.horizon],
         "trend": to_data(assessment.trend),
     }
 

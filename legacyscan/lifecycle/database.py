@@ -92,6 +92,7 @@ def parse_record(raw: dict[str, Any], where: str) -> EolRecord:
         security_end=_date(raw.get("security_end"), where, "security_end"),
         extended_end=_date(raw.get("extended_end"), where, "extended_end"),
         security_end_latest=_date(raw.get("security_end_latest"), where, "security_end_latest"),
+        end_of_sale=_date(raw.get("end_of_sale"), where, "end_of_sale"),
         no_end_announced=bool(raw.get("no_end_announced", False)),
         source=source,
         checked=checked,
@@ -186,6 +187,8 @@ def status_on(record: EolRecord, as_of: dt.date) -> Lifecycle:
             checked=record.checked,
             reason=plain(reason),
             reason_message=reason,
+            end_of_sale=record.end_of_sale,
+            support_end=record.support_end,
         )
 
     end = record.security_end

@@ -228,4 +228,6 @@ def hardware_lifecycle(record: HardwareRecord, as_of: dt.date) -> Lifecycle:
         checked=record.checked,
         reason=plain(why),
         reason_message=why,
+        end_of_sale=record.end_of_sale,
+        last_support=end,
     )
