@@ -13,7 +13,7 @@ import click
 from legacyscan.cli.common import as_of_date, as_of_option, format_option, progress
 from legacyscan.errors import UserError
 from legacyscan.identify.rules import load_vocabulary
-from legacyscan.lifecycle.database import EolDatabase, load_records, status_on
+from legacyscan.lifecycle.database import EolDatabase, load_records
 from legacyscan.lifecycle.hardware import HardwareRecord, hardware_lifecycle
 from legacyscan.lifecycle.kev import mark, read_kev, write_marks
 from legacyscan.lifecycle.overlay import load_mapping, merge, read_dump, write_overlay
@@ -57,8 +57,8 @@ def find_product(db: EolDatabase, query: str) -> tuple[str, str]:
     raise UnknownProductError(f"{query!r} matches several products ({names}); be more precise")
 
 
-def _row(record: EolRecord, as_of: dt.date) -> dict[str, Any]:
-    verdict = status_on(record, as_of)
+def _row(db: EolDatabase, record: EolRecord, as_of: dt.date) -> dict[str, Any]:
+    verdict = db.status(record, as_of)
 
     def day(value: dt.date | None) -> str | None:
         return value.isoformat() if value else None
@@ -75,6 +75,7 @@ def _row(record: EolRecord, as_of: dt.date) -> dict[str, Any]:
         "reason": verdict.reason,
         "source": record.source,
         "checked": record.checked.isoformat(),
+        **({"policy": verdict.policy} if verdict.policy else {}),
     }
 
 
@@ -95,7 +96,7 @@ def show_command(product: str, fmt: str, as_of: dt.datetime | None) -> None:
             raise
         _show_hardware(hardware, day, fmt)
         return
-    rows = [_row(r, day) for r in db.records_of(vendor, name)]
+    rows = [_row(db, r, day) for r in db.records_of(vendor, name)]
     kev = db.known_exploited.get((vendor, name), ())
     if fmt == "json":
         doc = {"vendor": vendor, "product": name, "as_of": day.isoformat(), "cycles": rows}

@@ -32,6 +32,7 @@ from legacyscan.files import load_yaml
 from legacyscan.lifecycle.components import Components, FollowRule
 from legacyscan.lifecycle.cpe import Cpe, CpeError, CpeKey, try_parse
 from legacyscan.lifecycle.hardware import HardwareDatabase, hardware_identity, hardware_lifecycle
+from legacyscan.lifecycle.policy import Policy, load_policies, policy_named
 from legacyscan.messages import Term, message, plain
 from legacyscan.model import (
     AssessedDevice,
@@ -93,6 +94,7 @@ def parse_record(raw: dict[str, Any], where: str) -> EolRecord:
         extended_end=_date(raw.get("extended_end"), where, "extended_end"),
         security_end_latest=_date(raw.get("security_end_latest"), where, "security_end_latest"),
         end_of_sale=_date(raw.get("end_of_sale"), where, "end_of_sale"),
+        policy=None if raw.get("policy") is None else str(raw["policy"]),
         no_end_announced=bool(raw.get("no_end_announced", False)),
         source=source,
         checked=checked,
@@ -174,8 +176,51 @@ def load_kev_marks(path: Path) -> dict[tuple[str, str], tuple[str, ...]]:
         raise EolDataError(f"{path}: not a readable KEV marks file ({exc})") from exc
 
 
-def status_on(record: EolRecord, as_of: dt.date) -> Lifecycle:
-    """The lifecycle verdict of one record on one date, with the reason in words."""
+def apply_policies(
+    records: tuple[EolRecord, ...], policies: Mapping[str, Policy]
+) -> tuple[EolRecord, ...]:
+    """Records whose end comes from a vendor policy get it computed; a record whose vendor
+    published its own date keeps it and drops the policy (the published date wins)."""
+    out = []
+    for record in records:
+        where = f"{record.vendor} {record.product} {record.cycle}"
+        policy = policy_named(dict(policies), record.policy, "security_end", where)
+        if policy is None:
+            out.append(record)
+        elif record.security_end is not None:
+            out.append(replace(record, policy=None))
+        else:
+            anchor = getattr(record, policy.anchor)
+            end = policy.end(anchor) if anchor is not None else None
+            out.append(replace(record, security_end=end))
+    return tuple(out)
+
+
+def _by_policy(verdict: Lifecycle, record: EolRecord, policy: Policy) -> Lifecycle:
+    """A verdict whose end a vendor policy gave: the reason says so and cites the policy."""
+    args: dict[str, Any] = {
+        "vendor": policy.vendor,
+        "statement": policy.statement,
+        "source": policy.source,
+    }
+    name = f"{record.product} {record.cycle}"
+    if record.security_end is None and policy.anchor == "released":
+        why = message("lifecycle.policy_no_release", name=name, **args)
+    elif record.security_end is None:
+        why = message("lifecycle.policy_no_end_of_sale", name=name, **args)
+    else:
+        why = message("lifecycle.by_policy", reason=_reason(verdict), **args)
+    return replace(verdict, reason=plain(why), reason_message=why, policy=policy.source)
+
+
+def status_on(record: EolRecord, as_of: dt.date, policy: Policy | None = None) -> Lifecycle:
+    """The lifecycle verdict of one record on one date, with the reason in words; with the
+    vendor policy its end was computed from (``apply_policies``), the reason cites it."""
+    verdict = _status_on(record, as_of)
+    return _by_policy(verdict, record, policy) if policy is not None and record.policy else verdict
+
+
+def _status_on(record: EolRecord, as_of: dt.date) -> Lifecycle:
 
     def verdict(status: str, reason: Message) -> Lifecycle:
         return Lifecycle(
@@ -243,6 +288,8 @@ class EolDatabase:
     hardware: HardwareDatabase = field(default_factory=lambda: HardwareDatabase(()))
     #: what components without a lifecycle of their own follow (fingerprints/eol-components).
     components: Components = field(default_factory=Components)
+    #: vendor support policies records name (fingerprints/eol-policies.yaml), by id.
+    policies: Mapping[str, Policy] = field(default_factory=dict)
 
     @classmethod
     def load(cls, folder: Path | None = None, overlay: Path | None = None) -> EolDatabase:
@@ -259,8 +306,14 @@ class EolDatabase:
         marks_file = overlay / OVERLAY_KEV
         marks = load_kev_marks(marks_file) if marks_file.is_file() else {}
         base = (folder.parent if folder is not None else None) or fingerprints_dir()
-        hardware = HardwareDatabase.load(base / "eol-hardware")
-        return cls(records, marks, hardware, Components.load(base))
+        policies = load_policies(base / "eol-policies.yaml")
+        records = apply_policies(records, policies)
+        hardware = HardwareDatabase.load(base / "eol-hardware", policies)
+        return cls(records, marks, hardware, Components.load(base), policies)
+
+    def status(self, record: EolRecord, as_of: dt.date) -> Lifecycle:
+        """One record's verdict, citing the vendor policy its end was computed from."""
+        return status_on(record, as_of, self.policies.get(record.policy or ""))
 
     def with_kev(self, marks: Mapping[tuple[str, str], tuple[str, ...]]) -> EolDatabase:
         return replace(self, known_exploited=dict(marks))
@@ -347,7 +400,7 @@ class EolDatabase:
             else:
                 why = message("lifecycle.no_record_version", version=identity.version)
             return _unknown(why)
-        return status_on(record, as_of)
+        return self.status(record, as_of)
 
     def _by_cpe_verdict(self, identity: Identity, as_of: dt.date) -> Lifecycle | None:
         """The verdict of an identity whose vocabulary name has no record, by its CPE."""
@@ -359,7 +412,7 @@ class EolDatabase:
         if record is None:
             why = message("lifecycle.by_cpe_no_cycle", cpe=cpe, product=name)
             return _unknown(why)
-        verdict = status_on(record, as_of)
+        verdict = self.status(record, as_of)
         why = message("lifecycle.by_cpe", cpe=cpe, product=name, reason=_reason(verdict))
         return replace(verdict, reason=plain(why), reason_message=why)
 
@@ -389,7 +442,7 @@ class EolDatabase:
                 # we hold no record for: named in the reason, not judged
                 unrecorded.append(name)
                 continue
-            judged.append((name, status_on(record, as_of)))
+            judged.append((name, self.status(record, as_of)))
         names = _texts([name for name, _ in judged] or unrecorded)
         if not judged:
             return _unknown(message("lifecycle.either_no_record", names=names))
