@@ -213,6 +213,19 @@ def _by_policy(verdict: Lifecycle, record: EolRecord, policy: Policy) -> Lifecyc
     return replace(verdict, reason=plain(why), reason_message=why, policy=policy.source)
 
 
+def load_gaps(path: Path) -> dict[tuple[str, str], str]:
+    """Why products have no record (``no_lifecycle_data`` of lifecycle-gaps.yaml)."""
+    if not path.is_file():
+        return {}
+    data = load_yaml(path, EolDataError, empty={})
+    entries = data.get("no_lifecycle_data") if isinstance(data, dict) else None
+    gaps: dict[tuple[str, str], str] = {}
+    for item in entries or []:
+        if isinstance(item, dict) and item.get("vendor") and item.get("product"):
+            gaps[(str(item["vendor"]), str(item["product"]))] = str(item.get("reason") or "")
+    return gaps
+
+
 def status_on(record: EolRecord, as_of: dt.date, policy: Policy | None = None) -> Lifecycle:
     """The lifecycle verdict of one record on one date, with the reason in words; with the
     vendor policy its end was computed from (``apply_policies``), the reason cites it."""
@@ -290,6 +303,9 @@ class EolDatabase:
     components: Components = field(default_factory=Components)
     #: vendor support policies records name (fingerprints/eol-policies.yaml), by id.
     policies: Mapping[str, Policy] = field(default_factory=dict)
+    #: (vendor, product) -> why no record exists (lifecycle-gaps.yaml, no_lifecycle_data):
+    #: an unknown verdict names what is missing.
+    gaps: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, folder: Path | None = None, overlay: Path | None = None) -> EolDatabase:
@@ -309,7 +325,8 @@ class EolDatabase:
         policies = load_policies(base / "eol-policies.yaml")
         records = apply_policies(records, policies)
         hardware = HardwareDatabase.load(base / "eol-hardware", policies)
-        return cls(records, marks, hardware, Components.load(base), policies)
+        gaps = load_gaps(base / "lifecycle-gaps.yaml")
+        return cls(records, marks, hardware, Components.load(base), policies, gaps)
 
     def status(self, record: EolRecord, as_of: dt.date) -> Lifecycle:
         """One record's verdict, citing the vendor policy its end was computed from."""
@@ -393,7 +410,10 @@ class EolDatabase:
                 by_cpe = self._by_cpe_verdict(identity, as_of)
                 if by_cpe is not None:
                     return by_cpe
-            if not known:
+            gap = self.gaps.get((identity.vendor, identity.product))
+            if not known and gap:
+                why = message("lifecycle.no_record_gap", product=_name(identity), gap=gap)
+            elif not known:
                 why = message("lifecycle.no_record")
             elif identity.version is None:
                 why = message("lifecycle.no_version")
