@@ -13,6 +13,8 @@ when it has nothing else).  Outcomes, per device:
   "nothing to name";
 * ``hedged``: the main identity names another product but lists the true one among its
   alternatives (a ``.el6`` kernel: "RHEL 6, or CentOS Linux 6"): not wrong, not named;
+* ``vendor-only``: only the maker is named (an SNMP enterprise number), and it is the
+  true vendor: not wrong, not named;
 * ``unknown``: no identity, where the truth names one.
 
 ``precision`` = (correct + partial + hedged) / answered and ``recall`` = (correct +
@@ -81,7 +83,8 @@ class Score:
     @property
     def recall(self) -> float:
         labelled = sum(
-            self.outcomes[k] for k in ("correct", "partial", "hedged", "wrong", "unknown")
+            self.outcomes[k]
+            for k in ("correct", "partial", "hedged", "wrong", "vendor-only", "unknown")
         )
         labelled -= self.outcomes["wrong-unlabelled"]
         return self._ratio(self.outcomes["correct"] + self.outcomes["partial"], labelled)
@@ -97,14 +100,22 @@ class Score:
 
 
 def main_identity(device: IdentifiedDevice) -> Identity | None:
+    """The most confident OS or firmware identity; a vendor-only one only when alone."""
     if not device.identities:
         return None
-    return min(device.identities, key=lambda i: (_RANK.get(i.kind, 9), -i.confidence))
+    return min(
+        device.identities,
+        key=lambda i: (i.vendor_only, _RANK.get(i.kind, 9), -i.confidence),
+    )
 
 
 def judge(device: IdentifiedDevice, truth: Truth) -> str:
     """One device's identification outcome (see the module docstring)."""
     found = main_identity(device)
+    if found is not None and found.vendor_only:
+        if truth.vendor is not None and found.vendor != truth.vendor:
+            return "wrong-unlabelled" if truth.product is None else "wrong"
+        return "unlabelled-abstained" if truth.product is None else "vendor-only"
     if truth.product is None:
         return "unlabelled-abstained" if found is None else "wrong-unlabelled"
     if found is None:
@@ -146,6 +157,7 @@ def measure(devices: Iterable[Labelled], identifier: Identifier | None = None) -
             score.class_outcomes[class_outcome] += 1
         found = main_identity(device)
         named = f"{found.vendor} {found.product} {found.version or ''}".strip() if found else "-"
+        named = f"{named} (vendor only)" if found and found.vendor_only else named
         truth = labelled.truth
         wanted = f"{truth.vendor or ''} {truth.product or '(nothing)'} {truth.version or ''}"
         score.lines.append(

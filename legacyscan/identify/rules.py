@@ -15,6 +15,7 @@ import re
 import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ import yaml
 from legacyscan.errors import UserError
 from legacyscan.identify.observe import FIELDS as OBSERVED_FIELDS
 from legacyscan.identify.observe import field_list, is_field
+from legacyscan.identify.tables import Tables
 from legacyscan.model import DEVICE_CLASSES, IDENTITY_KINDS, Alternative, Evidence, Identity
 from legacyscan.paths import fingerprints_dir
 
@@ -205,9 +207,11 @@ def parse_rule(raw: Mapping[str, Any], origin: str, position: int) -> Rule:
         raise RuleError(f"{where}: unknown field {field!r} (one of {field_list()})")
     flags = raw.get("flags") or []
     pattern = _compile(raw.get("pattern", ""), flags, where)
+    # ``when: {port: ['^tcp/88$', '^tcp/389$']}``: every pattern of a list must be found
     when = tuple(
-        (str(k), _compile(v, flags, f"{where} when {k}"))
+        (str(k), _compile(one, flags, f"{where} when {k}"))
         for k, v in (raw.get("when") or {}).items()
+        for one in (v if isinstance(v, list) else [v])
     )
     for other, _ in when:
         if not is_field(other):
@@ -310,10 +314,13 @@ class RuleSet:
     """All rules, in matching order: priority first, then file name, then position."""
 
     rules: tuple[Rule, ...]
+    #: the lookup tables (``fingerprints/tables/``), loaded with the bundled rules
+    tables: Tables = dataclass_field(default_factory=Tables)
 
     @classmethod
     def load(cls, folders: Sequence[Path] | None = None) -> RuleSet:
-        folders = list(folders or [fingerprints_dir() / "rules"])
+        bundled = fingerprints_dir() / "rules"
+        folders = list(folders or [bundled])
         parsed: list[tuple[int, str, int, Rule]] = []
         seen: dict[str, str] = {}
         for folder in folders:
@@ -332,7 +339,9 @@ class RuleSet:
                     seen[rule.id] = path.name
                     parsed.append((rule.priority, path.name, position, rule))
         parsed.sort(key=lambda item: item[:3])
-        return cls(tuple(item[3] for item in parsed))
+        with_bundled = any(f.resolve() == bundled.resolve() for f in folders)
+        tables = Tables.load(fingerprints_dir() / "tables") if with_bundled else Tables()
+        return cls(tuple(item[3] for item in parsed), tables)
 
     @cached_property
     def _by_field(self) -> dict[str, tuple[Rule, ...]]:

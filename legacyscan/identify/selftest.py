@@ -2,8 +2,10 @@
 
 ``check_examples`` runs every rule's examples: each must be matched first by its own rule
 and give the values it expects; names must come from the vocabulary, and ``mac.oui``
-examples must be real IEEE registrations.  ``candidates`` lists every rule of a field
-that matches one value, for ``legacyscan fingerprints explain``.
+examples must be real IEEE registrations.  The lookup tables' rows are checked too
+(``tables.table_problems``): each row answers its own key, with vocabulary names.
+``candidates`` lists every rule of a field that matches one value, for
+``legacyscan fingerprints explain``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 
 from legacyscan.identify.observe import is_field, oui_organisation
 from legacyscan.identify.rules import Example, Rule, RuleSet, named_products, produced_values
+from legacyscan.identify.tables import table_problems
 
 _OUI_IN_SOURCE = re.compile(r"\b([0-9A-F]{2})[-:]([0-9A-F]{2})[-:]([0-9A-F]{2})\b", re.I)
 
@@ -80,6 +83,8 @@ def check_examples(rules: RuleSet, vocabulary: Mapping[str, Sequence[str]]) -> l
                 failures.append(f"{where}: product {product!r} not in vocabulary")
         for example in rule.examples:
             failures.extend(check_example(rules, rule, example))
+    # the lookup tables' rows are their own examples (tables.table_problems)
+    failures.extend(table_problems(rules.tables, vocabulary))
     return failures
 
 
