@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from legacyscan.identify.observe import best_os_matches
+from legacyscan.identify.observe import best_os_matches, os_class_values
 from legacyscan.identify.observe import observations as observations
 from legacyscan.identify.rules import RuleSet
 from legacyscan.identify.tables import TableAnswer, Tables, enterprise_number
@@ -151,6 +151,7 @@ class Identifier:
                         )
             (guessed if is_guess else identities).extend(named)
         identities.extend(combine_guesses(guessed))
+        makers = agreeing_makers(makers)
         named_all = merge_identities(narrow_alternatives(identities))
         device_class, device_type, confidence, conflicts = self._classify(signals)
         return IdentifiedDevice(
@@ -181,6 +182,8 @@ class Identifier:
         if obs.field == "nmap.cpe":
             answer = self.tables.cpe(obs.value)
             return [(answer, frozenset())] if answer else []
+        if obs.field == "nmap.osclass":
+            return self.tables.os_class(obs.value)
         return []
 
     def identify_all(self, hosts: Iterable[Host]) -> tuple[IdentifiedDevice, ...]:
@@ -305,6 +308,7 @@ def _guess_values(host: Host) -> set[tuple[str, str]]:
     for match in best_os_matches(host):
         found.add(("nmap.osmatch", match.name.strip()))
         found.update(("nmap.cpe", cpe.strip()) for cpe in match.cpes)
+    found.update(("nmap.osclass", value) for value in os_class_values(host))
     return found
 
 
@@ -360,3 +364,16 @@ def unclaimed_makers(
         if not any(other.vendor in same for other in named):
             kept.append(maker)
     return tuple(kept)
+
+
+def agreeing_makers(
+    makers: Sequence[tuple[Identity, frozenset[str]]],
+) -> list[tuple[Identity, frozenset[str]]]:
+    """The vendor-only identities, unless they name different makers.
+
+    Tied nmap guesses may come from two makers ("3Com 4200G or Huawei Quidway S5600"):
+    naming either would be a guess, so contradicting makers name none.
+    """
+    if len({maker.vendor for maker, _ in makers}) > 1:
+        return []
+    return list(makers[:1])

@@ -49,6 +49,7 @@ FIELDS: frozenset[str] = frozenset(
         "nmap.service",
         "nmap.cpe",
         "nmap.osmatch",
+        "nmap.osclass",  # "vendor|family|generation|device type" of a best guess
         "port",
         # derived from service scripts and banners
         "ssh.banner",
@@ -212,6 +213,8 @@ def observations(host: Host) -> tuple[Observation, ...]:
     for osmatch in best_os_matches(host):
         for cpe in osmatch.cpes:
             add("nmap", "nmap.cpe", cpe)
+    for value in os_class_values(host):
+        add("nmap", "nmap.osclass", value)
     for field, value in _scripts(host.host_scripts, None):
         add("nmap", field, value)
     return tuple(found)
@@ -229,3 +232,18 @@ def best_os_matches(host: Host) -> tuple[OsMatch, ...]:
     if best < MIN_OS_ACCURACY:
         return ()
     return tuple(m for m in host.os_matches if m.accuracy == best)
+
+
+def os_class_values(host: Host) -> tuple[str, ...]:
+    """The osclass lines of nmap's best guesses, as ``vendor|family|generation|type``.
+
+    nmap's OS classes say who made the device and what kind of device it is in a fixed
+    vocabulary (``switch``, ``printer``, ``webcam``...), where the guess's name is free text.
+    """
+    found: dict[str, None] = {}
+    for osmatch in best_os_matches(host):
+        for osclass in osmatch.classes:
+            parts = (osclass.vendor, osclass.family, osclass.generation, osclass.device_type)
+            if any(parts):
+                found.setdefault("|".join(p.strip() for p in parts))
+    return tuple(found)

@@ -12,6 +12,8 @@ Three tables live under ``fingerprints/tables/`` (format in ``fingerprints/READM
   model (the vendors' own product MIBs), with its class.
 * ``cpe.yaml``: a CPE's ``part:vendor:product`` to our vendor and product; the version is
   the CPE's version field.  Every CPE nmap prints becomes an identity candidate through it.
+* ``nmap-os-classes.yaml``: the vendor and device type of nmap's OS classes (a fixed list
+  in nmap-os-db) to our vendor and device class.
 
 A table answers an observation that no rule read (``engine.Identifier``): rules are the
 specific knowledge, tables the general one.  A *vendor-only* identity (product ``""``,
@@ -116,6 +118,10 @@ class Tables:
     object_ids: tuple[ObjectIdRow, ...] = ()
     cpes: Mapping[str, CpeRow] = field(default_factory=dict)
     registry: Mapping[int, str] = field(default_factory=dict)
+    #: nmap's osclass vendors and device types (``nmap-os-classes.yaml``)
+    os_vendors: Mapping[str, TableRow] = field(default_factory=dict)
+    os_types: Mapping[str, TableRow] = field(default_factory=dict)
+    os_vendor_covers: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, folder: Path, registry: Mapping[int, str] | None = None) -> Tables:
@@ -143,6 +149,39 @@ class Tables:
                     if cpe_row.key in cpes:
                         raise TableError(f"{path.name}: {cpe_row.key} listed twice")
                     cpes[cpe_row.key] = cpe_row
+        os_vendors: dict[str, TableRow] = {}
+        os_types: dict[str, TableRow] = {}
+        covers: dict[str, frozenset[str]] = {}
+        path = folder / "nmap-os-classes.yaml"
+        if folder.is_dir() and path.is_file():
+            for raw in _rows(path, "vendors"):
+                key = str(raw.get("nmap") or "")
+                if not key or not raw.get("vendor"):
+                    raise TableError(f"{path.name}: each vendor needs 'nmap' and 'vendor'")
+                os_vendors[key.lower()] = TableRow(
+                    id=f"nmap-osclass.vendor.{key}",
+                    kind="hardware",
+                    vendor=str(raw["vendor"]),
+                    product="",
+                    confidence=0.5,
+                    classify=_classify(raw, f"{path.name}: {key}"),
+                    origin=path.name,
+                )
+                covers[key.lower()] = frozenset(str(v) for v in raw.get("covers") or ())
+            for raw in _rows(path, "types"):
+                key = str(raw.get("nmap") or "")
+                classify = _classify(raw, f"{path.name}: {key}")
+                if not key or classify is None:
+                    raise TableError(f"{path.name}: each type needs 'nmap' and 'class'")
+                os_types[key.lower()] = TableRow(
+                    id=f"nmap-osclass.type.{key}",
+                    kind=None,
+                    vendor=None,
+                    product="",
+                    confidence=0.0,
+                    classify=classify,
+                    origin=path.name,
+                )
         seen: dict[str, str] = {}
         for oid_row in object_ids:
             if oid_row.oid in seen:
@@ -155,6 +194,9 @@ class Tables:
             object_ids=tuple(object_ids),
             cpes=cpes,
             registry=read_registry() if registry is None else registry,
+            os_vendors=os_vendors,
+            os_types=os_types,
+            os_vendor_covers=covers,
         )
 
     @property
@@ -163,6 +205,7 @@ class Tables:
             *(e.row for e in self.enterprises.values()),
             *(o.row for o in self.object_ids),
             *(c.row for c in self.cpes.values()),
+            *self.os_vendors.values(),
         )
 
     # --- lookups ---------------------------------------------------------------------
@@ -197,6 +240,21 @@ class Tables:
             # a class we know, a maker we cannot name in our words: the registry's name
             return TableAnswer(replace(registry_row(number, name), classify=mapped.row.classify))
         return TableAnswer(registry_row(number, name))
+
+    def os_class(self, value: str) -> list[tuple[TableAnswer, frozenset[str]]]:
+        """An nmap osclass (``vendor|family|generation|type``): its maker (with the other
+        vendor names it covers) and its class."""
+        vendor, _, rest = value.partition("|")
+        device_type = rest.rsplit("|", 1)[-1] if rest else ""
+        found = []
+        maker = self.os_vendors.get(vendor.strip().lower())
+        if maker is not None:
+            covers = self.os_vendor_covers.get(vendor.strip().lower(), frozenset())
+            found.append((TableAnswer(maker), covers))
+        kind = self.os_types.get(device_type.strip().lower())
+        if kind is not None:
+            found.append((TableAnswer(kind), frozenset()))
+        return found
 
     def sys_object_id(self, oid: str) -> TableAnswer | None:
         return self.object_id(oid) or self.enterprise(oid)
