@@ -152,7 +152,7 @@ class Identifier:
             (guessed if is_guess else identities).extend(named)
         identities.extend(combine_guesses(guessed))
         makers = agreeing_makers(makers)
-        named_all = merge_identities(narrow_alternatives(identities))
+        named_all = drop_less_specific(merge_identities(narrow_alternatives(identities)))
         device_class, device_type, confidence, conflicts = self._classify(signals)
         return IdentifiedDevice(
             host=host,
@@ -377,3 +377,22 @@ def agreeing_makers(
     if len({maker.vendor for maker, _ in makers}) > 1:
         return []
     return list(makers[:1])
+
+
+def drop_less_specific(identities: Sequence[Identity]) -> tuple[Identity, ...]:
+    """Without the versionless OS identities that another OS identity of the same vendor
+    makes more specific ("Windows", from a Windows RPC port, beside "Windows 7" from SMB)."""
+
+    def subsumed(identity: Identity) -> bool:
+        if identity.kind != "os" or identity.version or identity.alternatives:
+            return False
+        return any(
+            other is not identity
+            and other.kind == "os"
+            and other.vendor == identity.vendor
+            and other.product != identity.product
+            and other.product.startswith(identity.product + " ")
+            for other in identities
+        )
+
+    return tuple(i for i in identities if not subsumed(i))

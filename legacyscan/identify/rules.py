@@ -190,11 +190,17 @@ def _compile(pattern: Any, flags: Iterable[str], where: str) -> re.Pattern[str]:
 
 
 def _pairs(raw: Any, where: str, what: str) -> tuple[tuple[str, str], ...]:
+    """A mapping as (key, value) pairs; a list value gives one pair per item (a context
+    with several open ports)."""
     if raw is None:
         return ()
     if not isinstance(raw, dict):
         raise RuleError(f"{where}: {what} must be a mapping")
-    return tuple((str(k), "" if v is None else str(v)) for k, v in raw.items())
+    return tuple(
+        (str(k), "" if one is None else str(one))
+        for k, v in raw.items()
+        for one in (v if isinstance(v, list) else [v])
+    )
 
 
 def parse_rule(raw: Mapping[str, Any], origin: str, position: int) -> Rule:
