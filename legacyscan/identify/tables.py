@@ -430,7 +430,7 @@ def _enterprise_row(raw: Mapping[str, Any], origin: str) -> EnterpriseRow:
         id=f"enterprise.{number}",
         kind="hardware" if vendor else None,
         vendor=str(vendor) if vendor else None,
-        product="",
+        product=str(raw.get("product") or ""),
         confidence=float(raw.get("confidence", 0.5)),
         classify=_classify(raw, where),
         origin=origin,

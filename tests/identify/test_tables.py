@@ -85,9 +85,10 @@ def test_enterprise_number_reads_exactly_the_enterprise() -> None:
 
 
 def test_a_printer_number_gives_the_maker_and_the_class() -> None:
+    # everything Ricoh sells under 367 is a printer: the device kind is the product
     device = _identify("1.3.6.1.4.1.367.1.1")
     (maker,) = device.identities  # type: ignore[attr-defined]
-    assert (maker.vendor, maker.product, maker.kind) == ("Ricoh", "", "hardware")
+    assert (maker.vendor, maker.product, maker.kind) == ("Ricoh", "Printer", "hardware")
     assert device.device_class == "printer"  # type: ignore[attr-defined]
     assert [s.reason for s in device.deciding_signals] == ["enterprise.367"]  # type: ignore[attr-defined]
 
@@ -116,10 +117,13 @@ def test_a_named_product_of_the_maker_makes_the_vendor_only_identity_redundant()
     assert device.identities  # type: ignore[attr-defined]
 
 
-def test_a_vendor_only_identity_is_never_supported() -> None:
-    device = _identify("1.3.6.1.4.1.367.1.1")
+@pytest.mark.parametrize("oid", ["1.3.6.1.4.1.9.424242", "1.3.6.1.4.1.367.1.1"])
+def test_a_maker_s_identity_is_never_supported(oid: str) -> None:
+    # Cisco's number alone (vendor only), Ricoh's (a printer, no model): no record matches
+    device = _identify(oid)
     assessed = EolDatabase.load().assess(device, dt.date(2026, 12, 3))  # type: ignore[arg-type]
     (only,) = assessed.identities
+    assert only.identity.vendor in ("Cisco", "Ricoh")
     assert only.lifecycle.status == "unknown"
 
 
