@@ -7,6 +7,10 @@ directly.  ``observations(host)`` flattens it into ``Observation`` values named 
 know one list of fields (``FIELDS`` below, documented in ``fingerprints/README.md``) and
 nothing about the collectors.
 
+A banner that reaches us without nmap's verdict (the ``banner`` script, an import) is
+named by nmap's own service-probe database when it is installed (``probes.py``): the
+label and CPEs nmap would have printed are observed as ``nmap.service`` and ``nmap.cpe``.
+
 Some fields are *derived*: the raw output of an nmap script is observed as
 ``nmap.script.<id>``, and the parts rules need most (the OS line of smb-os-discovery,
 the product version of rdp-ntlm-info, the page title, the TLS subject, a protocol
@@ -23,6 +27,7 @@ from functools import lru_cache
 
 from netaddr import EUI, AddrFormatError, NotRegisteredError
 
+from legacyscan.identify.probes import BANNER_PROBES, derived
 from legacyscan.model import Host, Observation, OsMatch, Service
 
 #: Fields with a fixed name.  ``nmap.script.<script id>`` is accepted for any script id.
@@ -208,6 +213,10 @@ def observations(host: Host) -> tuple[Observation, ...]:
             add("nmap", "nmap.cpe", cpe, service.port)
         for field, value in _scripts(service.scripts, service):
             add("nmap", field, value, service.port)
+            if not service.product and field in BANNER_PROBES:
+                # a banner nmap did not name: name it as nmap's own database would
+                for derived_field, derived_value in derived(field, value):
+                    add("banner", derived_field, derived_value, service.port)
     for osmatch in best_os_matches(host):
         add("nmap", "nmap.osmatch", osmatch.name)
     for osmatch in best_os_matches(host):
