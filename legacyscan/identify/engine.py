@@ -19,7 +19,7 @@ import yaml
 from legacyscan.identify.observe import best_os_matches, os_class_values
 from legacyscan.identify.observe import observations as observations
 from legacyscan.identify.rules import RuleSet
-from legacyscan.identify.tables import TableAnswer, Tables, enterprise_number
+from legacyscan.identify.tables import MAKER_NAME_FIELDS, TableAnswer, Tables, enterprise_number
 from legacyscan.model import (
     DEVICE_CLASSES,
     Alternative,
@@ -184,6 +184,9 @@ class Identifier:
             return [(answer, frozenset())] if answer else []
         if obs.field == "nmap.osclass":
             return self.tables.os_class(obs.value)
+        if obs.field in MAKER_NAME_FIELDS:
+            named = self.tables.maker_name(obs.value)
+            return [named] if named else []
         return []
 
     def identify_all(self, hosts: Iterable[Host]) -> tuple[IdentifiedDevice, ...]:

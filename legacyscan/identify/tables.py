@@ -14,6 +14,8 @@ Three tables live under ``fingerprints/tables/`` (format in ``fingerprints/READM
   the CPE's version field.  Every CPE nmap prints becomes an identity candidate through it.
 * ``nmap-os-classes.yaml``: the vendor and device type of nmap's OS classes (a fixed list
   in nmap-os-db) to our vendor and device class.
+* ``maker-names.yaml``: a maker's name beginning a device's own text (sysDescr, an FTP or
+  telnet greeting, a page title) names the maker.
 
 A table answers an observation that no rule read (``engine.Identifier``): rules are the
 specific knowledge, tables the general one.  A *vendor-only* identity (product ``""``,
@@ -111,6 +113,22 @@ class CpeRow:
 
 
 @dataclass(frozen=True)
+class MakerName:
+    """A maker's name as it begins a sysDescr, a banner or a page title."""
+
+    text: str
+    row: TableRow
+    covers: frozenset[str] = frozenset()
+
+
+#: the fields whose text a maker's name may begin (an FTP or telnet greeting after its code)
+MAKER_NAME_FIELDS = frozenset(
+    {"snmp.sysDescr", "ftp.banner", "telnet.banner", "http.title", "snmp.entPhysicalMfgName"}
+)
+_GREETING_CODE = re.compile(r"^\d{3}[ -]")
+
+
+@dataclass(frozen=True)
 class Tables:
     """All lookup tables, loaded once."""
 
@@ -122,6 +140,8 @@ class Tables:
     os_vendors: Mapping[str, TableRow] = field(default_factory=dict)
     os_types: Mapping[str, TableRow] = field(default_factory=dict)
     os_vendor_covers: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    #: maker names that begin a device's own text (``maker-names.yaml``), longest first
+    maker_names: tuple[MakerName, ...] = ()
 
     @classmethod
     def load(cls, folder: Path, registry: Mapping[int, str] | None = None) -> Tables:
@@ -182,6 +202,27 @@ class Tables:
                     classify=classify,
                     origin=path.name,
                 )
+        maker_names: list[MakerName] = []
+        path = folder / "maker-names.yaml"
+        if folder.is_dir() and path.is_file():
+            for raw in _rows(path, "names"):
+                vendor = str(raw.get("vendor") or "")
+                texts = raw.get("text")
+                texts = texts if isinstance(texts, list) else [texts]
+                if not vendor or not all(texts):
+                    raise TableError(f"{path.name}: each name needs 'text' and 'vendor'")
+                row = TableRow(
+                    id=f"maker-name.{vendor}",
+                    kind="hardware",
+                    vendor=vendor,
+                    product=str(raw.get("product") or ""),
+                    confidence=0.4,
+                    classify=_classify(raw, f"{path.name}: {vendor}"),
+                    origin=path.name,
+                )
+                covers_of = frozenset(str(v) for v in raw.get("covers") or ())
+                maker_names.extend(MakerName(str(t), row, covers_of) for t in texts)
+        maker_names.sort(key=lambda m: -len(m.text))
         seen: dict[str, str] = {}
         for oid_row in object_ids:
             if oid_row.oid in seen:
@@ -197,6 +238,7 @@ class Tables:
             os_vendors=os_vendors,
             os_types=os_types,
             os_vendor_covers=covers,
+            maker_names=tuple(maker_names),
         )
 
     @property
@@ -206,6 +248,7 @@ class Tables:
             *(o.row for o in self.object_ids),
             *(c.row for c in self.cpes.values()),
             *self.os_vendors.values(),
+            *(m.row for m in self.maker_names),
         )
 
     # --- lookups ---------------------------------------------------------------------
@@ -255,6 +298,15 @@ class Tables:
         if kind is not None:
             found.append((TableAnswer(kind), frozenset()))
         return found
+
+    def maker_name(self, value: str) -> tuple[TableAnswer, frozenset[str]] | None:
+        """The maker whose name begins a device's own text ("RICOH Aficio ...", "220
+        Lexmark ... FTP server"): the whole name, followed by no letter."""
+        text = _GREETING_CODE.sub("", value.strip(), count=1)
+        for name in self.maker_names:
+            if text.startswith(name.text) and not text[len(name.text) : len(name.text) + 1].isalpha():
+                return TableAnswer(name.row), name.covers
+        return None
 
     def sys_object_id(self, oid: str) -> TableAnswer | None:
         return self.object_id(oid) or self.enterprise(oid)
@@ -534,6 +586,10 @@ def table_problems(tables: Tables, vocabulary: Mapping[str, Sequence[str]]) -> l
             )
         if tables.registry and oid_number not in tables.registry:
             problems.append(f"{oid_row.row.origin}: {oid_row.row.id}: {oid_number} unregistered")
+    for name in tables.maker_names:
+        answer = tables.maker_name(name.text + " 1")
+        if answer is None or answer[0].row.vendor != name.row.vendor:
+            problems.append(f"{name.row.origin}: {name.text!r} does not name {name.row.vendor}")
     for key, cpe_row in tables.cpes.items():
         answer = tables.cpe(f"cpe:/{key}" + ("" if key.count(":") == 3 else ":"))
         if answer is None or answer.row is not cpe_row.row:
