@@ -211,7 +211,7 @@ class Tables:
                 texts = texts if isinstance(texts, list) else [texts]
                 if not vendor or not all(texts):
                     raise TableError(f"{path.name}: each name needs 'text' and 'vendor'")
-                row = TableRow(
+                name_row = TableRow(
                     id=f"maker-name.{vendor}",
                     kind="hardware",
                     vendor=vendor,
@@ -221,7 +221,7 @@ class Tables:
                     origin=path.name,
                 )
                 covers_of = frozenset(str(v) for v in raw.get("covers") or ())
-                maker_names.extend(MakerName(str(t), row, covers_of) for t in texts)
+                maker_names.extend(MakerName(str(t), name_row, covers_of) for t in texts)
         maker_names.sort(key=lambda m: -len(m.text))
         seen: dict[str, str] = {}
         for oid_row in object_ids:
@@ -304,7 +304,8 @@ class Tables:
         Lexmark ... FTP server"): the whole name, followed by no letter."""
         text = _GREETING_CODE.sub("", value.strip(), count=1)
         for name in self.maker_names:
-            if text.startswith(name.text) and not text[len(name.text) : len(name.text) + 1].isalpha():
+            after = text[len(name.text) : len(name.text) + 1]
+            if text.startswith(name.text) and not after.isalpha():
                 return TableAnswer(name.row), name.covers
         return None
 
@@ -586,10 +587,10 @@ def table_problems(tables: Tables, vocabulary: Mapping[str, Sequence[str]]) -> l
             )
         if tables.registry and oid_number not in tables.registry:
             problems.append(f"{oid_row.row.origin}: {oid_row.row.id}: {oid_number} unregistered")
-    for name in tables.maker_names:
-        answer = tables.maker_name(name.text + " 1")
-        if answer is None or answer[0].row.vendor != name.row.vendor:
-            problems.append(f"{name.row.origin}: {name.text!r} does not name {name.row.vendor}")
+    for maker in tables.maker_names:
+        named = tables.maker_name(maker.text + " 1")
+        if named is None or named[0].row.vendor != maker.row.vendor:
+            problems.append(f"{maker.row.origin}: {maker.text!r} does not name {maker.row.vendor}")
     for key, cpe_row in tables.cpes.items():
         answer = tables.cpe(f"cpe:/{key}" + ("" if key.count(":") == 3 else ":"))
         if answer is None or answer.row is not cpe_row.row:

@@ -21,7 +21,7 @@ from legacyscan.identify.tables import (
     table_problems,
 )
 from legacyscan.lifecycle import EolDatabase
-from legacyscan.model import Host, OsMatch, Service, SnmpSystem
+from legacyscan.model import Host, OsClass, OsMatch, Service, SnmpSystem
 from legacyscan.paths import fingerprints_dir
 
 RULES = RuleSet.load()
@@ -217,3 +217,44 @@ def test_a_subtree_row_answers_below_itself_only(tmp_path: Path) -> None:
     assert tables.object_id("1.3.6.1.4.1.318.1.3.4.5").row.product == "PowerNet SNMP Adapter"  # type: ignore[union-attr]
     assert tables.object_id("1.3.6.1.4.1.318.1.3.4.6").row.product == "Network Management Card"  # type: ignore[union-attr]
     assert tables.object_id("1.3.6.1.4.1.318.1.3.45") is None
+
+
+# --- makers' names, nmap's OS classes --------------------------------------------------------
+
+
+def test_a_maker_s_name_beginning_a_sysdescr_names_it() -> None:
+    found = TABLES.maker_name("Lexmark T640 version 55.10.19 kernel 2.4.0")
+    assert found is not None and found[0].row.vendor == "Lexmark"
+    assert (
+        TABLES.maker_name("220 RICOH Aficio MP 2550 FTP server (10.1.1) ready")[0].row.vendor
+        == "Ricoh"
+    )  # type: ignore[index]
+    # a name must be followed by no letter: "Digital" is not Digi
+    assert TABLES.maker_name("Digital UNIX V4.0") is None
+
+
+def test_an_os_class_names_the_maker_and_the_device_kind() -> None:
+    guess = OsMatch(
+        "QNAP TS-109 NAS device (Linux 2.6.32)",
+        100,
+        classes=(OsClass("QNAP", "Linux", "2.6.X", "storage-misc", 100),),
+    )
+    device = _identify(os_matches=(guess,))
+    assert [(i.vendor, i.vendor_only) for i in device.identities] == [("QNAP", True)]  # type: ignore[attr-defined]
+    assert (device.device_class, device.device_type) == ("server", "storage")  # type: ignore[attr-defined]
+
+
+def test_tied_guesses_of_two_makers_name_neither() -> None:
+    guesses = (
+        OsMatch(
+            "3Com 4200G switch", 100, classes=(OsClass("3Com", "embedded", "", "switch", 100),)
+        ),
+        OsMatch(
+            "Huawei Quidway S5600 switch",
+            100,
+            classes=(OsClass("Huawei", "VRP", "3.X", "switch", 100),),
+        ),
+    )
+    device = _identify(os_matches=guesses)
+    assert device.identities == ()  # type: ignore[attr-defined]
+    assert device.device_class == "network"  # type: ignore[attr-defined]
