@@ -149,6 +149,9 @@ class Identifier:
                                 detail=obs.value,
                             )
                         )
+            # a rule from another database may know only the maker: a vendor-only identity
+            makers.extend((i, frozenset()) for i in named if i.vendor_only)
+            named = [i for i in named if not i.vendor_only]
             (guessed if is_guess else identities).extend(named)
         identities.extend(combine_guesses(guessed))
         makers = agreeing_makers(makers)

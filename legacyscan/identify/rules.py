@@ -102,6 +102,10 @@ class Rule:
         that needs it gives no version rather than a guessed one.
         """
         groups = {k: v for k, v in found.groupdict().items() if v is not None}
+        # positional groups as g1, g2...: rules translated from other databases (Recog)
+        for index, value in enumerate(found.groups(), start=1):
+            if value is not None:
+                groups.setdefault(f"g{index}", value)
         for name, source, table in self.lookups:
             value = dict(table).get(groups.get(source, ""))
             if value is not None:
@@ -348,6 +352,12 @@ class RuleSet:
         with_bundled = any(f.resolve() == bundled.resolve() for f in folders)
         tables = Tables.load(fingerprints_dir() / "tables") if with_bundled else Tables()
         return cls(tuple(item[3] for item in parsed), tables)
+
+    def extended(self, extra: Iterable[Rule]) -> RuleSet:
+        """These rules and ``extra`` (another source: Recog), in matching order; the tables
+        stay.  The sort is stable: at equal priority the bundled rules come first."""
+        merged = sorted((*self.rules, *extra), key=lambda rule: rule.priority)
+        return RuleSet(tuple(merged), self.tables)
 
     @cached_property
     def _by_field(self) -> dict[str, tuple[Rule, ...]]:
