@@ -188,6 +188,12 @@ class Tables:
                     origin=path.name,
                 )
                 covers[key.lower()] = frozenset(str(v) for v in raw.get("covers") or ())
+                if raw.get("printers"):
+                    # the maker of this vendor's printers, when it is another name of ours
+                    os_vendors[f"{key.lower()}|printer"] = replace(
+                        os_vendors[key.lower()], vendor=str(raw["printers"])
+                    )
+                    covers[f"{key.lower()}|printer"] = covers[key.lower()]
             for raw in _rows(path, "types"):
                 key = str(raw.get("nmap") or "")
                 classify = _classify(raw, f"{path.name}: {key}")
@@ -290,9 +296,12 @@ class Tables:
         vendor, _, rest = value.partition("|")
         device_type = rest.rsplit("|", 1)[-1] if rest else ""
         found = []
-        maker = self.os_vendors.get(vendor.strip().lower())
+        key = vendor.strip().lower()
+        if device_type.strip().lower() in ("printer", "print server"):
+            key = f"{key}|printer" if f"{key}|printer" in self.os_vendors else key
+        maker = self.os_vendors.get(key)
         if maker is not None:
-            covers = self.os_vendor_covers.get(vendor.strip().lower(), frozenset())
+            covers = self.os_vendor_covers.get(key, frozenset())
             found.append((TableAnswer(maker), covers))
         kind = self.os_types.get(device_type.strip().lower())
         if kind is not None:
