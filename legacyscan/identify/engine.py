@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from legacyscan.identify.observe import best_os_matches, os_class_values
+from legacyscan.identify.observe import best_os_matches, os_class_values, split_os_name
 from legacyscan.identify.observe import observations as observations
 from legacyscan.identify.rules import RuleSet
 from legacyscan.identify.tables import MAKER_NAME_FIELDS, TableAnswer, Tables, enterprise_number
@@ -92,7 +92,11 @@ class Identifier:
         guesses = _guess_values(host)
         # nmap's tied OS guesses are candidates of one answer: each weighs 1/n as a class
         # signal, and what they name becomes one identity with alternatives (below)
-        share = 1 / max(1, len([o for o in seen if o.field == "nmap.osmatch"]))
+        guess_names = [
+            o.value for o in seen if o.field == "nmap.osmatch" and not split_os_name(o.value)
+        ]
+        share = 1 / max(1, len(guess_names))
+        unnamed_guess = False
         identities: list[Identity] = []
         guessed: list[Identity] = []
         makers: list[tuple[Identity, frozenset[str]]] = []
@@ -149,10 +153,16 @@ class Identifier:
                                 detail=obs.value,
                             )
                         )
+            if obs.field == "nmap.osmatch" and obs.value in guess_names and not named:
+                unnamed_guess = True
             # a rule from another database may know only the maker: a vendor-only identity
             makers.extend((i, frozenset()) for i in named if i.vendor_only)
             named = [i for i in named if not i.vendor_only]
             (guessed if is_guess else identities).extend(named)
+        # one tied guess nobody can name could be the true system: the others' verdict
+        # would then be the wrong one, so the guesses name no operating system together
+        if unnamed_guess and len(guess_names) > 1:
+            guessed = [i for i in guessed if i.kind != "os"]
         identities.extend(combine_guesses(guessed))
         makers = agreeing_makers(makers)
         named_all = drop_less_specific(merge_identities(narrow_alternatives(identities)))
@@ -313,6 +323,7 @@ def _guess_values(host: Host) -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
     for match in best_os_matches(host):
         found.add(("nmap.osmatch", match.name.strip()))
+        found.update(("nmap.osmatch", part) for part in split_os_name(match.name.strip()))
         found.update(("nmap.cpe", cpe.strip()) for cpe in match.cpes)
     found.update(("nmap.osclass", value) for value in os_class_values(host))
     return found

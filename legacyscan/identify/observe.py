@@ -219,6 +219,8 @@ def observations(host: Host) -> tuple[Observation, ...]:
                     add("banner", derived_field, derived_value, service.port)
     for osmatch in best_os_matches(host):
         add("nmap", "nmap.osmatch", osmatch.name)
+        for part in split_os_name(osmatch.name):
+            add("nmap", "nmap.osmatch", part)
     for osmatch in best_os_matches(host):
         for cpe in osmatch.cpes:
             add("nmap", "nmap.cpe", cpe)
@@ -256,3 +258,31 @@ def os_class_values(host: Host) -> tuple[str, ...]:
             if any(parts):
                 found.setdefault("|".join(p.strip() for p in parts))
     return tuple(found)
+
+
+_OR = re.compile(r",? or |, ")
+
+
+def split_os_name(name: str) -> list[str]:
+    """The products of an nmap guess that lists several ("Microsoft Windows Server 2012 or
+    Windows Server 2012 R2"), each completed with the words the list left out ("Microsoft
+    Windows Server 2012 R2"); [] for a name of one product.
+
+    A name with parentheses is left whole: there the list is of devices and the one
+    operating system is in the parentheses ("Cisco 1812, 3640, or 3700 router (IOS 12.4)").
+    """
+    if "(" in name or not _OR.search(name):
+        return []
+    parts = [p.strip() for p in _OR.split(name) if p.strip()]
+    first = parts[0].split()
+    completed = [parts[0]]
+    for part in parts[1:]:
+        head = part.split()[0]
+        if len(part.split()) == 1 and head not in first:
+            part = " ".join(first[:-1] + [part])  # "... 2003 SP1 or SP2": another last word
+        elif head in first:
+            part = " ".join(first[: first.index(head)] + [part])
+        elif head != first[0]:
+            part = f"{first[0]} {part}"
+        completed.append(part)
+    return completed

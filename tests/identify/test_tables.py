@@ -172,11 +172,7 @@ def test_a_cpe_names_a_daemon_with_its_version() -> None:
 def test_tied_os_guesses_are_one_identity_with_alternatives() -> None:
     guesses = tuple(
         OsMatch(name, 100)
-        for name in (
-            "Microsoft Windows 7 SP0 - SP1, Windows Server 2008 SP1, or Windows 8",
-            "Microsoft Windows Server 2008 R2 SP1",
-            "Microsoft Windows 7 SP1",
-        )
+        for name in ("Microsoft Windows Server 2008 R2 SP1", "Microsoft Windows 7 SP1")
     )
     device = _identify(os_matches=guesses)
     os_identities = [i for i in device.identities if i.kind == "os"]  # type: ignore[attr-defined]
@@ -184,6 +180,22 @@ def test_tied_os_guesses_are_one_identity_with_alternatives() -> None:
     (windows,) = os_identities
     named = {(windows.product)} | {a.product for a in windows.alternatives}
     assert named == {"Windows 7", "Windows Server 2008 R2"}
+
+
+def test_a_guess_listing_products_is_one_identity_with_alternatives() -> None:
+    guess = OsMatch("Microsoft Windows Server 2012 or Windows Server 2012 R2", 100)
+    (windows,) = [i for i in _identify(os_matches=(guess,)).identities if i.kind == "os"]  # type: ignore[attr-defined]
+    assert {windows.product, *(a.product for a in windows.alternatives)} == {
+        "Windows Server 2012",
+        "Windows Server 2012 R2",
+    }
+
+
+def test_a_tied_guess_nobody_can_name_leaves_the_system_unnamed() -> None:
+    # one candidate we cannot judge (Windows 3.11) could be the true one: no OS identity
+    guess = OsMatch("Microsoft Windows XP or Windows 3.11 for Workgroups", 100)
+    device = _identify(os_matches=(guess,))
+    assert [i for i in device.identities if i.kind == "os"] == []  # type: ignore[attr-defined]
 
 
 def test_tied_guesses_that_agree_give_one_plain_identity() -> None:
