@@ -18,7 +18,7 @@ import yaml
 
 from legacyscan.identify.observe import best_os_matches, os_class_values, split_os_name
 from legacyscan.identify.observe import observations as observations
-from legacyscan.identify.rules import RuleSet
+from legacyscan.identify.rules import RuleSet, load_vocabulary
 from legacyscan.identify.tables import MAKER_NAME_FIELDS, TableAnswer, Tables, enterprise_number
 from legacyscan.model import (
     DEVICE_CLASSES,
@@ -46,12 +46,22 @@ class TypeRefinement:
 
 
 @dataclass(frozen=True)
+class KindProduct:
+    """The product a maker-only identity takes on a device of this class (and type)."""
+
+    device_class: str
+    device_type: str | None
+    product: str
+
+
+@dataclass(frozen=True)
 class ClassPolicy:
     """How class signals combine; read from ``fingerprints/classes.yaml``."""
 
     precedence: tuple[str, ...]
     conflict_weight: float
     refinements: tuple[TypeRefinement, ...]
+    kind_products: tuple[KindProduct, ...] = ()
 
     @classmethod
     def load(cls, path: Path | None = None) -> ClassPolicy:
@@ -68,7 +78,21 @@ class ClassPolicy:
                 TypeRefinement(str(r["class"]), str(r["type"]), str(r["with"]), str(r["becomes"]))
                 for r in data.get("refine") or []
             ),
+            kind_products=tuple(
+                KindProduct(
+                    str(k["class"]),
+                    None if k.get("type") is None else str(k["type"]),
+                    str(k["product"]),
+                )
+                for k in data.get("kind_products") or []
+            ),
         )
+
+    def kind_product(self, device_class: str, device_type: str | None) -> str | None:
+        for kind in self.kind_products:
+            if kind.device_class == device_class and kind.device_type in (None, device_type):
+                return kind.product
+        return None
 
 
 class Identifier:
@@ -83,6 +107,7 @@ class Identifier:
         self.rules = rules or RuleSet.load()
         self.policy = policy or ClassPolicy.load()
         self.tables = self.rules.tables if tables is None else tables
+        self.vocabulary = load_vocabulary()
 
     def identify(self, host: Host) -> IdentifiedDevice:
         seen = observations(host)
@@ -167,9 +192,16 @@ class Identifier:
         makers = agreeing_makers(makers)
         named_all = drop_less_specific(merge_identities(narrow_alternatives(identities)))
         device_class, device_type, confidence, conflicts = self._classify(signals)
+        kind = self.policy.kind_product(device_class, device_type)
+        makers_left = tuple(
+            replace(maker, product=kind)
+            if kind and kind in self.vocabulary.get(maker.vendor, ())
+            else maker
+            for maker in unclaimed_makers(makers, named_all)
+        )
         return IdentifiedDevice(
             host=host,
-            identities=named_all + unclaimed_makers(makers, named_all),
+            identities=named_all + makers_left,
             device_class=device_class,
             device_type=device_type,
             class_confidence=confidence,

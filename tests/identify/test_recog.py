@@ -70,7 +70,8 @@ def test_a_recog_fingerprint_names_vendor_and_class(folder: Path) -> None:
     host = Host(address="127.0.0.1", snmp=SnmpSystem(descr="Acme Printer Model X1 firmware 2.3"))
     device = _identifier(folder).identify(host)
     (lexmark,) = device.identities
-    assert (lexmark.vendor, lexmark.product, lexmark.version) == ("Lexmark", "", "2.3")
+    # the maker alone, on a device classed printer: the device kind is the product
+    assert (lexmark.vendor, lexmark.product, lexmark.version) == ("Lexmark", "Printer", "2.3")
     assert device.device_class == "printer"
     assert [s.reason for s in device.deciding_signals] == ["recog.snmp_sysdescr.xml.1"]
 

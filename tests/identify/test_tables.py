@@ -270,3 +270,13 @@ def test_tied_guesses_of_two_makers_name_neither() -> None:
     device = _identify(os_matches=guesses)
     assert device.identities == ()  # type: ignore[attr-defined]
     assert device.device_class == "network"  # type: ignore[attr-defined]
+
+
+def test_a_maker_alone_on_a_classed_device_takes_the_device_kind() -> None:
+    # Canon's number classes printer weakly; Canon's vocabulary has the kind "Printer"
+    device = _identify("1.3.6.1.4.1.1602.4.7")
+    (canon,) = device.identities  # type: ignore[attr-defined]
+    assert (canon.vendor, canon.product, device.device_class) == ("Canon", "Printer", "printer")  # type: ignore[attr-defined]
+    # Cisco's vocabulary has no device kind: the maker stays alone
+    (cisco,) = _identify("1.3.6.1.4.1.9.424242").identities  # type: ignore[attr-defined]
+    assert cisco.vendor_only
