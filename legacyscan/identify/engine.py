@@ -229,6 +229,9 @@ class Identifier:
             return [(answer, frozenset())] if answer else []
         if obs.field == "nmap.osclass":
             return self.tables.os_class(obs.value)
+        if obs.field == "nmap.devicetype":
+            kind = self.tables.device_type(obs.value)
+            return [(kind, frozenset())] if kind else []
         if obs.field in MAKER_NAME_FIELDS:
             named = self.tables.maker_name(obs.value)
             return [named] if named else []

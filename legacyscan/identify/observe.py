@@ -55,6 +55,7 @@ FIELDS: frozenset[str] = frozenset(
         "nmap.cpe",
         "nmap.osmatch",
         "nmap.osclass",  # "vendor|family|generation|device type" of a best guess
+        "nmap.devicetype",  # the device type nmap's service database gives a banner
         "port",
         # derived from service scripts and banners
         "ssh.banner",

@@ -64,6 +64,7 @@ class Verdict:
     info: str
     cpes: tuple[str, ...]
     line: int  # the match line of nmap-service-probes that named it
+    device_type: str = ""  # nmap's d/.../ field: "printer", "switch", "webcam"...
 
     @property
     def label(self) -> str:
@@ -200,15 +201,19 @@ def verdict(field: str, banner: str, paths: Iterable[Path] = PROBE_FILES) -> Ver
             info=_fill(values.get("i", ""), found),
             cpes=tuple(c for c in cpes if not c.endswith(":")),
             line=match.line,
+            device_type=_fill(values.get("d", ""), found),
         )
     return None
 
 
 def derived(field: str, banner: str) -> Iterator[tuple[str, str]]:
-    """The observations nmap would have made of a banner: its label, then its CPEs."""
+    """The observations nmap would have made of a banner: its label, its CPEs, and the
+    device type nmap gives it (``printer``, ``switch``...), when it gives one."""
     found = verdict(field, banner)
     if found is None:
         return
     yield "nmap.service", found.label
     for cpe in found.cpes:
         yield "nmap.cpe", cpe
+    if found.device_type:
+        yield "nmap.devicetype", found.device_type

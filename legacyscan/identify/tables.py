@@ -123,7 +123,14 @@ class MakerName:
 
 #: the fields whose text a maker's name may begin (an FTP or telnet greeting after its code)
 MAKER_NAME_FIELDS = frozenset(
-    {"snmp.sysDescr", "ftp.banner", "telnet.banner", "http.title", "snmp.entPhysicalMfgName"}
+    {
+        "snmp.sysDescr",
+        "ftp.banner",
+        "telnet.banner",
+        "http.title",
+        "snmp.entPhysicalMfgName",
+        "nmap.service",  # nmap's own label: "Lexmark printer ftpd", "HP LaserJet ... http config"
+    }
 )
 _GREETING_CODE = re.compile(r"^\d{3}[ -]")
 
@@ -307,6 +314,11 @@ class Tables:
         if kind is not None:
             found.append((TableAnswer(kind), frozenset()))
         return found
+
+    def device_type(self, value: str) -> TableAnswer | None:
+        """nmap's device type (the osclass types, also a service's ``d/printer/``)."""
+        kind = self.os_types.get(value.strip().lower())
+        return TableAnswer(kind) if kind is not None else None
 
     def maker_name(self, value: str) -> tuple[TableAnswer, frozenset[str]] | None:
         """The maker whose name begins a device's own text ("RICOH Aficio ...", "220

@@ -72,3 +72,20 @@ def test_a_banner_nmap_did_not_name_becomes_an_identity() -> None:
     named = {(i.vendor, i.product, i.version) for i in device.identities}
     assert ("ProFTPD", "ProFTPD", "1.3.3a") in named
     assert any(e.source == "banner" for i in device.identities for e in i.evidence)
+
+
+@pytest.mark.skipif(not NMAP_PROBES.is_file(), reason="nmap's data is not installed")
+def test_the_device_type_nmap_gives_a_banner_is_a_class_signal() -> None:
+    # nmap-service-probes names HP JetDirect's FTP greeting with d/printer/ (HP's own text)
+    found = probes.verdict("ftp.banner", "220 JD FTP Server Ready")
+    if found is None or found.device_type != "printer":
+        pytest.skip("this nmap version has no JetDirect FTP line")
+    service = Service(
+        port=21,
+        protocol="tcp",
+        state="open",
+        name="ftp",
+        scripts=(("banner", "220 JD FTP Server Ready"),),
+    )
+    device = Identifier().identify(Host(address="127.0.0.1", services=(service,)))
+    assert device.device_class == "printer"
