@@ -184,6 +184,20 @@ class Identifier:
             makers.extend((i, frozenset()) for i in named if i.vendor_only)
             named = [i for i in named if not i.vendor_only]
             (guessed if is_guess else identities).extend(named)
+        # the makers nmap's tied guesses name, with or without a product: several makers
+        # among candidates is a guess between them, so their maker-only identities name none
+        guess_evidence = {(f, v) for f, v in guesses}
+        guess_makers = {
+            i.vendor
+            for i in [*guessed, *(m for m, _ in makers)]
+            if any((e.field, e.value) in guess_evidence for e in i.evidence)
+        }
+        if len(guess_makers) > 1:
+            makers = [
+                (m, c)
+                for m, c in makers
+                if not any((e.field, e.value) in guess_evidence for e in m.evidence)
+            ]
         # one tied guess nobody can name could be the true system: the others' verdict
         # would then be the wrong one, so the guesses name no operating system together
         if unnamed_guess and len(guess_names) > 1:

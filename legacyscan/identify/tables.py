@@ -147,6 +147,8 @@ class Tables:
     os_vendors: Mapping[str, TableRow] = field(default_factory=dict)
     os_types: Mapping[str, TableRow] = field(default_factory=dict)
     os_vendor_covers: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    #: nmap's "vendor|family" of a maker's own system -> our product
+    os_families: Mapping[str, TableRow] = field(default_factory=dict)
     #: maker names that begin a device's own text (``maker-names.yaml``), longest first
     maker_names: tuple[MakerName, ...] = ()
 
@@ -179,6 +181,7 @@ class Tables:
         os_vendors: dict[str, TableRow] = {}
         os_types: dict[str, TableRow] = {}
         covers: dict[str, frozenset[str]] = {}
+        os_families: dict[str, TableRow] = {}
         path = folder / "nmap-os-classes.yaml"
         if folder.is_dir() and path.is_file():
             for raw in _rows(path, "vendors"):
@@ -201,6 +204,22 @@ class Tables:
                         os_vendors[key.lower()], vendor=str(raw["printers"])
                     )
                     covers[f"{key.lower()}|printer"] = covers[key.lower()]
+            for raw in _rows(path, "families"):
+                key = str(raw.get("nmap") or "")
+                where = f"{path.name}: {key}"
+                if "|" not in key or not raw.get("vendor") or not raw.get("product"):
+                    raise TableError(
+                        f"{where}: a family needs 'nmap' (vendor|family), 'vendor', 'product'"
+                    )
+                os_families[key.lower()] = TableRow(
+                    id=f"nmap-osclass.family.{key}",
+                    kind=_kind(raw, "os", where),
+                    vendor=str(raw["vendor"]),
+                    product=str(raw["product"]),
+                    confidence=0.5,
+                    classify=None,
+                    origin=path.name,
+                )
             for raw in _rows(path, "types"):
                 key = str(raw.get("nmap") or "")
                 classify = _classify(raw, f"{path.name}: {key}")
@@ -251,6 +270,7 @@ class Tables:
             os_vendors=os_vendors,
             os_types=os_types,
             os_vendor_covers=covers,
+            os_families=os_families,
             maker_names=tuple(maker_names),
         )
 
@@ -261,6 +281,7 @@ class Tables:
             *(o.row for o in self.object_ids),
             *(c.row for c in self.cpes.values()),
             *self.os_vendors.values(),
+            *self.os_families.values(),
             *(m.row for m in self.maker_names),
         )
 
@@ -302,7 +323,11 @@ class Tables:
         vendor names it covers) and its class."""
         vendor, _, rest = value.partition("|")
         device_type = rest.rsplit("|", 1)[-1] if rest else ""
-        found = []
+        found: list[tuple[TableAnswer, frozenset[str]]] = []
+        family = rest.split("|", 1)[0].strip().lower() if rest else ""
+        system = self.os_families.get(f"{vendor.strip().lower()}|{family}")
+        if system is not None:
+            found.append((TableAnswer(system), frozenset()))
         key = vendor.strip().lower()
         if device_type.strip().lower() in ("printer", "print server"):
             key = f"{key}|printer" if f"{key}|printer" in self.os_vendors else key
