@@ -280,3 +280,18 @@ def test_a_maker_alone_on_a_classed_device_takes_the_device_kind() -> None:
     # Cisco's vocabulary has no device kind: the maker stays alone
     (cisco,) = _identify("1.3.6.1.4.1.9.424242").identities  # type: ignore[attr-defined]
     assert cisco.vendor_only
+
+
+def test_an_os_family_of_a_maker_s_own_system_names_it() -> None:
+    guess = OsMatch(
+        "MikroTik RouterOS 5.5 (Linux 2.6.35)",
+        100,
+        classes=(OsClass("MikroTik", "RouterOS", "5.X", "router", 100),),
+    )
+    (routeros,) = _identify(os_matches=(guess,)).identities  # type: ignore[attr-defined]
+    assert (routeros.vendor, routeros.product, routeros.kind, routeros.version) == (
+        "MikroTik",
+        "RouterOS",
+        "os",
+        None,
+    )
