@@ -527,7 +527,7 @@ def _enterprise_row(raw: Mapping[str, Any], origin: str) -> EnterpriseRow:
         )
     row = TableRow(
         id=f"enterprise.{number}",
-        kind="hardware" if vendor else None,
+        kind=_kind(raw, "hardware", where) if vendor else None,
         vendor=str(vendor) if vendor else None,
         product=str(raw.get("product") or ""),
         confidence=float(raw.get("confidence", 0.5)),
