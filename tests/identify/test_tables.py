@@ -295,3 +295,12 @@ def test_an_os_family_of_a_maker_s_own_system_names_it() -> None:
         "os",
         None,
     )
+
+
+def test_explain_shows_what_the_tables_say() -> None:
+    from legacyscan.identify.selftest import table_answers
+
+    lines = table_answers(TABLES, "snmp.sysObjectID", "1.3.6.1.4.1.9.1.716")
+    assert lines[0].startswith("sysobjectid.1.3.6.1.4.1.9.1.716:catalyst296024TT")
+    assert "Cisco Catalyst 2960" in lines[0]
+    assert any(line.startswith("enterprise.9 ") for line in lines)
