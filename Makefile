@@ -38,8 +38,15 @@ deps: system-deps $(STAMP)
 demo: deps
 	$(BIN)/legacyscan demo --out $(OUT)
 
+# Two workers: files that start the lab all run on one of them (tests/conftest.py).
+PYTEST_PARALLEL := -n 2
+
 test: deps
-	$(BIN)/pytest -q --durations=25
+	$(BIN)/pytest -q $(PYTEST_PARALLEL) --durations=25
+
+# The inner loop: no lab, no browser, no wheel build (about a minute).
+test-fast: deps
+	$(BIN)/pytest -q $(PYTEST_PARALLEL) -m "not lab and not browser and not slow"
 
 lint: deps
 	$(BIN)/ruff check legacyscan tests

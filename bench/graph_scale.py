@@ -37,8 +37,19 @@ STATUSES = [("eol", 0.25), ("extended", 0.05), ("unknown", 0.30), ("supported", 
 
 def generate(count: int, seed: int = 7) -> tuple[list[object], object]:
     from legacyscan.model import (
-        AssessedDevice, AssessedIdentity, ForwardingEntry, Host, IdentifiedDevice, Identity,
-        Interface, Lifecycle, ScanMeta, Service, SnmpSystem, SnmpTables, TcpConnection,
+        AssessedDevice,
+        AssessedIdentity,
+        ForwardingEntry,
+        Host,
+        IdentifiedDevice,
+        Identity,
+        Interface,
+        Lifecycle,
+        ScanMeta,
+        Service,
+        SnmpSystem,
+        SnmpTables,
+        TcpConnection,
     )  # fmt: skip
 
     rng = random.Random(seed)
@@ -50,7 +61,9 @@ def generate(count: int, seed: int = 7) -> tuple[list[object], object]:
     for segment, size in enumerate(sizes):
         for index in range(size):
             third, fourth = divmod(index, 250)
-            addresses.append((segment, f"10.{segment // 8}.{(segment % 8) * 32 + third}.{fourth + 1}"))
+            addresses.append(
+                (segment, f"10.{segment // 8}.{(segment % 8) * 32 + third}.{fourth + 1}")
+            )
     kinds = rng.choices([k[:2] for k in KINDS], [k[2] for k in KINDS], k=count)
     statuses = rng.choices([s for s, _ in STATUSES], [w for _, w in STATUSES], k=count)
     devices = []
@@ -65,9 +78,14 @@ def generate(count: int, seed: int = 7) -> tuple[list[object], object]:
         ports = rng.sample([22, 80, 443, 445, 3389, 104, 23], rng.randint(0, 3))
         end = AS_OF - dt.timedelta(days=rng.randint(-1500, 4000))
         identity = Identity("os", "Vendor", f"Product {number % 50}", "1", None, 0.9, ())
-        life = Lifecycle(status=status, eol_date=end if status != "unknown" else None,  # type: ignore[arg-type]
-                         known_exploited=("CVE-2017-0144",) if status == "eol" and number % 7 == 0 else ())
-        host = Host(address=address, mac=mac, services=tuple(Service(p, "tcp", "open") for p in ports))
+        life = Lifecycle(
+            status=status,
+            eol_date=end if status != "unknown" else None,  # type: ignore[arg-type]
+            known_exploited=("CVE-2017-0144",) if status == "eol" and number % 7 == 0 else (),
+        )
+        host = Host(
+            address=address, mac=mac, services=tuple(Service(p, "tcp", "open") for p in ports)
+        )
         devices.append((segment, device_class, device_type, host, identity, life))
     built = []
     for segment, device_class, device_type, host, identity, life in devices:
@@ -83,9 +101,16 @@ def generate(count: int, seed: int = 7) -> tuple[list[object], object]:
             device_class, device_type = "network", None
         elif rng.random() < 0.02:  # a few agents with connection tables
             peer = rng.choice(addresses)[1]
-            tables = SnmpTables(connections=(TcpConnection(host.address or "", 49152, peer, 445, "established"),))
-        host = Host(address=host.address, mac=host.mac, services=host.services,
-                    snmp=SnmpSystem(name=f"dev-{host.address}") if tables else None, snmp_tables=tables)
+            tables = SnmpTables(
+                connections=(TcpConnection(host.address or "", 49152, peer, 445, "established"),)
+            )
+        host = Host(
+            address=host.address,
+            mac=host.mac,
+            services=host.services,
+            snmp=SnmpSystem(name=f"dev-{host.address}") if tables else None,
+            snmp_tables=tables,
+        )
         ident = IdentifiedDevice(host, (identity,), device_class, device_type, 0.9)  # type: ignore[arg-type]
         built.append(AssessedDevice(ident, (AssessedIdentity(identity, life),)))
     vantage = first_of[3]
@@ -94,7 +119,7 @@ def generate(count: int, seed: int = 7) -> tuple[list[object], object]:
 
 
 def measure(count: int) -> dict[str, float]:
-    from legacyscan.analysis import evaluate
+    from legacyscan.risk.evaluate import evaluate
 
     started = time.perf_counter()
     devices, meta = generate(count)
@@ -121,19 +146,29 @@ def main(argv: list[str]) -> None:
         return
     sizes = [int(a) for a in argv] or [5000, 20000, 50000]
     baseline = None
-    print(f"{'devices':>8} {'evaluate s':>11} {'peak MiB':>9} {'us/device':>10} {'vs first':>9} "
-          f"{'segments':>9} {'exposure pairs':>15} {'listed':>7} {'bridges':>8}")
+    print(
+        f"{'devices':>8} {'evaluate s':>11} {'peak MiB':>9} {'us/device':>10} {'vs first':>9} "
+        f"{'segments':>9} {'exposure pairs':>15} {'listed':>7} {'bridges':>8}"
+    )
     for size in sizes:
-        out = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True,
-                             text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", str(size)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         row = json.loads(out.stdout)
         per = row["evaluate_s"] / size * 1e6
         baseline = baseline or per
-        print(f"{size:>8} {row['evaluate_s']:>11.2f} {row['peak_mib']:>9.0f} {per:>10.1f} "
-              f"{per / baseline:>9.2f} {row['segments']:>9} {row['exposures']:>15,} "
-              f"{row['listed']:>7} {row['bridges']:>8}")
-    print("targets: 50,000 devices under 60 s and 2,048 MiB (peak RSS includes the generated "
-          "devices and the Python interpreter)")
+        print(
+            f"{size:>8} {row['evaluate_s']:>11.2f} {row['peak_mib']:>9.0f} {per:>10.1f} "
+            f"{per / baseline:>9.2f} {row['segments']:>9} {row['exposures']:>15,} "
+            f"{row['listed']:>7} {row['bridges']:>8}"
+        )
+    print(
+        "targets: 50,000 devices under 60 s and 2,048 MiB (peak RSS includes the generated "
+        "devices and the Python interpreter)"
+    )
 
 
 if __name__ == "__main__":

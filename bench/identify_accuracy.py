@@ -28,7 +28,7 @@ from legacyscan.identify.accuracy import (
     measure,
 )
 from legacyscan.identify.engine import Identifier
-from legacyscan.lifecycle import EolDatabase
+from legacyscan.lifecycle.database import EolDatabase
 from legacyscan.paths import _PACKAGE
 
 ROOT = Path(__file__).resolve().parent.parent

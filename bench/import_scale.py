@@ -138,9 +138,9 @@ def generate(path: Path, hosts: int, seed: int = 4) -> None:
 
 def child(xml: Path) -> None:
     """Import + identification, in this process; prints the phase timings as JSON."""
-    from legacyscan.collect.nmap_import import import_files
+    from legacyscan.collect.nmap.imports import import_files
     from legacyscan.identify import Identifier
-    from legacyscan.lifecycle import EolDatabase
+    from legacyscan.lifecycle.database import EolDatabase
     from legacyscan.pipeline import has_data
 
     start = time.perf_counter()

@@ -26,11 +26,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from legacyscan.collect.chunkstore import FilesystemChunkStore
-from legacyscan.collect.nmap import ScanPlan, plan_scan
-from legacyscan.collect.nmap_runner import run_plan
+from legacyscan.collect.nmap.chunkstore import FilesystemChunkStore
+from legacyscan.collect.nmap.plan import ScanPlan, plan_scan
+from legacyscan.collect.nmap.runner import run_plan
+from legacyscan.collect.scope import build_scope
 from legacyscan.lab import runner
-from legacyscan.scope import build_scope
 
 
 def direct(plan: ScanPlan, work: Path) -> float:

@@ -25,9 +25,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-import yaml
-
 from legacyscan.errors import UserError
+from legacyscan.files import load_mapping
 from legacyscan.model import Arg, Message
 from legacyscan.paths import reports_dir
 
@@ -59,11 +58,7 @@ def catalogue(lang: str) -> dict[str, str]:
     if lang not in LANGUAGES:
         raise CatalogueError(f"no report language {lang!r} (choose from {', '.join(LANGUAGES)})")
     path = reports_dir() / "i18n" / f"{lang}.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise CatalogueError(f"{path}: cannot read the {lang} catalogue ({exc})") from exc
-    return _flatten(data)
+    return _flatten(load_mapping(path, CatalogueError))
 
 
 @lru_cache(maxsize=16384)

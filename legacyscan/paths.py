@@ -7,7 +7,9 @@ editable install they are read from the repository's top level.
 
 from __future__ import annotations
 
+import hashlib
 import os
+from functools import cache
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -44,3 +46,25 @@ def user_data_dir() -> Path:
     # The XDG Base Directory specification: a relative XDG_DATA_HOME is invalid, ignore it.
     base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
     return base / "legacyscan"
+
+
+@cache
+def _bundled_digest() -> bytes:
+    root = fingerprints_dir()
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.yaml")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
+def knowledge_version() -> str:
+    """A short digest of the knowledge that judges a scan: every YAML file of the
+    fingerprints (rules, tables, EOL records, weights, costs) and the user's EOL overlay."""
+    digest = hashlib.sha256(_bundled_digest())
+    for name in ("eol-overlay.yaml", "kev-marks.yaml"):  # lifecycle.database's overlay files
+        path = user_data_dir() / name
+        if path.is_file():
+            digest.update(b"overlay/" + name.encode())
+            digest.update(path.read_bytes())
+    return "fingerprints-" + digest.hexdigest()[:12]

@@ -17,22 +17,21 @@ from pathlib import Path
 from typing import Protocol
 
 from legacyscan import __version__
-from legacyscan.analysis import Context, evaluate_network
-from legacyscan.collect import snmp
-from legacyscan.collect.chunkstore import (
+from legacyscan.assess import assess
+from legacyscan.clock import now
+from legacyscan.collect.nmap.chunkstore import (
     ChunkRecord,
     ChunkStore,
     ChunkStoreError,
     FilesystemChunkStore,
 )
-from legacyscan.collect.nmap import ScanPlan
-from legacyscan.collect.nmap_runner import OnProgress, run_plan
-from legacyscan.collect.nmap_xml import NmapRun, parse_nmap_xml
-from legacyscan.collect.snmp_credentials import community as community_credential
-from legacyscan.identify import Identifier
-from legacyscan.lifecycle import EolDatabase
+from legacyscan.collect.nmap.parse import NmapRun, parse_nmap_xml
+from legacyscan.collect.nmap.plan import ScanPlan
+from legacyscan.collect.nmap.runner import OnProgress, run_plan
+from legacyscan.collect.snmp import sweep as snmp
+from legacyscan.collect.snmp.credentials import community as community_credential
 from legacyscan.model import Assessment, Collection, Host, ScanMeta, Trend
-from legacyscan.plan import CostModel, with_plan
+from legacyscan.risk.evaluate import Context
 
 Progress = Callable[[str], None]
 
@@ -97,40 +96,6 @@ def record_nmap_chunk(recorder: ScanRecorder, index: int, run: NmapRun, xml: byt
 
 def _quiet(_: str) -> None:
     pass
-
-
-def now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-
-
-def has_data(host: Host) -> bool:
-    """A host we can say something about (on loopback every address is 'up')."""
-    return bool(host.open_ports or host.snmp or host.os_matches or host.mac)
-
-
-def assess(
-    hosts: Sequence[Host],
-    meta: ScanMeta,
-    identifier: Identifier | None = None,
-    eol: EolDatabase | None = None,
-    context: Context | None = None,
-    budget: float | None = None,
-    costs: CostModel | None = None,
-) -> Assessment:
-    """Identify, look up lifecycles, then topology and risk (``analysis.evaluate``).
-
-    ``context`` carries the segment mapping file (``--segments``), what-if filtering and
-    the risk weights; the defaults suit a plain scan.  With a ``budget`` the assessment
-    also holds the budget plan (costs from ``costs`` or the shipped defaults).
-    """
-    identifier = identifier or Identifier()
-    eol = eol or EolDatabase.load()
-    identified = identifier.identify_all(hosts)
-    devices = tuple(eol.assess(device, meta.as_of) for device in identified)
-    assessment, network = evaluate_network(devices, meta, context)
-    if budget is not None:
-        assessment = with_plan(assessment, network, budget, costs, context)
-    return assessment
 
 
 def snmp_step(
@@ -236,7 +201,7 @@ def collect_live(
     in_scope = tuple(t for chunk in plan.chunks for t in chunk.targets)
     hosts, results, reused = snmp_step(up, in_scope, options, snmp_sweep, progress, recorder)
     errors = tuple(r.error for r in results if r.error is not None)
-    kept = tuple(h for h in hosts if has_data(h))
+    kept = tuple(h for h in hosts if h.has_data)
     progress(f"snmp: {sum(1 for r in results if r.answered) + reused} agent(s) answered")
     return Collection(
         hosts=kept,
@@ -244,6 +209,21 @@ def collect_live(
         tool_versions=(("nmap", ", ".join(sorted({r.nmap_version for r in result.records}))),),
         errors=errors,
         silent_addresses=len(hosts) - len(kept),
+    )
+
+
+def scan_meta_at_start(plan: ScanPlan, as_of: dt.date, site: str, vantage: str) -> ScanMeta:
+    """What the inventory records when a scan begins (completed when it finishes)."""
+    return ScanMeta(
+        as_of=as_of,
+        started=now(),
+        finished="",
+        targets=plan.targets,
+        command_lines=tuple(c.command_line for c in plan.chunks),
+        legacyscan_version=__version__,
+        profile=plan.profile,
+        site=site,
+        vantage=vantage,
     )
 
 

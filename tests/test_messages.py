@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 import legacyscan
-from legacyscan.lifecycle import status_on
+from legacyscan.lifecycle.database import status_on
 from legacyscan.messages import (
     LANGUAGES,
     CatalogueError,
@@ -29,7 +29,7 @@ from legacyscan.report.i18n import Language
 PACKAGE = Path(legacyscan.__file__).parent
 #: The only places that build a message from a key that is not a literal: ``message``
 #: itself, and the risk weights' reasons, whose keys are data (checked below).
-DYNAMIC_KEYS_ALLOWED = {("messages.py", "message"), ("risk.py", "reason_of")}
+DYNAMIC_KEYS_ALLOWED = {("messages.py", "message"), ("risk/device.py", "reason_of")}
 NNBSP = "\u202f"
 
 

@@ -12,16 +12,16 @@ import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from legacyscan.collect.chunkstore import ChunkRecord, FilesystemChunkStore, sha256
-from legacyscan.collect.nmap import plan_scan
-from legacyscan.collect.nmap_xml import parse_nmap_xml
-from legacyscan.collect.snmp import SnmpOptions
-from legacyscan.collect.snmp_credentials import community
+from legacyscan.collect.nmap.chunkstore import ChunkRecord, FilesystemChunkStore, sha256
+from legacyscan.collect.nmap.parse import parse_nmap_xml
+from legacyscan.collect.nmap.plan import plan_scan
+from legacyscan.collect.scope import build_scope
+from legacyscan.collect.snmp.credentials import community
+from legacyscan.collect.snmp.sweep import SnmpOptions
 from legacyscan.inventory import Inventory
 from legacyscan.inventory.recorder import InventoryRecorder
 from legacyscan.model import Collection, ScanMeta
 from legacyscan.pipeline import collect_live
-from legacyscan.scope import build_scope
 
 XML = (Path(__file__).parent / "fixtures" / "nmap" / "lab-minimal.xml").read_bytes()
 

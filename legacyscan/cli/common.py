@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from legacyscan.analysis import Context
 from legacyscan.model import Assessment
 from legacyscan.report.html import write_html
-from legacyscan.report.json_format import write_scan_json
+from legacyscan.risk.evaluate import Context
+from legacyscan.scanfile import write_scan_json
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -59,7 +60,7 @@ def segments_context(segments_file: Path | None) -> Context | None:
     """The assessment context for ``--segments FILE`` (None: the defaults)."""
     if segments_file is None:
         return None
-    from legacyscan.segments import SegmentMap
+    from legacyscan.topology.segments import SegmentMap
 
     return Context(segment_map=SegmentMap.load(segments_file))
 
@@ -84,5 +85,35 @@ def summary_line(assessment: Assessment) -> str:
     legacy = sum(1 for d in assessment.devices if d.is_legacy)
     return (
         f"{len(assessment.devices)} device(s), {legacy} legacy, "
-        f"{len(assessment.topology.exposures)} legacy->clinical pair(s) in shared segments"
+        f"{assessment.topology.total_exposures} legacy->clinical pair(s) in shared segments"
     )
+
+
+def _finite_budget(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter("must be a finite amount, e.g. 150000", ctx, param)
+    return value
+
+
+def budget_option(required: bool) -> Callable[[F], F]:
+    """``--budget``: money available for the plan (finite, not negative)."""
+    return click.option(
+        "--budget",
+        type=click.FloatRange(min=0),
+        required=required,
+        callback=_finite_budget,
+        help="Money available, in the cost model's currency (EUR by default), e.g. 150000."
+        + ("" if required else "  Fills the report's budget plan section."),
+    )
+
+
+def costs_option(function: F) -> F:
+    """``--costs FILE``: the user's own costs over the shipped defaults."""
+    return click.option(
+        "--costs",
+        "costs_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="YAML file with your own costs per device class/type and action; keys it leaves "
+        "out keep the shipped defaults (fingerprints/costs.yaml, placeholder figures).",
+    )(function)

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import click
 
-from legacyscan.alignment import Gaps, alignment_problems
 from legacyscan.cli.common import as_of_date, as_of_option
 from legacyscan.identify.observe import FIELDS, field_list, is_field
 from legacyscan.identify.rules import RuleSet, load_vocabulary
 from legacyscan.identify.selftest import candidates, check_examples
-from legacyscan.lifecycle import EolDatabase
+from legacyscan.lifecycle.alignment import Gaps, alignment_problems
+from legacyscan.lifecycle.database import EolDatabase
 from legacyscan.model import Evidence
 from legacyscan.paths import fingerprints_dir
 

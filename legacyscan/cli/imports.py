@@ -9,13 +9,14 @@ from pathlib import Path
 import click
 
 from legacyscan import __version__
+from legacyscan.assess import assess
 from legacyscan.cli.common import as_of_date, as_of_option, progress, summary_line, write_outputs
 from legacyscan.cli.inventory import inventory_options
-from legacyscan.collect.chunkstore import FilesystemChunkStore
-from legacyscan.collect.nmap_import import import_files
-from legacyscan.collect.nmap_xml import NmapRun
+from legacyscan.clock import now
+from legacyscan.collect.nmap.chunkstore import FilesystemChunkStore
+from legacyscan.collect.nmap.imports import import_files
+from legacyscan.collect.nmap.parse import NmapRun
 from legacyscan.model import ScanMeta
-from legacyscan.pipeline import assess, has_data, now
 
 
 @click.command("import")
@@ -61,7 +62,7 @@ def import_command(
     if not result.records:
         click.echo("error: nothing could be imported", err=True)
         sys.exit(1)
-    kept = tuple(h for h in result.hosts if has_data(h))
+    kept = tuple(h for h in result.hosts if h.has_data)
     versions = sorted({r.nmap_version for r in result.records if r.nmap_version})
     meta = ScanMeta(
         as_of=as_of_date(as_of),

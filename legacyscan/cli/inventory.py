@@ -12,7 +12,7 @@ import click
 
 from legacyscan.cli.common import format_option, progress
 from legacyscan.codec import to_data
-from legacyscan.collect.chunkstore import atomic_write
+from legacyscan.files import atomic_write
 from legacyscan.inventory.location import default_path
 
 if TYPE_CHECKING:
@@ -309,10 +309,10 @@ def db_add(
     """
     from dataclasses import replace
 
+    from legacyscan.assess import assess
     from legacyscan.errors import UserError
     from legacyscan.inventory import Inventory
-    from legacyscan.pipeline import assess
-    from legacyscan.report.json_format import load_scan_json
+    from legacyscan.scanfile import load_scan_json
 
     failures = 0
     with Inventory.open(db) as inventory:

@@ -19,11 +19,16 @@ from typing import Any, TypeVar
 
 import click
 
-from legacyscan.collect.nmap import NmapOptions, ScanPlan, plan_scan
-from legacyscan.collect.nmap_runner import ScanProgress
-from legacyscan.collect.profiles import DEFAULT_PROFILE, load_profiles, parse_ports, port_ranges
+from legacyscan.collect.nmap.plan import NmapOptions, ScanPlan, plan_scan
+from legacyscan.collect.nmap.profiles import (
+    DEFAULT_PROFILE,
+    load_profiles,
+    parse_ports,
+    port_ranges,
+)
+from legacyscan.collect.nmap.runner import ScanProgress
+from legacyscan.collect.scope import DEFAULT_MAX_HOSTS, ScopeError, build_scope, read_target_file
 from legacyscan.pipeline import nmap_store
-from legacyscan.scope import DEFAULT_MAX_HOSTS, ScopeError, build_scope, read_target_file
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -5,35 +5,34 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from legacyscan import __version__
+from legacyscan.assess import assess, reopen, replan
 from legacyscan.cli.common import (
     as_of_date,
     as_of_option,
+    budget_option,
+    costs_option,
     format_option,
     progress,
     segments_context,
     segments_option,
     today,
 )
-from legacyscan.collect.nmap_xml import NmapXmlError, read_nmap_xml
-from legacyscan.collect.snmpwalk import WalkFileError, read_walk
+from legacyscan.clock import now
+from legacyscan.collect.nmap.parse import NmapXmlError, read_nmap_xml
+from legacyscan.collect.snmp.walkfile import WalkFileError, read_walk
 from legacyscan.model import Assessment, Host, ScanMeta
-from legacyscan.pipeline import assess, has_data, now
+from legacyscan.plan import CostModel
 from legacyscan.report.config import load_report_config
 from legacyscan.report.formats import DEFAULT_NAMES, FORMATS, write_report
 from legacyscan.report.i18n import LANGUAGES
-from legacyscan.report.json_format import (
-    assessment_to_dict,
-    load_scan_json,
-    stored_context,
-    stored_trend,
-)
 from legacyscan.report.view import Cover
+from legacyscan.scanfile import assessment_to_dict
+from legacyscan.topology import kind_of
 
 
 @click.command("identify")
@@ -87,7 +86,7 @@ def identify_command(
             click.echo(f"error: {exc}", err=True)
             failures += 1
             continue
-        hosts.extend(h for h in run.hosts if has_data(h))
+        hosts.extend(h for h in run.hosts if h.has_data)
         commands.append(run.command_line)
     meta = ScanMeta(
         as_of=as_of_date(as_of),
@@ -116,7 +115,7 @@ def _print_text(assessment: Assessment) -> None:
     for device in assessment.devices:
         ident = device.device
         name = device.address or ", ".join(ident.host.sources)
-        kind = ident.device_class + (f" / {ident.device_type}" if ident.device_type else "")
+        kind = kind_of(device)
         click.echo(f"\n{name}: {kind} (confidence {ident.class_confidence:.2f})")
         if not device.identities:
             click.echo("  not identified")
@@ -171,6 +170,15 @@ def _print_text(assessment: Assessment) -> None:
 )
 @as_of_option
 @segments_option
+@click.option(
+    "--reassess",
+    is_flag=True,
+    help="Judge the stored observations again with the installed knowledge (rules, EOL "
+    "records, weights) instead of showing the verdicts the scan was made with; the "
+    "report's method section then names both knowledge versions.",
+)
+@budget_option(required=False)
+@costs_option
 def report_command(
     scan_json: Path,
     fmt: str,
@@ -182,12 +190,16 @@ def report_command(
     output: Path | None,
     as_of: dt.datetime | None,
     segments_file: Path | None,
+    reassess: bool,
+    budget: float | None,
+    costs_file: Path | None,
 ) -> None:
     """Render a stored scan (its scan.json) as a report or an export.
 
-    The stored observations are identified again with the installed knowledge, so a
-    report made after an update of the fingerprints shows the newer verdicts.  The
-    as-of date stays the scan's own unless --as-of gives another.
+    The report shows the verdicts the scan was made with, and the knowledge, weights and
+    costs that made them (method section), whatever is installed today.  --reassess, or
+    another --as-of, judges the stored observations again with the installed knowledge
+    and says so.  --budget (with --costs) adds the budget plan.
 
     \b
     Examples:
@@ -208,13 +220,19 @@ def report_command(
         scope=config.get("scope", ""),
         generated=today(),
     )
-    meta, hosts = load_scan_json(scan_json)
-    if as_of:
-        meta = replace(meta, as_of=as_of.date())
-    context = segments_context(segments_file) or stored_context(scan_json)
-    progress(f"assessing {len(hosts)} device(s) again with the installed knowledge")
-    # The trend was measured against the inventory when the scan was made: kept as is.
-    assessment = replace(assess(hosts, meta, context=context), trend=stored_trend(scan_json))
+    costs = CostModel.load(costs_file) if costs_file or budget is not None else None
+    opened = reopen(scan_json, segments_file, as_of.date() if as_of else None, reassess)
+    assessment = opened.assessment
+    made = assessment.provenance
+    if made is not None and made.rejudged_from:
+        progress(
+            f"judged {len(assessment.devices)} device(s) again with the installed knowledge "
+            f"({made.knowledge}; the scan was judged with {made.rejudged_from})"
+        )
+    else:
+        progress(f"{len(assessment.devices)} device(s) as judged by the scan")
+    if budget is not None:
+        assessment, _ = replan(assessment, opened.context, budget, costs)
     output = output or scan_json.with_name(DEFAULT_NAMES[fmt])
     if fmt != "csv" and output.is_dir():
         raise click.BadParameter(f"{output} is a folder; give a file name", param_hint="-o")

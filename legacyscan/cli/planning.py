@@ -9,29 +9,17 @@ from typing import Any
 
 import click
 
-from legacyscan.cli.common import format_option, segments_option
-from legacyscan.graph_queries import open_scan
+from legacyscan.assess import open_scan
+from legacyscan.cli.common import budget_option, costs_option, format_option, segments_option
 from legacyscan.model import Assessment
-from legacyscan.plan import CostModel, make_plan
-from legacyscan.whatif import WhatIf, load_changes, total_risk, whatif
+from legacyscan.plan.budget import CostModel, make_plan
+from legacyscan.plan.whatif import WhatIf, load_changes, total_risk, whatif
 
 
 @click.command("plan")
 @click.argument("scan_json", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--budget",
-    type=click.FloatRange(min=0),
-    required=True,
-    help="Money available, in the cost model's currency (EUR by default), e.g. 150000.",
-)
-@click.option(
-    "--costs",
-    "costs_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="YAML file with your own costs per device class/type and action; keys it leaves "
-    "out keep the shipped defaults (fingerprints/costs.yaml, placeholder figures).",
-)
+@budget_option(required=True)
+@costs_option
 @segments_option
 @format_option
 def plan_command(

@@ -29,12 +29,11 @@ from legacyscan.cli.nmapscan import (
     resume_hint,
 )
 from legacyscan.cli.snmp import TABLES_HELP, build_options, parse_groups
-from legacyscan.collect.nmap import ScanPlan, plan_scan
-from legacyscan.collect.nmap_runner import ScanInterrupted
-from legacyscan.collect.snmp import SnmpOptions
-from legacyscan.model import ScanMeta
-from legacyscan.pipeline import nmap_store, now, refuse_unfinished, scan
-from legacyscan.scope import build_scope
+from legacyscan.collect.nmap.plan import plan_scan
+from legacyscan.collect.nmap.runner import ScanInterrupted
+from legacyscan.collect.scope import build_scope
+from legacyscan.collect.snmp.sweep import SnmpOptions
+from legacyscan.pipeline import nmap_store, refuse_unfinished, scan, scan_meta_at_start
 
 
 @click.command("scan")
@@ -127,7 +126,7 @@ def scan_command(
     for note in plan.notes:
         progress(f"note: {note}")
     as_of_day = as_of_date(as_of)
-    begun = _beginning(plan, as_of_day, site, vantage)
+    begun = scan_meta_at_start(plan, as_of_day, site, vantage)
     with open_recorder(db, no_db, begun, out, nmap_options.resume) as recorder:
         try:
             assessment = scan(
@@ -156,21 +155,6 @@ def scan_command(
     click.echo(f"data:   {json_path}")
 
 
-def _beginning(plan: ScanPlan, as_of: dt.date, site: str, vantage: str) -> ScanMeta:
-    """What the inventory records when a scan begins (completed when it finishes)."""
-    return ScanMeta(
-        as_of=as_of,
-        started=now(),
-        finished="",
-        targets=plan.targets,
-        command_lines=tuple(c.command_line for c in plan.chunks),
-        legacyscan_version=__version__,
-        profile=plan.profile,
-        site=site,
-        vantage=vantage,
-    )
-
-
 @click.command("demo")
 @click.option(
     "--out",
@@ -195,7 +179,7 @@ def demo_command(out: Path, as_of: dt.datetime | None) -> None:
         out.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(nmap_store(out).folder, ignore_errors=True)  # a fresh demo each time
         click.echo(f"demo: scanning {len(state.devices)} simulated devices", err=True)
-        begun = _beginning(plan, as_of_date(as_of), "demo-hospital", "lab")
+        begun = scan_meta_at_start(plan, as_of_date(as_of), "demo-hospital", "lab")
         with open_recorder(str(out / "inventory.sqlite"), False, begun, out, False) as recorder:
             # Every community and the v3 user of the lab, as an engineer's file would list them.
             snmp_options = SnmpOptions(port=state.snmp_port, credentials=state.credentials())

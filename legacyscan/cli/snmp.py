@@ -10,17 +10,17 @@ import click
 
 from legacyscan.cli.common import format_option, progress
 from legacyscan.codec import to_data
-from legacyscan.collect.mib_tables import GROUPS
-from legacyscan.collect.snmp import (
+from legacyscan.collect.scope import build_scope
+from legacyscan.collect.snmp.credentials import community, load_credentials
+from legacyscan.collect.snmp.mib_tables import GROUPS
+from legacyscan.collect.snmp.sweep import (
     SnmpOptions,
     SnmpResult,
     run_sweep,
     sweep_addresses,
     text_progress,
 )
-from legacyscan.collect.snmp_credentials import community, load_credentials
 from legacyscan.model import SnmpTables
-from legacyscan.scope import build_scope
 
 TABLES_HELP = (
     "Table groups to read, comma-separated: "
@@ -65,15 +65,17 @@ def build_options(
 @click.command("snmp")
 @click.argument("targets", nargs=-1, required=True)
 @click.option(
+    "--snmp-credentials",
     "--credentials",
+    "credentials",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="YAML file of communities and SNMPv3 users to try in order (see docs/snmp.md). "
     "Without it, the community given by --community is used.",
 )
 @click.option("--community", default=None, help="One v2c community to try (default: public).")
-@click.option("--port", type=click.IntRange(1, 65535), default=161, show_default=True,
-              help="UDP port of the agents.")  # fmt: skip
+@click.option("--snmp-port", "--port", "port", type=click.IntRange(1, 65535), default=161,
+              show_default=True, help="UDP port of the agents.")  # fmt: skip
 @click.option("--tables", "tables", default="all", show_default=True, help=TABLES_HELP)
 @click.option("--timeout", type=click.FloatRange(0.1, 60), default=2.0, show_default=True,
               help="Seconds to wait for each answer.")  # fmt: skip

@@ -14,8 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import yaml
-
+from legacyscan.files import load_mapping
 from legacyscan.identify.observe import best_os_matches, os_class_values, split_os_name
 from legacyscan.identify.observe import observations as observations
 from legacyscan.identify.rules import RuleSet, load_vocabulary
@@ -66,7 +65,7 @@ class ClassPolicy:
     @classmethod
     def load(cls, path: Path | None = None) -> ClassPolicy:
         path = path or fingerprints_dir() / "classes.yaml"
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_mapping(path)
         precedence = tuple(str(c) for c in data["precedence"])
         unknown = set(precedence) - set(DEVICE_CLASSES)
         if unknown:

@@ -14,9 +14,12 @@ the user points at a folder (``recog_folders`` finds the copy Metasploit install
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ElementTree
+import xml.etree.ElementTree as ElementTree  # only for types and ParseError
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+
+from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
 
 from legacyscan.identify.rules import ClassHint, Example, IdentityTemplate, Rule
 from legacyscan.identify.tables import Tables, parse_cpe
@@ -202,9 +205,12 @@ def load_recog(
     for folder in folders:
         for path in sorted(Path(folder).glob("*.xml")):
             try:
-                root = ElementTree.parse(path).getroot()
-            except ElementTree.ParseError:
+                # defusedxml: a user's file, parsed without entity expansion
+                root = SafeET.parse(path).getroot()
+            except (ElementTree.ParseError, DefusedXmlException):
                 continue  # not a Recog file we can read: skipped, the rest still loads
+            if root is None:
+                continue
             # xml/fingerprints.xsd: without `matches`, the database is named by its file
             matches = root.get("matches") or FILE_NAMES.get(path.stem, "")
             field, prefix = FIELDS.get(matches, ("", ""))

@@ -20,9 +20,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from legacyscan.errors import UserError
+from legacyscan.files import load_mapping
 from legacyscan.identify.observe import FIELDS as OBSERVED_FIELDS
 from legacyscan.identify.observe import field_list, is_field
 from legacyscan.identify.tables import Tables
@@ -336,10 +335,7 @@ class RuleSet:
         for folder in folders:
             paths = [folder] if folder.is_file() else sorted(folder.glob("*.yaml"))
             for path in paths:
-                try:
-                    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-                except yaml.YAMLError as exc:
-                    raise RuleError(f"{path.name}: not valid YAML: {exc}") from exc
+                data = load_mapping(path, RuleError)
                 for position, raw in enumerate(data.get("rules") or []):
                     rule = parse_rule(raw, path.name, position)
                     if rule.id in seen:
@@ -411,7 +407,13 @@ def produced_values(rule: Rule, found: re.Match[str]) -> dict[str, str | None]:
 
 def load_vocabulary(path: Path | None = None) -> dict[str, tuple[str, ...]]:
     path = path or fingerprints_dir() / "vocabulary.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {
-        str(vendor): tuple(map(str, products or ())) for vendor, products in data["vendors"].items()
-    }
+    data = load_mapping(path, RuleError)
+    vendors = data.get("vendors")
+    if not isinstance(vendors, dict):
+        raise RuleError(f"{path}: expected a 'vendors:' mapping of vendor -> products")
+    try:
+        return {
+            str(vendor): tuple(map(str, products or ())) for vendor, products in vendors.items()
+        }
+    except TypeError:
+        raise RuleError(f"{path}: each vendor must list its products") from None

@@ -16,7 +16,6 @@ in WAL mode lets them run while a scan writes.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -24,23 +23,21 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from legacyscan.clock import now
 from legacyscan.codec import from_data, to_data
 from legacyscan.inventory.backend import Backend, InventoryError, Row, connect
 from legacyscan.inventory.identity import assign_devices
 from legacyscan.inventory.location import resolve
 from legacyscan.inventory.records import DeviceResult, ScanRecord, ScanSummary
 from legacyscan.inventory.schema import migrate
-from legacyscan.inventory.summary import knowledge_version, summarise
+from legacyscan.inventory.summary import summarise
 from legacyscan.model import Assessment, Host, ScanMeta
+from legacyscan.paths import knowledge_version
 
 _SCAN_COLUMNS = (
     "id, kind, status, started, finished, as_of, site, vantage, profile, targets,"
     " legacyscan_version, data_version, meta, summary"
 )
-
-
-def now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def _json(value: Any) -> str:

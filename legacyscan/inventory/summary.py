@@ -8,12 +8,8 @@ instead of re-assessing old scans, so a diff shows what each scan concluded at t
 
 from __future__ import annotations
 
-import hashlib
-from functools import cache
-
 from legacyscan.inventory.records import DeviceResult, IdentitySummary, ScanSummary
 from legacyscan.model import AssessedDevice, Assessment, DeviceRisk, Host
-from legacyscan.paths import fingerprints_dir
 
 
 def normalise_mac(mac: str | None) -> str | None:
@@ -75,14 +71,3 @@ def summarise(assessment: Assessment) -> tuple[tuple[DeviceResult, ...], ScanSum
         exposures=tuple(sorted({(e.legacy, e.clinical) for e in assessment.topology.exposures})),
     )
     return results, summary
-
-
-@cache
-def knowledge_version() -> str:
-    """A short digest of the bundled fingerprints and EOL records that judged a scan."""
-    root = fingerprints_dir()
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.yaml")):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
-    return "fingerprints-" + digest.hexdigest()[:12]

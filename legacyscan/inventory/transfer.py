@@ -16,11 +16,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+from legacyscan.clock import now
 from legacyscan.codec import from_data, to_data
+from legacyscan.files import atomic_write
 from legacyscan.inventory.backend import InventoryError
 from legacyscan.inventory.records import DeviceResult, ScanSummary
 from legacyscan.inventory.schema import latest_version
-from legacyscan.inventory.store import Inventory, now
+from legacyscan.inventory.store import Inventory
 from legacyscan.model import Host, ScanMeta
 
 FORMAT = "legacyscan-inventory"
@@ -69,12 +71,7 @@ def export_data(inventory: Inventory) -> dict[str, Any]:
 def export_file(inventory: Inventory, path: Path) -> int:
     """Write the export atomically; returns the number of scans."""
     data = export_data(inventory)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        raise InventoryError(f"cannot write {path}: {exc.strerror}") from exc
+    atomic_write(path, json.dumps(data, ensure_ascii=False, indent=1), error=InventoryError)
     return len(data["scans"])
 
 

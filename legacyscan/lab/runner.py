@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from legacyscan.collect.snmp_credentials import Credential, Secret, community
+from legacyscan.collect.snmp.credentials import Credential, Secret, community
 from legacyscan.lab.scenario import SNMP_V3_USER, LabDevice, LabError, Scenario, load, scaled
 from legacyscan.lab.snmpdata import Network, snmprec
 
@@ -299,7 +299,7 @@ def _spawn(command: list[str], log: Path, folder: Path) -> int:
 
 
 def _wait_ready(state: LabState, ready_files: list[Path], probes: list[LabDevice]) -> None:
-    from legacyscan.collect.snmp import poll
+    from legacyscan.collect.snmp.sweep import poll
 
     deadline = time.monotonic() + START_TIMEOUT
     waiting = list(probes)

@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from legacyscan.errors import UserError
+from legacyscan.files import load_yaml
 
 SCENARIO_DIR = Path(__file__).resolve().parent
 #: Every lab address lives in loopback; a scaled lab spills over into 127.43-127.49.
@@ -95,10 +94,7 @@ def _path_of(name_or_path: str) -> Path:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise LabError(f"{path}: cannot read the scenario: {str(exc).splitlines()[0]}") from None
+    data = load_yaml(path, LabError)
     if not isinstance(data, dict) or not isinstance(data.get("devices"), list):
         raise LabError(f"{path}: a scenario needs a 'devices' list")
     return data

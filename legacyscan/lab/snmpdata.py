@@ -71,10 +71,6 @@ def _mac_index(mac: str) -> str:
     return ".".join(str(int(part, 16)) for part in mac.split(":"))
 
 
-def _ip_index(address: str) -> str:
-    return address
-
-
 def _portlist(ports: Iterable[int], size: int) -> str:
     """A Q-BRIDGE PortList: one bit per bridge port, port 1 the high bit of octet 0."""
     octets = bytearray((size + 7) // 8)

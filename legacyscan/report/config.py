@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from legacyscan.errors import UserError
+from legacyscan.files import load_yaml
 from legacyscan.report.i18n import LANGUAGES
 
 KEYS = ("client", "site", "author", "scope", "lang")
@@ -21,12 +20,7 @@ class ReportConfigError(UserError, ValueError):
 
 
 def load_report_config(path: Path) -> dict[str, str]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ReportConfigError(f"{path}: cannot read ({exc.strerror})") from exc
-    except yaml.YAMLError as exc:
-        raise ReportConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from exc
+    data = load_yaml(path, ReportConfigError)
     if data is None:
         return {}
     if not isinstance(data, dict):

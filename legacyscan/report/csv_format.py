@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+from legacyscan.files import atomic_open
 from legacyscan.report.tables import Table, Value, all_tables
 from legacyscan.report.view import ReportView, Sentence
 
@@ -41,12 +42,10 @@ def cell(value: Value) -> str:
 
 
 def write_table(table: Table, path: Path) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+    with atomic_open(path, encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(table.columns)
         writer.writerows([cell(v) for v in row] for row in table.rows)
-    tmp.replace(path)
 
 
 def write_csv(view: ReportView, folder: Path) -> list[Path]:

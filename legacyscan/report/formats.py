@@ -12,13 +12,14 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from legacyscan.files import atomic_write
 from legacyscan.model import Assessment
 from legacyscan.report.csv_format import write_csv
 from legacyscan.report.graphml_format import write_graphml
 from legacyscan.report.html import render_view
-from legacyscan.report.json_format import assessment_to_dict, record_to_dict
 from legacyscan.report.view import Cover, ReportView, build_view
 from legacyscan.report.xlsx_format import write_xlsx
+from legacyscan.scanfile import assessment_to_dict, record_to_dict
 
 FORMATS: tuple[str, ...] = ("html", "json", "csv", "graphml", "xlsx")
 #: What ``-o`` defaults to, beside the scan.json, per format.
@@ -65,12 +66,6 @@ def export_dict(view: ReportView, lang: str) -> dict[str, Any]:
     return data
 
 
-def _atomic_text(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
 def write_report(
     assessment: Assessment,
     fmt: str,
@@ -81,9 +76,9 @@ def write_report(
     """Write ``assessment`` as ``fmt`` at ``path``; return the files written."""
     view = build_view(assessment, cover)
     if fmt == "html":
-        _atomic_text(path, render_view(view, lang))
+        atomic_write(path, render_view(view, lang))
     elif fmt == "json":
-        _atomic_text(path, json.dumps(export_dict(view, lang), indent=2, ensure_ascii=False))
+        atomic_write(path, json.dumps(export_dict(view, lang), indent=2, ensure_ascii=False))
     elif fmt == "csv":
         return write_csv(view, path)
     elif fmt == "graphml":

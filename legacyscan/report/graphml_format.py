@@ -13,6 +13,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from legacyscan.files import atomic_open
 from legacyscan.report.view import ReportView
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -66,6 +67,5 @@ def build_graph(view: ReportView) -> nx.DiGraph:
 
 
 def write_graphml(view: ReportView, path: Path) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    nx.write_graphml(build_graph(view), tmp, encoding="utf-8")
-    tmp.replace(path)
+    with atomic_open(path, "wb") as handle:
+        nx.write_graphml(build_graph(view), handle, encoding="utf-8")

@@ -22,13 +22,17 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from legacyscan.model import Assessment, Message
+from legacyscan.codec import from_data
+from legacyscan.files import atomic_write
+from legacyscan.model import PLAN_ACTIONS, Assessment, Message, Provenance
 from legacyscan.paths import reports_dir
+from legacyscan.plan import CostModel
 from legacyscan.report.i18n import LANGUAGES, Language, catalogue
 from legacyscan.report.page_data import page_data
 from legacyscan.report.svg import bar_chart
 from legacyscan.report.view import Cover, ReportView, build_view
-from legacyscan.risk import RiskModel, reason_of
+from legacyscan.risk.device import RiskModel, reason_of
+from legacyscan.risk.weights import RiskWeights, parse_weights
 
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
                  0x2028: "\\u2028", 0x2029: "\\u2029"}  # fmt: skip
@@ -60,17 +64,17 @@ def _environment() -> Environment:
     return env
 
 
-def _data_versions() -> dict[str, str]:
-    """What knowledge the verdicts came from: rule and EOL record counts, last check."""
-    from legacyscan.identify.rules import RuleSet
-    from legacyscan.lifecycle import EolDatabase
-
-    records = EolDatabase.load().records
-    checked = max((r.checked for r in records), default=None)
+def _data_versions(made: Provenance | None) -> dict[str, str]:
+    """What knowledge the verdicts came from, as the assessment recorded it."""
+    if made is None:  # a scan.json of schema 1 judged again: reopen() always sets one
+        return {"rules": "?", "eol_records": "?", "eol_checked": "", "knowledge": "",
+                "rejudged_from": ""}  # fmt: skip
     return {
-        "rules": str(len(RuleSet.load().rules)),
-        "eol_records": str(len(records)),
-        "eol_checked": checked.isoformat() if checked else "",
+        "rules": str(made.rules),
+        "eol_records": str(made.eol_records),
+        "eol_checked": made.eol_checked.isoformat() if made.eol_checked else "",
+        "knowledge": made.knowledge,
+        "rejudged_from": made.rejudged_from,
     }
 
 
@@ -88,24 +92,23 @@ class CostRow:
 class CostTable:
     currency: str
     rows: tuple[CostRow, ...]
+    source: str = ""  # the user's cost file; empty: the shipped placeholder figures
 
 
-def _cost_table() -> CostTable | None:
-    """The shipped cost model as rows, for a reader: the plan's prices and their source."""
-    from legacyscan.paths import fingerprints_dir
-    from legacyscan.plan import ACTIONS, CostModel
-
-    if not (fingerprints_dir() / "costs.yaml").is_file():
+def _cost_table(made: Provenance | None) -> CostTable | None:
+    """The cost model the plan was computed with, as rows for a reader (None: no plan)."""
+    if made is None or made.costs is None:
         return None
-    model = CostModel.load()
+    model = from_data(CostModel, made.costs)
     rows = [
         CostRow(group, name, action, prices[action])
         for group, table in (("class", model.classes), ("type", model.types))
         for name, prices in table.items()
-        for action in ACTIONS
+        for action in PLAN_ACTIONS
         if action in prices
     ]
-    return CostTable(model.currency, tuple(rows))
+    shipped = model.source.startswith("fingerprints/costs.yaml")
+    return CostTable(model.currency, tuple(rows), "" if shipped else model.source)
 
 
 @dataclass(frozen=True)
@@ -115,15 +118,15 @@ class ExposureWeight:
     points: float
 
 
-def _exposure_weights(weights: dict[str, Any]) -> list[ExposureWeight]:
+def _exposure_weights(weights: RiskWeights) -> list[ExposureWeight]:
     """The risky-service weights with their reasons as sentences of the catalogues."""
     rows = [
-        ExposureWeight(str(port), reason_of(entry), float(entry["points"]))
-        for port, entry in weights.get("exposure", {}).items()
+        ExposureWeight(str(port), reason_of(entry), entry.points)
+        for port, entry in weights.exposure.items()
     ]
-    snmp = weights.get("snmp_default_community")
-    if snmp:
-        rows.append(ExposureWeight("SNMP", reason_of(snmp), float(snmp["points"])))
+    snmp = weights.snmp_default_community
+    if snmp is not None:
+        rows.append(ExposureWeight("SNMP", reason_of(snmp), snmp.points))
     return rows
 
 
@@ -168,7 +171,8 @@ def render_view(view: ReportView, lang: str = "en") -> str:
         raise AssertionError("report.js must not contain '</'")
     languages = [Language.load(lang)] + [Language.load(c) for c in LANGUAGES if c != lang]
     data = page_data(view, lang)
-    weights = RiskModel.load().weights
+    made = view.assessment.provenance
+    weights = made.weights if made is not None else RiskModel.load().weights
     csp = "; ".join(
         (
             "default-src 'none'",
@@ -191,9 +195,9 @@ def render_view(view: ReportView, lang: str = "en") -> str:
         csp=csp,
         summary_charts=lambda L: summary_charts(view, L),
         risk_weights=weights,
-        exposure_weights=_exposure_weights(weights),
-        cost_model=_cost_table(),
-        data_versions=_data_versions(),
+        exposure_weights=_exposure_weights(parse_weights(weights, "the scan's risk weights")),
+        cost_model=_cost_table(made),
+        data_versions=_data_versions(made),
     )
 
 
@@ -201,6 +205,4 @@ def write_html(
     assessment: Assessment, path: Path, lang: str = "en", cover: Cover | None = None
 ) -> None:
     """Write atomically: a failing render never leaves half a report behind."""
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(render_html(assessment, lang, cover), encoding="utf-8")
-    tmp.replace(path)
+    atomic_write(path, render_html(assessment, lang, cover))

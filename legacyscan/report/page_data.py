@@ -17,8 +17,8 @@ from typing import Any
 
 from legacyscan.model import AssessedIdentity, Host, Message, RiskFactor
 from legacyscan.report.i18n import LANGUAGES, Language, catalogue
-from legacyscan.report.json_format import host_to_dict
 from legacyscan.report.view import ReportView, Sentence
+from legacyscan.scanfile import host_to_dict
 
 
 class _Interner:

@@ -18,6 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from legacyscan.files import atomic_open
 from legacyscan.report.i18n import Language
 from legacyscan.report.tables import (
     Table,
@@ -154,6 +155,5 @@ def write_xlsx(view: ReportView, path: Path, lang: str) -> None:
         reach_summary_table(view),  # pairs by the hundred thousand belong in the CSV
     ):
         _sheet(book, table, language)
-    tmp = path.with_name(path.name + ".tmp")
-    book.save(tmp)
-    tmp.replace(path)
+    with atomic_open(path, "wb") as handle:
+        book.save(handle)

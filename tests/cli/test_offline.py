@@ -13,10 +13,10 @@ import networkx as nx
 import pytest
 from openpyxl import load_workbook
 
+from legacyscan.assess import assess
 from legacyscan.cli import main
 from legacyscan.model import Host, ScanMeta, Service, SnmpSystem
-from legacyscan.pipeline import assess
-from legacyscan.report.json_format import write_scan_json
+from legacyscan.scanfile import write_scan_json
 
 XP = Host(
     address="127.42.20.15",

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import snmpsim
 
-from legacyscan.collect.mib_decode import decode_tables, split_columns
-from legacyscan.collect.mib_values import date_and_time, mac, port_list, text
-from legacyscan.collect.snmpwalk import parse_snmprec, read_walk
+from legacyscan.collect.snmp.mib_decode import decode_tables, split_columns
+from legacyscan.collect.snmp.mib_values import date_and_time, mac, port_list, text
+from legacyscan.collect.snmp.walkfile import parse_snmprec, read_walk
 from legacyscan.model import (
     ArpEntry,
     EntityPhysical,

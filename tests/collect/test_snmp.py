@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from legacyscan.collect.snmp import SnmpResult, _status_of_failures, sweep_addresses, text_progress
+import asyncio
+
+import pytest
+
+from legacyscan.collect.scope import build_scope
+from legacyscan.collect.snmp.sweep import (
+    SnmpOptions,
+    SnmpResult,
+    _status_of_failures,
+    run_sweep,
+    sweep_addresses,
+    text_progress,
+)
 from legacyscan.model import Host, SnmpSystem, SnmpTables
-from legacyscan.scope import build_scope
 
 
 def test_sweep_covers_every_address_of_the_scope() -> None:
@@ -46,3 +57,22 @@ def test_text_progress_prints_the_last_line() -> None:
         "snmp: 1/2 address(es) done, 0 answered",
         "snmp: 2/2 address(es) done, 1 answered",
     ]
+
+
+@pytest.mark.parametrize("boot_seconds", [0.0, 5.0, 1e6])
+def test_text_progress_first_line_whatever_the_uptime(boot_seconds: float) -> None:
+    # A machine booted a moment ago: the monotonic clock is near 0.
+    ticks = iter([boot_seconds, boot_seconds + 1, boot_seconds + 2.5, boot_seconds + 3])
+    lines: list[str] = []
+    report = text_progress(lines.append, every=2.0, clock=lambda: next(ticks))
+    for done in range(1, 5):
+        report(SnmpResult(str(done), "no-response"), done, 5)
+    assert [line.split()[1] for line in lines] == ["1/5", "3/5"]
+
+
+def test_run_sweep_works_inside_a_running_event_loop() -> None:
+    # An empty sweep still goes through asyncio: it must not refuse a running loop.
+    async def inside() -> list[SnmpResult]:
+        return run_sweep([], SnmpOptions(port=16199, credentials=()))
+
+    assert asyncio.run(inside()) == []

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from legacyscan.collect.snmp import SnmpOptions, SnmpResult, run_sweep
-from legacyscan.collect.snmp_credentials import community
+from legacyscan.collect.snmp.credentials import community
+from legacyscan.collect.snmp.sweep import SnmpOptions, SnmpResult, run_sweep
 
 pytestmark = pytest.mark.lab
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from legacyscan.collect.snmp_credentials import (
+from legacyscan.collect.snmp.credentials import (
     Credential,
     CredentialsError,
     Secret,
@@ -108,7 +108,7 @@ def test_scrub_removes_every_secret() -> None:
             "more than once",
         ),
         # a YAML error: PyYAML would quote the line, which holds the secret
-        ('credentials:\n  - label: a\n    community: "TopSecret1\n', "not valid YAML at line"),
+        ('credentials:\n  - label: a\n    community: "TopSecret1\n', r"not valid YAML \(line"),
     ],
 )
 def test_bad_files_are_refused_without_quoting_secrets(

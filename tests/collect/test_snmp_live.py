@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from legacyscan.collect.snmp import SnmpOptions, run_sweep
-from legacyscan.collect.snmp_credentials import community
-from legacyscan.collect.snmpwalk import read_walk
+from legacyscan.collect.snmp.credentials import community
+from legacyscan.collect.snmp.sweep import SnmpOptions, run_sweep
+from legacyscan.collect.snmp.walkfile import read_walk
 
 pytestmark = pytest.mark.lab
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from legacyscan.collect.snmp import SnmpOptions, run_sweep
-from legacyscan.collect.snmp_credentials import load_credentials
+from legacyscan.collect.snmp.credentials import load_credentials
+from legacyscan.collect.snmp.sweep import SnmpOptions, run_sweep
 from legacyscan.lab.snmp_agents import snmpd
 
 pytestmark = pytest.mark.lab

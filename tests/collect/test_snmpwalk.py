@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from legacyscan.collect.snmpwalk import (
+from legacyscan.assess import assess
+from legacyscan.collect.snmp.walkfile import (
     WalkFileError,
     normalise_oid,
     parse_snmprec,
@@ -16,7 +17,6 @@ from legacyscan.collect.snmpwalk import (
 )
 from legacyscan.identify.engine import Identifier
 from legacyscan.model import Host, ScanMeta
-from legacyscan.pipeline import assess
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "snmpwalk"
 AS_OF = dt.date(2026, 11, 23)

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from legacyscan.identify.engine import Identifier
-from legacyscan.lifecycle import EolDatabase
+from legacyscan.lifecycle.database import EolDatabase
 from legacyscan.model import Alternative, Evidence, Host, Identity, Service, SnmpSystem
 
 EL7 = "Linux ehr-db 3.10.0-1160.el7.x86_64 #1 SMP Tue Aug 18 14:50:17 EDT 2020 x86_64"

@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Sequence
 from functools import cache
 
+from legacyscan.assess import assess as pipeline_assess
 from legacyscan.identify import Identifier
 from legacyscan.inventory import Inventory
-from legacyscan.lifecycle import EolDatabase
+from legacyscan.lifecycle.database import EolDatabase
 from legacyscan.model import Assessment, Host, ScanMeta, Service, SnmpSystem
-from legacyscan.pipeline import assess as pipeline_assess
 
 AS_OF = dt.date(2026, 11, 23)
 

@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from clirun import run_process as run
 from samples import record, ssh_server, switch, xp_console
 
 from legacyscan.inventory import Inventory
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "legacyscan", *args],
-        capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})},
-    )  # fmt: skip
 
 
 def _two_scans(db_target: str) -> str:
@@ -124,7 +115,7 @@ def test_db_add_records_an_earlier_scan_json(tmp_path: Path) -> None:
     assert identify.returncode == 0
     from samples import assess, meta
 
-    from legacyscan.report.json_format import write_scan_json
+    from legacyscan.scanfile import write_scan_json
 
     hosts = [xp_console()]
     write_scan_json(assess(hosts, meta(site="nord")), out)

@@ -87,7 +87,7 @@ def devices(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
              *(f"--agent-udpv4-endpoint={a}:{SNMP_PORT}" for a in SNMP_AGENTS)],
             stdout=subprocess.DEVNULL, stderr=open(folder / "snmpsim.log", "wb"), env=env,
         ))  # fmt: skip
-        from legacyscan.collect.snmp import poll
+        from legacyscan.collect.snmp.sweep import poll
 
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

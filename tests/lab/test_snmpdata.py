@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from legacyscan.collect.snmpwalk import parse_snmprec
+from legacyscan.collect.snmp.walkfile import parse_snmprec
 from legacyscan.lab import scenario, snmpdata
 from legacyscan.lab.snmpdata import Network
 

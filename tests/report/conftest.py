@@ -14,6 +14,9 @@ from typing import Any
 
 import pytest
 
+from legacyscan.assess import provenance
+from legacyscan.identify import Identifier
+from legacyscan.lifecycle import EolDatabase
 from legacyscan.messages import message, plain
 from legacyscan.model import (
     AssessedDevice,
@@ -40,7 +43,9 @@ from legacyscan.model import (
     SnmpSystem,
     Topology,
 )
-from legacyscan.risk import factor
+from legacyscan.plan import CostModel
+from legacyscan.risk import RiskModel
+from legacyscan.risk.device import factor
 
 AS_OF = dt.date(2026, 11, 23)
 SCRIPT = "<script>alert(1)</script>"
@@ -253,6 +258,10 @@ def build_rich() -> Assessment:
         ),
         network_score=37.5,
         plan=plan,
+        # what a real assessment with a plan records: the shipped weights and costs
+        provenance=provenance(
+            Identifier(), EolDatabase.load(), meta.as_of, RiskModel.load(), CostModel.load()
+        ),
         horizon=(
             HorizonEntry(12, ("10.1.2.40",)),
             HorizonEntry(24, ("10.1.2.40",)),
@@ -286,9 +295,9 @@ def build_lab_like() -> Assessment:
     marks and a budget plan: every kind of sentence the model writes, from real data."""
     from dataclasses import replace as _replace
 
+    from legacyscan.assess import assess
     from legacyscan.identify.accuracy import lab_devices, load_corpus
-    from legacyscan.lifecycle import EolDatabase
-    from legacyscan.pipeline import assess
+    from legacyscan.lifecycle.database import EolDatabase
 
     root = Path(__file__).resolve().parents[2]
     hosts = [

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from legacyscan.model import Assessment, Trend
 from legacyscan.report.html import render_html
-from legacyscan.report.json_format import assessment_to_dict
+from legacyscan.scanfile import assessment_to_dict
 
 TREND = Trend(
     previous_scan=12,

@@ -1,0 +1,86 @@
+"""Do the fingerprint rules and the end-of-life database speak of the same products?
+
+A rule that names a product without an EOL record leaves every device it identifies
+`unknown`; an EOL record that no rule can name is never used.  Both happen for good
+reasons (no vendor page gives dates; no real string could be found), but never silently:
+``fingerprints/lifecycle-gaps.yaml`` lists each gap with its reason, and
+``alignment_problems`` reports any gap that is not listed, or listed but closed since.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from legacyscan.files import load_mapping
+from legacyscan.identify.rules import RuleSet, named_products
+from legacyscan.lifecycle.database import EolDatabase
+from legacyscan.paths import fingerprints_dir
+
+Product = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """The known, explained gaps: products without lifecycle data, records without a rule."""
+
+    no_lifecycle_data: dict[Product, str]
+    no_rule_yet: dict[Product, str]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Gaps:
+        path = path or fingerprints_dir() / "lifecycle-gaps.yaml"
+        data = load_mapping(path)
+
+        def entries(key: str) -> dict[Product, str]:
+            found: dict[Product, str] = {}
+            for item in data.get(key) or []:
+                reason = str(item.get("reason") or "").strip()
+                if not reason:
+                    raise ValueError(f"{path.name}: {key} entry {item!r} gives no reason")
+                found[(str(item["vendor"]), str(item["product"]))] = reason
+            return found
+
+        return cls(entries("no_lifecycle_data"), entries("no_rule_yet"))
+
+
+def rule_products(rules: RuleSet) -> set[Product]:
+    """Every (vendor, product) some rule can name, alternatives and ``also`` included."""
+    return {name for rule in rules.rules for name in named_products(rule)}
+
+
+def record_products(database: EolDatabase) -> set[Product]:
+    return set(database.products())
+
+
+def _names(products: Iterable[Product]) -> str:
+    return ", ".join(f"{v} / {p}" for v, p in sorted(products))
+
+
+def alignment_problems(rules: RuleSet, database: EolDatabase, gaps: Gaps) -> list[str]:
+    """One line per unexplained gap or stale explanation (empty: all aligned)."""
+    named = rule_products(rules)
+    recorded = record_products(database)
+    problems: list[str] = []
+    silent = named - recorded - set(gaps.no_lifecycle_data)
+    if silent:
+        problems.append(
+            "named by rules, no EOL record and not listed under no_lifecycle_data: "
+            + _names(silent)
+        )
+    closed = set(gaps.no_lifecycle_data) & recorded
+    if closed:
+        problems.append(f"listed under no_lifecycle_data but now recorded: {_names(closed)}")
+    unnamed = set(gaps.no_lifecycle_data) - named
+    if unnamed:
+        problems.append(f"listed under no_lifecycle_data but named by no rule: {_names(unnamed)}")
+    orphans = recorded - named - set(gaps.no_rule_yet)
+    if orphans:
+        problems.append(
+            f"EOL records no rule can name, not listed under no_rule_yet: {_names(orphans)}"
+        )
+    stale = set(gaps.no_rule_yet) & named
+    if stale:
+        problems.append(f"listed under no_rule_yet but now named by a rule: {_names(stale)}")
+    return problems

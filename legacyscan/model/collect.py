@@ -1,0 +1,233 @@
+"""Records of the collect stage: what nmap, SNMP and imported files observed of each host."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Service:
+    """One port as a scanner saw it, with whatever the scanner could name."""
+
+    port: int
+    protocol: str  # "tcp" | "udp"
+    state: str  # "open", "open|filtered", ...
+    name: str = ""  # nmap's service name, e.g. "ssh"
+    product: str = ""
+    version: str = ""
+    extrainfo: str = ""
+    cpes: tuple[str, ...] = ()
+    tunnel: str = ""  # "ssl" when nmap saw TLS
+    scripts: tuple[tuple[str, str], ...] = ()  # (script id, output)
+
+    @property
+    def label(self) -> str:
+        """Product, version and extra info as one string, the way nmap prints it."""
+        parts = [self.product, self.version]
+        if self.extrainfo:
+            parts.append(f"({self.extrainfo})")
+        return " ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class SnmpSystem:
+    """The SNMP system group (RFC 3418) of one agent."""
+
+    descr: str | None = None
+    object_id: str | None = None
+    uptime: int | None = None  # hundredths of a second
+    contact: str | None = None
+    name: str | None = None
+    location: str | None = None
+
+
+# SNMP tables (ENTITY, HOST-RESOURCES, IF, IP, BRIDGE/Q-BRIDGE, LLDP/CDP, TCP MIBs): one
+# record per row, decoded by the SNMP collector and the walk-file readers alike.
+
+
+@dataclass(frozen=True)
+class EntityPhysical:
+    """ENTITY-MIB entPhysicalEntry: a chassis, module or port, with its revisions."""
+
+    index: int
+    descr: str = ""
+    physical_class: int | None = None  # 3 chassis, 9 module, 10 port, ... (PhysicalClass TC)
+    name: str = ""
+    hardware_rev: str = ""
+    firmware_rev: str = ""
+    software_rev: str = ""
+    serial: str = ""
+    mfg_name: str = ""
+    model_name: str = ""
+
+
+@dataclass(frozen=True)
+class InstalledSoftware:
+    """HOST-RESOURCES hrSWInstalledEntry: one installed package or program."""
+
+    name: str
+    date: str | None = None  # hrSWInstalledDate as ISO text when the agent gives one
+
+
+@dataclass(frozen=True)
+class Interface:
+    """IF-MIB ifEntry (+ ifXEntry): one interface of the agent."""
+
+    index: int
+    descr: str = ""
+    name: str = ""  # ifName
+    alias: str = ""  # ifAlias: what the operator wrote, often the room or the device
+    mac: str | None = None  # ifPhysAddress, aa:bb:cc:dd:ee:ff
+    oper_up: bool | None = None
+    speed_mbps: int | None = None
+
+
+@dataclass(frozen=True)
+class InterfaceAddress:
+    """IP-MIB ipAddrEntry / ipAddressEntry: an address configured on the agent."""
+
+    address: str
+    prefix_length: int | None = None
+    if_index: int | None = None
+
+
+@dataclass(frozen=True)
+class ArpEntry:
+    """IP-MIB ipNetToMediaEntry / ipNetToPhysicalEntry: an address the agent resolved."""
+
+    address: str
+    mac: str
+    if_index: int | None = None
+    table: str = ""  # "ipNetToMedia" | "ipNetToPhysical"
+
+
+@dataclass(frozen=True)
+class ForwardingEntry:
+    """BRIDGE-MIB dot1dTpFdbEntry / Q-BRIDGE dot1qTpFdbEntry: a MAC learnt on a port."""
+
+    mac: str
+    bridge_port: int | None = None
+    if_index: int | None = None
+    vlan: int | None = None
+
+
+@dataclass(frozen=True)
+class Vlan:
+    """Q-BRIDGE dot1qVlanStaticEntry (or a vendor table): a VLAN and its member ports."""
+
+    vlan_id: int
+    name: str = ""
+    if_indexes: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """LLDP-MIB lldpRemEntry or CISCO-CDP-MIB cdpCacheEntry: a directly attached device."""
+
+    protocol: str  # "lldp" | "cdp"
+    local_port: str = ""  # local interface name or number
+    chassis_id: str = ""
+    port_id: str = ""
+    system_name: str = ""
+    system_descr: str = ""  # LLDP system description / CDP version string
+    platform: str = ""  # CDP platform
+    address: str | None = None  # management address when given
+
+
+@dataclass(frozen=True)
+class TcpConnection:
+    """TCP-MIB tcpConnEntry / tcpConnectionEntry: an observed flow of the agent."""
+
+    local_address: str
+    local_port: int
+    remote_address: str
+    remote_port: int
+    state: str = ""  # "established", "listen", ...
+
+
+@dataclass(frozen=True)
+class SnmpTables:
+    """The SNMP tables read from one agent; a table the agent lacks stays empty."""
+
+    entities: tuple[EntityPhysical, ...] = ()
+    installed_software: tuple[InstalledSoftware, ...] = ()
+    device_descriptions: tuple[str, ...] = ()  # hrDeviceDescr
+    interfaces: tuple[Interface, ...] = ()
+    interface_addresses: tuple[InterfaceAddress, ...] = ()
+    arp: tuple[ArpEntry, ...] = ()
+    forwarding: tuple[ForwardingEntry, ...] = ()
+    vlans: tuple[Vlan, ...] = ()
+    neighbours: tuple[Neighbour, ...] = ()
+    connections: tuple[TcpConnection, ...] = ()
+    #: Tables cut short (cap reached, loop, agent error), each as "table: why".
+    incomplete: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OsClass:
+    """One nmap OS class (vendor, family, generation, device type) with its accuracy."""
+
+    vendor: str = ""
+    family: str = ""  # nmap's osfamily, e.g. "Windows"
+    generation: str = ""  # nmap's osgen, e.g. "XP"
+    device_type: str = ""  # nmap's type, e.g. "general purpose"
+    accuracy: int = 0
+    cpes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OsMatch:
+    """One nmap OS-detection guess."""
+
+    name: str
+    accuracy: int
+    cpes: tuple[str, ...] = ()
+    #: nmap >= 6 nests the classes in each match; nmap < 6 lists them once for the whole
+    #: guess, and we attach them to the best match (see collect/nmap_xml.py).
+    classes: tuple[OsClass, ...] = ()
+
+
+@dataclass(frozen=True)
+class Host:
+    """Everything the collectors learnt about one address."""
+
+    address: str | None
+    mac: str | None = None
+    hostnames: tuple[str, ...] = ()
+    services: tuple[Service, ...] = ()
+    snmp: SnmpSystem | None = None
+    snmp_tables: SnmpTables | None = None
+    snmp_credential: str | None = None  # label of the credential that worked, never a secret
+    os_matches: tuple[OsMatch, ...] = ()
+    mac_vendor: str | None = None  # as the scanner named it (nmap's OUI table)
+    host_scripts: tuple[tuple[str, str], ...] = ()  # nmap hostscript (id, output)
+    sources: tuple[str, ...] = ()  # "nmap", "snmp", "snmpwalk:FILE", "nmap-xml:FILE"
+
+    @property
+    def open_ports(self) -> frozenset[int]:
+        return frozenset(s.port for s in self.services if s.state == "open")
+
+    @property
+    def has_data(self) -> bool:
+        """A host we can say something about (on loopback every address is 'up')."""
+        return bool(self.open_ports or self.snmp or self.os_matches or self.mac)
+
+
+@dataclass(frozen=True)
+class CollectError:
+    """A problem met while collecting, kept as a value so that nothing else is lost."""
+
+    source: str
+    target: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Collection:
+    """What the collect stage hands over: hosts, the evidence trail and what went wrong."""
+
+    hosts: tuple[Host, ...]
+    command_lines: tuple[str, ...] = ()
+    tool_versions: tuple[tuple[str, str], ...] = ()  # ("nmap", "7.93")
+    errors: tuple[CollectError, ...] = ()
+    silent_addresses: int = 0  # up but nothing open and no SNMP: not reported as devices

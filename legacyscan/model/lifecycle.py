@@ -1,0 +1,98 @@
+"""Records of the lifecycle stage: end-of-life records and the verdicts drawn from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from legacyscan.model.identify import IdentifiedDevice, Identity
+from legacyscan.model.words import CLINICAL_CLASSES, LEGACY_STATUSES, LifecycleStatus, Message
+
+
+@dataclass(frozen=True)
+class EolRecord:
+    """One product cycle in the end-of-life database, with its source."""
+
+    vendor: str
+    product: str
+    cycle: str
+    versions: str | None  # regex over Identity.version; None: every version
+    released: dt.date | None
+    support_end: dt.date | None
+    security_end: dt.date | None
+    extended_end: dt.date | None
+    source: str
+    checked: dt.date
+    security_end_latest: dt.date | None = None  # editions differ: unknown between the two
+    no_end_announced: bool = False
+    note: str = ""
+    #: Distributions backport fixes into this upstream version, so past the upstream end the
+    #: version alone cannot tell: "unknown" (unless a paid extension is on sale).
+    backports: bool = False
+    #: Version strings that must map to this record; the test suite runs them.
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    status: LifecycleStatus
+    cycle: str | None = None
+    eol_date: dt.date | None = None
+    extended_end: dt.date | None = None
+    source: str | None = None
+    checked: dt.date | None = None
+    reason: str = ""  # one sentence saying why this status, in plain English
+    #: The same sentence as a message, for the report's languages (None: only ``reason``).
+    reason_message: Message | None = None
+    #: CVE ids of this product listed in CISA's Known Exploited Vulnerabilities catalog,
+    #: when the user gave one (``--kev FILE``); empty when unknown or none.
+    known_exploited: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AssessedIdentity:
+    identity: Identity
+    lifecycle: Lifecycle
+
+
+@dataclass(frozen=True)
+class AssessedDevice:
+    device: IdentifiedDevice
+    identities: tuple[AssessedIdentity, ...]
+
+    @property
+    def address(self) -> str | None:
+        return self.device.host.address
+
+    @property
+    def is_legacy(self) -> bool:
+        return any(a.lifecycle.status in LEGACY_STATUSES for a in self.identities)
+
+    @property
+    def is_clinical(self) -> bool:
+        return self.device.device_class in CLINICAL_CLASSES
+
+    @property
+    def worst_status(self) -> LifecycleStatus:
+        order: tuple[LifecycleStatus, ...] = ("eol", "extended", "unknown", "supported")
+        statuses = {a.lifecycle.status for a in self.identities}
+        for status in order:
+            if status in statuses:
+                return status
+        return "unknown"
+
+    @property
+    def deciding(self) -> AssessedIdentity | None:
+        """The identity whose verdict is the device's: of those at ``worst_status``, the one
+        whose end comes first, the hardware and operating system before applications on a
+        tie.  A medical or embedded device thus shows the OS it is seen to run, and a switch
+        on a model past its last date of support shows the hardware."""
+        status = self.worst_status
+        candidates = [a for a in self.identities if a.lifecycle.status == status]
+        if not candidates:
+            return None
+        rank = {"hardware": 0, "os": 1, "firmware": 1, "application": 2}
+        return min(
+            candidates,
+            key=lambda a: (a.lifecycle.eol_date or dt.date.max, rank.get(a.identity.kind, 3)),
+        )

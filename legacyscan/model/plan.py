@@ -1,0 +1,43 @@
+"""Records of the plan stage: the actions a budget buys and the EOL horizon."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from legacyscan.model.words import Message
+
+#: What a plan or a what-if can do to one device (segment changes are what-if only).
+PLAN_ACTIONS: tuple[str, ...] = ("replace", "upgrade", "isolate", "decommission")
+
+
+@dataclass(frozen=True)
+class PlanAction:
+    """One step of a budget plan: what to do to which device or segment, and what it buys."""
+
+    action: str  # "replace" | "upgrade" | "isolate" | "decommission" | ...
+    target: str  # device address or segment name
+    cost: float  # euros
+    risk_reduction: float  # points of risk removed
+    explanation: str  # plain English
+    message: Message | None = None  # the same sentence, for the report's languages
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The actions chosen within a budget, and the risk left afterwards."""
+
+    budget: float
+    actions: tuple[PlanAction, ...]
+    total_cost: float
+    risk_before: float
+    risk_after: float
+    method: str  # how it was chosen, e.g. "exact" or "greedy (within 50% of optimal)"
+    method_message: Message | None = None  # the same sentence, for the report's languages
+
+
+@dataclass(frozen=True)
+class HorizonEntry:
+    """What falls out of support within a number of months after the as-of date."""
+
+    months: int
+    addresses: tuple[str, ...]

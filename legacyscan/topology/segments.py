@@ -1,0 +1,320 @@
+"""Which segment each device sits in, and how we know.
+
+Four sources, the first that answers wins for an address:
+
+1. a user mapping file (``--segments FILE``: CIDR -> segment name, site, zone type);
+2. SNMP VLANs: the device's MAC learnt on a switch port of a VLAN (bridge / Q-bridge
+   forwarding tables, the MAC coming from the host itself or from any agent's ARP table);
+3. SNMP interface subnets: a subnet configured on an agent's interface (router, switch SVI);
+4. the scanned CIDR holding the address, when it is subnet-sized (/22–/30, IPv6 /64–/126);
+
+and, failing all of them, the /24 (IPv6 /64) around the address, marked as assumed.
+A device whose own SNMP agent lists addresses in other subnets is a member of those too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from netaddr import AddrFormatError, IPAddress, IPNetwork
+
+from legacyscan.errors import UserError
+from legacyscan.files import load_yaml
+from legacyscan.model import AssessedDevice, Host, Segment, SnmpTables
+
+ASSUMED_PREFIX = {4: 24, 6: 64}
+#: A scanned CIDR is taken as a segment only when it has the size of a subnet.
+SCANNED_PREFIXES = {4: range(22, 31), 6: range(64, 127)}
+#: Interface names that are not a subnet a device sits in.
+_NOT_A_SUBNET = ("lo", "loopback", "null")
+#: The host's own loopback (the lab lives in 127.42.0.0/16, so only these are skipped).
+_HOST_LOOPBACK = ("127.0.0.1", "::1")
+
+
+class SegmentMapError(UserError, ValueError):
+    """A segment mapping file we cannot use."""
+
+
+@dataclass(frozen=True)
+class MappedSegment:
+    cidr: str
+    name: str
+    site: str = ""
+    zone: str = ""
+
+
+@dataclass(frozen=True)
+class SegmentMap:
+    """The user's mapping of CIDRs to named segments (most specific CIDR wins)."""
+
+    entries: tuple[MappedSegment, ...]
+    source: str = ""
+    _networks: tuple[tuple[IPNetwork, MappedSegment], ...] = field(
+        default=(), repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        ordered = sorted(
+            ((IPNetwork(e.cidr), e) for e in self.entries), key=lambda item: -item[0].prefixlen
+        )
+        object.__setattr__(self, "_networks", tuple(ordered))
+
+    @classmethod
+    def load(cls, path: Path) -> SegmentMap:
+        return cls.from_data(load_yaml(path, SegmentMapError), str(path))
+
+    @classmethod
+    def from_data(cls, raw: Any, where: str = "segment map") -> SegmentMap:
+        items = raw.get("segments") if isinstance(raw, dict) else None
+        if not isinstance(items, list):
+            raise SegmentMapError(f"{where}: expected a 'segments:' list of {{cidr, name}}")
+        entries = []
+        for number, item in enumerate(items, 1):
+            if not isinstance(item, dict) or "cidr" not in item or "name" not in item:
+                raise SegmentMapError(f"{where}: segment {number} needs 'cidr' and 'name'")
+            try:
+                cidr = str(IPNetwork(str(item["cidr"])).cidr)
+            except (AddrFormatError, ValueError) as exc:
+                raise SegmentMapError(
+                    f"{where}: segment {number}: {item['cidr']!r} is not a CIDR"
+                ) from exc
+            entries.append(
+                MappedSegment(
+                    cidr=cidr,
+                    name=str(item["name"]),
+                    site=str(item.get("site") or ""),
+                    zone=str(item.get("zone") or ""),
+                )
+            )
+        return cls(tuple(entries), where)
+
+    def to_data(self) -> dict[str, Any]:
+        return {"segments": [asdict(e) for e in self.entries]}
+
+    def find(self, address: IPAddress) -> MappedSegment | None:
+        for network, entry in self._networks:
+            if network.version == address.version and address in network:
+                return entry
+        return None
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One address of a device placed in a segment, with the sentence that says why."""
+
+    address: str
+    segment: Segment  # members filled later
+    evidence: str
+
+
+@dataclass
+class _SegmentFacts:
+    """What the SNMP agents told us, indexed once for every device."""
+
+    mac_of_ip: dict[str, str]
+    vlan_of_mac: dict[str, tuple[int, str]]  # mac -> (vlan, "port X of switch Y")
+    port_of_mac: dict[str, tuple[str, str, int | None]]  # mac -> (switch, port name, vlan)
+    subnets: list[tuple[IPNetwork, str]]  # (subnet, agent that has it), most specific first
+
+
+def _ip(text: str | None) -> IPAddress | None:
+    if not text:
+        return None
+    try:
+        return IPAddress(text.split("%")[0])
+    except (AddrFormatError, ValueError):
+        return None
+
+
+_MAC = re.compile(r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}")
+
+
+def normal_mac(mac: str | None) -> str | None:
+    """``aa:bb:cc:dd:ee:ff`` from any usual spelling, or None."""
+    if not mac:
+        return None
+    if _MAC.fullmatch(mac):  # already normal: the common case, kept cheap
+        return mac
+    digits = "".join(c for c in mac.lower() if c in "0123456789abcdef")
+    if len(digits) != 12:
+        return None
+    return ":".join(digits[i : i + 2] for i in range(0, 12, 2))
+
+
+def port_name(tables: SnmpTables, if_index: int | None, bridge_port: int | None) -> str:
+    for interface in tables.interfaces:
+        if if_index is not None and interface.index == if_index:
+            return interface.name or interface.descr or f"ifIndex {if_index}"
+    if if_index is not None:
+        return f"ifIndex {if_index}"
+    return f"bridge port {bridge_port}" if bridge_port is not None else "an unknown port"
+
+
+def port_vlan(tables: SnmpTables, if_index: int | None) -> int | None:
+    if if_index is None:
+        return None
+    for vlan in tables.vlans:
+        if if_index in vlan.if_indexes:
+            return vlan.vlan_id
+    return None
+
+
+def own_addresses(host: Host) -> tuple[str, ...]:
+    """The host's scanned address, then the other addresses its own agent reports."""
+    seen = [host.address] if host.address else []
+    tables = host.snmp_tables
+    if tables is None:
+        return tuple(seen)
+    names = {i.index: (i.name or i.descr).lower() for i in tables.interfaces}
+    for entry in tables.interface_addresses:
+        ip = _ip(entry.address)
+        if ip is None or str(ip) in _HOST_LOOPBACK:
+            continue
+        if names.get(entry.if_index or -1, "").startswith(_NOT_A_SUBNET):
+            continue
+        if str(ip) not in seen:
+            seen.append(str(ip))
+    return tuple(seen)
+
+
+def _facts(hosts: Iterable[Host]) -> _SegmentFacts:
+    mac_of_ip: dict[str, str] = {}
+    learnt: dict[str, list[tuple[int, int, str, str, int | None]]] = {}
+    subnets: list[tuple[IPNetwork, str]] = []
+    for host in hosts:
+        tables = host.snmp_tables
+        if tables is None:
+            continue
+        agent = host.address or (host.snmp.name if host.snmp else "") or "an agent"
+        for arp in tables.arp:
+            mac = normal_mac(arp.mac)
+            if mac and arp.address:
+                mac_of_ip.setdefault(arp.address, mac)
+        per_port = Counter(e.if_index or e.bridge_port for e in tables.forwarding)
+        uplinks = {n.local_port for n in tables.neighbours}
+        for entry in tables.forwarding:
+            mac = normal_mac(entry.mac)
+            vlan = entry.vlan if entry.vlan is not None else port_vlan(tables, entry.if_index)
+            if mac is None:
+                continue
+            name = port_name(tables, entry.if_index, entry.bridge_port)
+            is_uplink = int(name in uplinks or str(entry.if_index) in uplinks)
+            count = per_port[entry.if_index or entry.bridge_port]
+            learnt.setdefault(mac, []).append((is_uplink, count, agent, name, vlan))
+        for configured in tables.interface_addresses:
+            ip = _ip(configured.address)
+            prefix = configured.prefix_length
+            if ip is None or prefix is None or str(ip) in _HOST_LOOPBACK:
+                continue
+            if prefix >= (32 if ip.version == 4 else 128) - 1 or prefix < 8:
+                continue  # a host route or an absurd mask: no subnet to learn
+            subnets.append((IPNetwork(f"{ip}/{prefix}").cidr, agent))
+    # A MAC seen on several ports sits behind the access port: not an uplink, fewest MACs.
+    port_of_mac = {
+        mac: (agent, name, vlan)
+        for mac, seen in learnt.items()
+        for _, _, agent, name, vlan in [min(seen, key=lambda s: (s[0], s[1]))]
+    }
+    vlan_of_mac = {
+        mac: (vlan, f"port {name} of switch {agent}")
+        for mac, (agent, name, vlan) in port_of_mac.items()
+        if vlan is not None
+    }
+    subnets.sort(key=lambda item: -item[0].prefixlen)
+    return _SegmentFacts(mac_of_ip, vlan_of_mac, port_of_mac, subnets)
+
+
+def _scanned(targets: Sequence[str]) -> list[IPNetwork]:
+    networks = []
+    for target in targets:
+        if "/" not in target:
+            continue
+        try:
+            network = IPNetwork(target)
+        except (AddrFormatError, ValueError):
+            continue
+        if network.prefixlen in SCANNED_PREFIXES[network.version]:
+            networks.append(network.cidr)
+    return sorted(networks, key=lambda n: -n.prefixlen)
+
+
+class SegmentResolver:
+    """Places addresses in segments from the best source available (see the module doc)."""
+
+    def __init__(
+        self,
+        hosts: Iterable[Host],
+        targets: Sequence[str] = (),
+        mapping: SegmentMap | None = None,
+    ) -> None:
+        self.mapping = mapping
+        self.facts = _facts(hosts)
+        self.scanned = _scanned(targets)
+
+    def place(self, address: str, mac: str | None = None, primary: bool = True) -> Placement | None:
+        ip = _ip(address)
+        if ip is None:
+            return None
+        mapped = self.mapping.find(ip) if self.mapping else None
+        if mapped is not None:
+            segment = Segment(
+                mapped.name, mapped.cidr, (), "mapping-file", mapped.site, mapped.zone
+            )
+            source = self.mapping.source if self.mapping else ""
+            return Placement(
+                address,
+                segment,
+                f"{address} is in {mapped.cidr}, mapped to segment {mapped.name} by {source}",
+            )
+        mac = normal_mac(mac) or self.facts.mac_of_ip.get(address)
+        if primary and mac and mac in self.facts.vlan_of_mac:
+            vlan, where = self.facts.vlan_of_mac[mac]
+            subnet = self._subnet(ip)
+            segment = Segment(f"vlan-{vlan}", str(subnet[0]) if subnet else "", (), "snmp-vlan")
+            return Placement(
+                address, segment, f"MAC {mac} of {address} learnt in VLAN {vlan} on {where}"
+            )
+        subnet = self._subnet(ip)
+        if subnet is not None:
+            cidr = str(subnet[0])
+            return Placement(
+                address,
+                Segment(cidr, cidr, (), "snmp-interface"),
+                f"{address} is in {cidr}, a subnet configured on {subnet[1]}",
+            )
+        for network in self.scanned:
+            if network.version == ip.version and ip in network:
+                cidr = str(network)
+                return Placement(
+                    address,
+                    Segment(cidr, cidr, (), "scanned-subnet"),
+                    f"{address} is in the scanned subnet {cidr}",
+                )
+        assumed = IPNetwork(f"{ip}/{ASSUMED_PREFIX[ip.version]}").cidr
+        cidr = str(assumed)
+        return Placement(
+            address,
+            Segment(cidr, cidr, (), "assumed-subnet"),
+            f"{address} is in {cidr} (a /{assumed.prefixlen} assumed: no VLAN, "
+            "interface subnet or mapping says otherwise)",
+        )
+
+    def _subnet(self, ip: IPAddress) -> tuple[IPNetwork, str] | None:
+        for network, agent in self.facts.subnets:
+            if network.version == ip.version and ip in network:
+                return network, agent
+        return None
+
+    def placements(self, device: AssessedDevice) -> list[Placement]:
+        host = device.device.host
+        found: list[Placement] = []
+        for number, address in enumerate(own_addresses(host)):
+            placement = self.place(address, host.mac if number == 0 else None, number == 0)
+            if placement and all(p.segment.name != placement.segment.name for p in found):
+                found.append(placement)
+        return found

@@ -1,0 +1,46 @@
+"""Rules and end-of-life records name the same products, or the gap is listed with a reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from legacyscan.identify.rules import RuleSet
+from legacyscan.lifecycle.alignment import Gaps, alignment_problems, record_products, rule_products
+from legacyscan.lifecycle.database import EolDatabase
+
+RULES = RuleSet.load()
+DATABASE = EolDatabase.load()
+
+
+def test_every_gap_between_rules_and_eol_records_is_listed_with_a_reason() -> None:
+    gaps = Gaps.load()
+    named, recorded = rule_products(RULES), record_products(DATABASE)
+    print(f"\n{len(named)} products named by rules, {len(recorded)} with EOL records")
+    print(
+        f"no lifecycle data: {len(gaps.no_lifecycle_data)}; records without rule: "
+        f"{len(gaps.no_rule_yet)}"
+    )
+    assert alignment_problems(RULES, DATABASE, gaps) == []
+
+
+def test_an_unlisted_gap_and_a_stale_entry_are_reported(tmp_path: Path) -> None:
+    gaps = Gaps.load()
+    missing = dict(gaps.no_lifecycle_data)
+    del missing[("BlackBerry", "QNX")]
+    stale = {**gaps.no_rule_yet, ("Canonical", "Ubuntu"): "no rule (wrong: rules name it)"}
+    problems = alignment_problems(RULES, DATABASE, Gaps(missing, stale))
+    assert any("BlackBerry / QNX" in p and "no_lifecycle_data" in p for p in problems)
+    assert any("Canonical / Ubuntu" in p and "now named" in p for p in problems)
+    gaps_file = tmp_path / "gaps.yaml"
+    gaps_file.write_text("no_lifecycle_data:\n  - {vendor: A, product: B}\n", encoding="utf-8")
+    try:
+        Gaps.load(gaps_file)
+    except ValueError as exc:
+        assert "no reason" in str(exc)
+    else:
+        raise AssertionError("an entry without a reason must be refused")
+
+
+def test_products_named_only_as_alternatives_count_as_named() -> None:
+    assert ("CentOS", "CentOS Stream") in rule_products(RULES)
+    assert ("openSUSE", "Leap") in rule_products(RULES)
