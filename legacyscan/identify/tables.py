@@ -32,9 +32,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from legacyscan.errors import UserError
+from legacyscan.files import load_mapping
 from legacyscan.model import DEVICE_CLASSES, IDENTITY_KINDS
 
 #: nmap's copies of https://www.iana.org/assignments/enterprise-numbers/ ("number<TAB>name").
@@ -474,19 +473,15 @@ def cpe_23(value: str) -> str | None:
 
 
 def _rows(path: Path, key: str) -> list[dict[str, Any]]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise TableError(f"{path.name}: not valid YAML: {exc}") from exc
-    rows = data.get(key) or []
+    # the shared loader: a key given twice (a row that would vanish) is refused
+    rows = load_mapping(path, TableError).get(key) or []
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         raise TableError(f"{path.name}: '{key}' must be a list of mappings")
     return rows
 
 
 def _defaults(path: Path) -> dict[str, Any]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    defaults = data.get("defaults") or {}
+    defaults = load_mapping(path, TableError).get("defaults") or {}
     if not isinstance(defaults, dict):
         raise TableError(f"{path.name}: 'defaults' must be a mapping")
     return defaults
