@@ -13,6 +13,8 @@ when it has nothing else).  Outcomes, per device:
   "nothing to name";
 * ``hedged``: the main identity names another product but lists the true one among its
   alternatives (a ``.el6`` kernel: "RHEL 6, or CentOS Linux 6"): not wrong, not named;
+* ``vendor-only``: only the maker is named (an SNMP enterprise number), and it is the
+  true vendor: not wrong, not named;
 * ``unknown``: no identity, where the truth names one.
 
 ``precision`` = (correct + partial + hedged) / answered and ``recall`` = (correct +
@@ -107,7 +109,8 @@ class Score:
     @property
     def recall(self) -> float:
         labelled = sum(
-            self.outcomes[k] for k in ("correct", "partial", "hedged", "wrong", "unknown")
+            self.outcomes[k]
+            for k in ("correct", "partial", "hedged", "wrong", "vendor-only", "unknown")
         )
         labelled -= self.outcomes["wrong-unlabelled"]
         return self._ratio(self.outcomes["correct"] + self.outcomes["partial"], labelled)
@@ -123,16 +126,21 @@ class Score:
 
 
 def main_identity(device: IdentifiedDevice, kind: str | None = None) -> Identity | None:
-    """The most confident OS or firmware identity (or, with ``kind``, of that kind)."""
+    """The most confident OS or firmware identity (or, with ``kind``, of that kind); a
+    vendor-only one only when there is nothing else."""
     identities = [i for i in device.identities if kind is None or i.kind == kind]
     if not identities:
         return None
-    return min(identities, key=lambda i: (_RANK.get(i.kind, 9), -i.confidence))
+    return min(identities, key=lambda i: (i.vendor_only, _RANK.get(i.kind, 9), -i.confidence))
 
 
 def judge(device: IdentifiedDevice, truth: Truth) -> str:
     """One device's identification outcome (see the module docstring)."""
     found = main_identity(device, truth.kind)
+    if found is not None and found.vendor_only:
+        if truth.vendor is not None and found.vendor != truth.vendor:
+            return "wrong-unlabelled" if truth.product is None else "wrong"
+        return "unlabelled-abstained" if truth.product is None else "vendor-only"
     if truth.product is None:
         return "unlabelled-abstained" if found is None else "wrong-unlabelled"
     if found is None:
@@ -200,7 +208,8 @@ def _system_identity(device: IdentifiedDevice, kind: str | None) -> Identity | N
     systems = [i for i in device.identities if i.kind in _SYSTEM_KINDS]
     if not systems:
         return None
-    return min(systems, key=lambda i: (_RANK.get(i.kind, 9), -i.confidence))
+    # a vendor-only identity (an enterprise number's maker) only when nothing names more
+    return min(systems, key=lambda i: (i.vendor_only, _RANK.get(i.kind, 9), -i.confidence))
 
 
 def judge_dimensions(device: IdentifiedDevice, truth: Truth) -> Dimensions:
@@ -216,7 +225,8 @@ def judge_dimensions(device: IdentifiedDevice, truth: Truth) -> Dimensions:
         if (truth.vendor, truth.product) != (found.vendor, found.product):
             found, platform_only = None, True
     vendor = _compare(found.vendor if found else None, truth.vendor)
-    product = _compare(found.product if found else None, truth.product)
+    # a vendor-only identity names no product: no answer, not a wrong one
+    product = _compare(found.product if found and not found.vendor_only else None, truth.product)
     if product == "right" and vendor == "wrong":
         product = "wrong"
     if found is not None and (vendor == "wrong" or product == "wrong"):
@@ -229,7 +239,7 @@ def judge_dimensions(device: IdentifiedDevice, truth: Truth) -> Dimensions:
     version = "-"
     if truth.version is not None:
         if product != "right":
-            version = "none" if found is None else "wrong"
+            version = "none" if found is None or found.vendor_only else "wrong"
         else:
             version = _compare(found.version if found else None, truth.version)
     cls = "-"
@@ -257,6 +267,7 @@ def measure(devices: Iterable[Labelled], identifier: Identifier | None = None) -
             score.class_outcomes[class_outcome] += 1
         found = main_identity(device, labelled.truth.kind)
         named = f"{found.vendor} {found.product} {found.version or ''}".strip() if found else "-"
+        named = f"{named} (vendor only)" if found and found.vendor_only else named
         truth = labelled.truth
         wanted = f"{truth.vendor or ''} {truth.product or '(nothing)'} {truth.version or ''}"
         score.lines.append(
