@@ -413,8 +413,10 @@ class EolDatabase:
             gap = self.gaps.get((identity.vendor, identity.product))
             if not known and gap:
                 why = message("lifecycle.no_record_gap", product=_name(identity), gap=gap)
+            elif not known and identity.vendor_only:
+                why = message("lifecycle.vendor_only", vendor=identity.vendor)
             elif not known:
-                why = message("lifecycle.no_record")
+                why = message("lifecycle.no_record_for", product=_name(identity))
             elif identity.version is None:
                 why = message("lifecycle.no_version")
             else:

@@ -211,7 +211,7 @@ def test_spot_checks_as_of_2026_11_23(
 @pytest.mark.parametrize(
     ("vendor", "product", "version", "reason"),
     [
-        ("Acme", "Toaster OS", "1.0", "no end-of-life record for this product"),
+        ("Acme", "Toaster OS", "1.0", "no end-of-life record for Acme Toaster OS 1.0"),
         ("OpenBSD", "OpenSSH", "9.6p1", "no end-of-life record for version 9.6p1"),
         ("Red Hat", "Enterprise Linux", None, "version not observed"),
         ("Microsoft", "IIS", "10.0", "no end-of-life record for version 10.0"),
