@@ -34,6 +34,7 @@ def eol_group() -> None:
       legacyscan eol show ubuntu --as-of 2024-01-01
       legacyscan eol show hardware                every hardware model record
       legacyscan eol show "catalyst 2960"         hardware families matching the words
+      legacyscan eol show policies                vendor rules some ends are computed from
       legacyscan eol import products-full.json    merge an endoflife.date dump
       legacyscan eol import --kev kev.json        mark known-exploited products
     """
@@ -88,6 +89,9 @@ def show_command(product: str, fmt: str, as_of: dt.datetime | None) -> None:
     source.  PRODUCT is matched loosely: "ubuntu", "Windows 10", "cisco ios", "ESXi"."""
     db = EolDatabase.load()
     day = as_of_date(as_of)
+    if product.strip().casefold() in ("policies", "policy"):
+        _show_policies(db, fmt)
+        return
     try:
         vendor, name = find_product(db, product)
     except UnknownProductError:
@@ -119,12 +123,47 @@ def show_command(product: str, fmt: str, as_of: dt.datetime | None) -> None:
     sources = sorted({(row["source"], row["checked"]) for row in rows})
     for source, checked in sources:
         click.echo(f"source: {source} (checked {checked})")
+    for policy in sorted({row["policy"] for row in rows if row.get("policy")}):
+        click.echo(f"ends computed from the vendor's policy: {policy}")
+    cpes = sorted({key for r in db.records_of(vendor, name) for key in r.cpe})
+    if cpes:
+        click.echo("found by CPE: " + ", ".join(cpes))
     if kev:
         click.echo(
             f"known exploited (CISA KEV, product-level): {len(kev)} CVE(s): "
             + ", ".join(kev[:10])
             + (" ..." if len(kev) > 10 else "")
         )
+
+
+def _show_policies(db: EolDatabase, fmt: str) -> None:
+    policies = sorted(db.policies.values(), key=lambda p: p.id)
+    rows = [
+        {
+            "id": p.id,
+            "vendor": p.vendor,
+            "statement": p.statement,
+            "from": p.anchor,
+            "years": p.years,
+            "gives": p.gives,
+            "source": p.source,
+            "checked": p.checked.isoformat(),
+            "records": sum(1 for r in db.records if r.policy == p.id)
+            + sum(1 for h in db.hardware.records if h.policy is not None and h.policy.id == p.id),
+        }
+        for p in policies
+    ]
+    if fmt == "json":
+        click.echo(json.dumps({"policies": rows}, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{len(rows)} vendor support policies (fingerprints/eol-policies.yaml)")
+    for row in rows:
+        click.echo(
+            f"{row['id']}: {row['vendor']}: {row['statement']} "
+            f"({row['gives']} = {row['from']} + {row['years']} years; "
+            f"{row['records']} record(s) use it)"
+        )
+        click.echo(f"  source: {row['source']} (checked {row['checked']})")
 
 
 def find_hardware(db: EolDatabase, query: str) -> tuple[HardwareRecord, ...]:
