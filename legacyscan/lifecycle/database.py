@@ -412,8 +412,11 @@ class EolDatabase:
                     return by_cpe
             gap = self.gaps.get((identity.vendor, identity.product))
             if not known and gap:
-                why = message("lifecycle.no_record_gap", product=_name(identity), gap=gap)
-            elif not known and identity.vendor_only:
+                # the gap's reason is English data: in the plain sentence (CLI, scan.json,
+                # CSV), not in the message the report translates
+                why = message("lifecycle.no_record_for", product=_name(identity))
+                return replace(_unknown(why), reason=f"{plain(why)}: {gap}")
+            if not known and identity.vendor_only:
                 why = message("lifecycle.vendor_only", vendor=identity.vendor)
             elif not known:
                 why = message("lifecycle.no_record_for", product=_name(identity))
