@@ -17,7 +17,9 @@ from legacyscan.cli.common import (
     budget_option,
     costs_option,
     format_option,
+    identifier_for,
     progress,
+    recog_option,
     segments_context,
     segments_option,
     today,
@@ -55,12 +57,14 @@ from legacyscan.topology import kind_of
 @format_option
 @as_of_option
 @segments_option
+@recog_option
 def identify_command(
     walks: tuple[Path, ...],
     xmls: tuple[Path, ...],
     fmt: str,
     as_of: dt.datetime | None,
     segments_file: Path | None,
+    recog_dirs: tuple[Path, ...],
 ) -> None:
     """Identify devices offline, from files a client handed over; nothing is sent on the network.
 
@@ -97,7 +101,7 @@ def identify_command(
         command_lines=tuple(c for c in commands if c),
         legacyscan_version=__version__,
     )
-    assessment = assess(hosts, meta, context=context)
+    assessment = assess(hosts, meta, identifier_for(recog_dirs), context=context)
     if fmt == "json":
         data = assessment_to_dict(assessment)
         click.echo(

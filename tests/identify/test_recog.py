@@ -93,3 +93,19 @@ def test_bundled_rules_come_first(folder: Path) -> None:
     identifier = _identifier(folder)
     first = identifier.rules.first_match("ssh.banner", "SSH-2.0-OpenSSH_7.4", {})
     assert first is not None and not first[0].id.startswith("recog.")
+
+
+def test_identify_command_reads_a_recog_folder(tmp_path: Path, folder: Path) -> None:
+    from clirun import run
+
+    walk = tmp_path / "printer.walk"
+    walk.write_text(
+        '.1.3.6.1.2.1.1.1.0 = STRING: "Acme Printer Model X1 firmware 2.3"\n', encoding="utf-8"
+    )
+    without = run(
+        "identify", "--snmpwalk", str(walk), "--format", "json", "--recog", str(tmp_path / "none")
+    )
+    assert without.returncode == 2 and "--recog" in without.stderr  # a missing folder: one line
+    found = run("identify", "--snmpwalk", str(walk), "--format", "json", "--recog", str(folder))
+    assert found.returncode == 0, found.stderr
+    assert "recog: " in found.stderr and '"Lexmark"' in found.stdout

@@ -296,7 +296,7 @@ def build_lab_like() -> Assessment:
     from dataclasses import replace as _replace
 
     from legacyscan.assess import assess
-    from legacyscan.identify.accuracy import lab_devices, load_corpus
+    from legacyscan.identify.corpus import lab_devices, load_corpus
     from legacyscan.lifecycle.database import EolDatabase
 
     root = Path(__file__).resolve().parents[2]
