@@ -13,10 +13,11 @@ import click
 from legacyscan.cli.common import as_of_date, as_of_option, format_option, progress
 from legacyscan.errors import UserError
 from legacyscan.identify.rules import load_vocabulary
-from legacyscan.lifecycle.database import EolDatabase, load_records
+from legacyscan.lifecycle.database import EolDatabase
 from legacyscan.lifecycle.hardware import HardwareRecord, hardware_lifecycle
 from legacyscan.lifecycle.kev import mark, read_kev, write_marks
 from legacyscan.lifecycle.overlay import load_mapping, merge, read_dump, write_overlay
+from legacyscan.lifecycle.records import load_records
 from legacyscan.model import EolRecord
 from legacyscan.paths import user_data_dir
 

@@ -24,12 +24,8 @@ from legacyscan.errors import UserError
 from legacyscan.files import atomic_write
 from legacyscan.files import load_mapping as load_yaml_mapping
 from legacyscan.lifecycle.cpe import Cpe, try_parse
-from legacyscan.lifecycle.database import (
-    OVERLAY_RECORDS,
-    EolDatabase,
-    EolDataError,
-    parse_record,
-)
+from legacyscan.lifecycle.database import EolDatabase
+from legacyscan.lifecycle.records import OVERLAY_RECORDS, EolDataError, parse_record
 from legacyscan.model import EolRecord
 from legacyscan.paths import fingerprints_dir
 

@@ -10,8 +10,9 @@ import pytest
 from testpaths import FIXTURES
 
 from legacyscan.lifecycle.cpe import CpeError, CpeKey, parse_cpe
-from legacyscan.lifecycle.database import EolDatabase, EolDataError, load_records, parse_record
+from legacyscan.lifecycle.database import EolDatabase
 from legacyscan.lifecycle.overlay import load_mapping, merge, read_dump, write_overlay
+from legacyscan.lifecycle.records import EolDataError, load_records, parse_record
 from legacyscan.model import Evidence, Identity
 
 AS_OF = dt.date(2026, 11, 23)

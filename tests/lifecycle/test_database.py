@@ -8,13 +8,9 @@ from typing import Any
 
 import pytest
 
-from legacyscan.lifecycle.database import (
-    EolDatabase,
-    EolDataError,
-    load_records,
-    parse_record,
-    status_on,
-)
+from legacyscan.lifecycle.database import EolDatabase
+from legacyscan.lifecycle.records import EolDataError, load_records, parse_record
+from legacyscan.lifecycle.verdicts import status_on
 from legacyscan.model import EolRecord, Evidence, Identity
 
 AS_OF = dt.date(2026, 11, 23)
