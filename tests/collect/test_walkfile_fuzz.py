@@ -1,0 +1,104 @@
+"""Walk files as a hostile or broken device or consultant may hand them over.
+
+Whatever the bytes, reading a walk file gives a device or one clean ``WalkFileError``
+line, never another exception and never a hang; a line that cannot be decoded is a
+warning naming its line.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from legacyscan.collect.snmp.walkfile import WalkFileError, parse_snmprec, parse_snmpwalk, read_walk
+
+OIDS = st.sampled_from(
+    [".1.3.6.1.2.1.1.1.0", ".1.3.6.1.2.1.1.2.0", ".1.3.6.1.2.1.1.5.0", "iso.3.6.1.2.1.1.3.0",
+     ".1.3.6.1.2.1.4.20.1.1.10.0.0.1", ".1.3.6.1.2.1.25.6.3.1.2.1", "SNMPv2-MIB::sysName.0"]
+)  # fmt: skip
+TYPES = st.sampled_from(
+    ["STRING", "Hex-STRING", "OID", "INTEGER", "Timeticks", "IpAddress", "Counter32", "Gauge32",
+     "BITS", "Opaque", "Network Address", "Wrong Type"]
+)  # fmt: skip
+#: the characters that matter to the reader: quotes, backslashes, hex digits, line ends
+TEXT = st.text(alphabet=st.sampled_from('ab"\\ 0123456789AFaf.:()=-\r\x85\u2028é\x00'), max_size=30)
+WALK_LINE = st.one_of(
+    st.builds(lambda o, t, v: f"{o} = {t}: {v}", OIDS, TYPES, TEXT),
+    st.builds(lambda o, v: f'{o} = STRING: "{v}', OIDS, TEXT),
+    st.builds(lambda o: f"{o} = No more variables left in this MIB View", OIDS),
+    TEXT,
+)
+TAGS = st.sampled_from(
+    ["2", "4", "4x", "6", "64", "64x", "65", "66", "67", "68", "70", "5", "128", "x", "",
+     "2:numeric", "4:writecache", "67:delay", "4:"]
+)  # fmt: skip
+SNMPREC_LINE = st.one_of(
+    st.builds(lambda o, t, v: f"{o.lstrip('.')}|{t}|{v}", OIDS, TAGS, TEXT),
+    st.builds(lambda o, t, v: f"{o}|{t}|value={v},rate=1", OIDS, TAGS, TEXT),
+    TEXT,
+)
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _one_line(exc: Exception) -> None:
+    assert "\n" not in str(exc) and str(exc)
+
+
+@FUZZ
+@given(st.lists(WALK_LINE, max_size=12))
+def test_snmpwalk_text_gives_values_or_one_error_line(lines: list[str]) -> None:
+    warnings: list[str] = []
+    try:
+        values = parse_snmpwalk([line + "\n" for line in lines], "f.walk", warnings.append)
+    except WalkFileError as exc:
+        _one_line(exc)
+    else:
+        assert all(isinstance(v, bytes | str | int | type(None)) for v in values.values())
+    assert all(w.startswith("f.walk, line ") for w in warnings)
+
+
+@FUZZ
+@given(st.lists(SNMPREC_LINE, max_size=12))
+def test_snmprec_never_fails_a_whole_file(lines: list[str]) -> None:
+    warnings: list[str] = []
+    values = parse_snmprec(lines, "f.snmprec", warnings.append)
+    assert all(isinstance(v, bytes | str | int | type(None)) for v in values.values())
+    assert all(w.startswith("f.snmprec, line ") and "\n" not in w for w in warnings)
+
+
+@FUZZ
+@given(
+    st.one_of(
+        st.binary(max_size=300),
+        st.lists(st.one_of(WALK_LINE, SNMPREC_LINE), max_size=10).map(
+            lambda ls: "\n".join(ls).encode("latin-1", errors="replace")
+        ),
+    )
+)
+def test_any_file_gives_a_device_or_one_error_line(data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "device.walk"
+        path.write_bytes(data)
+        try:
+            host = read_walk(path)
+        except WalkFileError as exc:
+            _one_line(exc)
+        else:
+            assert host.snmp is not None
+
+
+def test_many_open_quotes_are_read_in_linear_time() -> None:
+    # every record opens a quote that never closes, then a long value with no quote: no
+    # record may rescan the rest of the file
+    lines = [f'.1.3.6.1.2.1.25.6.3.1.2.{n} = STRING: "open \\\\\\" {n}\n' for n in range(20_000)]
+    lines += [f"text {n} \\\\ with no quote\n" for n in range(20_000)] + ['end"\n']
+    started = time.monotonic()
+    warnings: list[str] = []
+    values = parse_snmpwalk(lines, "open.walk", warnings.append)
+    assert time.monotonic() - started < 10
+    assert len(values) == 20_000 and len(warnings) == 19_999  # the last one closes
+    assert values["1.3.6.1.2.1.25.6.3.1.2.7"] == b'open \\" 7'
