@@ -24,6 +24,9 @@ import yaml
 from legacyscan.errors import UserError
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: no implicit types: every scalar stays the text written (YAML 1.1 would read the
+#: community 0123 as 83, 0x1F as 31, 1:30 as 90 and yes as True); no tag is constructed
+_StringLoader: type[yaml.BaseLoader] = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 
 def _yaml_problem(exc: yaml.YAMLError) -> str:
@@ -35,14 +38,21 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
 
 
 def parse_yaml(
-    text: str, origin: str, error: type[UserError] = UserError, secret: bool = False
+    text: str,
+    origin: str,
+    error: type[UserError] = UserError,
+    secret: bool = False,
+    strings: bool = False,
 ) -> Any:
     """Parse YAML ``text`` read from ``origin`` (a path or a description, for messages).
 
     ``secret``: the text may hold secrets, so an error says where it is, never what.
+    ``strings``: every scalar is returned as the string written (no numbers, booleans,
+    dates or nulls; an empty value is ``""``), for files whose values are secrets.
     """
+    loader = _StringLoader if strings else _Loader
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 -- a safe loader, C or Python
+        return yaml.load(text, Loader=loader)  # noqa: S506 -- a safe loader, C or Python
     except yaml.YAMLError as exc:
         problem = _yaml_problem(exc)
         if secret:
@@ -63,10 +73,14 @@ def read_text(path: Path, error: type[UserError] = UserError) -> str:
 
 
 def load_yaml(
-    path: Path, error: type[UserError] = UserError, empty: Any = None, secret: bool = False
+    path: Path,
+    error: type[UserError] = UserError,
+    empty: Any = None,
+    secret: bool = False,
+    strings: bool = False,
 ) -> Any:
-    """The YAML document in ``path``; ``empty`` when the file holds none."""
-    data = parse_yaml(read_text(path, error), str(path), error, secret)
+    """The YAML document in ``path``; ``empty`` when the file holds none (see ``parse_yaml``)."""
+    data = parse_yaml(read_text(path, error), str(path), error, secret, strings)
     return empty if data is None else data
 
 
