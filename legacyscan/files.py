@@ -129,6 +129,8 @@ def _atomic(
             handle: IO[Any] = open(tmp, mode)  # noqa: SIM115 -- closed below
         else:
             handle = open(tmp, mode, encoding=encoding, newline=newline)  # noqa: SIM115
+    except FileNotFoundError:
+        raise error(f"cannot write {path}: folder {path.parent} does not exist") from None
     except OSError as exc:
         raise error(f"cannot write {path}: {exc.strerror or exc}") from None
     try:

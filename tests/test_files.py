@@ -37,5 +37,7 @@ def test_a_secret_file_error_says_where_never_what(tmp_path: Path) -> None:
 
 
 def test_atomic_write_into_a_missing_folder_is_one_line(tmp_path: Path) -> None:
-    with pytest.raises(UserError, match=r"cannot write .*out\.csv: No such file or directory"):
+    with pytest.raises(
+        UserError, match=r"cannot write .*out\.csv: folder .*missing does not exist$"
+    ):
         atomic_write(tmp_path / "missing" / "out.csv", "x")
