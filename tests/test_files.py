@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,11 @@ def test_atomic_write_into_a_missing_folder_is_one_line(tmp_path: Path) -> None:
         UserError, match=r"cannot write .*out\.csv: folder .*missing does not exist$"
     ):
         atomic_write(tmp_path / "missing" / "out.csv", "x")
+
+
+def test_a_fifo_or_a_device_is_refused_not_read_for_ever(tmp_path: Path) -> None:
+    fifo = tmp_path / "creds.yaml"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero")):
+        with pytest.raises(UserError, match="not a regular file$"):
+            load_yaml(path)
