@@ -23,10 +23,40 @@ import yaml
 
 from legacyscan.errors import UserError
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: no implicit types: every scalar stays the text written (YAML 1.1 would read the
 #: community 0123 as 83, 0x1F as 31, 1:30 as 90 and yes as True); no tag is constructed
-_StringLoader: type[yaml.BaseLoader] = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_StringBase: type[yaml.BaseLoader] = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+
+class _NoDuplicateKeys:
+    """Refuse a key given twice in one mapping: YAML keeps the last silently, and a
+    vendor, a rule or a credential's community would vanish."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":  # "<<:" merges are overridable
+                continue
+            key = self.construct_object(key_node, deep=deep)  # type: ignore[attr-defined]
+            try:
+                duplicate = key in seen
+            except TypeError:  # an unhashable key: the constructor below says so
+                break
+            if duplicate:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {str(key)[:60]!r} appears twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[misc,no-any-return]
+
+
+class _Loader(_NoDuplicateKeys, _Base):  # type: ignore[valid-type,misc]
+    """The safe loader (C parser when present), duplicate keys refused."""
+
+
+class _StringLoader(_NoDuplicateKeys, _StringBase):  # type: ignore[valid-type,misc]
+    """Every scalar a string (C parser when present), duplicate keys refused."""
 
 
 def _yaml_problem(exc: yaml.YAMLError) -> str:

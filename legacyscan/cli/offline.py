@@ -32,6 +32,7 @@ from legacyscan.report.formats import DEFAULT_NAMES, FORMATS, write_report
 from legacyscan.report.i18n import LANGUAGES
 from legacyscan.report.view import Cover
 from legacyscan.scanfile import assessment_to_dict
+from legacyscan.topology import kind_of
 
 
 @click.command("identify")
@@ -118,7 +119,7 @@ def _print_text(assessment: Assessment) -> None:
     for device in assessment.devices:
         ident = device.device
         name = device.address or ", ".join(ident.host.sources)
-        kind = ident.device_class + (f" / {ident.device_type}" if ident.device_type else "")
+        kind = kind_of(device)
         click.echo(f"\n{name}: {kind} (confidence {ident.class_confidence:.2f})")
         if not device.identities:
             click.echo("  not identified")

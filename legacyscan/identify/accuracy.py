@@ -18,6 +18,13 @@ when it has nothing else).  Outcomes, per device:
 ``precision`` = (correct + partial + hedged) / answered and ``recall`` = (correct +
 partial) / labelled, at product level; ``version_precision`` counts only ``correct``.
 Precision matters more: a wrong identity is worse than none.
+
+The real-world measurement corpus (``tests/fixtures/realworld/{dev,held-out}/``, see
+``load_realworld``) is judged one dimension at a time (``judge_dimensions``): vendor,
+product, version and class right or wrong, each only where its truth names it.  Its
+entries add ``family`` and ``licence``, ENTITY-MIB rows (``entities``), raw protocol banners
+(``banners``), and a truth ``kind: application`` for a banner that names a daemon rather
+than the host's system.
 """
 
 from __future__ import annotations
@@ -25,14 +32,24 @@ from __future__ import annotations
 import importlib.util
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from legacyscan.collect.snmp.walkfile import read_walk
+from legacyscan.collect.snmp.walkfile import WalkFileError, read_walk
 from legacyscan.files import load_mapping
 from legacyscan.identify.engine import Identifier
-from legacyscan.model import Host, IdentifiedDevice, Identity, OsMatch, Service, SnmpSystem
+from legacyscan.model import (
+    EntityPhysical,
+    Host,
+    IdentifiedDevice,
+    Identity,
+    OsClass,
+    OsMatch,
+    Service,
+    SnmpSystem,
+    SnmpTables,
+)
 
 _RANK = {"os": 0, "firmware": 1, "hardware": 2, "application": 3}
 
@@ -44,6 +61,10 @@ class Truth:
     version: str | None = None
     device_class: str | None = None  # None: not judged
     device_type: str | None = None
+    #: Which identity the truth describes: None for the device's main identity (its OS or
+    #: firmware), "application" for a daemon named by a banner.
+    kind: str | None = None
+    model: str | None = None  # for reference only, never judged
 
 
 @dataclass(frozen=True)
@@ -53,6 +74,12 @@ class Labelled:
     host: Host
     truth: Truth
     source_file: str = ""  # the corpus file it came from
+    family: str = ""  # real-world corpus: printer, ups-pdu, camera, network-switch...
+    licence: str = ""
+    split: str = ""  # real-world corpus: "dev" or "held-out"
+    #: Why the entry's recording could not be read ("" when it was): the device is then
+    #: measured as a host with nothing observed, and the benchmark names the reason.
+    load_error: str = ""
 
 
 @dataclass
@@ -95,15 +122,17 @@ class Score:
         return self._ratio(self.class_outcomes["correct"], sum(self.class_outcomes.values()))
 
 
-def main_identity(device: IdentifiedDevice) -> Identity | None:
-    if not device.identities:
+def main_identity(device: IdentifiedDevice, kind: str | None = None) -> Identity | None:
+    """The most confident OS or firmware identity (or, with ``kind``, of that kind)."""
+    identities = [i for i in device.identities if kind is None or i.kind == kind]
+    if not identities:
         return None
-    return min(device.identities, key=lambda i: (_RANK.get(i.kind, 9), -i.confidence))
+    return min(identities, key=lambda i: (_RANK.get(i.kind, 9), -i.confidence))
 
 
 def judge(device: IdentifiedDevice, truth: Truth) -> str:
     """One device's identification outcome (see the module docstring)."""
-    found = main_identity(device)
+    found = main_identity(device, truth.kind)
     if truth.product is None:
         return "unlabelled-abstained" if found is None else "wrong-unlabelled"
     if found is None:
@@ -130,6 +159,89 @@ def judge_class(device: IdentifiedDevice, truth: Truth) -> str | None:
     return "correct" if device.device_class == truth.device_class else "wrong"
 
 
+@dataclass(frozen=True)
+class Dimensions:
+    """One device judged dimension by dimension: each is "right", "wrong", "hedged" (the
+    truth is among the candidates of the identity found), "none" (nothing named, or only a
+    platform many products share) or "-" (the truth does not say: not judged)."""
+
+    vendor: str
+    product: str
+    version: str
+    device_class: str
+    found: Identity | None
+    #: The device's system was named only as a shared platform (see SHARED_PLATFORMS).
+    platform_only: bool = False
+
+
+#: Platforms that many vendors' products run on: naming one of them for a device whose
+#: truth is something else (an "el5" kernel for RHEL, VxWorks for a printer) is a less
+#: specific answer, not a wrong vendor.
+SHARED_PLATFORMS = frozenset(
+    {("Linux", "Linux kernel"), ("Wind River", "VxWorks"), ("BlackBerry", "QNX")}
+)
+
+#: The identity kinds that describe a device's own system (a daemon's banner is no claim
+#: about who made the host).
+_SYSTEM_KINDS = frozenset({"os", "firmware", "hardware"})
+
+
+def _compare(found: str | None, wanted: str | None) -> str:
+    if wanted is None:
+        return "-"
+    if found is None:
+        return "none"
+    return "right" if found == wanted else "wrong"
+
+
+def _system_identity(device: IdentifiedDevice, kind: str | None) -> Identity | None:
+    if kind is not None:
+        return main_identity(device, kind)
+    systems = [i for i in device.identities if i.kind in _SYSTEM_KINDS]
+    if not systems:
+        return None
+    return min(systems, key=lambda i: (_RANK.get(i.kind, 9), -i.confidence))
+
+
+def judge_dimensions(device: IdentifiedDevice, truth: Truth) -> Dimensions:
+    """Vendor, product, version and class of the truth's identity, each on its own.
+
+    The identity judged is the device's own system (OS, firmware or hardware), or with
+    ``truth.kind`` the best identity of that kind.  Product and version are judged only
+    under the right vendor (the right product name from another vendor is no answer), the
+    version only under the right product."""
+    found = _system_identity(device, truth.kind)
+    platform_only = False
+    if found is not None and (found.vendor, found.product) in SHARED_PLATFORMS:
+        if (truth.vendor, truth.product) != (found.vendor, found.product):
+            found, platform_only = None, True
+    vendor = _compare(found.vendor if found else None, truth.vendor)
+    product = _compare(found.product if found else None, truth.product)
+    if product == "right" and vendor == "wrong":
+        product = "wrong"
+    if found is not None and (vendor == "wrong" or product == "wrong"):
+        candidates = {(a.vendor, a.product) for a in (found.alternatives if found else ())}
+        if (truth.vendor, truth.product) in candidates or (
+            truth.product is None and truth.vendor in {v for v, _ in candidates}
+        ):
+            vendor = "hedged"
+            product = "hedged" if truth.product is not None else "-"
+    version = "-"
+    if truth.version is not None:
+        if product != "right":
+            version = "none" if found is None else "wrong"
+        else:
+            version = _compare(found.version if found else None, truth.version)
+    cls = "-"
+    if truth.device_class is not None:
+        cls = (
+            "none"
+            if device.device_class == "unknown"
+            else _compare(device.device_class, truth.device_class)
+        )
+    return Dimensions(vendor, product, version, cls, found, platform_only)
+
+
 def measure(devices: Iterable[Labelled], identifier: Identifier | None = None) -> Score:
     identifier = identifier or Identifier()
     score = Score()
@@ -143,7 +255,7 @@ def measure(devices: Iterable[Labelled], identifier: Identifier | None = None) -
         class_outcome = judge_class(device, labelled.truth)
         if class_outcome:
             score.class_outcomes[class_outcome] += 1
-        found = main_identity(device)
+        found = main_identity(device, labelled.truth.kind)
         named = f"{found.vendor} {found.product} {found.version or ''}".strip() if found else "-"
         truth = labelled.truth
         wanted = f"{truth.vendor or ''} {truth.product or '(nothing)'} {truth.version or ''}"
@@ -174,6 +286,73 @@ def _services(raw: Sequence[Mapping[str, Any]]) -> tuple[Service, ...]:
     )
 
 
+def _entities(raw: Sequence[Mapping[str, Any]]) -> tuple[EntityPhysical, ...]:
+    """ENTITY-MIB rows written out: ``{index, descr, class, name, software_rev, ...}``."""
+    return tuple(
+        EntityPhysical(
+            index=int(row["index"]),
+            descr=str(row.get("descr", "")),
+            physical_class=None if row.get("class") is None else int(row["class"]),
+            name=str(row.get("name", "")),
+            hardware_rev=str(row.get("hardware_rev", "")),
+            firmware_rev=str(row.get("firmware_rev", "")),
+            software_rev=str(row.get("software_rev", "")),
+            serial=str(row.get("serial", "")),
+            mfg_name=str(row.get("mfg_name", "")),
+            model_name=str(row.get("model_name", "")),
+        )
+        for row in raw
+    )
+
+
+#: A raw banner of the corpus as the service nmap would report it: (port, protocol,
+#: nmap service name, script id, how the script prints the value).
+_BANNER_SERVICES: dict[str, tuple[int, str, str, str, str]] = {
+    "ssh": (22, "tcp", "ssh", "banner", "{}"),
+    "ftp": (21, "tcp", "ftp", "banner", "{}"),
+    "telnet": (23, "tcp", "telnet", "banner", "{}"),
+    "smtp": (25, "tcp", "smtp", "banner", "{}"),
+    "http_server": (80, "tcp", "http", "http-server-header", "{}"),
+    "http_title": (80, "tcp", "http", "http-title", "{}"),
+    "mysql_version": (3306, "tcp", "mysql", "mysql-info", "Version: {}"),
+    "dns_version": (53, "udp", "domain", "dns-nsid", "bind.version: {}"),
+}
+
+
+def _banners(raw: Mapping[str, Any]) -> tuple[Service, ...]:
+    """``banners: {ssh: ..., ftp: ..., http_server: ..., mysql_version: ...}`` (the kinds
+    of ``_BANNER_SERVICES``): each value, unchanged, as the output of the nmap script that
+    reports it on its usual port (an unknown kind is an error, not a silent skip)."""
+    services = []
+    for kind, value in raw.items():
+        if kind not in _BANNER_SERVICES:
+            raise ValueError(f"unknown banner kind {kind!r} (known: {sorted(_BANNER_SERVICES)})")
+        port, protocol, name, script, shape = _BANNER_SERVICES[kind]
+        output = shape.format(value)
+        services.append(Service(port, protocol, "open", name=name, scripts=((script, output),)))
+    return tuple(services)
+
+
+def _os_match(raw: Mapping[str, Any]) -> OsMatch:
+    """An nmap osmatch written out: name, accuracy, and optionally its CPEs and osclasses."""
+    return OsMatch(
+        str(raw["name"]),
+        int(raw.get("accuracy", 100)),
+        cpes=tuple(map(str, raw.get("cpes") or ())),
+        classes=tuple(
+            OsClass(
+                vendor=str(c.get("vendor", "")),
+                family=str(c.get("family", "")),
+                generation=str(c.get("generation", "")),
+                device_type=str(c.get("type", "")),
+                accuracy=int(raw.get("accuracy", 100)),
+                cpes=tuple(map(str, raw.get("cpes") or ())),
+            )
+            for c in raw.get("classes") or ()
+        ),
+    )
+
+
 def host_from_entry(entry: Mapping[str, Any], root: Path) -> Host:
     """A Host from one corpus entry: a walk file and/or the fields written out."""
     base = Host(address=None)
@@ -191,37 +370,56 @@ def host_from_entry(entry: Mapping[str, Any], root: Path) -> Host:
     system = base.snmp
     if snmp:
         system = SnmpSystem(descr=snmp.get("sysDescr"), object_id=snmp.get("sysObjectID"))
+    tables = base.snmp_tables
+    if entry.get("entities"):
+        tables = replace(tables or SnmpTables(), entities=_entities(entry["entities"]))
     return Host(
         address=base.address,
         mac=entry.get("mac"),
         snmp=system,
-        snmp_tables=base.snmp_tables,
-        services=_services(entry.get("services") or ()),
+        snmp_tables=tables,
+        services=_services(entry.get("services") or ()) + _banners(entry.get("banners") or {}),
         host_scripts=tuple((str(k), str(v)) for k, v in (entry.get("host_scripts") or {}).items()),
-        os_matches=tuple(
-            OsMatch(str(m["name"]), int(m.get("accuracy", 100))) for m in entry.get("os") or ()
-        ),
+        os_matches=tuple(_os_match(m) for m in entry.get("os") or ()),
         sources=("corpus",),
     )
 
 
-def load_corpus(folder: Path) -> list[Labelled]:
+def load_corpus(folder: Path, split: str = "") -> list[Labelled]:
     """Every ``*.yaml`` corpus file of ``folder``; walk paths are relative to the file."""
     devices: list[Labelled] = []
     for path in sorted(folder.glob("*.yaml")):
-        data = load_mapping(path)
+        data = load_mapping(path)  # libyaml's loader: the real-world files are large
         for entry in data.get("devices") or []:
             truth = entry.get("truth") or {}
+            load_error = ""
+            try:
+                host = host_from_entry(entry, path.parent)
+            except WalkFileError as exc:
+                host, load_error = Host(address=None), str(exc)
             devices.append(
                 Labelled(
                     name=str(entry["name"]),
                     source=str(entry.get("source", "")),
-                    host=host_from_entry(entry, path.parent),
+                    host=host,
+                    load_error=load_error,
                     source_file=path.name,
                     truth=truth_of(truth),
+                    family=str(entry.get("family", "")),
+                    licence=str(entry.get("licence", "")),
+                    split=split,
                 )
             )
     return devices
+
+
+#: The two halves of the real-world corpus: rules may be tuned on ``dev`` only.
+REALWORLD_SPLITS = ("dev", "held-out")
+
+
+def load_realworld(root: Path) -> list[Labelled]:
+    """The real-world measurement corpus: ``root/dev/*.yaml`` then ``root/held-out/*.yaml``."""
+    return [d for split in REALWORLD_SPLITS for d in load_corpus(root / split, split)]
 
 
 def truth_of(entry: dict[str, Any]) -> Truth:
@@ -232,6 +430,8 @@ def truth_of(entry: dict[str, Any]) -> Truth:
         version=None if entry.get("version") is None else str(entry["version"]),
         device_class=entry.get("class"),
         device_type=entry.get("type"),
+        kind=entry.get("kind"),
+        model=None if entry.get("model") is None else str(entry["model"]),
     )
 
 

@@ -65,6 +65,8 @@ class Topology:
     reach: tuple[Reach, ...] = ()  # one entry per legacy device that reaches a clinical one
     bridges: tuple[Bridge, ...] = ()
     notes: tuple[str, ...] = ()  # assumptions the reader must know, e.g. the scan vantage
+    #: (legacy segment, clinical segment, pairs), counted exactly: the report's matrix.
+    segment_pairs: tuple[tuple[str, str, int], ...] = ()
 
     @property
     def total_exposures(self) -> int:

@@ -32,6 +32,7 @@ from legacyscan.report.page_data import page_data
 from legacyscan.report.svg import bar_chart
 from legacyscan.report.view import Cover, ReportView, build_view
 from legacyscan.risk.device import RiskModel, reason_of
+from legacyscan.risk.weights import RiskWeights, parse_weights
 
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
                  0x2028: "\\u2028", 0x2029: "\\u2029"}  # fmt: skip
@@ -117,15 +118,15 @@ class ExposureWeight:
     points: float
 
 
-def _exposure_weights(weights: dict[str, Any]) -> list[ExposureWeight]:
+def _exposure_weights(weights: RiskWeights) -> list[ExposureWeight]:
     """The risky-service weights with their reasons as sentences of the catalogues."""
     rows = [
-        ExposureWeight(str(port), reason_of(entry), float(entry["points"]))
-        for port, entry in weights.get("exposure", {}).items()
+        ExposureWeight(str(port), reason_of(entry), entry.points)
+        for port, entry in weights.exposure.items()
     ]
-    snmp = weights.get("snmp_default_community")
-    if snmp:
-        rows.append(ExposureWeight("SNMP", reason_of(snmp), float(snmp["points"])))
+    snmp = weights.snmp_default_community
+    if snmp is not None:
+        rows.append(ExposureWeight("SNMP", reason_of(snmp), snmp.points))
     return rows
 
 
@@ -194,7 +195,7 @@ def render_view(view: ReportView, lang: str = "en") -> str:
         csp=csp,
         summary_charts=lambda L: summary_charts(view, L),
         risk_weights=weights,
-        exposure_weights=_exposure_weights(weights),
+        exposure_weights=_exposure_weights(parse_weights(weights, "the scan's risk weights")),
         cost_model=_cost_table(made),
         data_versions=_data_versions(made),
     )

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from legacyscan.lifecycle.horizon import eol_horizon
 from legacyscan.model import (
     DEVICE_CLASSES,
     AssessedDevice,
@@ -28,7 +29,6 @@ from legacyscan.topology.network import segment_of
 STATUS_ORDER: tuple[str, ...] = ("eol", "extended", "unknown", "supported")
 LEVEL_ORDER: tuple[str, ...] = ("critical", "high", "medium", "low")
 #: Horizons (months after the as-of date) drawn when the risk stage gave none.
-DEFAULT_HORIZON_MONTHS: tuple[int, ...] = (6, 12, 24, 36)
 
 
 @dataclass(frozen=True)
@@ -163,10 +163,14 @@ class ReportView:
     def matrix(self) -> tuple[list[str], dict[tuple[str, str], int]]:
         """Segments with legacy systems or clinical devices, and legacy→clinical pair counts."""
         counts: Counter[tuple[str, str]] = Counter()
-        for legacy, clinical, _ in self.reach:
-            src, dst = self.rows[legacy].segment, self.rows[clinical].segment
-            if src and dst:
-                counts[(src, dst)] += 1
+        exact = self.assessment.topology.segment_pairs
+        for source, target, pairs in exact:  # exact, whatever the cap on the listed pairs
+            counts[(source, target)] += pairs
+        if not exact:  # a topology made by hand lists every pair it has
+            for legacy, clinical, _ in self.reach:
+                src, dst = self.rows[legacy].segment, self.rows[clinical].segment
+                if src and dst:
+                    counts[(src, dst)] += 1
         names = [s.segment.name for s in self.segments if s.legacy or s.clinical]
         return names, dict(counts)
 
@@ -176,21 +180,8 @@ class ReportView:
         given = list(self.assessment.horizon)
         if given:
             return sorted(given, key=lambda h: h.months), True
-        as_of = self.meta.as_of
-        entries = []
-        for months in DEFAULT_HORIZON_MONTHS:
-            limit = _add_months(as_of, months)
-            addresses = tuple(
-                r.address
-                for r in self.rows
-                if r.device.worst_status not in ("eol",)
-                and any(
-                    a.lifecycle.eol_date and as_of < a.lifecycle.eol_date <= limit
-                    for a in r.device.identities
-                )
-            )
-            entries.append(HorizonEntry(months, addresses))
-        return entries, False
+        # An assessment made by hand: the lifecycle stage's horizon, same windows as the model.
+        return list(eol_horizon(self.assessment.devices, self.meta.as_of)), False
 
     @cached_property
     def coverage(self) -> dict[str, int]:
@@ -206,17 +197,6 @@ class ReportView:
             "silent": self.meta.silent_addresses,
             "errors": len(self.meta.errors),
         }
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    year, month = divmod(day.month - 1 + months, 12)
-    target_year, target_month = day.year + year, month + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(target_year, target_month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def build_view(assessment: Assessment, cover: Cover | None = None) -> ReportView:

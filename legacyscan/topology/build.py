@@ -38,7 +38,7 @@ from legacyscan.topology.network import (
     mixed_segments,
     sort_key,
 )
-from legacyscan.topology.reach import bridges, count_reach, iter_reach
+from legacyscan.topology.reach import bridges, count_reach, iter_reach, segment_pairs
 from legacyscan.topology.segments import SegmentMap, SegmentResolver, normal_mac, port_name
 
 #: How many exposures a Topology lists; their count stays exact (``exposure_count``).
@@ -286,4 +286,5 @@ def analyse(
         reach=tuple(reach),
         bridges=bridges(network),
         notes=tuple(network.notes),
+        segment_pairs=segment_pairs(network),
     )
