@@ -327,6 +327,7 @@ def db_add(
     once (known by the SHA-256 of its content); a file with no device is not recorded.
     A file that cannot be read is reported; the others are still recorded.
     """
+    import contextlib
     import hashlib
     from dataclasses import replace
 
@@ -336,7 +337,8 @@ def db_add(
     from legacyscan.scanfile import read_scan
 
     failures = 0
-    with Inventory.open(db) as inventory:
+    with contextlib.ExitStack() as stack:
+        inventory: Inventory | None = None
         for path in scan_json:
             try:
                 stored = read_scan(path)
@@ -346,6 +348,8 @@ def db_add(
                 click.echo(f"error: {message}", err=True)
                 failures += 1
                 continue
+            if inventory is None:  # opened (created) only once a file is known good
+                inventory = stack.enter_context(Inventory.open(db))
             # the content's digest names the piece: the same file twice is one scan
             key = f"scan.json sha256:{hashlib.sha256(content).hexdigest()}"
             known = inventory.scan_with_chunk(key)

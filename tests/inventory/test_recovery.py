@@ -142,8 +142,12 @@ def test_db_add_refuses_wrong_types_before_writing(
     result = run("db", "add", str(path), "--db", str(db))
     assert result.returncode == 1 and message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+    assert not db.exists()  # nothing written, not even an empty inventory
+    good = _scan_json(tmp_path, "good.json")
+    result = run("db", "add", str(path), str(good), "--db", str(db))
+    assert result.returncode == 1 and "good.json: recorded as scan 1" in result.stdout
     with Inventory.open(db) as inventory:
-        assert inventory.scans() == ()
+        assert len(inventory.scans()) == 1
     assert run("db", "check", "--db", str(db)).returncode == 0
     assert run("db", "export", str(tmp_path / "b.json"), "--db", str(db)).returncode == 0
 
