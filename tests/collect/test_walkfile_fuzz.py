@@ -112,3 +112,61 @@ def test_a_fifo_or_a_device_is_refused_not_read_for_ever(tmp_path: Path) -> None
     for path in (fifo, Path("/dev/zero")):
         with pytest.raises(WalkFileError, match="not a regular file$"):
             read_walk(path)
+
+
+# --- a hostile agent's tables: the decoder a live poll uses too ---------------------------
+
+_TABLES = [
+    "1.3.6.1.2.1.47.1.1.1.1", "1.3.6.1.2.1.25.6.3.1", "1.3.6.1.2.1.25.3.2.1", "1.3.6.1.2.1.2.2.1",
+    "1.3.6.1.2.1.31.1.1.1", "1.3.6.1.2.1.4.20.1", "1.3.6.1.2.1.4.34.1", "1.3.6.1.2.1.4.22.1",
+    "1.3.6.1.2.1.4.35.1", "1.3.6.1.2.1.17.1.4.1", "1.3.6.1.2.1.17.4.3.1",
+    "1.3.6.1.2.1.17.7.1.2.2.1",
+    "1.3.6.1.2.1.17.7.1.4.2.1", "1.3.6.1.2.1.17.7.1.4.3.1", "1.0.8802.1.1.2.1.3.7.1",
+    "1.0.8802.1.1.2.1.4.1.1", "1.0.8802.1.1.2.1.4.2.1", "1.3.6.1.4.1.9.9.23.1.2.1.1",
+    "1.3.6.1.2.1.6.13.1", "1.3.6.1.2.1.6.19.1",
+]  # fmt: skip
+#: indices shared by the columns of a row (so rows form), and odd ones
+_INDEX = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            ".1",
+            ".2",
+            ".1.4",
+            ".10.0.0.1",
+            ".1.4.127.0.0.1",
+            ".2.16.254.128.0.0.0.0.0.0.0.0.0.0.0.0.0.1",
+            ".0.1.1",
+            ".1.6.0.27.44.61.78.65",
+            ".5.0.27.44.61.78.65",
+            ".0.1.2",
+            ".1.4.10.0.0.1.22.1.4.10.0.0.2.80",
+            ".4294967296",
+            ".1.300.1.1.1",
+        ]
+    ),
+    st.lists(st.integers(0, 2**32 + 5), max_size=8).map(lambda ps: "".join(f".{p}" for p in ps)),
+)
+_VALUE = st.one_of(
+    st.none(), st.integers(-(2**64), 2**64), st.binary(max_size=20),
+    st.text(alphabet="0123456789.:abcdef-/ ", max_size=20),
+)  # fmt: skip
+_TABLE_VALUES = st.dictionaries(
+    st.builds(
+        lambda table, column, index: f"{table}.{column}{index}",
+        st.sampled_from(_TABLES),
+        st.integers(1, 12),
+        _INDEX,
+    ),
+    _VALUE,
+    max_size=40,
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TABLE_VALUES)
+def test_any_table_values_decode_without_an_exception(values: dict[str, object]) -> None:
+    from legacyscan.collect.snmp import mib_decode
+
+    mib_decode.decode_tables(values)  # type: ignore[arg-type]
+    mib_decode.system_from_values(values)  # type: ignore[arg-type]
