@@ -160,7 +160,7 @@ def _decode(scan: dict[str, Any]) -> tuple[dict[str, Any], ScanMeta]:
     if not isinstance(scan, dict):
         raise TypeError("each scan must be an object")
     _text(scan["started"], "'started'")
-    where = f"scan started {scan['started'][:40]}"
+    where = f"scan started {scan['started'][:40]!r}"
     try:
         meta = from_data(ScanMeta, scan["meta"])
         if scan["kind"] not in ("scan", "import") or scan["status"] not in (

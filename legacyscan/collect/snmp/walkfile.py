@@ -303,7 +303,8 @@ def parse_snmprec(
             oid = _oid(oid)
             values[oid] = _snmprec_value(tag[:-1] if hexed else tag, hexed, value)
         except _BadValue as exc:
-            warn(f"{name}, line {number}: skipped: type {tag[:12]}: {exc}")
+            shown = tag if re.fullmatch(r"[\w:]{1,12}", tag) else repr(tag[:12])  # no raw bytes
+            warn(f"{name}, line {number}: skipped: type {shown}: {exc}")
     return values
 
 
