@@ -90,6 +90,11 @@ def parse_yaml(
         raise error(f"{origin}: not valid YAML ({problem})") from None
     except RecursionError:
         raise error(f"{origin}: YAML nested too deeply") from None
+    except (ValueError, OverflowError) as exc:
+        # a scalar the safe constructor cannot build: a date such as 2026-13-45, or an
+        # integer of more than 4,300 digits (Python refuses to convert it)
+        problem = "syntax" if secret else str(exc).split(":")[0][:80]
+        raise error(f"{origin}: not valid YAML (a value cannot be read: {problem})") from None
 
 
 #: a user's YAML file (credentials, segments, costs...) larger than this is refused

@@ -109,3 +109,20 @@ def test_a_fifo_or_a_device_is_refused_not_read_for_ever(tmp_path: Path) -> None
     for path in (fifo, Path("/dev/zero")):
         with pytest.raises(UserError, match="not a regular file$"):
             load_yaml(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "a: " + "9" * 5000 + "\n",
+            "Exceeds the limit (4300 digits) for integer string conversion",
+        ),
+        ("a: 2026-13-45\n", "month must be in 1..12"),
+    ],
+)
+def test_a_value_the_constructor_cannot_build_is_one_line(text: str, message: str) -> None:
+    with pytest.raises(UserError) as caught:
+        parse_yaml(text, "f.yaml")
+    assert str(caught.value).startswith("f.yaml: not valid YAML (a value cannot be read: ")
+    assert message in str(caught.value) and "\n" not in str(caught.value)

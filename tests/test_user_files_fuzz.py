@@ -54,6 +54,15 @@ def _yaml_text(document: Any) -> str:
 
 _TEXT = st.one_of(
     _DOCUMENT.map(_yaml_text),
+    # scalars the safe constructor cannot build (it raised ValueError, not a YAML error)
+    st.sampled_from(
+        [
+            "classes:\n  a: {replace: " + "9" * 5000 + "}\n",
+            "segments: 2026-13-45\n",
+            "changes:\n  - replace: 2026-02-30\n",
+            "lang: 1.0e99999\n",
+        ]
+    ),
     st.text(alphabet=st.sampled_from("ab:-[]{}!&*|>'\"#\n 0.9%@`\t\\"), max_size=60),
 )
 READERS: dict[str, Callable[[Path], object]] = {

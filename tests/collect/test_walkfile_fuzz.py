@@ -175,6 +175,24 @@ def test_any_table_values_decode_without_an_exception(values: dict[str, object])
     mib_decode.system_from_values(values)  # type: ignore[arg-type]
 
 
+def test_a_number_of_ten_thousand_digits_is_a_warning_not_a_crash() -> None:
+    digits = "9" * 10_000
+    warnings: list[str] = []
+    values = parse_snmpwalk(
+        [
+            '.1.3.6.1.2.1.1.1.0 = STRING: "ok"',
+            f".1.3.6.1.2.1.1.7.0 = INTEGER: {digits}",
+            f".1.3.6.1.2.1.1.3.0 = Timeticks: ({digits}) 0:00:00.00",
+        ],
+        "big.walk",
+        warnings.append,
+    )
+    assert values == {"1.3.6.1.2.1.1.1.0": b"ok"}
+    assert len(warnings) == 2 and all("not an integer" in w for w in warnings)
+    snmprec = parse_snmprec([f"1.3.6.1.2.1.1.7.0|2|{digits}"], "big.snmprec", warnings.append)
+    assert snmprec == {}
+
+
 def test_a_warning_never_carries_a_raw_control_character() -> None:
     warnings: list[str] = []
     parse_snmprec(

@@ -95,6 +95,8 @@ def _oid(text: str) -> str:
 
 
 def _integer(text: str) -> int:
+    # 40 digits hold every SNMP integer (Counter64 has 20); Python refuses to convert
+    # more than 4,300 digits at all, so a hostile value is a warning, not a crash
     if not re.fullmatch(r"\s*[-+]?\d{1,40}\s*", text):
         raise _BadValue(f"not an integer: {text.strip()[:40]!r}")
     return int(text)
@@ -151,10 +153,10 @@ def _decode_walk_value(rest: str) -> Value:
         return normalise_oid(value)
     if kind in ("INTEGER", "COUNTER32", "GAUGE32", "COUNTER64", "UNSIGNED32"):
         number = re.search(r"-?\d+", value)
-        return int(number.group()) if number else None
+        return _integer(number.group()) if number else None
     if kind == "TIMETICKS":
         ticks = re.match(r"\((\d+)\)", value)
-        return int(ticks.group(1)) if ticks else None
+        return _integer(ticks.group(1)) if ticks else None
     if kind in ("IPADDRESS", "NETWORK ADDRESS"):
         return _ip(value)
     if kind in ("BITS", "OPAQUE"):
