@@ -67,6 +67,37 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
     return f"{where}{problem}"
 
 
+#: values a YAML document may hold once its aliases are expanded: far above any real
+#: file (the largest knowledge file holds a few ten thousand), far below an alias bomb
+#: ("billion laughs": nine aliases of nine aliases... expand to 9**9 values), which
+#: would make the first str() or loop over it run for hours
+MAX_EXPANDED_VALUES = 2_000_000
+
+
+def _expanded_size(data: Any) -> int:
+    """How many values ``data`` holds with every alias expanded; linear in its distinct
+    containers (each is measured once).  A container that holds itself is refused."""
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()
+
+    def size(value: Any) -> int:
+        if not isinstance(value, dict | list):
+            return 1
+        key = id(value)
+        if key in sizes:
+            return sizes[key]
+        if key in open_:
+            raise ValueError("a YAML alias refers to the value that holds it")
+        open_.add(key)
+        items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+        total = 1 + sum(size(item) for item in items)
+        open_.discard(key)
+        sizes[key] = total
+        return total
+
+    return size(data)
+
+
 def parse_yaml(
     text: str,
     origin: str,
@@ -82,7 +113,12 @@ def parse_yaml(
     """
     loader = _StringLoader if strings else _Loader
     try:
-        return yaml.load(text, Loader=loader)  # noqa: S506 -- a safe loader, C or Python
+        data = yaml.load(text, Loader=loader)  # noqa: S506 -- a safe loader, C or Python
+        if "*" in text and _expanded_size(data) > MAX_EXPANDED_VALUES:
+            raise error(
+                f"{origin}: YAML aliases expand to more than {MAX_EXPANDED_VALUES:,} values"
+            )
+        return data
     except yaml.YAMLError as exc:
         problem = _yaml_problem(exc)
         if secret:
@@ -90,6 +126,8 @@ def parse_yaml(
         raise error(f"{origin}: not valid YAML ({problem})") from None
     except RecursionError:
         raise error(f"{origin}: YAML nested too deeply") from None
+    except UserError:
+        raise
     except (ValueError, OverflowError) as exc:
         # a scalar the safe constructor cannot build: a date such as 2026-13-45, or an
         # integer of more than 4,300 digits (Python refuses to convert it)

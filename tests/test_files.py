@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,25 @@ def test_a_value_the_constructor_cannot_build_is_one_line(text: str, message: st
         parse_yaml(text, "f.yaml")
     assert str(caught.value).startswith("f.yaml: not valid YAML (a value cannot be read: ")
     assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
+def _alias_bomb(levels: int) -> str:
+    lines = ['l0: &l0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for level in range(1, levels):
+        lines.append(f"l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 9) + "]")
+    return "\n".join(lines) + f"\nvalue: *l{levels - 1}\n"
+
+
+@pytest.mark.parametrize("strings", [False, True])
+def test_an_alias_bomb_is_refused_at_once(strings: bool) -> None:
+    # nine aliases of nine aliases...: 9**9 values once expanded, a few hundred bytes
+    started = time.monotonic()
+    with pytest.raises(UserError, match=r"b\.yaml: YAML aliases expand to more than 2,000,000"):
+        parse_yaml(_alias_bomb(9), "b.yaml", strings=strings)
+    assert time.monotonic() - started < 5
+    assert len(parse_yaml(_alias_bomb(3), "ok.yaml")["value"]) == 9  # aliases are fine
+
+
+def test_a_value_holding_itself_is_refused() -> None:
+    with pytest.raises(UserError, match="alias refers to the value that holds it"):
+        parse_yaml("a: &a [1, *a]\n", "c.yaml")

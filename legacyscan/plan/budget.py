@@ -117,9 +117,9 @@ def _table(raw: dict[str, Any], key: str, where: str) -> dict[str, dict[str, flo
                 or not math.isfinite(cost)
                 or cost <= 0
             ):
+                shown = type(cost).__name__ if isinstance(cost, list | dict) else str(cost)[:20]
                 raise CostModelError(
-                    f"{where}: {key}.{name}.{action}: cost must be a finite number > 0, "
-                    f"not {str(cost)[:20]}"
+                    f"{where}: {key}.{name}.{action}: cost must be a finite number > 0, not {shown}"
                 )
         result[str(name)] = {str(a): float(c) for a, c in actions.items()}
     return result

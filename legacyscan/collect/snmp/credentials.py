@@ -192,7 +192,8 @@ def _credential(entry: object, number: int, path: Path) -> Credential:
                 "(is a space missing after a ':'?)"
             )
         raise CredentialsError(f"{where}: unknown field(s): {'; '.join(parts)}")
-    version = str(entry.get("version", "2c")).lower().lstrip("v")
+    version = entry.get("version", "2c")
+    version = version.lower().lstrip("v") if isinstance(version, str) else ""
     if version not in ("1", "2c", "3"):
         raise CredentialsError(f"{where}: version must be 1, 2c or 3")
 
