@@ -81,3 +81,52 @@ def test_any_address_and_port_give_hosts_or_one_error_line(hosts: list[tuple[str
         return
     for host in run.hosts:
         assert all(1 <= s.port <= 65535 for s in host.services)
+
+
+_NAMES = st.sampled_from(
+    ["host", "status", "address", "hostnames", "hostname", "ports", "port", "state", "service",
+     "cpe", "script", "os", "osmatch", "osclass", "hostscript", "runstats", "elem", "table"]
+)  # fmt: skip
+_ATTRIBUTES = st.dictionaries(
+    st.sampled_from(
+        ["state", "addr", "addrtype", "vendor", "name", "portid", "protocol", "product",
+         "version", "accuracy", "osfamily", "osgen", "type", "id", "output", "tunnel"]
+    ),
+    st.one_of(
+        st.sampled_from(["up", "down", "ipv4", "ipv6", "mac", "open", "tcp", "80", "-1", "x"]),
+        st.ip_addresses().map(str),
+        st.text(alphabet="abc019.:-/ ", max_size=12),
+    ),
+    max_size=4,
+)  # fmt: skip
+
+
+def _element(name: str, attributes: dict[str, str], children: list[str], text: str) -> str:
+    attrs = "".join(f' {k}="{v}"' for k, v in attributes.items())
+    return f"<{name}{attrs}>{text}{''.join(children)}</{name}>"
+
+
+_ELEMENT = st.recursive(
+    st.builds(_element, _NAMES, _ATTRIBUTES, st.just([]), st.sampled_from(["", "cpe:/o:x:y"])),
+    lambda inner: st.builds(
+        _element, _NAMES, _ATTRIBUTES, st.lists(inner, max_size=4), st.just("")
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_ELEMENT, max_size=4), st.booleans())
+def test_any_nmap_shaped_xml_gives_hosts_or_one_error_line(
+    elements: list[str], truncate: bool
+) -> None:
+    document = f'<?xml version="1.0"?><nmaprun args="nmap">{"".join(elements)}</nmaprun>'
+    if truncate:
+        document = document[: len(document) // 2]
+    try:
+        run = parse_nmap_xml(document, "f.xml")
+    except NmapXmlError as exc:
+        assert str(exc).isprintable()
+        return
+    for host in run.hosts:
+        assert host.address is None or ":" in host.address or host.address.count(".") == 3
