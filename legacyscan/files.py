@@ -135,21 +135,9 @@ def parse_yaml(
         raise error(f"{origin}: not valid YAML (a value cannot be read: {problem})") from None
 
 
-#: a user's YAML file (credentials, segments, costs...) larger than this is refused
-MAX_TEXT_BYTES = 64 << 20
-
-
 def read_text(path: Path, error: type[UserError] = UserError) -> str:
-    """A text file as UTF-8, any failure one line.
-
-    Only a regular file of at most ``MAX_TEXT_BYTES``: a FIFO would block for ever and
-    /dev/zero would never end.
-    """
+    """A text file as UTF-8, any failure one line."""
     try:
-        if path.exists() and not path.is_file():
-            raise error(f"{path}: not a regular file")
-        if path.stat().st_size > MAX_TEXT_BYTES:
-            raise error(f"{path}: larger than {MAX_TEXT_BYTES >> 20} MiB")
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise error(f"{path}: not UTF-8 text") from None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
@@ -102,14 +101,6 @@ def test_atomic_write_names_the_missing_folder(tmp_path: Path) -> None:
         UserError, match=r"cannot write .*out\.csv: folder .*missing does not exist$"
     ):
         atomic_write(tmp_path / "missing" / "out.csv", "x")
-
-
-def test_a_fifo_or_a_device_is_refused_not_read_for_ever(tmp_path: Path) -> None:
-    fifo = tmp_path / "creds.yaml"
-    os.mkfifo(fifo)
-    for path in (fifo, Path("/dev/zero")):
-        with pytest.raises(UserError, match="not a regular file$"):
-            load_yaml(path)
 
 
 @pytest.mark.parametrize(

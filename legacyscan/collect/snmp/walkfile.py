@@ -34,8 +34,6 @@ _SYMBOLIC = {
     "SNMPv2-MIB::sysLocation.0": SYSTEM_OIDS["location"],
 }
 _IP_AD_ENT_ADDR = "1.3.6.1.2.1.4.20.1.1."
-#: a walk of the biggest switch stack is tens of MiB; more is not a walk of one device
-MAX_WALK_BYTES = 512 << 20
 
 
 class WalkFileError(UserError, ValueError):
@@ -317,10 +315,6 @@ def read_walk(path: Path, warn: Warn = _ignore) -> Host:
     is told, with the file and the line.
     """
     try:
-        if path.exists() and not path.is_file():  # a FIFO would block, /dev/zero never end
-            raise WalkFileError(f"{path}: not a regular file")
-        if path.stat().st_size > MAX_WALK_BYTES:
-            raise WalkFileError(f"{path}: larger than {MAX_WALK_BYTES >> 20} MiB")
         text = path.read_bytes().decode("latin-1")  # no newline translation: CR LF stays
     except OSError as exc:
         raise WalkFileError(f"{path}: cannot read ({exc.strerror})") from exc
