@@ -15,6 +15,7 @@ class Segment:
     origin: str  # how we know: "scanned-subnet", "snmp-vlan", "snmp-interface", "mapping-file"
     site: str = ""
     zone: str = ""  # zone type from a mapping file, e.g. "biomedical", "guest"
+    vlan: int | None = None  # the 802.1Q VLAN that carries it, when SNMP says so
 
 
 @dataclass(frozen=True)

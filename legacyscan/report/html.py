@@ -162,21 +162,51 @@ def render_html(assessment: Assessment, lang: str = "en", cover: Cover | None = 
     return render_view(view, lang)
 
 
-def render_view(view: ReportView, lang: str = "en") -> str:
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal: every character but letters, digits and spaces
+    escaped, so that no quote, backslash or ``</style>`` of a client's name gets out."""
+    out = []
+    for char in text:
+        if char.isascii() and (char.isalnum() or char == " "):
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):06x} ")  # the space ends the escape and is eaten
+    return '"' + "".join(out) + '"'
+
+
+def print_margins(view: ReportView, L: Language) -> str:
+    """The PDF's margin boxes: the title and client at the bottom left, page x / n right."""
+    left = L.t("cover.title") + (f" — {view.cover.client}" if view.cover.client else "")
+    font = "font: 7.5pt system-ui, sans-serif; color: #5b6b7c;"
+    return (
+        "@page { "
+        f"@bottom-left {{ content: {css_string(left)}; {font} }} "
+        f'@bottom-right {{ content: counter(page) " / " counter(pages); {font} }} '
+        "}"
+    )
+
+
+def render_view(view: ReportView, lang: str = "en", print_mode: bool = False) -> str:
+    """The report page; ``print_mode`` makes the page the PDF prints: one language, every
+    finding, the contents and the page margins."""
     catalogue(lang)  # an unknown language fails here, with a clear message
     env = _environment()
     css = (reports_dir() / "style.css").read_text(encoding="utf-8")
     script = (reports_dir() / "report.js").read_text(encoding="utf-8")
     if "</" in script:  # would end the inline script early
         raise AssertionError("report.js must not contain '</'")
-    languages = [Language.load(lang)] + [Language.load(c) for c in LANGUAGES if c != lang]
+    languages = [Language.load(lang)]
+    if not print_mode:
+        languages += [Language.load(c) for c in LANGUAGES if c != lang]
+    print_css = print_margins(view, languages[0]) if print_mode else ""
     data = page_data(view, lang)
     made = view.assessment.provenance
     weights = made.weights if made is not None else RiskModel.load().weights
+    styles = " ".join(csp_hash(text) for text in (css, print_css) if text)
     csp = "; ".join(
         (
             "default-src 'none'",
-            f"style-src {csp_hash(css)}",
+            f"style-src {styles}",
             f"script-src {csp_hash(script)}",
             "img-src data:",
             "base-uri 'none'",
@@ -190,6 +220,8 @@ def render_view(view: ReportView, lang: str = "en") -> str:
         lang=lang,
         langs=languages,
         css=Markup(css),  # our own file, not scan data
+        print_css=Markup(print_css),  # every character of the client's name escaped
+        print_mode=print_mode,
         script=Markup(script),
         data_json=Markup(json_for_script(data)),
         csp=csp,

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from legacyscan.collect.scope import target_set
 from legacyscan.lifecycle.horizon import eol_horizon
 from legacyscan.model import (
     DEVICE_CLASSES,
@@ -25,6 +26,9 @@ from legacyscan.model import (
     SegmentRisk,
 )
 from legacyscan.topology.network import segment_of
+
+#: Up to this many targets, the cover lists them; beyond, it summarises them.
+SCOPE_LISTED = 4
 
 STATUS_ORDER: tuple[str, ...] = ("eol", "extended", "unknown", "supported")
 LEVEL_ORDER: tuple[str, ...] = ("critical", "high", "medium", "low")
@@ -98,6 +102,24 @@ class DeviceRow:
 
 
 @dataclass(frozen=True)
+class ScopeSummary:
+    """The scanned targets counted for the cover: how many ranges, how many addresses."""
+
+    targets: tuple[str, ...]
+    addresses: int  # addresses the ranges and single addresses hold (names count one)
+
+    @property
+    def listed(self) -> bool:
+        """Few enough to be written out on the cover."""
+        return len(self.targets) <= SCOPE_LISTED
+
+
+def summarise_scope(targets: tuple[str, ...]) -> ScopeSummary:
+    covered, others = target_set(targets)  # a host name counts as one address
+    return ScopeSummary(targets, covered.size + len(others))
+
+
+@dataclass(frozen=True)
 class SegmentView:
     segment: Segment
     members: tuple[int, ...]  # device indexes
@@ -115,10 +137,17 @@ class ReportView:
     segments: list[SegmentView] = field(default_factory=list)
     #: (legacy device index, clinical device index, evidence)
     reach: list[tuple[int, int, Sentence]] = field(default_factory=list)
+    #: Segments left out because no device sits in them first (``show_empty_segments``
+    #: keeps them): a router's interface in a subnet nothing else was found in.
+    hidden_segments: int = 0
 
     @property
     def meta(self) -> ScanMeta:
         return self.assessment.meta
+
+    @cached_property
+    def scope(self) -> ScopeSummary:
+        return summarise_scope(self.meta.targets)
 
     @cached_property
     def legacy_count(self) -> int:
@@ -199,8 +228,13 @@ class ReportView:
         }
 
 
-def build_view(assessment: Assessment, cover: Cover | None = None) -> ReportView:
-    """Rows highest risk first, segments with their members and the reach between devices."""
+def build_view(
+    assessment: Assessment, cover: Cover | None = None, show_empty_segments: bool = False
+) -> ReportView:
+    """Rows highest risk first, segments with their members and the reach between devices.
+
+    A segment none of whose devices has it as its main segment (only a router's interface
+    sits there) is left out, and counted in ``hidden_segments``, unless asked for."""
     view = ReportView(assessment, cover or Cover())
     segment_by_address: dict[str, str] = {}
     for segment in assessment.topology.segments:
@@ -226,6 +260,9 @@ def build_view(assessment: Assessment, cover: Cover | None = None) -> ReportView
     mixed = set(assessment.topology.mixed_segments)
     for segment in assessment.topology.segments:
         indexes = tuple(members.get(segment.name, ()))
+        if not indexes and not show_empty_segments:
+            view.hidden_segments += 1
+            continue
         view.segments.append(
             SegmentView(
                 segment=segment,

@@ -109,9 +109,11 @@ def build_network(
         names = []
         for segment, evidence in placed:
             known = segments.setdefault(segment.name, segment)
-            if segment.cidr and segment.cidr not in known.cidr.split(", "):
+            cidrs = [c for c in known.cidr.split(", ") if c]
+            added = [c for c in segment.cidr.split(", ") if c and c not in cidrs]
+            if added:
                 # one name for several CIDRs (a mapping file may do that): keep them all
-                segments[segment.name] = replace(known, cidr=f"{known.cidr}, {segment.cidr}")
+                segments[segment.name] = replace(known, cidr=", ".join(cidrs + added))
             members[segment.name].append(address)
             names.append(segment.name)
             node = f"segment:{segment.name}"

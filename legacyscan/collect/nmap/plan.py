@@ -29,6 +29,8 @@ from legacyscan.collect.scope import Scope, split
 from legacyscan.errors import UserError
 
 NMAP = "nmap"
+#: How often nmap reports the progress of its current phase (read by the runner).
+STATS_EVERY = "5s"
 
 
 class NmapError(UserError, RuntimeError):
@@ -161,7 +163,16 @@ def plan_scan(scope: Scope, options: NmapOptions | None = None) -> ScanPlan:
             index=number,
             targets=chunk.targets,
             address_count=chunk.address_count,
-            argv=(NMAP, *args, *(["-6"] if chunk.ipv6 else []), "-oX", "-", *chunk.targets),
+            argv=(
+                NMAP,
+                *args,
+                *(["-6"] if chunk.ipv6 else []),
+                # a <taskprogress> element in the XML every few seconds: the live progress
+                *("--stats-every", STATS_EVERY),
+                "-oX",
+                "-",
+                *chunk.targets,
+            ),
         )
         for number, chunk in enumerate(chunks, 1)
     )
