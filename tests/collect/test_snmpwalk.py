@@ -118,10 +118,12 @@ def test_walk_files_identify_the_right_product(
     device_class: str,
 ) -> None:
     device = identifier.identify(read_walk(FIXTURES / name))
-    assert [(i.vendor, i.product, i.version) for i in device.identities] == [
-        (vendor, product, version)
-    ]
+    software = [i for i in device.identities if i.kind != "hardware"]
+    assert [(i.vendor, i.product, i.version) for i in software] == [(vendor, product, version)]
     assert device.device_class == device_class
+    hardware = [(i.vendor, i.product) for i in device.identities if i.kind == "hardware"]
+    # the hardware records (issue 16) name the Catalyst by its sysObjectID
+    assert hardware == ([("Cisco", "Catalyst 2960")] if name == "cisco-c2960.walk" else [])
 
 
 def test_walk_files_through_the_whole_pipeline() -> None:
