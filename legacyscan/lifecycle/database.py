@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
+from legacyscan.cpe import Cpe, CpeKey, try_parse
 from legacyscan.lifecycle.components import Components, FollowRule
-from legacyscan.lifecycle.cpe import Cpe, CpeKey, try_parse
 from legacyscan.lifecycle.hardware import HardwareDatabase, hardware_identity, hardware_lifecycle
 from legacyscan.lifecycle.policy import Policy, load_policies
 from legacyscan.lifecycle.records import (

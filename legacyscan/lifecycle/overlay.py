@@ -20,10 +20,10 @@ from typing import Any
 
 import yaml
 
+from legacyscan.cpe import Cpe, try_parse
 from legacyscan.errors import UserError
 from legacyscan.files import atomic_write
 from legacyscan.files import load_mapping as load_yaml_mapping
-from legacyscan.lifecycle.cpe import Cpe, try_parse
 from legacyscan.lifecycle.database import EolDatabase
 from legacyscan.lifecycle.records import OVERLAY_RECORDS, EolDataError, parse_record
 from legacyscan.model import EolRecord

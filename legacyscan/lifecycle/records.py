@@ -9,9 +9,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from legacyscan.cpe import CpeError, CpeKey
 from legacyscan.errors import UserError
 from legacyscan.files import load_yaml
-from legacyscan.lifecycle.cpe import CpeError, CpeKey
 from legacyscan.model import (
     EolRecord,
 )

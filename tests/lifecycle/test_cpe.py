@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from testpaths import FIXTURES
 
-from legacyscan.lifecycle.cpe import CpeError, CpeKey, parse_cpe
+from legacyscan.cpe import CpeError, CpeKey, parse_cpe
 from legacyscan.lifecycle.database import EolDatabase
 from legacyscan.lifecycle.overlay import load_mapping, merge, read_dump, write_overlay
 from legacyscan.lifecycle.records import EolDataError, load_records, parse_record

@@ -1,4 +1,5 @@
-"""CPE names, so that an identity carrying one finds its end-of-life record by it.
+"""CPE names, read one way for every stage: identities carry them (identify's CPE
+table turns each into a candidate) and end-of-life records are keyed by them.
 
 nmap (``cpe:/o:cisco:ios:12.2``), Recog and our own rules (``cpe:2.3:o:cisco:ios:...``)
 name products by CPE.  A record in ``fingerprints/eol`` (or one imported from
@@ -35,10 +36,19 @@ class Cpe:
     vendor: str
     product: str
     version: str | None  # None: any / not applicable
+    update: str | None = None  # the field after the version ("sp1")
 
     @property
     def product_key(self) -> tuple[str, str]:
         return (self.vendor, self.product)
+
+    @property
+    def formatted(self) -> str:
+        """The CPE 2.3 formatted string, 13 fields (``*`` where a field is any)."""
+        fields = [self.part or "*", self.vendor, self.product, self.version or "*",
+                  self.update or "*"] + ["*"] * 6  # fmt: skip
+        return "cpe:2.3:" + ":".join(re.sub(r"([:\\])", r"\\\1", f) if f != "*" else f
+                                     for f in fields)  # fmt: skip
 
 
 def _unescape(value: str) -> str:
@@ -63,11 +73,13 @@ def parse_cpe(text: str) -> Cpe:
     if part not in ("", "a", "o", "h", "*"):
         raise CpeError(f"a CPE part is a, o or h, got {fields[0]!r} in {text!r}")
     version = _unescape(fields[3]) if len(fields) > 3 else ""
+    update = _unescape(fields[4]).lower() if len(fields) > 4 else ""
     return Cpe(
         part=part if part in ("a", "o", "h") else None,
         vendor=_unescape(fields[1]).lower(),
         product=_unescape(fields[2]).lower(),
         version=None if version in _NO_VALUE else version,
+        update=None if update in _NO_VALUE else update,
     )
 
 
@@ -78,6 +90,15 @@ def try_parse(text: str | None) -> Cpe | None:
         return parse_cpe(text)
     except CpeError:
         return None
+
+
+def observed_cpe(text: str) -> Cpe | None:
+    """A CPE a scanner or a rule printed: a full name (``cpe:/`` or ``cpe:2.3:``) with its
+    part; None for anything else (short keys are for records only)."""
+    if not text.strip().lower().startswith(("cpe:/", "cpe:2.3:")):
+        return None
+    cpe = try_parse(text)
+    return cpe if cpe is not None and cpe.part is not None else None
 
 
 @dataclass(frozen=True)
