@@ -23,13 +23,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from legacyscan.identify.accuracy import (
-    REALWORLD_SPLITS,
-    Dimensions,
-    Labelled,
-    judge_dimensions,
-    load_realworld,
-)
+from legacyscan.identify.accuracy import Dimensions, Labelled, judge_dimensions
+from legacyscan.identify.corpus import REALWORLD_SPLITS, load_realworld
 from legacyscan.identify.engine import Identifier
 from legacyscan.lifecycle import EolDatabase
 

@@ -408,12 +408,14 @@ def scan(
     recorder: ScanRecorder | None = None,
     site: str = "",
     vantage: str = "",
+    identifier: Identifier | None = None,
     second_pass: SecondPassOptions | None = None,
 ) -> Assessment:
     """Collect (nmap, then SNMP, then the second pass where the profile has one), then
     ``assess``; each piece goes to ``recorder``."""
     started = now()
-    identifier = Identifier()  # loaded once: the second pass and assess both class hosts
+    # Loaded once: the second pass and assess both class hosts with it.
+    identifier = identifier or Identifier()
     if second_pass is None:
         second_pass = SecondPassOptions(enabled=load_profiles().get(plan.profile).second_pass)
     collection = collect_live(

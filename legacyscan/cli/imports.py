@@ -10,7 +10,15 @@ import click
 
 from legacyscan import __version__
 from legacyscan.assess import assess
-from legacyscan.cli.common import as_of_date, as_of_option, progress, summary_line, write_outputs
+from legacyscan.cli.common import (
+    as_of_date,
+    as_of_option,
+    identifier_for,
+    progress,
+    recog_option,
+    summary_line,
+    write_outputs,
+)
 from legacyscan.cli.inventory import inventory_options
 from legacyscan.clock import now
 from legacyscan.collect.nmap.chunkstore import FilesystemChunkStore
@@ -29,6 +37,7 @@ from legacyscan.model import ScanMeta
 )
 @as_of_option
 @inventory_options
+@recog_option
 def import_command(
     files: tuple[Path, ...],
     out: Path,
@@ -37,6 +46,7 @@ def import_command(
     no_db: bool,
     site: str,
     vantage: str,
+    recog_dirs: tuple[Path, ...],
 ) -> None:
     """Import nmap XML FILES made elsewhere (nmap -oX, nmap 5 to 7.9x); nothing is sent.
 
@@ -46,7 +56,8 @@ def import_command(
     gzip-compressed in OUT/nmap/ with its nmap version and command line.  A broken or
     truncated file is reported in one line (with the line number) and the other files
     are still imported; the exit status is then 1.  The import is recorded in the
-    inventory (see --db) with the files as evidence, unless --no-db.
+    inventory (see --db) with the files as evidence, unless --no-db, or unless no host
+    was found (an empty scan would make every device look gone in the next diff).
     """
     started = now()
 
@@ -79,10 +90,13 @@ def import_command(
         vantage=vantage,
     )
     click.echo(f"identify: {len(kept)} device(s)", err=True)
-    assessment = assess(kept, meta)
+    assessment = assess(kept, meta, identifier_for(recog_dirs))
     json_path, html_path = write_outputs(assessment, out)
     click.echo(summary_line(assessment), err=True)
-    if not no_db:
+    if not no_db and not kept:
+        # a scan with no host would make the next `diff` say that every device is gone
+        progress("inventory: not recorded: the file(s) hold no host with anything observed")
+    elif not no_db:
         from legacyscan.inventory import Inventory
 
         evidence = {

@@ -17,7 +17,9 @@ from legacyscan.cli.common import (
     budget_option,
     costs_option,
     format_option,
+    identifier_for,
     progress,
+    recog_option,
     segments_context,
     segments_option,
     today,
@@ -56,12 +58,14 @@ from legacyscan.topology import kind_of
 @format_option
 @as_of_option
 @segments_option
+@recog_option
 def identify_command(
     walks: tuple[Path, ...],
     xmls: tuple[Path, ...],
     fmt: str,
     as_of: dt.datetime | None,
     segments_file: Path | None,
+    recog_dirs: tuple[Path, ...],
 ) -> None:
     """Identify devices offline, from files a client handed over; nothing is sent on the network.
 
@@ -76,7 +80,7 @@ def identify_command(
     failures = 0
     for path in walks:
         try:
-            hosts.append(read_walk(path))
+            hosts.append(read_walk(path, warn=_warn))
         except WalkFileError as exc:
             click.echo(f"error: {exc}", err=True)
             failures += 1
@@ -99,7 +103,8 @@ def identify_command(
         legacyscan_version=__version__,
     )
     # A walk of a switch or router names the devices in its ARP and forwarding tables.
-    assessment = assess(with_devices_seen_by_others(hosts), meta, context=context)
+    seen = with_devices_seen_by_others(hosts)
+    assessment = assess(seen, meta, identifier_for(recog_dirs), context=context)
     if fmt == "json":
         data = assessment_to_dict(assessment)
         click.echo(
@@ -111,6 +116,10 @@ def identify_command(
         _print_text(assessment)
     if failures:
         sys.exit(1)
+
+
+def _warn(message: str) -> None:
+    click.echo(f"warning: {message}", err=True)
 
 
 def _print_text(assessment: Assessment) -> None:

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from legacyscan.identify.accuracy import (
-    Truth,
-    judge,
-    judge_dimensions,
-    lab_devices,
-    load_corpus,
-    measure,
-)
+from legacyscan.identify.accuracy import Truth, judge, judge_dimensions, measure
+from legacyscan.identify.corpus import lab_devices, load_corpus
 from legacyscan.identify.engine import Identifier
 from legacyscan.model import Alternative, Evidence, Host, IdentifiedDevice, Identity
 from legacyscan.paths import _PACKAGE

@@ -12,7 +12,7 @@ import pytest
 from testpaths import FIXTURES
 
 from legacyscan.files import load_mapping
-from legacyscan.identify.accuracy import REALWORLD_SPLITS, load_realworld
+from legacyscan.identify.corpus import REALWORLD_SPLITS, load_realworld
 from legacyscan.identify.rules import RuleSet, load_vocabulary
 from legacyscan.paths import fingerprints_dir
 
@@ -118,7 +118,7 @@ BANNER_KINDS = ["ssh", "ftp", "telnet", "smtp", "http_server", "http_title", "my
 
 @pytest.mark.parametrize("kind", [*BANNER_KINDS, "dns_version"])
 def test_a_banner_becomes_the_script_output_nmap_would_report(kind: str) -> None:
-    from legacyscan.identify.accuracy import host_from_entry
+    from legacyscan.identify.corpus import host_from_entry
 
     host = host_from_entry({"banners": {kind: "Example 1.0"}}, CORPUS)
     (service,) = host.services
@@ -127,7 +127,7 @@ def test_a_banner_becomes_the_script_output_nmap_would_report(kind: str) -> None
 
 
 def test_an_unknown_banner_kind_is_an_error() -> None:
-    from legacyscan.identify.accuracy import host_from_entry
+    from legacyscan.identify.corpus import host_from_entry
 
     with pytest.raises(ValueError, match="unknown banner kind"):
         host_from_entry({"banners": {"gopher": "x"}}, CORPUS)

@@ -103,7 +103,7 @@ def identity(
 
 def _why(status: str, eol: dt.date | None) -> Message:
     if eol is None:
-        return message("lifecycle.no_record")
+        return message("lifecycle.no_record_for", product="Test OS")
     return message("lifecycle.eol" if status == "eol" else "lifecycle.supported_until", end=eol)
 
 
@@ -296,7 +296,7 @@ def build_lab_like() -> Assessment:
     from dataclasses import replace as _replace
 
     from legacyscan.assess import assess
-    from legacyscan.identify.accuracy import lab_devices, load_corpus
+    from legacyscan.identify.corpus import lab_devices, load_corpus
     from legacyscan.lifecycle.database import EolDatabase
 
     root = Path(__file__).resolve().parents[2]
