@@ -18,7 +18,8 @@ from legacyscan.files import load_mapping
 from legacyscan.identify.observe import best_os_matches, os_class_values, split_os_name
 from legacyscan.identify.observe import observations as observations
 from legacyscan.identify.rules import RuleSet, load_vocabulary
-from legacyscan.identify.tables import MAKER_NAME_FIELDS, TableAnswer, Tables, enterprise_number
+from legacyscan.identify.table_rows import MAKER_NAME_FIELDS, TableAnswer, enterprise_number
+from legacyscan.identify.tables import Tables
 from legacyscan.model import (
     DEVICE_CLASSES,
     Alternative,
