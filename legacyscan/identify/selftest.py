@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from legacyscan.identify.observe import is_field, oui_organisation
-from legacyscan.identify.rules import Example, Rule, RuleSet, named_products, produced_values
+from legacyscan.identify.rules import Example, Rule, RuleSet, fill_template, render_template
 from legacyscan.identify.table_rows import (
     MAKER_NAME_FIELDS,
     EnterpriseRow,
@@ -215,3 +215,35 @@ def table_problems(tables: Tables, vocabulary: Mapping[str, Sequence[str]]) -> l
 def _same_maker(enterprise: EnterpriseRow, row: TableRow) -> bool:
     """A product row agrees with its number's maker (HP's number also holds HPE products)."""
     return row.vendor == enterprise.row.vendor or row.vendor in enterprise.covers
+
+
+def named_products(rule: Rule) -> list[tuple[str, str]]:
+    """Every (vendor, product) a rule can name: identity, alternatives and ``also``."""
+    named: list[tuple[str, str]] = []
+    for template in (rule.identity, *rule.also):
+        if template is None:
+            continue
+        named.append((template.vendor, template.product))
+        named.extend((alt.vendor, alt.product) for alt in template.alternatives)
+    return named
+
+
+def produced_values(rule: Rule, found: re.Match[str]) -> dict[str, str | None]:
+    """Everything a rule sets for one match: identity values, class and type."""
+    produced: dict[str, str | None] = dict(rule.render(found))
+    if rule.identity is not None and rule.identity.alternatives:
+        groups = rule.groups(found)
+        produced["alternatives"] = "; ".join(
+            f"{alt.vendor} {alt.product} {fill_template(alt.version, groups) or ''}".strip()
+            for alt in rule.identity.alternatives
+        )
+    if rule.also:
+        produced["also"] = "; ".join(
+            f"{v['vendor']} {v['product']} {v['version'] or ''}".strip()
+            for v, t in ((render_template(t, rule.groups(found)), t) for t in rule.also)
+            if not (t.optional and v["version"] is None)
+        )
+    if rule.classify is not None:
+        produced["class"] = rule.classify.device_class
+        produced["type"] = rule.classify.device_type
+    return produced
