@@ -63,7 +63,7 @@ def segments_context(segments_file: Path | None) -> Context | None:
     """The assessment context for ``--segments FILE`` (None: the defaults)."""
     if segments_file is None:
         return None
-    from legacyscan.topology.segments import SegmentMap
+    from legacyscan.topology.mapping import SegmentMap
 
     return Context(segment_map=SegmentMap.load(segments_file))
 
