@@ -19,7 +19,13 @@ from typing import Any, TypeVar
 
 import click
 
-from legacyscan.collect.nmap.plan import NmapOptions, ScanPlan, plan_scan
+from legacyscan.collect.nmap.plan import (
+    MAX_PARALLEL,
+    Authorisation,
+    ScanPlan,
+    ScanRequest,
+    plan_request,
+)
 from legacyscan.collect.nmap.profiles import (
     DEFAULT_PROFILE,
     load_profiles,
@@ -27,7 +33,7 @@ from legacyscan.collect.nmap.profiles import (
     port_ranges,
 )
 from legacyscan.collect.nmap.runner import ScanProgress
-from legacyscan.collect.scope import DEFAULT_MAX_HOSTS, ScopeError, build_scope, read_target_file
+from legacyscan.collect.scope import DEFAULT_MAX_HOSTS, ScopeError, read_target_file
 from legacyscan.pipeline import nmap_store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -49,27 +55,38 @@ class NmapCliOptions:
     dry_run: bool
     resume: bool
 
+    @property
+    def authorisation(self) -> Authorisation:
+        """What this command line allows: never taken from a scan folder."""
+        return Authorisation(self.allow_public, self.max_hosts, self.allow_printer_ports)
+
     def plan(self, targets: tuple[str, ...], out: Path | None) -> ScanPlan:
-        """The scan to run: built from the options, or the stored one for ``--resume``."""
+        """The scan to run, from the options or, for ``--resume``, from the stored request.
+
+        Either way the plan is made by ``plan_request``, through every guard of a new
+        scan, with this command line's authorisation; the stored command lines are only
+        compared with the new ones (``ChunkStore.begin``), never run.
+        """
         if self.resume and out is not None and not targets and self.targets_file is None:
-            stored = nmap_store(out).load_plan()
-            if stored is None:
+            request = nmap_store(out).load_request()
+            if request is None:
                 raise ScopeError(f"{out} holds no scan to resume (no nmap/plan.json)")
-            return stored
-        every = targets + (read_target_file(self.targets_file) if self.targets_file else ())
-        excluded = self.exclude + (read_target_file(self.exclude_file) if self.exclude_file else ())
-        scope = build_scope(every, self.allow_public, self.max_hosts, excluded)
-        return plan_scan(
-            scope,
-            NmapOptions(
+        else:
+            every = targets + (read_target_file(self.targets_file) if self.targets_file else ())
+            excluded = self.exclude + (
+                read_target_file(self.exclude_file) if self.exclude_file else ()
+            )
+            request = ScanRequest(
+                targets=every,
+                exclude=excluded,
                 profile=self.profile,
                 scripts=self.scripts,
                 tcp_ports=parse_ports(self.ports) if self.ports else (),
                 allow_printer_ports=self.allow_printer_ports,
                 chunk_size=self.chunk_size,
                 parallel=self.parallel,
-            ),
-        )
+            )
+        return plan_request(request, self.authorisation)
 
 
 _OPTIONS: list[Callable[[F], F]] = [
@@ -129,7 +146,7 @@ _OPTIONS: list[Callable[[F], F]] = [
     ),
     click.option(
         "--parallel",
-        type=click.IntRange(1, 64),
+        type=click.IntRange(1, MAX_PARALLEL),
         help="nmap processes at a time (default: the profile's); the profile's packet rate "
         "is shared among them.",
     ),
@@ -142,7 +159,9 @@ _OPTIONS: list[Callable[[F], F]] = [
         "--resume",
         is_flag=True,
         help="Continue the interrupted scan stored in --out without rescanning finished "
-        "chunks (targets may be omitted).",
+        "chunks (targets may be omitted: the stored request is planned again through every "
+        "guard; give --allow-public, --allow-printer-ports or --max-hosts again if it "
+        "needed them).",
     ),
 ]
 
@@ -215,8 +234,17 @@ class ProgressLine:
             self.last_chunks = state.chunks_done
 
 
-def resume_hint(out: Path) -> str:
-    return f"legacyscan scan --resume --out {shlex.quote(str(out))}"
+def resume_hint(out: Path, plan: ScanPlan | None = None) -> str:
+    """The command that continues the scan, with the authorisations it needs again."""
+    hint = f"legacyscan scan --resume --out {shlex.quote(str(out))}"
+    if plan is not None:
+        if plan.public:
+            hint += " --allow-public"
+        if plan.request is not None and plan.request.allow_printer_ports:
+            hint += " --allow-printer-ports"
+        if plan.address_count > DEFAULT_MAX_HOSTS:
+            hint += f" --max-hosts {plan.address_count}"
+    return hint
 
 
 @click.command("profiles")

@@ -29,9 +29,8 @@ from legacyscan.cli.nmapscan import (
     resume_hint,
 )
 from legacyscan.cli.snmp import TABLES_HELP, build_options, parse_groups
-from legacyscan.collect.nmap.plan import plan_scan
+from legacyscan.collect.nmap.plan import Authorisation, ScanRequest, plan_request
 from legacyscan.collect.nmap.runner import ScanInterrupted
-from legacyscan.collect.scope import build_scope
 from legacyscan.collect.snmp.sweep import SnmpOptions
 from legacyscan.pipeline import nmap_store, refuse_unfinished, scan, scan_meta_at_start
 
@@ -116,7 +115,7 @@ def scan_command(
         snmp_credentials, community, snmp_port, groups=parse_groups(snmp_tables)
     )
     context = segments_context(segments_file)  # a bad mapping file fails before the scan
-    refuse_unfinished(nmap_store(out), out, nmap_options.resume)
+    refuse_unfinished(nmap_store(out), out, nmap_options.resume, plan)
     out.mkdir(parents=True, exist_ok=True)
     click.echo(
         f"legacyscan {__version__}: scanning {plan.address_count} address(es) "
@@ -144,7 +143,7 @@ def scan_command(
                 vantage=vantage,
             )
         except ScanInterrupted as stop:
-            hint = resume_hint(out) + (f" --db {shlex.quote(db)}" if db else "")
+            hint = resume_hint(out, plan) + (f" --db {shlex.quote(db)}" if db else "")
             click.echo(f"\n{stop}; resume with: {hint}", err=True)
             sys.exit(130)
         json_path, html_path = write_outputs(assessment, out)
@@ -175,7 +174,7 @@ def demo_command(out: Path, as_of: dt.datetime | None) -> None:
     click.echo("demo: starting the simulated hospital", err=True)
     state = runner.up(progress=progress)
     try:
-        plan = plan_scan(build_scope(state.targets))
+        plan = plan_request(ScanRequest(targets=state.targets), Authorisation())
         out.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(nmap_store(out).folder, ignore_errors=True)  # a fresh demo each time
         click.echo(f"demo: scanning {len(state.devices)} simulated devices", err=True)

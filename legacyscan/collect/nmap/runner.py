@@ -179,7 +179,16 @@ def run_plan(
 ) -> NmapResult:
     """Run every chunk not yet stored; return every chunk's decoded XML, stored or new."""
     store.begin(plan)
-    done = {i: r for i, r in store.finished().items() if 1 <= i <= len(plan.chunks)}
+    # A journal entry counts only for the chunk this plan would run: same addresses, same
+    # command line.  Any other (edited, or left by another scan) is run again.
+    done = {
+        i: r
+        for i, r in store.finished().items()
+        if 1 <= i <= len(plan.chunks)
+        and r.targets == plan.chunks[i - 1].targets
+        and r.address_count == plan.chunks[i - 1].address_count
+        and r.command_line == plan.chunks[i - 1].command_line
+    }
     resumed = len(done)
     runs: dict[int, NmapRun] = {}
     todo = [c for c in plan.chunks if c.index not in done]
