@@ -12,7 +12,8 @@ import click
 
 from legacyscan.cli.common import format_option, progress
 from legacyscan.codec import to_data
-from legacyscan.files import atomic_write
+from legacyscan.errors import UserError
+from legacyscan.files import atomic_write, read_text
 from legacyscan.inventory.location import default_path
 
 if TYPE_CHECKING:
@@ -88,9 +89,10 @@ def _resumed(inventory: Inventory, out: Path) -> InventoryRecorder | None:
     from legacyscan.inventory.recorder import InventoryRecorder
 
     try:
-        marker = json.loads((out / RESUME_FILE).read_text(encoding="utf-8"))
+        # A scan folder is user data: a regular, small file only (a FIFO would block).
+        marker = json.loads(read_text(out / RESUME_FILE, UserError, limit=1 << 16))
         scan_id, where = int(marker["scan_id"]), str(marker["inventory"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (UserError, ValueError, KeyError, TypeError, RecursionError):
         progress(f"inventory: no readable {RESUME_FILE} in {out}; recording a new scan")
         return None
     if where != inventory.location:

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import click
 
 from legacyscan.collect.nmap.plan import (
+    MAX_CHUNKS,
     MAX_PARALLEL,
     Authorisation,
     ScanPlan,
@@ -37,6 +38,9 @@ from legacyscan.collect.scope import DEFAULT_MAX_HOSTS, ScopeError, read_target_
 from legacyscan.pipeline import nmap_store
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: A dry run lists this many command lines at most; the others are counted.
+DRY_RUN_LISTING = 50
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,8 @@ class NmapCliOptions:
                 chunk_size=self.chunk_size,
                 parallel=self.parallel,
             )
-        return plan_request(request, self.authorisation)
+        preview = DRY_RUN_LISTING if self.dry_run else None
+        return plan_request(request, self.authorisation, preview=preview)
 
 
 _OPTIONS: list[Callable[[F], F]] = [
@@ -185,19 +190,32 @@ def nmap_scan_options(function: F) -> F:
 def print_plan(plan: ScanPlan) -> None:
     """The dry run's output: everything that would happen, nothing sent."""
     click.echo(
-        f"plan: {plan.address_count} address(es) in {len(plan.chunks)} chunk(s) of up to "
+        f"plan: {plan.address_count} address(es) in {plan.chunk_count} chunk(s) of up to "
         f"{plan.chunk_size}, {plan.parallel} nmap process(es) at a time"
     )
     click.echo(f"profile: {plan.profile}")
-    click.echo(f"targets: {' '.join(plan.targets)}")
+    click.echo(f"targets: {_listing(plan.targets)}")
     if plan.excluded:
-        click.echo(f"excluded (never sent a packet): {' '.join(plan.excluded)}")
+        click.echo(f"excluded (never sent a packet): {_listing(plan.excluded)}")
     for note in plan.notes:
         click.echo(f"note: {note}")
+    if plan.chunk_count > MAX_CHUNKS:
+        click.echo(
+            f"note: the scan itself would be refused: {plan.chunk_count} chunks is more "
+            f"than {MAX_CHUNKS}; give a larger --chunk-size"
+        )
     click.echo("nmap command lines:")
     for chunk in plan.chunks:
-        click.echo(f"  [{chunk.index}/{len(plan.chunks)}] {chunk.command_line}")
+        click.echo(f"  [{chunk.index}/{plan.chunk_count}] {chunk.command_line}")
+    if plan.preview:
+        click.echo(f"  ... and {plan.chunk_count - len(plan.chunks)} more chunk(s), not listed")
     click.echo("dry run: nothing was sent")
+
+
+def _listing(blocks: tuple[str, ...], shown: int = DRY_RUN_LISTING) -> str:
+    """CIDR blocks on one line, the first ``shown`` of them and a count of the rest."""
+    text = " ".join(blocks[:shown])
+    return text + (f" ... and {len(blocks) - shown} more" if len(blocks) > shown else "")
 
 
 def _clock(seconds: float) -> str:

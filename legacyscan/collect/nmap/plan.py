@@ -40,13 +40,17 @@ from legacyscan.collect.scope import (
     DEFAULT_MAX_HOSTS,
     NON_PUBLIC,
     Scope,
+    ScopeError,
     build_scope,
+    chunk_count,
     split,
 )
 from legacyscan.errors import UserError
 
 NMAP = "nmap"
 MAX_PARALLEL = 64  # nmap processes at a time: the CLI's bound, and a stored request's
+#: A plan lists every chunk's command line: beyond this many, ask for larger chunks.
+MAX_CHUNKS = 100_000
 
 
 class NmapError(UserError, RuntimeError):
@@ -116,6 +120,16 @@ class ScanPlan:
     chunks: tuple[ChunkPlan, ...]
     notes: tuple[str, ...] = ()  # what the profile wanted but this run cannot do, and why
     request: ScanRequest | None = None  # what it was made from (None: made by plan_scan)
+    chunks_in_all: int = 0  # a preview's real number of chunks (0: ``chunks`` are all)
+
+    @property
+    def chunk_count(self) -> int:
+        return self.chunks_in_all or len(self.chunks)
+
+    @property
+    def preview(self) -> bool:
+        """Only the first chunks are listed (a dry run of a large scope): never run."""
+        return self.chunk_count > len(self.chunks)
 
     @property
     def public(self) -> bool:
@@ -195,14 +209,26 @@ def nmap_arguments(
     return args, notes
 
 
-def plan_scan(scope: Scope, options: NmapOptions | None = None) -> ScanPlan:
-    """Every nmap command line of the scan; nothing is sent."""
+def plan_scan(
+    scope: Scope, options: NmapOptions | None = None, preview: int | None = None
+) -> ScanPlan:
+    """Every nmap command line of the scan (``preview``: only the first ones); nothing is sent.
+
+    The chunks are counted from the scope's sizes before any is made, so that a huge
+    scope is answered at once: refused beyond ``MAX_CHUNKS`` unless only previewed.
+    """
     options = options or NmapOptions()
     book = load_profiles()
     profile = book.get(options.profile)
     chunk_size = options.chunk_size or profile.chunk_size
-    chunks = split(scope, chunk_size)
-    parallel = max(1, min(options.parallel or profile.parallel, len(chunks)))
+    count = chunk_count(scope, chunk_size)
+    if count > MAX_CHUNKS and preview is None:
+        raise ScopeError(
+            f"{count} chunks of {chunk_size} address(es) is more than {MAX_CHUNKS}; "
+            "give a larger --chunk-size"
+        )
+    chunks = split(scope, chunk_size, preview)
+    parallel = max(1, min(options.parallel or profile.parallel, count))
     # The profile's rate is for the whole scan: share it among the processes running at once.
     max_rate = max(1, profile.max_rate // parallel)
     as_root = _is_root() if options.as_root is None else options.as_root
@@ -225,6 +251,7 @@ def plan_scan(scope: Scope, options: NmapOptions | None = None) -> ScanPlan:
         parallel=parallel,
         chunks=planned,
         notes=tuple(notes),
+        chunks_in_all=count if count > len(planned) else 0,
     )
 
 
@@ -246,7 +273,10 @@ def _check_request(request: ScanRequest, authorised: Authorisation) -> None:
 
 
 def plan_request(
-    request: ScanRequest, authorised: Authorisation, as_root: bool | None = None
+    request: ScanRequest,
+    authorised: Authorisation,
+    as_root: bool | None = None,
+    preview: int | None = None,
 ) -> ScanPlan:
     """The plan of ``request``: every guard of a new scan, whoever made the request.
 
@@ -267,4 +297,4 @@ def plan_request(
         parallel=request.parallel,
         as_root=as_root,
     )
-    return replace(plan_scan(scope, options), request=request)
+    return replace(plan_scan(scope, options, preview), request=request)

@@ -178,6 +178,8 @@ def run_plan(
     poll_interval: float = 0.1,
 ) -> NmapResult:
     """Run every chunk not yet stored; return every chunk's decoded XML, stored or new."""
+    if plan.preview:
+        raise NmapError("a dry run's preview of a plan cannot be run")
     store.begin(plan)
     # A journal entry counts only for the chunk this plan would run: same addresses, same
     # command line.  Any other (edited, or left by another scan) is run again.
