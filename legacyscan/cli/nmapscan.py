@@ -98,7 +98,8 @@ _OPTIONS: list[Callable[[F], F]] = [
     click.option(
         "--targets-file",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="Read more targets from FILE (one or more per line, # starts a comment).",
+        help="Read more targets from FILE (one or more per line, # starts a comment; a "
+        "regular file of at most 4 MiB).",
     ),
     click.option(
         "--exclude",
@@ -187,8 +188,9 @@ def nmap_scan_options(function: F) -> F:
     return result
 
 
-def print_plan(plan: ScanPlan) -> None:
-    """The dry run's output: everything that would happen, nothing sent."""
+def print_plan(plan: ScanPlan, checked: tuple[str, ...] = ()) -> None:
+    """The dry run's output: everything that would happen, nothing sent; ``checked``:
+    what else the dry run read and found usable (credentials, segments)."""
     click.echo(
         f"plan: {plan.address_count} address(es) in {plan.chunk_count} chunk(s) of up to "
         f"{plan.chunk_size}, {plan.parallel} nmap process(es) at a time"
@@ -209,6 +211,8 @@ def print_plan(plan: ScanPlan) -> None:
         click.echo(f"  [{chunk.index}/{plan.chunk_count}] {chunk.command_line}")
     if plan.preview:
         click.echo(f"  ... and {plan.chunk_count - len(plan.chunks)} more chunk(s), not listed")
+    for line in checked:
+        click.echo(line)
     click.echo("dry run: nothing was sent")
 
 

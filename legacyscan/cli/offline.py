@@ -82,9 +82,16 @@ def identify_command(
         try:
             run = read_nmap_xml(path)
         except NmapXmlError as exc:
-            click.echo(f"error: {exc}", err=True)
             failures += 1
-            continue
+            if exc.partial is None:
+                click.echo(f"error: {exc}", err=True)
+                continue
+            # As `import` does: the hosts complete before the break are identified.
+            run = exc.partial
+            click.echo(
+                f"error: {exc}; the {len(run.hosts)} complete host(s) before it are shown",
+                err=True,
+            )
         hosts.extend(h for h in run.hosts if h.has_data)
         commands.append(run.command_line)
     meta = ScanMeta(

@@ -88,7 +88,7 @@ def scan_command(
     site: str,
     vantage: str,
 ) -> None:
-    """Scan TARGETS (addresses, CIDR blocks or ranges such as 10.1.2.10-10.1.2.40).
+    """Scan TARGETS (addresses, CIDR blocks or ranges such as 10.1.2.10-10.1.2.40 or 10.1.2.10-40).
 
     Runs nmap service detection with a scan profile (default clinical-safe: gentle,
     printer ports never probed), reads the SNMP system group of every host found,
@@ -107,14 +107,18 @@ def scan_command(
     if out is None and not nmap_options.dry_run:
         raise click.UsageError("--out DIR is required (except with --dry-run)")
     plan = nmap_options.plan(targets, out)
-    if nmap_options.dry_run:
-        print_plan(plan)
-        return
-    assert out is not None
+    # A bad credentials or mapping file fails before the scan, and in a dry run too.
     snmp_options = build_options(
         snmp_credentials, community, snmp_port, groups=parse_groups(snmp_tables)
     )
-    context = segments_context(segments_file)  # a bad mapping file fails before the scan
+    context = segments_context(segments_file)
+    if nmap_options.dry_run:
+        checked = f"snmp: {len(snmp_options.credentials)} credential(s) on UDP port {snmp_port}"
+        if segments_file is not None:
+            checked += f"; segments from {segments_file}"
+        print_plan(plan, (checked,))
+        return
+    assert out is not None
     refuse_unfinished(nmap_store(out), out, nmap_options.resume, plan)
     out.mkdir(parents=True, exist_ok=True)
     click.echo(

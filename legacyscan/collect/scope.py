@@ -1,6 +1,7 @@
 """Targets and the guards around them: what may be scanned, decided before any packet.
 
-Targets are single addresses, CIDR blocks or ranges ("10.1.2.10-10.1.2.40"), given on
+Targets are single addresses, CIDR blocks or ranges ("10.1.2.10-10.1.2.40", or nmap's
+"10.1.2.10-40"), given on
 the command line or in a file.  Exclusions are removed before anything else happens, so
 the scope's CIDR blocks cover exactly the addresses that may receive a packet.  Public
 (globally routable) addresses are refused unless the user says ``--allow-public``, and
@@ -47,13 +48,22 @@ def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
 def _parse(target: str) -> list[Interval]:
     """The addresses of one target as intervals (never as lists of addresses).
 
-    An address, a CIDR block (host bits allowed) or a range ``FIRST-LAST``.
+    An address, a CIDR block (host bits allowed), a range ``FIRST-LAST`` or nmap's
+    last-octet range ``10.1.2.10-40``.
     """
     text = target.strip()
     try:
         if "-" in text:
             left, right = (part.strip() for part in text.split("-", 1))
-            first, last = _address(left), _address(right)
+            first = _address(left)
+            if right.isdigit() and first.version == 4:  # nmap's 10.1.2.10-40
+                if int(right) > 255:
+                    raise ValueError("last octet above 255")
+                last: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.IPv4Address(
+                    (int(first) & ~0xFF) | int(right)
+                )
+            else:
+                last = _address(right)
             if last.version != first.version or int(last) < int(first):
                 raise ValueError("the range ends before it starts")
             return [(first.version, int(first), int(last))]

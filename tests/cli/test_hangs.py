@@ -71,6 +71,8 @@ def fifo(tmp_path: Path) -> Path:
     [
         ["scan", "--targets-file", "{fifo}", "--dry-run"],
         ["scan", "127.0.0.1", "--exclude-file", "{fifo}", "--dry-run"],
+        ["scan", "127.0.0.1", "--snmp-credentials", "{fifo}", "--dry-run"],
+        ["scan", "127.0.0.1", "--segments", "{fifo}", "--dry-run"],
         ["identify", "--nmap-xml", "{fifo}"],
         ["identify", "--snmpwalk", "{fifo}"],
         ["identify", "--nmap-xml", "/dev/zero"],
