@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
+from legacyscan.cli.terminal import echo
 from legacyscan.model import Assessment
 from legacyscan.report.html import write_html
 from legacyscan.risk.evaluate import Context
@@ -70,7 +71,7 @@ def as_of_date(value: dt.datetime | None) -> dt.date:
 
 
 def progress(message: str) -> None:
-    click.echo(f"  {message}", err=True)
+    echo(f"  {message}", err=True)
 
 
 def write_outputs(assessment: Assessment, out: Path) -> tuple[Path, Path]:

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from legacyscan.cli.common import as_of_date, as_of_option, format_option, progress
+from legacyscan.cli.terminal import echo
 from legacyscan.errors import UserError
 from legacyscan.identify.rules import load_vocabulary
 from legacyscan.lifecycle.database import EolDatabase, load_records, status_on
@@ -90,10 +91,10 @@ def show_command(product: str, fmt: str, as_of: dt.datetime | None) -> None:
     if fmt == "json":
         doc = {"vendor": vendor, "product": name, "as_of": day.isoformat(), "cycles": rows}
         doc["known_exploited"] = list(kev)
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
-    click.echo(f"{vendor} {name}: {len(rows)} cycle(s), verdicts as of {day.isoformat()}")
-    click.echo(
+    echo(f"{vendor} {name}: {len(rows)} cycle(s), verdicts as of {day.isoformat()}")
+    echo(
         f"{'cycle':<34} {'released':<10} {'mainstream':<10} {'security':<10} "
         f"{'paid ext.':<10} status"
     )
@@ -101,15 +102,15 @@ def show_command(product: str, fmt: str, as_of: dt.datetime | None) -> None:
         security = row["security_end"] or "-"
         if row["security_end_latest"]:
             security += f"..{row['security_end_latest']}"
-        click.echo(
+        echo(
             f"{row['cycle'][:34]:<34} {row['released'] or '-':<10} {row['support_end'] or '-':<10} "
             f"{security:<10} {row['extended_end'] or '-':<10} {row['status'].upper()}"
         )
     sources = sorted({(row["source"], row["checked"]) for row in rows})
     for source, checked in sources:
-        click.echo(f"source: {source} (checked {checked})")
+        echo(f"source: {source} (checked {checked})")
     if kev:
-        click.echo(
+        echo(
             f"known exploited (CISA KEV, product-level): {len(kev)} CVE(s): "
             + ", ".join(kev[:10])
             + (" ..." if len(kev) > 10 else "")
@@ -149,7 +150,7 @@ def import_command(dump: Path | None, kev_file: Path | None, data_dir: Path | No
         progress(f"{dump}: {len(products)} product(s)")
         result = merge(products, load_records(), mapping, str(dump), dt.date.today())
         path = write_overlay(result.records, folder)
-        click.echo(
+        echo(
             f"endoflife.date: {result.added} cycle(s) added, {result.updated} updated, "
             f"{result.kept} kept from vendor sources, {len(result.skipped_products)} "
             f"product(s) without a mapping skipped; overlay: {path}"
@@ -160,7 +161,7 @@ def import_command(dump: Path | None, kev_file: Path | None, data_dir: Path | No
         marks = mark(catalog, vocabulary, mapping.get("kev") or ())
         path = write_marks(marks, catalog, kev_file, folder)
         total = sum(len(c) for c in marks.values())
-        click.echo(
+        echo(
             f"KEV {catalog.version or '(no version)'}: {len(catalog.entries)} entries, "
             f"{total} mark(s) on {len(marks)} of our products; saved: {path}"
         )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from legacyscan.cli.common import format_option, progress
+from legacyscan.cli.terminal import echo
 from legacyscan.codec import to_data
 from legacyscan.errors import UserError
 from legacyscan.files import atomic_write, read_text
@@ -111,13 +112,13 @@ def print_trend(trend: Trend | None) -> None:
     from legacyscan.cli.inventory_text import trend_line
 
     if trend is None:
-        click.echo("first scan of this site in the inventory", err=True)
+        echo("first scan of this site in the inventory", err=True)
     else:
-        click.echo(trend_line(trend), err=True)
+        echo(trend_line(trend), err=True)
 
 
 def _echo_json(data: dict[str, Any]) -> None:
-    click.echo(json.dumps({k: to_data(v) for k, v in data.items()}, indent=2, ensure_ascii=False))
+    echo(json.dumps({k: to_data(v) for k, v in data.items()}, indent=2, ensure_ascii=False))
 
 
 @click.command("history")
@@ -137,11 +138,11 @@ def history_command(db: str | None, site: str | None, fmt: str) -> None:
         if fmt == "json":
             _echo_json({"inventory": inventory.location, "scans": scans})
             return
-        click.echo(f"inventory: {inventory.location}")
+        echo(f"inventory: {inventory.location}")
         if not scans:
-            click.echo("no scan recorded yet (run: legacyscan scan TARGETS --out DIR)")
+            echo("no scan recorded yet (run: legacyscan scan TARGETS --out DIR)")
             return
-        click.echo(
+        echo(
             f"{'id':>4}  {'kind':<6}  {'status':<8}  {'started':<25}  {'site/vantage':<20}  "
             f"{'devices':>7}  {'legacy':>6}  {'pairs':>5}  {'risk':>8}  targets"
         )
@@ -154,14 +155,12 @@ def history_command(db: str | None, site: str | None, fmt: str) -> None:
             else:
                 counts = f"{'':>7}  {'':>6}  {'':>5}  {'':>8}"
             targets = " ".join(s.targets[:3]) + (" ..." if len(s.targets) > 3 else "")
-            click.echo(
+            echo(
                 f"{s.id:>4}  {s.kind:<6}  {s.status:<8}  {s.started:<25}  {s.where:<20}  "
                 f"{counts}  {targets}"
             )
             if s.status == "running":
-                click.echo(
-                    f"{'':>6}unfinished: {s.chunks} piece(s) committed, {s.hosts} host(s) kept"
-                )
+                echo(f"{'':>6}unfinished: {s.chunks} piece(s) committed, {s.hosts} host(s) kept")
 
 
 @click.command("diff")
@@ -192,7 +191,7 @@ def diff_command(
     if fmt == "json":
         data = to_data(change)
         data["risk_delta"] = change.risk_delta
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     from legacyscan.cli.inventory_text import print_diff
 
@@ -236,7 +235,7 @@ def db_path(db: str | None) -> None:
     from legacyscan.inventory.backend import _redact
     from legacyscan.inventory.location import resolve
 
-    click.echo(_redact(resolve(db)))
+    echo(_redact(resolve(db)))
 
 
 @db_group.command("check")
@@ -252,16 +251,16 @@ def db_check(db: str | None) -> None:
     with Inventory.open(db) as inventory:
         report = check(inventory)
         location = inventory.location
-    click.echo(
+    echo(
         f"{location}: schema {report.schema_version}, {report.scans} scan(s) "
         f"({report.unfinished} unfinished), {report.observations} observation(s), "
         f"{report.results} result(s), {report.devices} device(s)"
     )
     for problem in report.problems:
-        click.echo(f"problem: {problem}", err=True)
+        echo(f"problem: {problem}", err=True)
     if not report.ok:
         raise SystemExit(1)
-    click.echo("ok")
+    echo("ok")
 
 
 @db_group.command("export")
@@ -274,7 +273,7 @@ def db_export(file: Path, db: str | None) -> None:
 
     with Inventory.open(db) as inventory:
         count = export_file(inventory, file)
-    click.echo(f"exported {count} scan(s) to {file}")
+    echo(f"exported {count} scan(s) to {file}")
 
 
 @db_group.command("import")
@@ -291,7 +290,7 @@ def db_import(file: Path, db: str | None) -> None:
     with Inventory.open(db) as inventory:
         imported, skipped = import_file(inventory, file)
         location = inventory.location
-    click.echo(f"imported {imported} scan(s) into {location} ({skipped} already present)")
+    echo(f"imported {imported} scan(s) into {location} ({skipped} already present)")
 
 
 @db_group.command("add")
@@ -322,7 +321,7 @@ def db_add(
             try:
                 meta, hosts = load_scan_json(path)
             except UserError as exc:
-                click.echo(f"error: {exc}", err=True)
+                echo(f"error: {exc}", err=True)
                 failures += 1
                 continue
             meta = replace(
@@ -333,6 +332,6 @@ def db_add(
             scan_id = inventory.record_assessment(
                 assess(hosts, meta), "import", {"scan.json": path.read_bytes()}
             )
-            click.echo(f"{path}: recorded as scan {scan_id}")
+            echo(f"{path}: recorded as scan {scan_id}")
     if failures:
         raise SystemExit(1)

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import click
 
+from legacyscan.cli.terminal import clean, echo, echo_raw
 from legacyscan.collect.nmap.plan import (
     MAX_CHUNKS,
     MAX_PARALLEL,
@@ -191,29 +192,29 @@ def nmap_scan_options(function: F) -> F:
 def print_plan(plan: ScanPlan, checked: tuple[str, ...] = ()) -> None:
     """The dry run's output: everything that would happen, nothing sent; ``checked``:
     what else the dry run read and found usable (credentials, segments)."""
-    click.echo(
+    echo(
         f"plan: {plan.address_count} address(es) in {plan.chunk_count} chunk(s) of up to "
         f"{plan.chunk_size}, {plan.parallel} nmap process(es) at a time"
     )
-    click.echo(f"profile: {plan.profile}")
-    click.echo(f"targets: {_listing(plan.targets)}")
+    echo(f"profile: {plan.profile}")
+    echo(f"targets: {_listing(plan.targets)}")
     if plan.excluded:
-        click.echo(f"excluded (never sent a packet): {_listing(plan.excluded)}")
+        echo(f"excluded (never sent a packet): {_listing(plan.excluded)}")
     for note in plan.notes:
-        click.echo(f"note: {note}")
+        echo(f"note: {note}")
     if plan.chunk_count > MAX_CHUNKS:
-        click.echo(
+        echo(
             f"note: the scan itself would be refused: {plan.chunk_count} chunks is more "
             f"than {MAX_CHUNKS}; give a larger --chunk-size"
         )
-    click.echo("nmap command lines:")
+    echo("nmap command lines:")
     for chunk in plan.chunks:
-        click.echo(f"  [{chunk.index}/{plan.chunk_count}] {chunk.command_line}")
+        echo(f"  [{chunk.index}/{plan.chunk_count}] {chunk.command_line}")
     if plan.preview:
-        click.echo(f"  ... and {plan.chunk_count - len(plan.chunks)} more chunk(s), not listed")
+        echo(f"  ... and {plan.chunk_count - len(plan.chunks)} more chunk(s), not listed")
     for line in checked:
-        click.echo(line)
-    click.echo("dry run: nothing was sent")
+        echo(line)
+    echo("dry run: nothing was sent")
 
 
 def _listing(blocks: tuple[str, ...], shown: int = DRY_RUN_LISTING) -> str:
@@ -247,11 +248,11 @@ class ProgressLine:
             f"{_clock(state.elapsed_s)} elapsed, ETA {eta}"
         )
         if self.tty:
-            click.echo(f"\r{text}\x1b[K", nl=False, err=True)
+            echo_raw(f"\r{clean(text)}\x1b[K", nl=False, err=True)  # our own sequence only
             if state.chunks_done == state.chunks_total:
-                click.echo("", err=True)
+                echo("", err=True)
         elif state.chunks_done != self.last_chunks or time.monotonic() - self.last_line > 10:
-            click.echo(f"  {text}", err=True)
+            echo(f"  {text}", err=True)
             self.last_line = time.monotonic()
             self.last_chunks = state.chunks_done
 
@@ -275,31 +276,31 @@ def profiles_command() -> None:
     book = load_profiles()
     for profile in book.profiles:
         default = " (default)" if profile.name == DEFAULT_PROFILE else ""
-        click.echo(f"{profile.name}{default}")
-        click.echo(f"  {profile.description}")
+        echo(f"{profile.name}{default}")
+        echo(f"  {profile.description}")
         ports = port_ranges(profile.tcp_ports)
         if profile.top_tcp_ports:
             ports += f" + nmap's top {profile.top_tcp_ports} TCP ports"
-        click.echo(f"  TCP ports: {ports}")
+        echo(f"  TCP ports: {ports}")
         if profile.udp_ports:
-            click.echo(f"  UDP ports (as root): {port_ranges(profile.udp_ports)}")
+            echo(f"  UDP ports (as root): {port_ranges(profile.udp_ports)}")
         version = {"off": "none", "light": "light (-sV --version-light)", "default": "-sV"}
-        click.echo(f"  version detection: {version[profile.version]}")
-        click.echo(f"  OS detection: {'yes, as root (-O)' if profile.os_detection else 'no'}")
-        click.echo(f"  NSE scripts: {', '.join(profile.scripts) or 'none'}")
-        click.echo(
+        echo(f"  version detection: {version[profile.version]}")
+        echo(f"  OS detection: {'yes, as root (-O)' if profile.os_detection else 'no'}")
+        echo(f"  NSE scripts: {', '.join(profile.scripts) or 'none'}")
+        echo(
             f"  rate: {profile.max_rate} packets/s for the whole scan"
             + (f", {profile.scan_delay_ms} ms between probes to one host" if profile.scan_delay_ms
                else "")
             + f"; {profile.parallel} nmap process(es) of {profile.chunk_size} addresses"
         )  # fmt: skip
-        click.echo("")
-    click.echo(
+        echo("")
+    echo(
         f"printer ports never probed unless --allow-printer-ports: "
         f"{port_ranges(book.printer_ports)}"
     )
     deny = book.denylist
-    click.echo(
+    echo(
         "NSE scripts never run: categories "
         + ", ".join(sorted(deny.categories))
         + f"; scripts {', '.join(deny.patterns)} except {', '.join(sorted(deny.allowed))}"

@@ -22,6 +22,7 @@ from legacyscan.cli.common import (
     segments_option,
     today,
 )
+from legacyscan.cli.terminal import echo, field
 from legacyscan.clock import now
 from legacyscan.collect.nmap.parse import NmapXmlError, read_nmap_xml
 from legacyscan.collect.snmp.walkfile import WalkFileError, read_walk
@@ -75,7 +76,7 @@ def identify_command(
         try:
             hosts.append(read_walk(path))
         except WalkFileError as exc:
-            click.echo(f"error: {exc}", err=True)
+            echo(f"error: {exc}", err=True)
             failures += 1
     commands: list[str] = []
     for path in xmls:
@@ -84,11 +85,11 @@ def identify_command(
         except NmapXmlError as exc:
             failures += 1
             if exc.partial is None:
-                click.echo(f"error: {exc}", err=True)
+                echo(f"error: {exc}", err=True)
                 continue
             # As `import` does: the hosts complete before the break are identified.
             run = exc.partial
-            click.echo(
+            echo(
                 f"error: {exc}; the {len(run.hosts)} complete host(s) before it are shown",
                 err=True,
             )
@@ -105,7 +106,7 @@ def identify_command(
     assessment = assess(hosts, meta, context=context)
     if fmt == "json":
         data = assessment_to_dict(assessment)
-        click.echo(
+        echo(
             json.dumps(
                 {"as_of": data["as_of"], "devices": data["devices"]}, indent=2, ensure_ascii=False
             )
@@ -117,24 +118,25 @@ def identify_command(
 
 
 def _print_text(assessment: Assessment) -> None:
-    click.echo(f"as of {assessment.meta.as_of.isoformat()}")
+    echo(f"as of {assessment.meta.as_of.isoformat()}")
     for device in assessment.devices:
         ident = device.device
-        name = device.address or ", ".join(ident.host.sources)
+        name = field(device.address or ", ".join(ident.host.sources))
         kind = ident.device_class + (f" / {ident.device_type}" if ident.device_type else "")
-        click.echo(f"\n{name}: {kind} (confidence {ident.class_confidence:.2f})")
+        echo(f"\n{name}: {kind} (confidence {ident.class_confidence:.2f})")
         if not device.identities:
-            click.echo("  not identified")
+            echo("  not identified")
         for item in device.identities:
             i, life = item.identity, item.lifecycle
-            click.echo(f"  {i.kind:<11} {i.vendor} {i.product} {i.version or ''}".rstrip())
-            click.echo(f"              {life.status.upper()}: {life.reason}")
+            what = field(f"{i.vendor} {i.product} {i.version or ''}".rstrip())
+            echo(f"  {i.kind:<11} {what}")
+            echo(f"              {life.status.upper()}: {field(life.reason)}")
             if life.source:
-                click.echo(f"              source: {life.source} (checked {life.checked})")
+                echo(f"              source: {life.source} (checked {life.checked})")
             if life.known_exploited:
                 cves = ", ".join(life.known_exploited[:5])
                 more = " ..." if len(life.known_exploited) > 5 else ""
-                click.echo(f"              known exploited (CISA KEV): {cves}{more}")
+                echo(f"              known exploited (CISA KEV): {cves}{more}")
 
 
 @click.command("report")
@@ -244,4 +246,4 @@ def report_command(
         raise click.BadParameter(f"{output} is a folder; give a file name", param_hint="-o")
     progress(f"writing the {fmt} report")
     for path in write_report(assessment, fmt, output, lang, cover):
-        click.echo(f"report: {path}")
+        echo(f"report: {path}")

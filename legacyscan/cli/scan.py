@@ -29,6 +29,7 @@ from legacyscan.cli.nmapscan import (
     resume_hint,
 )
 from legacyscan.cli.snmp import TABLES_HELP, build_options, parse_groups
+from legacyscan.cli.terminal import echo
 from legacyscan.collect.nmap.plan import Authorisation, ScanRequest, plan_request
 from legacyscan.collect.nmap.runner import ScanInterrupted
 from legacyscan.collect.snmp.sweep import SnmpOptions
@@ -121,7 +122,7 @@ def scan_command(
     assert out is not None
     refuse_unfinished(nmap_store(out), out, nmap_options.resume, plan)
     out.mkdir(parents=True, exist_ok=True)
-    click.echo(
+    echo(
         f"legacyscan {__version__}: scanning {plan.address_count} address(es) "
         f"with profile {plan.profile}",
         err=True,
@@ -148,14 +149,14 @@ def scan_command(
             )
         except ScanInterrupted as stop:
             hint = resume_hint(out, plan) + (f" --db {shlex.quote(db)}" if db else "")
-            click.echo(f"\n{stop}; resume with: {hint}", err=True)
+            echo(f"\n{stop}; resume with: {hint}", err=True)
             sys.exit(130)
         json_path, html_path = write_outputs(assessment, out)
-        click.echo(summary_line(assessment), err=True)
+        echo(summary_line(assessment), err=True)
         if recorder is not None:
             print_trend(assessment.trend)
-    click.echo(f"report: {html_path}")
-    click.echo(f"data:   {json_path}")
+    echo(f"report: {html_path}")
+    echo(f"data:   {json_path}")
 
 
 @click.command("demo")
@@ -175,13 +176,13 @@ def demo_command(out: Path, as_of: dt.datetime | None) -> None:
     try `legacyscan history --db OUT/inventory.sqlite`."""
     from legacyscan.lab import runner
 
-    click.echo("demo: starting the simulated hospital", err=True)
+    echo("demo: starting the simulated hospital", err=True)
     state = runner.up(progress=progress)
     try:
         plan = plan_request(ScanRequest(targets=state.targets), Authorisation())
         out.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(nmap_store(out).folder, ignore_errors=True)  # a fresh demo each time
-        click.echo(f"demo: scanning {len(state.devices)} simulated devices", err=True)
+        echo(f"demo: scanning {len(state.devices)} simulated devices", err=True)
         begun = scan_meta_at_start(plan, as_of_date(as_of), "demo-hospital", "lab")
         with open_recorder(str(out / "inventory.sqlite"), False, begun, out, False) as recorder:
             # Every community and the v3 user of the lab, as an engineer's file would list them.
@@ -195,7 +196,7 @@ def demo_command(out: Path, as_of: dt.datetime | None) -> None:
             print_trend(assessment.trend)
     finally:
         runner.down()
-        click.echo("demo: lab stopped", err=True)
-    click.echo(summary_line(assessment), err=True)
-    click.echo(f"report: {html_path.resolve()}")
-    click.echo(f"data:   {json_path.resolve()}")
+        echo("demo: lab stopped", err=True)
+    echo(summary_line(assessment), err=True)
+    echo(f"report: {html_path.resolve()}")
+    echo(f"data:   {json_path.resolve()}")
