@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-APT_PACKAGES := nmap snmp snmpd xsltproc chromium python3-venv postgresql
+APT_PACKAGES := nmap snmp snmpd xsltproc chromium poppler-utils python3-venv postgresql
 OUT    ?= demo-output
 
 .PHONY: all deps system-deps demo test test-fast lint clean
@@ -15,7 +15,7 @@ all: test
 # postgresql: the inventory tests start a throw-away server from its binaries.
 system-deps:
 	@if ! command -v nmap >/dev/null || ! command -v snmpget >/dev/null || ! command -v xsltproc >/dev/null || ! test -x /usr/sbin/snmpd \
-		|| ! test -x /usr/bin/chromium \
+		|| ! test -x /usr/bin/chromium || ! command -v pdftotext >/dev/null \
 		|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
 		|| ! $(PYTHON) -c 'import venv, ensurepip' 2>/dev/null; then \
 		if [ "$$(id -u)" = 0 ]; then \

@@ -20,13 +20,8 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from legacyscan.identify.accuracy import (
-    Labelled,
-    Score,
-    lab_devices,
-    load_corpus,
-    measure,
-)
+from legacyscan.identify.accuracy import Labelled, Score, measure
+from legacyscan.identify.corpus import lab_devices, load_corpus
 from legacyscan.identify.engine import Identifier
 from legacyscan.lifecycle.database import EolDatabase
 from legacyscan.paths import _PACKAGE

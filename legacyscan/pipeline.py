@@ -33,6 +33,7 @@ from legacyscan.collect.nmap.plan import ScanPlan
 from legacyscan.collect.nmap.runner import OnProgress, run_plan
 from legacyscan.collect.snmp import sweep as snmp
 from legacyscan.collect.snmp.credentials import community as community_credential
+from legacyscan.identify import Identifier
 from legacyscan.model import Assessment, Collection, Host, ScanMeta, Trend
 from legacyscan.risk.evaluate import Context
 
@@ -273,6 +274,7 @@ def scan(
     recorder: ScanRecorder | None = None,
     site: str = "",
     vantage: str = "",
+    identifier: Identifier | None = None,
 ) -> Assessment:
     """Collect (nmap, then SNMP), then ``assess``; each piece goes to ``recorder``."""
     started = now()
@@ -303,7 +305,7 @@ def scan(
         vantage=vantage,
     )
     progress(f"identify: {len(collection.hosts)} device(s)")
-    assessment = assess(collection.hosts, meta, context=context)
+    assessment = assess(collection.hosts, meta, identifier, context=context)
     if recorder is not None:
         assessment = replace(assessment, trend=recorder.finished(assessment))
     return assessment

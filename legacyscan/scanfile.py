@@ -74,6 +74,8 @@ def device_to_dict(device: AssessedDevice) -> dict[str, Any]:
         "class_conflicts": list(ident.class_conflicts),
         "legacy": device.is_legacy,
         "lifecycle_status": device.worst_status,
+        # which verdict made the device's status: its hardware, its OS or an application
+        "lifecycle_decided_by": _decided_by(device),
         "segment": segment_of(device.address),
         "identities": [
             {
@@ -105,6 +107,20 @@ def device_to_dict(device: AssessedDevice) -> dict[str, Any]:
             for a in device.identities
         ],
         "observed": host_to_dict(ident.host),
+    }
+
+
+def _decided_by(device: AssessedDevice) -> dict[str, Any] | None:
+    deciding = device.deciding
+    if deciding is None:
+        return None
+    identity = deciding.identity
+    return {
+        "kind": identity.kind,
+        "vendor": identity.vendor,
+        "product": identity.product,
+        "version": identity.version,
+        "reason": deciding.lifecycle.reason,
     }
 
 

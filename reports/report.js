@@ -8,7 +8,9 @@
   var DATA = JSON.parse(document.getElementById("report-data").textContent);
   var lang = DATA.lang;
   var SVGNS = "http://www.w3.org/2000/svg";
-  var PAGE_SIZE = 50;
+  // Print mode (the PDF): every finding on paper, nothing to click.
+  var PRINT = document.documentElement.hasAttribute("data-print");
+  var PAGE_SIZE = PRINT ? 5000 : 50;
   var DRILL_MAX = 600;
   var OVERVIEW_MAX = 400;
   var LIST_MAX = 50;
@@ -321,7 +323,8 @@
     var pages = Math.max(1, Math.ceil(filtered.length / PAGE_SIZE));
     state.page = Math.min(state.page, pages - 1);
     document.getElementById("f-count").textContent =
-      msg("js.count", { shown: num(filtered.length), total: num(devices.length) });
+      msg("js.count", { shown: num(filtered.length), total: num(devices.length) }) +
+      (PRINT && filtered.length > PAGE_SIZE ? " " + msg("js.print_cap", { n: num(PAGE_SIZE) }) : "");
     var body = document.querySelector("#findings-table tbody");
     clear(body);
     var start = state.page * PAGE_SIZE;
@@ -508,71 +511,146 @@
     return "seg";
   }
 
+  // A grid: one cell per segment, its name and counts on top, a block whose area follows its
+  // number of devices below them.  Cells never overlap, so neither do blocks and labels;
+  // arrows (legacy -> clinical reach between segments, width by number of pairs) curve
+  // between the blocks.  Same data, same picture: the order is the segments' own.
+  var MAP_WIDTH = 900;
+
+  function mapColumns(n) {
+    if (n <= 4) { return Math.max(1, n); }
+    if (n <= 9) { return 3; }
+    if (n <= 16) { return 4; }
+    return Math.min(12, Math.ceil(Math.sqrt(n * 1.6)));
+  }
+
+  function fitText(text, width, charWidth) {
+    var room = Math.max(3, Math.floor(width / charWidth));
+    return text.length <= room ? text : text.slice(0, room - 1) + "…";
+  }
+
+  function edgePoint(from, to, box) {
+    // where the segment from the centre of `box` towards `to` leaves the box
+    var dx = to[0] - from[0], dy = to[1] - from[1];
+    if (!dx && !dy) { return from.slice(); }
+    var t = Math.min(dx ? (box.w / 2) / Math.abs(dx) : Infinity, dy ? (box.h / 2) / Math.abs(dy) : Infinity);
+    return [from[0] + dx * t, from[1] + dy * t];
+  }
+
+  function curveIsClear(p, c, q, others) {
+    for (var i = 2; i <= 18; i++) {
+      var t = i / 20, u = 1 - t;
+      var x = u * u * p[0] + 2 * u * t * c[0] + t * t * q[0];
+      var y = u * u * p[1] + 2 * u * t * c[1] + t * t * q[1];
+      for (var k = 0; k < others.length; k++) {
+        var b = others[k];
+        if (Math.abs(x - b.cx) < b.w / 2 + 6 && Math.abs(y - b.cy) < b.h / 2 + 6) { return false; }
+      }
+    }
+    return true;
+  }
+
   function renderGraph() {
     clear(graph);
     if (!segs.length) { return; }
-    var order = segs.map(function (_, i) { return i; });
-    order.sort(function (a, b) { return (segs[b].lg + segs[b].cl) - (segs[a].lg + segs[a].cl) || a - b; });
-    order = order.slice(0, OVERVIEW_MAX);
+    var order = segs.map(function (_, i) { return i; }).slice(0, OVERVIEW_MAX);
     var shown = new Map();
-    var largest = Math.max.apply(null, order.map(function (i) { return segs[i].m.length; }).concat([1]));
-    var width = 900, height;
-    var pos = [];
-    if (order.length <= 40) {
-      height = order.length <= 1 ? 200 : (order.length <= 4 ? 320 : 520);
-      var cx = width / 2, cy = height / 2, radius = order.length <= 1 ? 0 : Math.min(cx, cy) - 70;
-      order.forEach(function (seg, n) {
-        var angle = 2 * Math.PI * n / order.length - Math.PI / 2;
-        pos.push([cx + radius * Math.cos(angle), cy + radius * Math.sin(angle)]);
-      });
-    } else {
-      var cols = Math.ceil(Math.sqrt(order.length * 2));
-      var cell = width / cols;
-      height = Math.ceil(order.length / cols) * cell + 20;
-      order.forEach(function (seg, n) { pos.push([cell * (n % cols) + cell / 2, cell * Math.floor(n / cols) + cell / 2 + 10]); });
-    }
     order.forEach(function (seg, n) { shown.set(seg, n); });
-    var root = svg("svg", { viewBox: "0 0 " + width + " " + height, width: "100%", role: "img", "class": "map" });
-    // Edges: legacy in one segment -> clinical in another.
+    var largest = Math.max.apply(null, order.map(function (i) { return segs[i].m.length; }).concat([1]));
+    var cols = mapColumns(order.length);
+    var cellW = MAP_WIDTH / cols;
+    var labelled = cols <= 6;
+    var head = labelled ? 40 : 4;  // room for the name and the counts
+    var cellH = labelled ? Math.max(150, Math.min(220, cellW * 0.75)) : cellW;
+    var rows = Math.ceil(order.length / cols);
+    var height = rows * cellH;
+    var pad = labelled ? 22 : 6;
+    var boxes = order.map(function (seg, n) {
+      var x0 = cellW * (n % cols), y0 = cellH * Math.floor(n / cols);
+      var maxW = cellW - 2 * pad, maxH = cellH - head - 2 * pad;
+      var share = Math.sqrt(segs[seg].m.length / largest);  // area follows the device count
+      var w = Math.max(18, maxW * share), h = Math.max(14, maxH * share);
+      return { x0: x0, y0: y0, w: w, h: h, cx: x0 + cellW / 2, cy: y0 + head + pad + maxH / 2 };
+    });
+    var root = svg("svg", { viewBox: "0 0 " + MAP_WIDTH + " " + height, width: "100%", role: "img", "class": "map" });
+    var defs = svg("defs");
+    var marker = svg("marker", { id: "map-arrow", viewBox: "0 0 10 10", refX: "9", refY: "5",
+      markerWidth: "2.6", markerHeight: "2.6", orient: "auto-start-reverse", "class": "arrow-head" });
+    marker.appendChild(svg("path", { d: "M0,0 L10,5 L0,10 z" }));
+    defs.appendChild(marker);
+    root.appendChild(defs);
+    // Blocks first, arrows over them (so an arrow is never hidden), labels last.
+    order.forEach(function (seg, n) {
+      var s = segs[seg], b = boxes[n];
+      var g = svg("g", { "class": segClass(s) + (seg === drilled ? " selected" : ""), "data-seg": String(seg), tabindex: "0" });
+      g.appendChild(svg("rect", { x: (b.cx - b.w / 2).toFixed(1), y: (b.cy - b.h / 2).toFixed(1),
+        width: b.w.toFixed(1), height: b.h.toFixed(1), rx: "6", "class": "seg-block" }));
+      var t = svg("title");
+      t.textContent = s.n + (s.cidr ? " (" + s.cidr + ")" : "") + " — " + num(s.m.length) + " · " + msg("js.g_legacy") + " " + num(s.lg) + " · " + msg("js.g_clinical") + " " + num(s.cl);
+      g.appendChild(t);
+      root.appendChild(g);
+    });
     var edges = new Map();
+    var inside = new Map();  // segment -> legacy -> clinical pairs within it
     for (var k = 0; k < DATA.reach.length; k += 3) {
       var a = devices[DATA.reach[k]].g;
       if (!shown.has(a)) { continue; }
       DATA.sets[DATA.reach[k + 1]].forEach(function (target) {
         var b = devices[target].g;
-        if (a === b || !shown.has(b)) { return; }
+        if (a === b) { inside.set(a, (inside.get(a) || 0) + 1); return; }
+        if (!shown.has(b)) { return; }
         var key = a + ">" + b;
         edges.set(key, (edges.get(key) || 0) + 1);
       });
     }
-    edges.forEach(function (count, key) {
+    var most = 1;
+    edges.forEach(function (count) { most = Math.max(most, count); });
+    var keys = Array.from(edges.keys()).sort();
+    keys.forEach(function (key) {
+      var count = edges.get(key);
       var ends = key.split(">").map(Number);
-      var p = pos[shown.get(ends[0])], q = pos[shown.get(ends[1])];
-      var line = svg("line", { x1: p[0], y1: p[1], x2: q[0], y2: q[1], "class": "edge",
-        "stroke-width": String(1 + Math.min(6, Math.log2(1 + count))) });
+      var from = boxes[shown.get(ends[0])], to = boxes[shown.get(ends[1])];
+      var p = [from.cx, from.cy], q = [to.cx, to.cy];
+      // bend to the right of the way: A->B and B->A never share a path
+      var mx = (p[0] + q[0]) / 2, my = (p[1] + q[1]) / 2;
+      var dx = q[0] - p[0], dy = q[1] - p[1], len = Math.sqrt(dx * dx + dy * dy) || 1;
+      // the first bend whose curve passes beside every other block (else the gentlest)
+      var others = boxes.filter(function (box) { return box !== from && box !== to; });
+      var c = null;
+      [0.18, -0.18, 0.35, -0.35, 0.55, -0.55].some(function (share) {
+        var bend = share * Math.min(len, 420);
+        var tried = [mx - dy / len * bend, my + dx / len * bend];
+        if (!c) { c = tried; }
+        if (curveIsClear(p, tried, q, others)) { c = tried; return true; }
+        return false;
+      });
+      var start = edgePoint(p, c, from), end = edgePoint(q, c, to);
+      var width = 1.5 + 8.5 * count / most;
+      var path = svg("path", { d: "M" + start[0].toFixed(1) + "," + start[1].toFixed(1) + " Q" + c[0].toFixed(1) + "," + c[1].toFixed(1) + " " + end[0].toFixed(1) + "," + end[1].toFixed(1),
+        "class": "edge", "stroke-width": width.toFixed(1), "marker-end": "url(#map-arrow)", "data-pairs": String(count) });
       var t = svg("title");
-      t.textContent = segs[ends[0]].n + " → " + segs[ends[1]].n + " : " + num(count);
-      line.appendChild(t);
-      root.appendChild(line);
+      t.textContent = msg("js.g_arrow", { from: segs[ends[0]].n, to: segs[ends[1]].n, n: num(count) });
+      path.appendChild(t);
+      root.appendChild(path);
     });
-    order.forEach(function (seg, n) {
-      var s = segs[seg];
-      var r = 8 + 26 * Math.sqrt(s.m.length / largest);
-      var g = svg("g", { "class": segClass(s) + (seg === drilled ? " selected" : ""), "data-seg": String(seg), tabindex: "0" });
-      g.appendChild(svg("circle", { cx: p0(pos[n]), cy: pos[n][1], r: r.toFixed(1) }));
-      var t = svg("title");
-      t.textContent = s.n + " — " + num(s.m.length) + " · " + msg("js.g_legacy") + " " + num(s.lg) + " · " + msg("js.g_clinical") + " " + num(s.cl);
-      g.appendChild(t);
-      if (order.length <= 40) {
-        var label = svg("text", { x: p0(pos[n]), y: (pos[n][1] + r + 14).toFixed(1), "text-anchor": "middle", "class": "seg-label" });
-        label.textContent = s.n;
-        g.appendChild(label);
-      }
-      var count = svg("text", { x: p0(pos[n]), y: (pos[n][1] + 4).toFixed(1), "text-anchor": "middle", "class": "seg-count" });
-      count.textContent = num(s.m.length);
-      g.appendChild(count);
-      root.appendChild(g);
-    });
+    if (labelled) {
+      order.forEach(function (seg, n) {
+        var s = segs[seg], b = boxes[n];
+        var pairs = inside.get(seg) || 0;
+        if (pairs && b.h >= 30) {  // pairs inside the segment, written inside its block
+          var text = msg("js.g_inside", { n: num(pairs) });
+          var inner = svg("text", { x: b.cx.toFixed(1), y: (b.cy + 4).toFixed(1), "text-anchor": "middle", "class": "seg-inner", "data-seg": String(seg) });
+          inner.textContent = text.length * 6.6 <= b.w - 8 ? text : num(pairs);  // a small block: the number
+          root.appendChild(inner);
+        }
+        var name = svg("text", { x: b.cx.toFixed(1), y: (b.y0 + 16).toFixed(1), "text-anchor": "middle", "class": "seg-label", "data-seg": String(seg) });
+        name.textContent = fitText(s.n, cellW - 12, 7.4);
+        root.appendChild(name);
+        var counts = svg("text", { x: b.cx.toFixed(1), y: (b.y0 + 32).toFixed(1), "text-anchor": "middle", "class": "seg-count", "data-seg": String(seg) });
+        counts.textContent = fitText(msg("js.g_counts", { n: num(s.m.length), lg: num(s.lg), cl: num(s.cl) }), cellW - 12, 6.2);
+        root.appendChild(counts);
+      });
+    }
     root.addEventListener("click", function (e) {
       var g = e.target.closest("[data-seg]");
       if (g) { drillInto(Number(g.getAttribute("data-seg"))); }
@@ -589,9 +667,11 @@
 
   function renderLegend(where) {
     var legend = el("p", "legend", [
-      el("span", "dot legacy"), " " + msg("js.g_legacy") + "  ",
-      el("span", "dot clinical"), " " + msg("js.g_clinical") + "  ",
-      el("span", "dot other"), " " + msg("js.g_other")
+      el("span", "key seg-mixed"), " " + msg("js.g_seg_mixed") + "  ",
+      el("span", "key seg-legacy"), " " + msg("js.g_seg_legacy") + "  ",
+      el("span", "key seg-clinical"), " " + msg("js.g_seg_clinical") + "  ",
+      el("span", "key seg-other"), " " + msg("js.g_seg_other") + "  ",
+      el("span", "key arrow-key"), " " + msg("js.g_arrow_key")
     ]);
     where.appendChild(legend);
   }

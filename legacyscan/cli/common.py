@@ -11,6 +11,9 @@ from typing import Any, TypeVar
 import click
 
 from legacyscan.cli.terminal import echo
+from legacyscan.identify import Identifier, RuleSet
+from legacyscan.identify.recog import load_recog, recog_folders
+from legacyscan.identify.rules import load_vocabulary
 from legacyscan.model import Assessment
 from legacyscan.report.html import write_html
 from legacyscan.risk.evaluate import Context
@@ -118,3 +121,27 @@ def costs_option(function: F) -> F:
         help="YAML file with your own costs per device class/type and action; keys it leaves "
         "out keep the shipped defaults (fingerprints/costs.yaml, placeholder figures).",
     )(function)
+
+
+def recog_option(function: F) -> F:
+    """``--recog DIR``: Rapid7 Recog XML fingerprints as an extra, lower-priority source."""
+    return click.option(
+        "--recog",
+        "recog_dirs",
+        multiple=True,
+        type=click.Path(file_okay=False, exists=True, path_type=Path),
+        help="A folder of Rapid7 Recog XML fingerprints (repeatable), tried after the bundled "
+        "rules, their names mapped through the vocabulary.  Default: Metasploit's copy when "
+        "Metasploit is installed.",
+    )(function)
+
+
+def identifier_for(recog_dirs: tuple[Path, ...]) -> Identifier | None:
+    """The identify stage with the Recog folders given (or found); None: the bundled rules."""
+    folders = list(recog_dirs) or recog_folders()
+    if not folders:
+        return None
+    rules = RuleSet.load()
+    extra = load_recog(folders, load_vocabulary(), rules.tables)
+    progress(f"recog: {len(extra)} fingerprint(s) from {', '.join(map(str, folders))}")
+    return Identifier(rules=rules.extended(extra))

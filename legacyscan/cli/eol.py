@@ -15,6 +15,7 @@ from legacyscan.cli.terminal import echo
 from legacyscan.errors import UserError
 from legacyscan.identify.rules import load_vocabulary
 from legacyscan.lifecycle.database import EolDatabase, load_records, status_on
+from legacyscan.lifecycle.hardware import HardwareRecord, hardware_lifecycle
 from legacyscan.lifecycle.kev import mark, read_kev, write_marks
 from legacyscan.lifecycle.overlay import load_mapping, merge, read_dump, write_overlay
 from legacyscan.model import EolRecord
@@ -32,6 +33,8 @@ def eol_group() -> None:
     \b
       legacyscan eol show "Windows 10"            cycles, dates and today's verdicts
       legacyscan eol show ubuntu --as-of 2024-01-01
+      legacyscan eol show hardware                every hardware model record
+      legacyscan eol show "catalyst 2960"         hardware families matching the words
       legacyscan eol import products-full.json    merge an endoflife.date dump
       legacyscan eol import --kev kev.json        mark known-exploited products
     """
@@ -85,7 +88,14 @@ def show_command(product: str, fmt: str, as_of: dt.datetime | None) -> None:
     source.  PRODUCT is matched loosely: "ubuntu", "Windows 10", "cisco ios", "ESXi"."""
     db = EolDatabase.load()
     day = as_of_date(as_of)
-    vendor, name = find_product(db, product)
+    try:
+        vendor, name = find_product(db, product)
+    except UnknownProductError:
+        hardware = find_hardware(db, product)
+        if not hardware:
+            raise
+        _show_hardware(hardware, day, fmt)
+        return
     rows = [_row(r, day) for r in db.records_of(vendor, name)]
     kev = db.known_exploited.get((vendor, name), ())
     if fmt == "json":
@@ -115,6 +125,53 @@ def show_command(product: str, fmt: str, as_of: dt.datetime | None) -> None:
             + ", ".join(kev[:10])
             + (" ..." if len(kev) > 10 else "")
         )
+
+
+def find_hardware(db: EolDatabase, query: str) -> tuple[HardwareRecord, ...]:
+    """Hardware records whose vendor and family contain what the user typed ("hardware":
+    all of them)."""
+    wanted = _norm(query)
+    if wanted == "hardware":
+        return db.hardware.records
+    return tuple(
+        r
+        for r in db.hardware.records
+        if wanted and (wanted in _norm(r.vendor + r.family) or wanted in _norm(r.family))
+    )
+
+
+def _show_hardware(records: tuple[HardwareRecord, ...], as_of: dt.date, fmt: str) -> None:
+    rows: list[dict[str, Any]] = []
+    for record in records:
+        verdict = hardware_lifecycle(record, as_of)
+        rows.append(
+            {
+                "vendor": record.vendor,
+                "family": record.family,
+                "models": record.models,
+                "end_of_sale": record.end_of_sale.isoformat() if record.end_of_sale else None,
+                "last_support": record.last_support.isoformat() if record.last_support else None,
+                "bulletin": record.bulletin,
+                "status": verdict.status,
+                "reason": verdict.reason,
+                "source": record.source,
+                "checked": record.checked.isoformat(),
+            }
+        )
+    if fmt == "json":
+        doc = {"as_of": as_of.isoformat(), "hardware": rows}
+        echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        return
+    echo(f"{len(rows)} hardware record(s), verdicts as of {as_of.isoformat()}")
+    echo(f"{'vendor':<8} {'family':<40} {'end sale':<10} {'last supp.':<10} status")
+    for row in rows:
+        echo(
+            f"{row['vendor'][:8]:<8} {row['family'][:40]:<40} {row['end_of_sale'] or '-':<10} "
+            f"{row['last_support'] or '-':<10} {row['status'].upper()}"
+            + (f"  {row['bulletin']}" if row["bulletin"] else "")
+        )
+    for source in sorted({row["source"] for row in rows}):
+        echo(f"source: {source}")
 
 
 @eol_group.command("import")

@@ -13,6 +13,7 @@ import click
 from legacyscan.assess import OpenedScan, open_scan
 from legacyscan.cli.common import format_option, segments_option
 from legacyscan.cli.terminal import echo
+from legacyscan.topology import kind_of
 from legacyscan.topology.queries import (
     bridges,
     first_exposures,
@@ -31,9 +32,7 @@ def _common(function: F) -> F:
 
 def _label(opened: OpenedScan, address: str) -> str:
     device = opened.network.devices[address]
-    ident = device.device
-    kind = ident.device_class + (f"/{ident.device_type}" if ident.device_type else "")
-    return f"{address} ({kind}, {device.worst_status})"
+    return f"{address} ({kind_of(device)}, {device.worst_status})"
 
 
 @click.group("graph")

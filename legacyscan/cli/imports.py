@@ -10,7 +10,15 @@ import click
 
 from legacyscan import __version__
 from legacyscan.assess import assess
-from legacyscan.cli.common import as_of_date, as_of_option, progress, summary_line, write_outputs
+from legacyscan.cli.common import (
+    as_of_date,
+    as_of_option,
+    identifier_for,
+    progress,
+    recog_option,
+    summary_line,
+    write_outputs,
+)
 from legacyscan.cli.inventory import inventory_options
 from legacyscan.cli.terminal import echo
 from legacyscan.clock import now
@@ -30,6 +38,7 @@ from legacyscan.model import ScanMeta
 )
 @as_of_option
 @inventory_options
+@recog_option
 def import_command(
     files: tuple[Path, ...],
     out: Path,
@@ -38,6 +47,7 @@ def import_command(
     no_db: bool,
     site: str,
     vantage: str,
+    recog_dirs: tuple[Path, ...],
 ) -> None:
     """Import nmap XML FILES made elsewhere (nmap -oX, nmap 5 to 7.9x); nothing is sent.
 
@@ -80,7 +90,7 @@ def import_command(
         vantage=vantage,
     )
     echo(f"identify: {len(kept)} device(s)", err=True)
-    assessment = assess(kept, meta)
+    assessment = assess(kept, meta, identifier_for(recog_dirs))
     json_path, html_path = write_outputs(assessment, out)
     echo(summary_line(assessment), err=True)
     if not no_db:

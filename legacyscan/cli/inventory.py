@@ -112,7 +112,11 @@ def print_trend(trend: Trend | None) -> None:
     from legacyscan.cli.inventory_text import trend_line
 
     if trend is None:
-        echo("first scan of this site in the inventory", err=True)
+        echo(
+            "no trend: no earlier finished scan of this site covers at least half of this "
+            "scope (and half of its own) in the inventory",
+            err=True,
+        )
     else:
         echo(trend_line(trend), err=True)
 

@@ -83,6 +83,12 @@ def trend_line(trend: Trend) -> str:
         f"{trend.version_changes} version change(s), {trend.newly_eol} newly end-of-life, "
         f"{trend.new_exposures} new legacy->clinical pair(s); risk "
         f"{trend.risk_before:.1f} -> {trend.risk_after:.1f} ({trend.risk_delta:+.1f})"
+        + (
+            "; same site and scope"
+            if trend.same_scope
+            else f"; same site, {trend.common_addresses} of {trend.scope_addresses} "
+            "address(es) in both scopes"
+        )
     )
 
 

@@ -234,7 +234,7 @@ class ProgressLine:
     def __init__(self, width: int = 24) -> None:
         self.width = width
         self.tty = sys.stderr.isatty()
-        self.last_line = 0.0
+        self.last_line = float("-inf")
         self.last_chunks = -1
 
     def __call__(self, state: ScanProgress) -> None:
@@ -247,6 +247,9 @@ class ProgressLine:
             f"chunks {state.chunks_done}/{state.chunks_total}, {state.hosts_up} up, "
             f"{_clock(state.elapsed_s)} elapsed, ETA {eta}"
         )
+        if state.phase and state.chunks_done < state.chunks_total:
+            percent = f" {state.phase_percent:.0f}%" if state.phase_percent is not None else ""
+            text += f" ({state.phase}{percent})"
         if self.tty:
             echo_raw(f"\r{clean(text)}\x1b[K", nl=False, err=True)  # our own sequence only
             if state.chunks_done == state.chunks_total:

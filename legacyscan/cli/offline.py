@@ -17,7 +17,9 @@ from legacyscan.cli.common import (
     budget_option,
     costs_option,
     format_option,
+    identifier_for,
     progress,
+    recog_option,
     segments_context,
     segments_option,
     today,
@@ -31,8 +33,10 @@ from legacyscan.plan import CostModel
 from legacyscan.report.config import load_report_config
 from legacyscan.report.formats import DEFAULT_NAMES, FORMATS, write_report
 from legacyscan.report.i18n import LANGUAGES
+from legacyscan.report.pdf import find_browser
 from legacyscan.report.view import Cover
 from legacyscan.scanfile import assessment_to_dict
+from legacyscan.topology import kind_of
 
 
 @click.command("identify")
@@ -54,12 +58,14 @@ from legacyscan.scanfile import assessment_to_dict
 @format_option
 @as_of_option
 @segments_option
+@recog_option
 def identify_command(
     walks: tuple[Path, ...],
     xmls: tuple[Path, ...],
     fmt: str,
     as_of: dt.datetime | None,
     segments_file: Path | None,
+    recog_dirs: tuple[Path, ...],
 ) -> None:
     """Identify devices offline, from files a client handed over; nothing is sent on the network.
 
@@ -103,7 +109,7 @@ def identify_command(
         command_lines=tuple(c for c in commands if c),
         legacyscan_version=__version__,
     )
-    assessment = assess(hosts, meta, context=context)
+    assessment = assess(hosts, meta, identifier_for(recog_dirs), context=context)
     if fmt == "json":
         data = assessment_to_dict(assessment)
         echo(
@@ -122,7 +128,7 @@ def _print_text(assessment: Assessment) -> None:
     for device in assessment.devices:
         ident = device.device
         name = field(device.address or ", ".join(ident.host.sources))
-        kind = ident.device_class + (f" / {ident.device_type}" if ident.device_type else "")
+        kind = kind_of(device)
         echo(f"\n{name}: {kind} (confidence {ident.class_confidence:.2f})")
         if not device.identities:
             echo("  not identified")
@@ -147,9 +153,11 @@ def _print_text(assessment: Assessment) -> None:
     type=click.Choice(FORMATS),
     default="html",
     show_default=True,
-    help="html: the deliverable (one file, opens offline); json: the data with its schema "
-    "(docs/report-exports.md); csv: a folder of tables (devices, findings, plan, segments, "
-    "exposures); graphml: the network for Gephi or yEd; xlsx: a workbook for managers.",
+    help="html: the deliverable (one file, opens offline); pdf: that report printed by "
+    "headless Chromium, in one language (--lang), with contents and page numbers; json: the "
+    "data with its schema (docs/report-exports.md); csv: a folder of tables (devices, "
+    "findings, plan, segments, exposures); graphml: the network for Gephi or yEd; xlsx: a "
+    "workbook for managers.",
 )
 @click.option(
     "--lang",
@@ -174,7 +182,14 @@ def _print_text(assessment: Assessment) -> None:
     type=click.Path(path_type=Path),
     default=None,
     help="File to write (a folder for csv).  Default: report.html, report.json, "
-    "report-csv/, report.graphml or report.xlsx beside SCAN_JSON.",
+    "report-csv/, report.graphml, report.xlsx or report.pdf beside SCAN_JSON.",
+)
+@click.option(
+    "--browser",
+    default=None,
+    metavar="PATH",
+    help="The Chromium that prints --format pdf (default: chromium, chromium-browser or "
+    "google-chrome on PATH).",
 )
 @as_of_option
 @segments_option
@@ -184,6 +199,12 @@ def _print_text(assessment: Assessment) -> None:
     help="Judge the stored observations again with the installed knowledge (rules, EOL "
     "records, weights) instead of showing the verdicts the scan was made with; the "
     "report's method section then names both knowledge versions.",
+)
+@click.option(
+    "--show-empty-segments",
+    is_flag=True,
+    help="Also list the segments no device sits in (a router's interface in a subnet where "
+    "nothing else answered); by default they are left out and counted in a note.",
 )
 @budget_option(required=False)
 @costs_option
@@ -196,9 +217,11 @@ def report_command(
     author: str | None,
     config_path: Path | None,
     output: Path | None,
+    browser: str | None,
     as_of: dt.datetime | None,
     segments_file: Path | None,
     reassess: bool,
+    show_empty_segments: bool,
     budget: float | None,
     costs_file: Path | None,
 ) -> None:
@@ -214,6 +237,7 @@ def report_command(
       legacyscan report scans/ward-b/scan.json --lang fr --client "CHU Exemple" -o rapport.html
       legacyscan report scan.json --format xlsx --lang fr -o inventaire.xlsx
       legacyscan report scan.json --format csv -o tables/
+      legacyscan report scan.json --format pdf --lang fr --client "CHU Exemple"
     """
     config = load_report_config(config_path) if config_path else {}
     lang = lang or config.get("lang") or "en"
@@ -228,6 +252,8 @@ def report_command(
         scope=config.get("scope", ""),
         generated=today(),
     )
+    if fmt == "pdf":
+        find_browser(browser)  # no Chromium: say so before reading the scan
     costs = CostModel.load(costs_file) if costs_file or budget is not None else None
     opened = reopen(scan_json, segments_file, as_of.date() if as_of else None, reassess)
     assessment = opened.assessment
@@ -245,5 +271,6 @@ def report_command(
     if fmt != "csv" and output.is_dir():
         raise click.BadParameter(f"{output} is a folder; give a file name", param_hint="-o")
     progress(f"writing the {fmt} report")
-    for path in write_report(assessment, fmt, output, lang, cover):
+    written = write_report(assessment, fmt, output, lang, cover, show_empty_segments, browser)
+    for path in written:
         echo(f"report: {path}")

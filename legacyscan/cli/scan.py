@@ -14,7 +14,9 @@ from legacyscan import __version__
 from legacyscan.cli.common import (
     as_of_date,
     as_of_option,
+    identifier_for,
     progress,
+    recog_option,
     segments_context,
     segments_option,
     summary_line,
@@ -73,6 +75,7 @@ from legacyscan.pipeline import nmap_store, refuse_unfinished, scan, scan_meta_a
 @as_of_option
 @segments_option
 @inventory_options
+@recog_option
 def scan_command(
     targets: tuple[str, ...],
     out: Path | None,
@@ -88,6 +91,7 @@ def scan_command(
     no_db: bool,
     site: str,
     vantage: str,
+    recog_dirs: tuple[Path, ...],
 ) -> None:
     """Scan TARGETS (addresses, CIDR blocks or ranges such as 10.1.2.10-10.1.2.40 or 10.1.2.10-40).
 
@@ -146,6 +150,7 @@ def scan_command(
                 recorder=recorder,
                 site=site,
                 vantage=vantage,
+                identifier=identifier_for(recog_dirs),
             )
         except ScanInterrupted as stop:
             hint = resume_hint(out, plan) + (f" --db {shlex.quote(db)}" if db else "")

@@ -129,6 +129,19 @@ def _cidrs(intervals: list[Interval]) -> tuple[str, ...]:
     return tuple(found)
 
 
+def target_set(targets: tuple[str, ...]) -> tuple[IPSet, frozenset[str]]:
+    """The addresses ``targets`` cover, and the targets that are no address (host names,
+    anything a stored scan holds that we do not parse), for comparing and counting scopes."""
+    intervals: list[Interval] = []
+    others = set()
+    for target in targets:
+        try:
+            intervals += _parse(target)
+        except ScopeError:
+            others.add(target.strip().lower())
+    return IPSet(_cidrs(_merged(intervals))), frozenset(others)
+
+
 #: Blocks that are not routed on the Internet: loopback, RFC 1918, shared address space
 #: (RFC 6598), link-local, IPv6 unique-local and link-local.  Anything outside them counts
 #: as public: being strict here costs a flag, being lax costs a scan of someone else.

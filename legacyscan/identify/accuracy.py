@@ -13,26 +13,34 @@ when it has nothing else).  Outcomes, per device:
   "nothing to name";
 * ``hedged``: the main identity names another product but lists the true one among its
   alternatives (a ``.el6`` kernel: "RHEL 6, or CentOS Linux 6"): not wrong, not named;
+* ``vendor-only``: only the maker is named (an SNMP enterprise number), and it is the
+  true vendor: not wrong, not named;
 * ``unknown``: no identity, where the truth names one.
 
 ``precision`` = (correct + partial + hedged) / answered and ``recall`` = (correct +
 partial) / labelled, at product level; ``version_precision`` counts only ``correct``.
 Precision matters more: a wrong identity is worse than none.
+
+The real-world measurement corpus (``tests/fixtures/realworld/{dev,held-out}/``, see
+``load_realworld``) is judged one dimension at a time (``judge_dimensions``): vendor,
+product, version and class right or wrong, each only where its truth names it.  Its
+entries add ``family`` and ``licence``, ENTITY-MIB rows (``entities``), raw protocol banners
+(``banners``), and a truth ``kind: application`` for a banner that names a daemon rather
+than the host's system.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-from legacyscan.collect.snmp.walkfile import read_walk
-from legacyscan.files import load_mapping
 from legacyscan.identify.engine import Identifier
-from legacyscan.model import Host, IdentifiedDevice, Identity, OsMatch, Service, SnmpSystem
+from legacyscan.model import (
+    Host,
+    IdentifiedDevice,
+    Identity,
+)
 
 _RANK = {"os": 0, "firmware": 1, "hardware": 2, "application": 3}
 
@@ -44,6 +52,10 @@ class Truth:
     version: str | None = None
     device_class: str | None = None  # None: not judged
     device_type: str | None = None
+    #: Which identity the truth describes: None for the device's main identity (its OS or
+    #: firmware), "application" for a daemon named by a banner.
+    kind: str | None = None
+    model: str | None = None  # for reference only, never judged
 
 
 @dataclass(frozen=True)
@@ -53,6 +65,12 @@ class Labelled:
     host: Host
     truth: Truth
     source_file: str = ""  # the corpus file it came from
+    family: str = ""  # real-world corpus: printer, ups-pdu, camera, network-switch...
+    licence: str = ""
+    split: str = ""  # real-world corpus: "dev" or "held-out"
+    #: Why the entry's recording could not be read ("" when it was): the device is then
+    #: measured as a host with nothing observed, and the benchmark names the reason.
+    load_error: str = ""
 
 
 @dataclass
@@ -80,7 +98,8 @@ class Score:
     @property
     def recall(self) -> float:
         labelled = sum(
-            self.outcomes[k] for k in ("correct", "partial", "hedged", "wrong", "unknown")
+            self.outcomes[k]
+            for k in ("correct", "partial", "hedged", "wrong", "vendor-only", "unknown")
         )
         labelled -= self.outcomes["wrong-unlabelled"]
         return self._ratio(self.outcomes["correct"] + self.outcomes["partial"], labelled)
@@ -95,15 +114,22 @@ class Score:
         return self._ratio(self.class_outcomes["correct"], sum(self.class_outcomes.values()))
 
 
-def main_identity(device: IdentifiedDevice) -> Identity | None:
-    if not device.identities:
+def main_identity(device: IdentifiedDevice, kind: str | None = None) -> Identity | None:
+    """The most confident OS or firmware identity (or, with ``kind``, of that kind); a
+    vendor-only one only when there is nothing else."""
+    identities = [i for i in device.identities if kind is None or i.kind == kind]
+    if not identities:
         return None
-    return min(device.identities, key=lambda i: (_RANK.get(i.kind, 9), -i.confidence))
+    return min(identities, key=lambda i: (i.vendor_only, _RANK.get(i.kind, 9), -i.confidence))
 
 
 def judge(device: IdentifiedDevice, truth: Truth) -> str:
     """One device's identification outcome (see the module docstring)."""
-    found = main_identity(device)
+    found = main_identity(device, truth.kind)
+    if found is not None and found.vendor_only:
+        if truth.vendor is not None and found.vendor != truth.vendor:
+            return "wrong-unlabelled" if truth.product is None else "wrong"
+        return "unlabelled-abstained" if truth.product is None else "vendor-only"
     if truth.product is None:
         return "unlabelled-abstained" if found is None else "wrong-unlabelled"
     if found is None:
@@ -130,6 +156,91 @@ def judge_class(device: IdentifiedDevice, truth: Truth) -> str | None:
     return "correct" if device.device_class == truth.device_class else "wrong"
 
 
+@dataclass(frozen=True)
+class Dimensions:
+    """One device judged dimension by dimension: each is "right", "wrong", "hedged" (the
+    truth is among the candidates of the identity found), "none" (nothing named, or only a
+    platform many products share) or "-" (the truth does not say: not judged)."""
+
+    vendor: str
+    product: str
+    version: str
+    device_class: str
+    found: Identity | None
+    #: The device's system was named only as a shared platform (see SHARED_PLATFORMS).
+    platform_only: bool = False
+
+
+#: Platforms that many vendors' products run on: naming one of them for a device whose
+#: truth is something else (an "el5" kernel for RHEL, VxWorks for a printer) is a less
+#: specific answer, not a wrong vendor.
+SHARED_PLATFORMS = frozenset(
+    {("Linux", "Linux kernel"), ("Wind River", "VxWorks"), ("BlackBerry", "QNX")}
+)
+
+#: The identity kinds that describe a device's own system (a daemon's banner is no claim
+#: about who made the host).
+_SYSTEM_KINDS = frozenset({"os", "firmware", "hardware"})
+
+
+def _compare(found: str | None, wanted: str | None) -> str:
+    if wanted is None:
+        return "-"
+    if found is None:
+        return "none"
+    return "right" if found == wanted else "wrong"
+
+
+def _system_identity(device: IdentifiedDevice, kind: str | None) -> Identity | None:
+    if kind is not None:
+        return main_identity(device, kind)
+    systems = [i for i in device.identities if i.kind in _SYSTEM_KINDS]
+    if not systems:
+        return None
+    # a vendor-only identity (an enterprise number's maker) only when nothing names more
+    return min(systems, key=lambda i: (i.vendor_only, _RANK.get(i.kind, 9), -i.confidence))
+
+
+def judge_dimensions(device: IdentifiedDevice, truth: Truth) -> Dimensions:
+    """Vendor, product, version and class of the truth's identity, each on its own.
+
+    The identity judged is the device's own system (OS, firmware or hardware), or with
+    ``truth.kind`` the best identity of that kind.  Product and version are judged only
+    under the right vendor (the right product name from another vendor is no answer), the
+    version only under the right product."""
+    found = _system_identity(device, truth.kind)
+    platform_only = False
+    if found is not None and (found.vendor, found.product) in SHARED_PLATFORMS:
+        if (truth.vendor, truth.product) != (found.vendor, found.product):
+            found, platform_only = None, True
+    vendor = _compare(found.vendor if found else None, truth.vendor)
+    # a vendor-only identity names no product: no answer, not a wrong one
+    product = _compare(found.product if found and not found.vendor_only else None, truth.product)
+    if product == "right" and vendor == "wrong":
+        product = "wrong"
+    if found is not None and (vendor == "wrong" or product == "wrong"):
+        candidates = {(a.vendor, a.product) for a in (found.alternatives if found else ())}
+        if (truth.vendor, truth.product) in candidates or (
+            truth.product is None and truth.vendor in {v for v, _ in candidates}
+        ):
+            vendor = "hedged"
+            product = "hedged" if truth.product is not None else "-"
+    version = "-"
+    if truth.version is not None:
+        if product != "right":
+            version = "none" if found is None or found.vendor_only else "wrong"
+        else:
+            version = _compare(found.version if found else None, truth.version)
+    cls = "-"
+    if truth.device_class is not None:
+        cls = (
+            "none"
+            if device.device_class == "unknown"
+            else _compare(device.device_class, truth.device_class)
+        )
+    return Dimensions(vendor, product, version, cls, found, platform_only)
+
+
 def measure(devices: Iterable[Labelled], identifier: Identifier | None = None) -> Score:
     identifier = identifier or Identifier()
     score = Score()
@@ -143,8 +254,9 @@ def measure(devices: Iterable[Labelled], identifier: Identifier | None = None) -
         class_outcome = judge_class(device, labelled.truth)
         if class_outcome:
             score.class_outcomes[class_outcome] += 1
-        found = main_identity(device)
+        found = main_identity(device, labelled.truth.kind)
         named = f"{found.vendor} {found.product} {found.version or ''}".strip() if found else "-"
+        named = f"{named} (vendor only)" if found and found.vendor_only else named
         truth = labelled.truth
         wanted = f"{truth.vendor or ''} {truth.product or '(nothing)'} {truth.version or ''}"
         score.lines.append(
@@ -155,115 +267,3 @@ def measure(devices: Iterable[Labelled], identifier: Identifier | None = None) -
 
 
 # --- the corpus file format -------------------------------------------------------------
-
-
-def _services(raw: Sequence[Mapping[str, Any]]) -> tuple[Service, ...]:
-    return tuple(
-        Service(
-            port=int(s["port"]),
-            protocol=str(s.get("protocol", "tcp")),
-            state="open",
-            name=str(s.get("name", "")),
-            product=str(s.get("product", "")),
-            version=str(s.get("version", "")),
-            extrainfo=str(s.get("extrainfo", "")),
-            cpes=tuple(map(str, s.get("cpes") or ())),
-            scripts=tuple((str(k), str(v)) for k, v in (s.get("scripts") or {}).items()),
-        )
-        for s in raw
-    )
-
-
-def host_from_entry(entry: Mapping[str, Any], root: Path) -> Host:
-    """A Host from one corpus entry: a walk file and/or the fields written out."""
-    base = Host(address=None)
-    walk = str(entry.get("walk") or "")
-    if walk.startswith("snmpsim:"):
-        # snmpsim's own recordings (BSD-2-Clause), read where the package installed them
-        spec = importlib.util.find_spec("snmpsim")
-        if spec is None or spec.origin is None:
-            raise FileNotFoundError("snmpsim is not installed (pip install '.[lab]')")
-        recorded = Path(spec.origin).parent / "data" / "recorded"
-        base = read_walk(recorded / walk[len("snmpsim:") :])
-    elif walk:
-        base = read_walk(root / walk)
-    snmp = entry.get("snmp") or {}
-    system = base.snmp
-    if snmp:
-        system = SnmpSystem(descr=snmp.get("sysDescr"), object_id=snmp.get("sysObjectID"))
-    return Host(
-        address=base.address,
-        mac=entry.get("mac"),
-        snmp=system,
-        snmp_tables=base.snmp_tables,
-        services=_services(entry.get("services") or ()),
-        host_scripts=tuple((str(k), str(v)) for k, v in (entry.get("host_scripts") or {}).items()),
-        os_matches=tuple(
-            OsMatch(str(m["name"]), int(m.get("accuracy", 100))) for m in entry.get("os") or ()
-        ),
-        sources=("corpus",),
-    )
-
-
-def load_corpus(folder: Path) -> list[Labelled]:
-    """Every ``*.yaml`` corpus file of ``folder``; walk paths are relative to the file."""
-    devices: list[Labelled] = []
-    for path in sorted(folder.glob("*.yaml")):
-        data = load_mapping(path)
-        for entry in data.get("devices") or []:
-            truth = entry.get("truth") or {}
-            devices.append(
-                Labelled(
-                    name=str(entry["name"]),
-                    source=str(entry.get("source", "")),
-                    host=host_from_entry(entry, path.parent),
-                    source_file=path.name,
-                    truth=truth_of(truth),
-                )
-            )
-    return devices
-
-
-def truth_of(entry: dict[str, Any]) -> Truth:
-    """A ``truth:`` mapping (corpus file or lab scenario) as a ``Truth``."""
-    return Truth(
-        vendor=entry.get("vendor"),
-        product=entry.get("product"),
-        version=None if entry.get("version") is None else str(entry["version"]),
-        device_class=entry.get("class"),
-        device_type=entry.get("type"),
-    )
-
-
-def lab_devices(scenario: Path, nmap_xml: Path) -> list[Labelled]:
-    """The lab's devices with their ``truth``: SNMP as the scenario serves it, services as
-    a recorded nmap scan of the lab saw them (no lab needs to run)."""
-    from legacyscan.collect.nmap.parse import read_nmap_xml
-
-    scanned = {h.address: h for h in read_nmap_xml(nmap_xml).hosts}
-    data = load_mapping(scenario)
-    devices: list[Labelled] = []
-    for entry in data["devices"]:
-        snmp = entry.get("snmp") or {}
-        host = scanned.get(entry["address"], Host(address=entry["address"]))
-        if snmp:
-            system = SnmpSystem(descr=snmp.get("sysDescr"), object_id=snmp.get("sysObjectID"))
-            host = Host(
-                address=host.address,
-                mac=host.mac,
-                services=host.services,
-                snmp=system,
-                os_matches=host.os_matches,
-                host_scripts=host.host_scripts,
-                sources=("lab",),
-            )
-        truth = entry["truth"]
-        devices.append(
-            Labelled(
-                name=f"lab {entry['name']}",
-                source=str(scenario.name),
-                host=host,
-                truth=truth_of(truth),
-            )
-        )
-    return devices

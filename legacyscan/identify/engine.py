@@ -15,8 +15,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from legacyscan.files import load_mapping
+from legacyscan.identify.observe import best_os_matches, os_class_values, split_os_name
 from legacyscan.identify.observe import observations as observations
-from legacyscan.identify.rules import RuleSet
+from legacyscan.identify.rules import RuleSet, load_vocabulary
+from legacyscan.identify.tables import MAKER_NAME_FIELDS, TableAnswer, Tables, enterprise_number
 from legacyscan.model import (
     DEVICE_CLASSES,
     Alternative,
@@ -27,6 +29,7 @@ from legacyscan.model import (
     IdentifiedDevice,
     Identity,
     IdentityKind,
+    Observation,
 )
 from legacyscan.paths import fingerprints_dir
 
@@ -42,12 +45,22 @@ class TypeRefinement:
 
 
 @dataclass(frozen=True)
+class KindProduct:
+    """The product a maker-only identity takes on a device of this class (and type)."""
+
+    device_class: str
+    device_type: str | None
+    product: str
+
+
+@dataclass(frozen=True)
 class ClassPolicy:
     """How class signals combine; read from ``fingerprints/classes.yaml``."""
 
     precedence: tuple[str, ...]
     conflict_weight: float
     refinements: tuple[TypeRefinement, ...]
+    kind_products: tuple[KindProduct, ...] = ()
 
     @classmethod
     def load(cls, path: Path | None = None) -> ClassPolicy:
@@ -64,50 +77,178 @@ class ClassPolicy:
                 TypeRefinement(str(r["class"]), str(r["type"]), str(r["with"]), str(r["becomes"]))
                 for r in data.get("refine") or []
             ),
+            kind_products=tuple(
+                KindProduct(
+                    str(k["class"]),
+                    None if k.get("type") is None else str(k["type"]),
+                    str(k["product"]),
+                )
+                for k in data.get("kind_products") or []
+            ),
         )
+
+    def kind_product(self, device_class: str, device_type: str | None) -> str | None:
+        for kind in self.kind_products:
+            if kind.device_class == device_class and kind.device_type in (None, device_type):
+                return kind.product
+        return None
 
 
 class Identifier:
     """The identify stage: rules and class policy loaded once, applied to many hosts."""
 
-    def __init__(self, rules: RuleSet | None = None, policy: ClassPolicy | None = None) -> None:
+    def __init__(
+        self,
+        rules: RuleSet | None = None,
+        policy: ClassPolicy | None = None,
+        tables: Tables | None = None,
+    ) -> None:
         self.rules = rules or RuleSet.load()
         self.policy = policy or ClassPolicy.load()
+        self.tables = self.rules.tables if tables is None else tables
+        self.vocabulary = load_vocabulary()
 
     def identify(self, host: Host) -> IdentifiedDevice:
         seen = observations(host)
         context: dict[str, list[str]] = defaultdict(list)
         for obs in seen:
             context[obs.field].append(obs.value)
+        guesses = _guess_values(host)
+        # nmap's tied OS guesses are candidates of one answer: each weighs 1/n as a class
+        # signal, and what they name becomes one identity with alternatives (below)
+        guess_names = [
+            o.value for o in seen if o.field == "nmap.osmatch" and not split_os_name(o.value)
+        ]
+        share = 1 / max(1, len(guess_names))
+        unnamed_guess = False
         identities: list[Identity] = []
+        guessed: list[Identity] = []
+        makers: list[tuple[Identity, frozenset[str]]] = []
         signals: list[ClassSignal] = []
         for obs in seen:
+            is_guess = (obs.field, obs.value) in guesses
+            weight_share = share if is_guess else 1.0
+            named: list[Identity] = []
+            classified = False
             hit = self.rules.first_match(obs.field, obs.value, context)
-            if hit is None:
-                continue
-            rule, found = hit
-            evidence = Evidence(obs.source, obs.field, obs.value, rule.id, obs.port)
-            identities.extend(rule.identities(found, evidence))
-            if rule.classify is not None:
-                signals.append(
-                    ClassSignal(
-                        device_class=rule.classify.device_class,  # type: ignore[arg-type]
-                        device_type=rule.classify.device_type,
-                        weight=rule.classify.weight,
-                        reason=rule.id,
-                        detail=obs.value,
+            if hit is not None:
+                rule, found = hit
+                evidence = Evidence(obs.source, obs.field, obs.value, rule.id, obs.port)
+                named.extend(rule.identities(found, evidence))
+                if rule.classify is not None:
+                    classified = True
+                    signals.append(
+                        ClassSignal(
+                            device_class=rule.classify.device_class,  # type: ignore[arg-type]
+                            device_type=rule.classify.device_type,
+                            weight=round(rule.classify.weight * weight_share, 3),
+                            reason=rule.id,
+                            detail=obs.value,
+                        )
                     )
-                )
+            if not named or not classified:
+                # what no rule said, the tables may: general knowledge after the specific
+                for answer, covers in self._table_answers(obs):
+                    row = answer.row
+                    if not named and row.kind and row.vendor:
+                        made = Identity(
+                            kind=row.kind,  # type: ignore[arg-type]
+                            vendor=row.vendor,
+                            product=row.product,
+                            version=answer.version,
+                            cpe=answer.cpe,
+                            confidence=row.confidence,
+                            evidence=(
+                                Evidence(obs.source, obs.field, obs.value, row.id, obs.port),
+                            ),
+                        )
+                        if made.vendor_only:
+                            makers.append((made, covers))
+                        else:
+                            named.append(made)
+                    if not classified and row.classify is not None:
+                        classified = True
+                        signals.append(
+                            ClassSignal(
+                                device_class=row.classify.device_class,  # type: ignore[arg-type]
+                                device_type=row.classify.device_type,
+                                weight=round(row.classify.weight * weight_share, 3),
+                                reason=row.id,
+                                detail=obs.value,
+                            )
+                        )
+            if obs.field == "nmap.osmatch" and obs.value in guess_names and not named:
+                unnamed_guess = True
+            # a rule from another database may know only the maker: a vendor-only identity
+            makers.extend((i, frozenset()) for i in named if i.vendor_only)
+            named = [i for i in named if not i.vendor_only]
+            (guessed if is_guess else identities).extend(named)
+        # the makers nmap's tied guesses name, with or without a product: several makers
+        # among candidates is a guess between them, so their maker-only identities name none
+        guess_evidence = {(f, v) for f, v in guesses}
+        guess_makers = {
+            i.vendor
+            for i in [*guessed, *(m for m, _ in makers)]
+            if any((e.field, e.value) in guess_evidence for e in i.evidence)
+        }
+        if len(guess_makers) > 1:
+            makers = [
+                (m, c)
+                for m, c in makers
+                if not any((e.field, e.value) in guess_evidence for e in m.evidence)
+            ]
+        # one tied guess nobody can name could be the true system: the others' verdict
+        # would then be the wrong one, so the guesses name no operating system together
+        if unnamed_guess and len(guess_names) > 1:
+            guessed = [i for i in guessed if i.kind != "os"]
+        identities.extend(combine_guesses(guessed))
+        makers = agreeing_makers(makers)
+        named_all = drop_less_specific(merge_identities(narrow_alternatives(identities)))
         device_class, device_type, confidence, conflicts = self._classify(signals)
+        kind = self.policy.kind_product(device_class, device_type)
+        makers_left = tuple(
+            replace(maker, product=kind)
+            if kind and kind in self.vocabulary.get(maker.vendor, ())
+            else maker
+            for maker in unclaimed_makers(makers, named_all)
+        )
         return IdentifiedDevice(
             host=host,
-            identities=merge_identities(narrow_alternatives(identities)),
+            identities=named_all + makers_left,
             device_class=device_class,
             device_type=device_type,
             class_confidence=confidence,
             class_signals=tuple(signals),
             class_conflicts=conflicts,
         )
+
+    def _table_answers(self, obs: Observation) -> list[tuple[TableAnswer, frozenset[str]]]:
+        """The table rows that answer one observation, most specific first, with the vendor
+        names their enterprise number also covers."""
+        if obs.field == "snmp.sysObjectID":
+            found = []
+            number = enterprise_number(obs.value)
+            entry = self.tables.enterprises.get(number) if number is not None else None
+            covers = frozenset(entry.covers) if entry else frozenset()
+            product = self.tables.object_id(obs.value)
+            if product is not None:
+                found.append((product, covers))
+            maker = self.tables.enterprise(obs.value)
+            if maker is not None:
+                found.append((maker, covers))
+            return found
+        if obs.field == "nmap.cpe":
+            answer = self.tables.cpe(obs.value)
+            return [(answer, frozenset())] if answer else []
+        if obs.field == "nmap.osclass":
+            return self.tables.os_class(obs.value)
+        if obs.field == "nmap.devicetype":
+            kind = self.tables.device_type(obs.value)
+            return [(kind, frozenset())] if kind else []
+        if obs.field in MAKER_NAME_FIELDS:
+            named = self.tables.maker_name(obs.value)
+            return [named] if named else []
+        return []
 
     def identify_all(self, hosts: Iterable[Host]) -> tuple[IdentifiedDevice, ...]:
         return tuple(self.identify(host) for host in hosts)
@@ -223,3 +364,100 @@ def merge_identities(identities: Sequence[Identity]) -> tuple[Identity, ...]:
             alternatives=current.alternatives if identity.alternatives else (),
         )
     return tuple(merged.values())
+
+
+def _guess_values(host: Host) -> set[tuple[str, str]]:
+    """The observations that are nmap's OS guesses: their names and their CPEs."""
+    found: set[tuple[str, str]] = set()
+    for match in best_os_matches(host):
+        found.add(("nmap.osmatch", match.name.strip()))
+        found.update(("nmap.osmatch", part) for part in split_os_name(match.name.strip()))
+        found.update(("nmap.cpe", cpe.strip()) for cpe in match.cpes)
+    found.update(("nmap.osclass", value) for value in os_class_values(host))
+    return found
+
+
+def combine_guesses(guessed: Sequence[Identity]) -> list[Identity]:
+    """nmap's tied OS guesses as ONE identity per kind, the other guesses its alternatives.
+
+    nmap prints every candidate it could not tell apart ("Windows 7 or Server 2008 R2" as
+    two lines at 100 %); naming each as an identity would contradict itself.  The most
+    confident guess (the first on a tie) is the identity, the others its alternatives:
+    the lifecycle stage judges them all and answers only what they agree on, and other
+    evidence of the device narrows them (``narrow_alternatives``).
+    """
+    by_kind: dict[str, list[Identity]] = defaultdict(list)
+    for identity in guessed:
+        by_kind[identity.kind].append(identity)
+    combined: list[Identity] = []
+    for group in by_kind.values():
+        merged = list(merge_identities(group))
+        if len(merged) == 1:
+            combined.append(merged[0])
+            continue
+        primary = max(merged, key=lambda i: i.confidence)
+        options: dict[tuple[str, str, str | None], None] = {}
+        for other in [primary, *merged]:
+            if other is not primary:
+                options.setdefault((other.vendor, other.product, other.version))
+            for alt in other.alternatives:
+                options.setdefault((alt.vendor, alt.product, alt.version))
+        options.pop((primary.vendor, primary.product, primary.version), None)
+        combined.append(
+            replace(
+                primary,
+                confidence=min(i.confidence for i in merged),
+                evidence=tuple(dict.fromkeys(e for i in merged for e in i.evidence)),
+                alternatives=tuple(Alternative(*option) for option in options),
+            )
+        )
+    return combined
+
+
+def unclaimed_makers(
+    makers: Sequence[tuple[Identity, frozenset[str]]], named: Sequence[Identity]
+) -> tuple[Identity, ...]:
+    """The vendor-only identities that no named identity of the same maker already covers.
+
+    An enterprise number says "made by Cisco"; a sysDescr naming Cisco IOS says more, so
+    the vendor-only identity adds nothing there.  Where nothing else names the maker
+    (a printer that says only "Ricoh"), it is the device's only identity.
+    """
+    kept: list[Identity] = []
+    for maker, covers in makers:
+        same = {maker.vendor} | covers
+        if not any(other.vendor in same for other in named):
+            kept.append(maker)
+    return tuple(kept)
+
+
+def agreeing_makers(
+    makers: Sequence[tuple[Identity, frozenset[str]]],
+) -> list[tuple[Identity, frozenset[str]]]:
+    """The vendor-only identities, unless they name different makers.
+
+    Tied nmap guesses may come from two makers ("3Com 4200G or Huawei Quidway S5600"):
+    naming either would be a guess, so contradicting makers name none.
+    """
+    if len({maker.vendor for maker, _ in makers}) > 1:
+        return []
+    return list(makers[:1])
+
+
+def drop_less_specific(identities: Sequence[Identity]) -> tuple[Identity, ...]:
+    """Without the versionless OS identities that another OS identity of the same vendor
+    makes more specific ("Windows", from a Windows RPC port, beside "Windows 7" from SMB)."""
+
+    def subsumed(identity: Identity) -> bool:
+        if identity.kind != "os" or identity.version or identity.alternatives:
+            return False
+        return any(
+            other is not identity
+            and other.kind == "os"
+            and other.vendor == identity.vendor
+            and other.product != identity.product
+            and other.product.startswith(identity.product + " ")
+            for other in identities
+        )
+
+    return tuple(i for i in identities if not subsumed(i))

@@ -7,6 +7,10 @@ directly.  ``observations(host)`` flattens it into ``Observation`` values named 
 know one list of fields (``FIELDS`` below, documented in ``fingerprints/README.md``) and
 nothing about the collectors.
 
+A banner that reaches us without nmap's verdict (the ``banner`` script, an import) is
+named by nmap's own service-probe database when it is installed (``probes.py``): the
+label and CPEs nmap would have printed are observed as ``nmap.service`` and ``nmap.cpe``.
+
 Some fields are *derived*: the raw output of an nmap script is observed as
 ``nmap.script.<id>``, and the parts rules need most (the OS line of smb-os-discovery,
 the product version of rdp-ntlm-info, the page title, the TLS subject, a protocol
@@ -23,6 +27,7 @@ from functools import lru_cache
 
 from netaddr import EUI, AddrFormatError, NotRegisteredError
 
+from legacyscan.identify.probes import BANNER_PROBES, derived
 from legacyscan.model import Host, Observation, OsMatch, Service
 
 #: Fields with a fixed name.  ``nmap.script.<script id>`` is accepted for any script id.
@@ -49,6 +54,8 @@ FIELDS: frozenset[str] = frozenset(
         "nmap.service",
         "nmap.cpe",
         "nmap.osmatch",
+        "nmap.osclass",  # "vendor|family|generation|device type" of a best guess
+        "nmap.devicetype",  # the device type nmap's service database gives a banner
         "port",
         # derived from service scripts and banners
         "ssh.banner",
@@ -207,11 +214,19 @@ def observations(host: Host) -> tuple[Observation, ...]:
             add("nmap", "nmap.cpe", cpe, service.port)
         for field, value in _scripts(service.scripts, service):
             add("nmap", field, value, service.port)
+            if not service.product and field in BANNER_PROBES:
+                # a banner nmap did not name: name it as nmap's own database would
+                for derived_field, derived_value in derived(field, value):
+                    add("banner", derived_field, derived_value, service.port)
     for osmatch in best_os_matches(host):
         add("nmap", "nmap.osmatch", osmatch.name)
+        for part in split_os_name(osmatch.name):
+            add("nmap", "nmap.osmatch", part)
     for osmatch in best_os_matches(host):
         for cpe in osmatch.cpes:
             add("nmap", "nmap.cpe", cpe)
+    for value in os_class_values(host):
+        add("nmap", "nmap.osclass", value)
     for field, value in _scripts(host.host_scripts, None):
         add("nmap", field, value)
     return tuple(found)
@@ -229,3 +244,46 @@ def best_os_matches(host: Host) -> tuple[OsMatch, ...]:
     if best < MIN_OS_ACCURACY:
         return ()
     return tuple(m for m in host.os_matches if m.accuracy == best)
+
+
+def os_class_values(host: Host) -> tuple[str, ...]:
+    """The osclass lines of nmap's best guesses, as ``vendor|family|generation|type``.
+
+    nmap's OS classes say who made the device and what kind of device it is in a fixed
+    vocabulary (``switch``, ``printer``, ``webcam``...), where the guess's name is free text.
+    """
+    found: dict[str, None] = {}
+    for osmatch in best_os_matches(host):
+        for osclass in osmatch.classes:
+            parts = (osclass.vendor, osclass.family, osclass.generation, osclass.device_type)
+            if any(parts):
+                found.setdefault("|".join(p.strip() for p in parts))
+    return tuple(found)
+
+
+_OR = re.compile(r",? or |, ")
+
+
+def split_os_name(name: str) -> list[str]:
+    """The products of an nmap guess that lists several ("Microsoft Windows Server 2012 or
+    Windows Server 2012 R2"), each completed with the words the list left out ("Microsoft
+    Windows Server 2012 R2"); [] for a name of one product.
+
+    A name with parentheses is left whole: there the list is of devices and the one
+    operating system is in the parentheses ("Cisco 1812, 3640, or 3700 router (IOS 12.4)").
+    """
+    if "(" in name or not _OR.search(name):
+        return []
+    parts = [p.strip() for p in _OR.split(name) if p.strip()]
+    first = parts[0].split()
+    completed = [parts[0]]
+    for part in parts[1:]:
+        head = part.split()[0]
+        if len(part.split()) == 1 and head not in first:
+            part = " ".join(first[:-1] + [part])  # "... 2003 SP1 or SP2": another last word
+        elif head in first:
+            part = " ".join(first[: first.index(head)] + [part])
+        elif head != first[0]:
+            part = f"{first[0]} {part}"
+        completed.append(part)
+    return completed

@@ -15,6 +15,7 @@ import re
 import string
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from legacyscan.errors import UserError
 from legacyscan.files import load_mapping
 from legacyscan.identify.observe import FIELDS as OBSERVED_FIELDS
 from legacyscan.identify.observe import field_list, is_field
+from legacyscan.identify.tables import Tables
 from legacyscan.model import DEVICE_CLASSES, IDENTITY_KINDS, Alternative, Evidence, Identity
 from legacyscan.paths import fingerprints_dir
 
@@ -99,6 +101,10 @@ class Rule:
         that needs it gives no version rather than a guessed one.
         """
         groups = {k: v for k, v in found.groupdict().items() if v is not None}
+        # positional groups as g1, g2...: rules translated from other databases (Recog)
+        for index, value in enumerate(found.groups(), start=1):
+            if value is not None:
+                groups.setdefault(f"g{index}", value)
         for name, source, table in self.lookups:
             value = dict(table).get(groups.get(source, ""))
             if value is not None:
@@ -187,11 +193,17 @@ def _compile(pattern: Any, flags: Iterable[str], where: str) -> re.Pattern[str]:
 
 
 def _pairs(raw: Any, where: str, what: str) -> tuple[tuple[str, str], ...]:
+    """A mapping as (key, value) pairs; a list value gives one pair per item (a context
+    with several open ports)."""
     if raw is None:
         return ()
     if not isinstance(raw, dict):
         raise RuleError(f"{where}: {what} must be a mapping")
-    return tuple((str(k), "" if v is None else str(v)) for k, v in raw.items())
+    return tuple(
+        (str(k), "" if one is None else str(one))
+        for k, v in raw.items()
+        for one in (v if isinstance(v, list) else [v])
+    )
 
 
 def parse_rule(raw: Mapping[str, Any], origin: str, position: int) -> Rule:
@@ -204,9 +216,11 @@ def parse_rule(raw: Mapping[str, Any], origin: str, position: int) -> Rule:
         raise RuleError(f"{where}: unknown field {field!r} (one of {field_list()})")
     flags = raw.get("flags") or []
     pattern = _compile(raw.get("pattern", ""), flags, where)
+    # ``when: {port: ['^tcp/88$', '^tcp/389$']}``: every pattern of a list must be found
     when = tuple(
-        (str(k), _compile(v, flags, f"{where} when {k}"))
+        (str(k), _compile(one, flags, f"{where} when {k}"))
         for k, v in (raw.get("when") or {}).items()
+        for one in (v if isinstance(v, list) else [v])
     )
     for other, _ in when:
         if not is_field(other):
@@ -309,10 +323,13 @@ class RuleSet:
     """All rules, in matching order: priority first, then file name, then position."""
 
     rules: tuple[Rule, ...]
+    #: the lookup tables (``fingerprints/tables/``), loaded with the bundled rules
+    tables: Tables = dataclass_field(default_factory=Tables)
 
     @classmethod
     def load(cls, folders: Sequence[Path] | None = None) -> RuleSet:
-        folders = list(folders or [fingerprints_dir() / "rules"])
+        bundled = fingerprints_dir() / "rules"
+        folders = list(folders or [bundled])
         parsed: list[tuple[int, str, int, Rule]] = []
         seen: dict[str, str] = {}
         for folder in folders:
@@ -328,7 +345,15 @@ class RuleSet:
                     seen[rule.id] = path.name
                     parsed.append((rule.priority, path.name, position, rule))
         parsed.sort(key=lambda item: item[:3])
-        return cls(tuple(item[3] for item in parsed))
+        with_bundled = any(f.resolve() == bundled.resolve() for f in folders)
+        tables = Tables.load(fingerprints_dir() / "tables") if with_bundled else Tables()
+        return cls(tuple(item[3] for item in parsed), tables)
+
+    def extended(self, extra: Iterable[Rule]) -> RuleSet:
+        """These rules and ``extra`` (another source: Recog), in matching order; the tables
+        stay.  The sort is stable: at equal priority the bundled rules come first."""
+        merged = sorted((*self.rules, *extra), key=lambda rule: rule.priority)
+        return RuleSet(tuple(merged), self.tables)
 
     @cached_property
     def _by_field(self) -> dict[str, tuple[Rule, ...]]:

@@ -2,8 +2,10 @@
 
 ``check_examples`` runs every rule's examples: each must be matched first by its own rule
 and give the values it expects; names must come from the vocabulary, and ``mac.oui``
-examples must be real IEEE registrations.  ``candidates`` lists every rule of a field
-that matches one value, for ``legacyscan fingerprints explain``.
+examples must be real IEEE registrations.  The lookup tables' rows are checked too
+(``tables.table_problems``): each row answers its own key, with vocabulary names.
+``candidates`` lists every rule of a field that matches one value, for
+``legacyscan fingerprints explain``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,12 @@ from dataclasses import dataclass
 
 from legacyscan.identify.observe import is_field, oui_organisation
 from legacyscan.identify.rules import Example, Rule, RuleSet, named_products, produced_values
+from legacyscan.identify.tables import (
+    MAKER_NAME_FIELDS,
+    TableAnswer,
+    Tables,
+    table_problems,
+)
 
 _OUI_IN_SOURCE = re.compile(r"\b([0-9A-F]{2})[-:]([0-9A-F]{2})[-:]([0-9A-F]{2})\b", re.I)
 
@@ -80,6 +88,8 @@ def check_examples(rules: RuleSet, vocabulary: Mapping[str, Sequence[str]]) -> l
                 failures.append(f"{where}: product {product!r} not in vocabulary")
         for example in rule.examples:
             failures.extend(check_example(rules, rule, example))
+    # the lookup tables' rows are their own examples (tables.table_problems)
+    failures.extend(table_problems(rules.tables, vocabulary))
     return failures
 
 
@@ -111,3 +121,28 @@ def candidates(
         )
         found_rules.append(Candidate(rule, not missing, missing, produced_values(rule, found)))
     return found_rules
+
+
+def table_answers(tables: Tables, field: str, value: str) -> list[str]:
+    """What the lookup tables say of one value, one line each (for ``fingerprints explain``:
+    a value no rule reads may still be named by a table)."""
+    lines: list[str] = []
+    answers: list[TableAnswer] = []
+    if field == "snmp.sysObjectID":
+        answers = [a for a in (tables.object_id(value), tables.enterprise(value)) if a]
+    elif field == "nmap.cpe":
+        answers = [a for a in (tables.cpe(value),) if a]
+    elif field == "nmap.osclass":
+        answers = [a for a, _ in tables.os_class(value)]
+    elif field == "nmap.devicetype":
+        answers = [a for a in (tables.device_type(value),) if a]
+    if field in MAKER_NAME_FIELDS:
+        named = tables.maker_name(value)
+        if named:
+            answers.append(named[0])
+    for answer in answers:
+        row = answer.row
+        name = " ".join(p for p in (row.vendor, row.product, answer.version) if p) or "-"
+        hint = f", class {row.classify.device_class}" if row.classify else ""
+        lines.append(f"{row.id} ({row.origin}): {name}{hint}")
+    return lines

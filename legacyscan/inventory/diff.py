@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from legacyscan.collect.scope import target_set
 from legacyscan.inventory.backend import InventoryError
 from legacyscan.inventory.records import (
     DeviceRef,
@@ -26,6 +27,11 @@ from legacyscan.inventory.records import (
 )
 from legacyscan.inventory.store import Inventory
 from legacyscan.model import LEGACY_STATUSES, Trend
+
+#: Two scans are compared when the addresses both scopes cover are at least this share of
+#: each scope: a scan of two test hosts says nothing about the whole hospital, nor the
+#: hospital about one ward scanned alone.
+MIN_SHARED_SCOPE = 0.5
 
 
 def device_ref(device_id: int, result: DeviceResult) -> DeviceRef:
@@ -195,13 +201,39 @@ def _caveats(old: ScanRecord, new: ScanRecord) -> tuple[str, ...]:
     return tuple(caveats)
 
 
+def scope_overlap(old: ScanRecord, new: ScanRecord) -> tuple[int, int, int]:
+    """(addresses both scopes cover, addresses of the old scope, of the new); a host name
+    counts as one address, shared when both scopes name it."""
+    old_set, old_names = target_set(old.targets)
+    new_set, new_names = target_set(new.targets)
+    common = (old_set & new_set).size + len(old_names & new_names)
+    return common, old_set.size + len(old_names), new_set.size + len(new_names)
+
+
+def comparable(old: ScanRecord, new: ScanRecord) -> bool:
+    """Same site, and scopes that share at least ``MIN_SHARED_SCOPE`` of each."""
+    if old.site != new.site:
+        return False
+    common, old_size, new_size = scope_overlap(old, new)
+    return bool(common) and min(common / old_size, common / new_size) >= MIN_SHARED_SCOPE
+
+
 def previous_scan_summary(inventory: Inventory, scan_id: int) -> Trend | None:
-    """The trend since the previous finished scan of the same site, or None for a first."""
+    """The trend since the latest earlier finished scan comparable with this one (same site,
+    overlapping scope: ``comparable``), or None when there is none."""
     record = inventory.scan(scan_id)
-    earlier = [s for s in inventory.scans(site=record.site, status="finished") if s.id < scan_id]
-    if not earlier or record.status != "finished":
+    if record.status != "finished":
         return None
-    change = diff(inventory, earlier[-1].id, scan_id)
+    earlier = [
+        s
+        for s in inventory.scans(site=record.site, status="finished")
+        if s.id < scan_id and comparable(s, record)
+    ]
+    if not earlier:
+        return None
+    previous = earlier[-1]
+    common, _, scope_size = scope_overlap(previous, record)
+    change = diff(inventory, previous.id, scan_id)
     return Trend(
         previous_scan=change.old.id,
         previous_started=change.old.started,
@@ -215,4 +247,8 @@ def previous_scan_summary(inventory: Inventory, scan_id: int) -> Trend | None:
         new_exposures=len(change.new_exposures),
         risk_before=change.risk_before,
         risk_after=change.risk_after,
+        site=record.site,
+        common_addresses=common,
+        scope_addresses=scope_size,
+        same_scope=sorted(previous.targets) == sorted(record.targets),
     )

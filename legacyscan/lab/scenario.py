@@ -40,6 +40,8 @@ class LabSegment:
     cidr: str  # the first /24 of the segment (a scaled segment spans more, see blocks)
     vlan: int
     description: str = ""
+    #: The VLAN's name as the switches publish it (dot1qVlanStaticName); "" = NAME upper-cased.
+    vlan_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,11 @@ def _segments(data: dict[str, Any], where: str) -> dict[str, LabSegment]:
         try:
             cidr = str(ipaddress.ip_network(str(raw["subnet"])))
             segments[name] = LabSegment(
-                name, cidr, int(raw.get("vlan", 1)), str(raw.get("description", ""))
+                name,
+                cidr,
+                int(raw.get("vlan", 1)),
+                str(raw.get("description", "")),
+                str(raw.get("name", "")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise LabError(f"{where}: segment {name!r}: needs subnet (and vlan): {exc}") from None

@@ -338,8 +338,11 @@ def _switch(device: LabDevice, network: Network) -> Iterator[Line]:
     for vlan in vlans:
         members = {p.number for p in ports if p.vlan == vlan} | trunk
         untagged = {p.number for p in ports if p.vlan == vlan and p.number < UPLINK_BASE}
-        name = next((s.name for s in network.segments if s.vlan == vlan), f"VLAN{vlan}")
-        yield _text(f"{DOT1Q_VLAN_STATIC}.1.{vlan}", name.upper())
+        name = next(
+            (s.vlan_name or s.name.upper() for s in network.segments if s.vlan == vlan),
+            f"VLAN{vlan}",
+        )
+        yield _text(f"{DOT1Q_VLAN_STATIC}.1.{vlan}", name)
         yield (f"{DOT1Q_VLAN_STATIC}.2.{vlan}", "4x", _portlist(members, size))
         yield (f"{DOT1Q_VLAN_STATIC}.3.{vlan}", "4x", _portlist((), size))
         yield (f"{DOT1Q_VLAN_STATIC}.4.{vlan}", "4x", _portlist(untagged, size))

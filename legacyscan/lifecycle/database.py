@@ -29,6 +29,8 @@ from typing import Any
 
 from legacyscan.errors import UserError
 from legacyscan.files import load_yaml
+from legacyscan.lifecycle.components import Components, FollowRule
+from legacyscan.lifecycle.hardware import HardwareDatabase, hardware_identity, hardware_lifecycle
 from legacyscan.messages import Term, message, plain
 from legacyscan.model import (
     AssessedDevice,
@@ -219,11 +221,16 @@ class EolDatabase:
     records: tuple[EolRecord, ...]
     #: (vendor, product) -> CVE ids in CISA's KEV catalog (product-level, not per version).
     known_exploited: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    #: hardware models with their last date of support (fingerprints/eol-hardware).
+    hardware: HardwareDatabase = field(default_factory=lambda: HardwareDatabase(()))
+    #: what components without a lifecycle of their own follow (fingerprints/eol-components).
+    components: Components = field(default_factory=Components)
 
     @classmethod
     def load(cls, folder: Path | None = None, overlay: Path | None = None) -> EolDatabase:
         """The user's overlay (``overlay`` folder, by default ``user_data_dir()``), then the
-        bundled records; KEV marks saved in the overlay are attached."""
+        bundled records; KEV marks saved in the overlay are attached; hardware records and
+        the component rules come from beside the records' folder."""
         overlay = overlay if overlay is not None else user_data_dir()
         records = load_records(folder)
         extra = overlay / OVERLAY_RECORDS
@@ -233,7 +240,9 @@ class EolDatabase:
             records = load_file(extra) + records
         marks_file = overlay / OVERLAY_KEV
         marks = load_kev_marks(marks_file) if marks_file.is_file() else {}
-        return cls(records, marks)
+        base = (folder.parent if folder is not None else None) or fingerprints_dir()
+        hardware = HardwareDatabase.load(base / "eol-hardware")
+        return cls(records, marks, hardware, Components.load(base))
 
     def with_kev(self, marks: Mapping[tuple[str, str], tuple[str, ...]]) -> EolDatabase:
         return replace(self, known_exploited=dict(marks))
@@ -352,10 +361,137 @@ class EolDatabase:
         )
 
     def assess(self, device: IdentifiedDevice, as_of: dt.date) -> AssessedDevice:
-        return AssessedDevice(
-            device=device,
-            identities=tuple(
-                AssessedIdentity(identity, self.lifecycle(identity, as_of))
-                for identity in device.identities
-            ),
+        """Every identity's verdict, components following their platform, and the
+        hardware's own verdict when its model has a record."""
+        judged = [
+            AssessedIdentity(identity, self.lifecycle(identity, as_of))
+            for identity in device.identities
+        ]
+        judged = [self._component(item, judged, as_of) for item in judged]
+        match = self.hardware.match(device.host)
+        if match is not None:
+            judged.append(
+                AssessedIdentity(hardware_identity(match), hardware_lifecycle(match.record, as_of))
+            )
+        return AssessedDevice(device=device, identities=tuple(judged))
+
+    def _component(
+        self, item: AssessedIdentity, judged: list[AssessedIdentity], as_of: dt.date
+    ) -> AssessedIdentity:
+        """A component whose own record gives no verdict, judged by what it follows."""
+        identity, verdict = item.identity, item.lifecycle
+        if verdict.status != "unknown" or identity.alternatives:
+            return item
+        components = self.components
+        rule = components.follow_rule(identity)
+        if rule is not None:
+            return AssessedIdentity(identity, self._follow_platform(identity, rule, judged))
+        if not components.is_distribution_product(identity):
+            return item
+        distribution = next((j for j in judged if components.is_distribution(j.identity)), None)
+        marker = components.marker(identity)
+        name = _name(identity)
+        if distribution is not None:
+            platform = distribution.lifecycle
+            why = message(
+                "lifecycle.distribution_build",
+                component=name,
+                platform=_name(distribution.identity),
+                reason=_reason(platform),
+            )
+            return AssessedIdentity(
+                identity, replace(platform, reason=plain(why), reason_message=why)
+            )
+        if marker is not None:
+            why = message("lifecycle.distribution_not_seen", component=name, marker=marker)
+            return AssessedIdentity(
+                identity, replace(verdict, reason=plain(why), reason_message=why)
+            )
+        return AssessedIdentity(identity, self._upstream(identity, verdict, as_of))
+
+    def _follow_platform(
+        self, identity: Identity, rule: FollowRule, judged: list[AssessedIdentity]
+    ) -> Lifecycle:
+        platform = next(
+            (j for j in judged if j.identity.kind == "os" and rule.platform_matches(j.identity)),
+            None,
         )
+        name = _name(identity)
+        if platform is None:
+            why = message(
+                "lifecycle.platform_not_seen", component=name, vendor=rule.platform_vendor
+            )
+            return replace(_unknown(why), source=rule.source, checked=rule.checked)
+        why = message(
+            "lifecycle.follows",
+            component=name,
+            platform=_name(platform.identity),
+            reason=_reason(platform.lifecycle),
+        )
+        return replace(platform.lifecycle, reason=plain(why), reason_message=why)
+
+    def _upstream(self, identity: Identity, verdict: Lifecycle, as_of: dt.date) -> Lifecycle:
+        """An upstream build: its record without the distributions' caveat, or, for an
+        upstream that fixes only its newest release, superseded by the next release."""
+        name = _name(identity)
+        record = self.find(identity.vendor, identity.product, identity.version)
+        if record is not None and record.backports:
+            upstream = status_on(replace(record, backports=False), as_of)
+            why = message("lifecycle.upstream_build", reason=_reason(upstream))
+            return replace(upstream, reason=plain(why), reason_message=why)
+        history = self.components.histories.get((identity.vendor, identity.product))
+        if history is None or identity.version is None:
+            return verdict
+        if not history.knows(identity.version):
+            return verdict
+        successor = history.successor(identity.version)
+        if successor is None:
+            why = message("lifecycle.newest_release", component=name, checked=history.checked)
+            judged = history.judge_unmarked and as_of <= history.checked
+            status = "supported" if judged else "unknown"
+            return Lifecycle(
+                status=status,  # type: ignore[arg-type]
+                cycle=identity.version,
+                source=history.source,
+                checked=history.checked,
+                reason=plain(why),
+                reason_message=why,
+            )
+        following, released = successor
+        if not history.judge_unmarked:
+            why = message(
+                "lifecycle.superseded_vendor_unknown",
+                component=name,
+                following=following,
+                end=released,
+            )
+            return replace(
+                _unknown(why),
+                cycle=identity.version,
+                source=history.source,
+                checked=history.checked,
+            )
+        why = message("lifecycle.superseded", component=name, following=following, end=released)
+        status = "supported" if as_of < released else "eol"
+        return Lifecycle(
+            status=status,  # type: ignore[arg-type]
+            cycle=identity.version,
+            eol_date=released,
+            source=history.source,
+            checked=history.checked,
+            reason=plain(why),
+            reason_message=why,
+        )
+
+
+def _name(identity: Identity) -> str:
+    full = (
+        identity.product
+        if identity.product.startswith(identity.vendor)
+        else f"{identity.vendor} {identity.product}"
+    )
+    return f"{full} {identity.version or ''}".strip()
+
+
+def _reason(verdict: Lifecycle) -> Message:
+    return verdict.reason_message or message("text", text=verdict.reason)

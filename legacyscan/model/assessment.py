@@ -32,9 +32,11 @@ class ScanMeta:
 
 @dataclass(frozen=True)
 class Trend:
-    """Change since the previous scan of the same site, from the inventory's diff.
+    """Change since the previous comparable scan, from the inventory's diff.
 
-    The report's "since the previous scan" box and the line ``legacyscan scan`` prints.
+    Comparable: a finished scan of the same site whose scope shares at least half of the
+    addresses of each scope (``inventory.diff.comparable``).  The report's "since the previous
+    scan" box and the line ``legacyscan scan`` prints, both saying which scan and why.
     """
 
     previous_scan: int
@@ -49,6 +51,10 @@ class Trend:
     new_exposures: int
     risk_before: float
     risk_after: float
+    site: str = ""
+    common_addresses: int = 0  # addresses both scopes cover
+    scope_addresses: int = 0  # addresses this scan's scope covers
+    same_scope: bool = False
 
     @property
     def risk_delta(self) -> float:

@@ -60,6 +60,12 @@ class Identity:
     evidence: tuple[Evidence, ...]
     alternatives: tuple[Alternative, ...] = ()
 
+    @property
+    def vendor_only(self) -> bool:
+        """Only the maker is known (an SNMP enterprise number): no product, so no record
+        of the end-of-life database can match it and its lifecycle stays ``unknown``."""
+        return not self.product
+
 
 @dataclass(frozen=True)
 class ClassSignal:

@@ -80,3 +80,19 @@ class AssessedDevice:
             if status in statuses:
                 return status
         return "unknown"
+
+    @property
+    def deciding(self) -> AssessedIdentity | None:
+        """The identity whose verdict is the device's: of those at ``worst_status``, the one
+        whose end comes first, the hardware and operating system before applications on a
+        tie.  A medical or embedded device thus shows the OS it is seen to run, and a switch
+        on a model past its last date of support shows the hardware."""
+        status = self.worst_status
+        candidates = [a for a in self.identities if a.lifecycle.status == status]
+        if not candidates:
+            return None
+        rank = {"hardware": 0, "os": 1, "firmware": 1, "application": 2}
+        return min(
+            candidates,
+            key=lambda a: (a.lifecycle.eol_date or dt.date.max, rank.get(a.identity.kind, 3)),
+        )

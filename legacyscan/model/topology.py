@@ -15,6 +15,7 @@ class Segment:
     origin: str  # how we know: "scanned-subnet", "snmp-vlan", "snmp-interface", "mapping-file"
     site: str = ""
     zone: str = ""  # zone type from a mapping file, e.g. "biomedical", "guest"
+    vlan: int | None = None  # the 802.1Q VLAN that carries it, when SNMP says so
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ class Topology:
     reach: tuple[Reach, ...] = ()  # one entry per legacy device that reaches a clinical one
     bridges: tuple[Bridge, ...] = ()
     notes: tuple[str, ...] = ()  # assumptions the reader must know, e.g. the scan vantage
+    #: (legacy segment, clinical segment, pairs), counted exactly: the report's matrix.
+    segment_pairs: tuple[tuple[str, str, int], ...] = ()
 
     @property
     def total_exposures(self) -> int:

@@ -129,7 +129,7 @@ def _others_loss(network: Network, target: str, raw: dict[str, float], model: Ri
     if not device.is_clinical:
         return 0.0
     each = model.device_points(kind_of(device))
-    cap = model.weights["blast_radius"]["max"]
+    cap = model.typed.blast_radius.max
     candidates = {a for name in network.segments_of[target] for a in network.segments[name].members}
     vantage = network.segments.get(network.vantage or "")
     if vantage is not None:

@@ -2,7 +2,8 @@
 
 ``html`` (the deliverable), ``json`` (scan.json plus the report's own fields, see
 docs/report-exports.md), ``csv`` (a folder of tables), ``graphml`` (Gephi, yEd) and
-``xlsx`` (the workbook for managers).  All read the same :class:`ReportView`.
+``xlsx`` (the workbook for managers) and ``pdf`` (the HTML report printed by headless
+Chromium, one language).  All read the same :class:`ReportView`.
 """
 
 from __future__ import annotations
@@ -17,14 +18,16 @@ from legacyscan.model import Assessment
 from legacyscan.report.csv_format import write_csv
 from legacyscan.report.graphml_format import write_graphml
 from legacyscan.report.html import render_view
+from legacyscan.report.pdf import find_browser, print_pdf
 from legacyscan.report.view import Cover, ReportView, build_view
 from legacyscan.report.xlsx_format import write_xlsx
 from legacyscan.scanfile import assessment_to_dict, record_to_dict
 
-FORMATS: tuple[str, ...] = ("html", "json", "csv", "graphml", "xlsx")
+FORMATS: tuple[str, ...] = ("html", "pdf", "json", "csv", "graphml", "xlsx")
 #: What ``-o`` defaults to, beside the scan.json, per format.
 DEFAULT_NAMES = {
     "html": "report.html",
+    "pdf": "report.pdf",
     "json": "report.json",
     "csv": "report-csv",
     "graphml": "report.graphml",
@@ -72,11 +75,17 @@ def write_report(
     path: Path,
     lang: str = "en",
     cover: Cover | None = None,
+    show_empty_segments: bool = False,
+    browser: str | Path | None = None,
 ) -> list[Path]:
-    """Write ``assessment`` as ``fmt`` at ``path``; return the files written."""
-    view = build_view(assessment, cover)
+    """Write ``assessment`` as ``fmt`` at ``path``; return the files written.  ``browser``
+    is the Chromium that prints the PDF (default: the first found on PATH)."""
+    printer = find_browser(browser) if fmt == "pdf" else None  # fail before any work
+    view = build_view(assessment, cover, show_empty_segments)
     if fmt == "html":
         atomic_write(path, render_view(view, lang))
+    elif fmt == "pdf" and printer is not None:
+        print_pdf(render_view(view, lang, print_mode=True), path, printer)
     elif fmt == "json":
         atomic_write(path, json.dumps(export_dict(view, lang), indent=2, ensure_ascii=False))
     elif fmt == "csv":

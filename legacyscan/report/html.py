@@ -32,6 +32,7 @@ from legacyscan.report.page_data import page_data
 from legacyscan.report.svg import bar_chart
 from legacyscan.report.view import Cover, ReportView, build_view
 from legacyscan.risk.device import RiskModel, reason_of
+from legacyscan.risk.weights import RiskWeights, parse_weights
 
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
                  0x2028: "\\u2028", 0x2029: "\\u2029"}  # fmt: skip
@@ -117,15 +118,15 @@ class ExposureWeight:
     points: float
 
 
-def _exposure_weights(weights: dict[str, Any]) -> list[ExposureWeight]:
+def _exposure_weights(weights: RiskWeights) -> list[ExposureWeight]:
     """The risky-service weights with their reasons as sentences of the catalogues."""
     rows = [
-        ExposureWeight(str(port), reason_of(entry), float(entry["points"]))
-        for port, entry in weights.get("exposure", {}).items()
+        ExposureWeight(str(port), reason_of(entry), entry.points)
+        for port, entry in weights.exposure.items()
     ]
-    snmp = weights.get("snmp_default_community")
-    if snmp:
-        rows.append(ExposureWeight("SNMP", reason_of(snmp), float(snmp["points"])))
+    snmp = weights.snmp_default_community
+    if snmp is not None:
+        rows.append(ExposureWeight("SNMP", reason_of(snmp), snmp.points))
     return rows
 
 
@@ -161,21 +162,51 @@ def render_html(assessment: Assessment, lang: str = "en", cover: Cover | None = 
     return render_view(view, lang)
 
 
-def render_view(view: ReportView, lang: str = "en") -> str:
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal: every character but letters, digits and spaces
+    escaped, so that no quote, backslash or ``</style>`` of a client's name gets out."""
+    out = []
+    for char in text:
+        if char.isascii() and (char.isalnum() or char == " "):
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):06x} ")  # the space ends the escape and is eaten
+    return '"' + "".join(out) + '"'
+
+
+def print_margins(view: ReportView, L: Language) -> str:
+    """The PDF's margin boxes: the title and client at the bottom left, page x / n right."""
+    left = L.t("cover.title") + (f" — {view.cover.client}" if view.cover.client else "")
+    font = "font: 7.5pt system-ui, sans-serif; color: #5b6b7c;"
+    return (
+        "@page { "
+        f"@bottom-left {{ content: {css_string(left)}; {font} }} "
+        f'@bottom-right {{ content: counter(page) " / " counter(pages); {font} }} '
+        "}"
+    )
+
+
+def render_view(view: ReportView, lang: str = "en", print_mode: bool = False) -> str:
+    """The report page; ``print_mode`` makes the page the PDF prints: one language, every
+    finding, the contents and the page margins."""
     catalogue(lang)  # an unknown language fails here, with a clear message
     env = _environment()
     css = (reports_dir() / "style.css").read_text(encoding="utf-8")
     script = (reports_dir() / "report.js").read_text(encoding="utf-8")
     if "</" in script:  # would end the inline script early
         raise AssertionError("report.js must not contain '</'")
-    languages = [Language.load(lang)] + [Language.load(c) for c in LANGUAGES if c != lang]
+    languages = [Language.load(lang)]
+    if not print_mode:
+        languages += [Language.load(c) for c in LANGUAGES if c != lang]
+    print_css = print_margins(view, languages[0]) if print_mode else ""
     data = page_data(view, lang)
     made = view.assessment.provenance
     weights = made.weights if made is not None else RiskModel.load().weights
+    styles = " ".join(csp_hash(text) for text in (css, print_css) if text)
     csp = "; ".join(
         (
             "default-src 'none'",
-            f"style-src {csp_hash(css)}",
+            f"style-src {styles}",
             f"script-src {csp_hash(script)}",
             "img-src data:",
             "base-uri 'none'",
@@ -189,12 +220,14 @@ def render_view(view: ReportView, lang: str = "en") -> str:
         lang=lang,
         langs=languages,
         css=Markup(css),  # our own file, not scan data
+        print_css=Markup(print_css),  # every character of the client's name escaped
+        print_mode=print_mode,
         script=Markup(script),
         data_json=Markup(json_for_script(data)),
         csp=csp,
         summary_charts=lambda L: summary_charts(view, L),
         risk_weights=weights,
-        exposure_weights=_exposure_weights(weights),
+        exposure_weights=_exposure_weights(parse_weights(weights, "the scan's risk weights")),
         cost_model=_cost_table(made),
         data_versions=_data_versions(made),
     )

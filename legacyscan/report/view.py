@@ -12,6 +12,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from legacyscan.collect.scope import target_set
+from legacyscan.lifecycle.horizon import eol_horizon
 from legacyscan.model import (
     DEVICE_CLASSES,
     AssessedDevice,
@@ -25,10 +27,12 @@ from legacyscan.model import (
 )
 from legacyscan.topology.network import segment_of
 
+#: Up to this many targets, the cover lists them; beyond, it summarises them.
+SCOPE_LISTED = 4
+
 STATUS_ORDER: tuple[str, ...] = ("eol", "extended", "unknown", "supported")
 LEVEL_ORDER: tuple[str, ...] = ("critical", "high", "medium", "low")
 #: Horizons (months after the as-of date) drawn when the risk stage gave none.
-DEFAULT_HORIZON_MONTHS: tuple[int, ...] = (6, 12, 24, 36)
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,24 @@ class DeviceRow:
 
 
 @dataclass(frozen=True)
+class ScopeSummary:
+    """The scanned targets counted for the cover: how many ranges, how many addresses."""
+
+    targets: tuple[str, ...]
+    addresses: int  # addresses the ranges and single addresses hold (names count one)
+
+    @property
+    def listed(self) -> bool:
+        """Few enough to be written out on the cover."""
+        return len(self.targets) <= SCOPE_LISTED
+
+
+def summarise_scope(targets: tuple[str, ...]) -> ScopeSummary:
+    covered, others = target_set(targets)  # a host name counts as one address
+    return ScopeSummary(targets, covered.size + len(others))
+
+
+@dataclass(frozen=True)
 class SegmentView:
     segment: Segment
     members: tuple[int, ...]  # device indexes
@@ -115,10 +137,17 @@ class ReportView:
     segments: list[SegmentView] = field(default_factory=list)
     #: (legacy device index, clinical device index, evidence)
     reach: list[tuple[int, int, Sentence]] = field(default_factory=list)
+    #: Segments left out because no device sits in them first (``show_empty_segments``
+    #: keeps them): a router's interface in a subnet nothing else was found in.
+    hidden_segments: int = 0
 
     @property
     def meta(self) -> ScanMeta:
         return self.assessment.meta
+
+    @cached_property
+    def scope(self) -> ScopeSummary:
+        return summarise_scope(self.meta.targets)
 
     @cached_property
     def legacy_count(self) -> int:
@@ -163,10 +192,14 @@ class ReportView:
     def matrix(self) -> tuple[list[str], dict[tuple[str, str], int]]:
         """Segments with legacy systems or clinical devices, and legacy→clinical pair counts."""
         counts: Counter[tuple[str, str]] = Counter()
-        for legacy, clinical, _ in self.reach:
-            src, dst = self.rows[legacy].segment, self.rows[clinical].segment
-            if src and dst:
-                counts[(src, dst)] += 1
+        exact = self.assessment.topology.segment_pairs
+        for source, target, pairs in exact:  # exact, whatever the cap on the listed pairs
+            counts[(source, target)] += pairs
+        if not exact:  # a topology made by hand lists every pair it has
+            for legacy, clinical, _ in self.reach:
+                src, dst = self.rows[legacy].segment, self.rows[clinical].segment
+                if src and dst:
+                    counts[(src, dst)] += 1
         names = [s.segment.name for s in self.segments if s.legacy or s.clinical]
         return names, dict(counts)
 
@@ -176,21 +209,8 @@ class ReportView:
         given = list(self.assessment.horizon)
         if given:
             return sorted(given, key=lambda h: h.months), True
-        as_of = self.meta.as_of
-        entries = []
-        for months in DEFAULT_HORIZON_MONTHS:
-            limit = _add_months(as_of, months)
-            addresses = tuple(
-                r.address
-                for r in self.rows
-                if r.device.worst_status not in ("eol",)
-                and any(
-                    a.lifecycle.eol_date and as_of < a.lifecycle.eol_date <= limit
-                    for a in r.device.identities
-                )
-            )
-            entries.append(HorizonEntry(months, addresses))
-        return entries, False
+        # An assessment made by hand: the lifecycle stage's horizon, same windows as the model.
+        return list(eol_horizon(self.assessment.devices, self.meta.as_of)), False
 
     @cached_property
     def coverage(self) -> dict[str, int]:
@@ -208,19 +228,13 @@ class ReportView:
         }
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    year, month = divmod(day.month - 1 + months, 12)
-    target_year, target_month = day.year + year, month + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(target_year, target_month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
+def build_view(
+    assessment: Assessment, cover: Cover | None = None, show_empty_segments: bool = False
+) -> ReportView:
+    """Rows highest risk first, segments with their members and the reach between devices.
 
-
-def build_view(assessment: Assessment, cover: Cover | None = None) -> ReportView:
-    """Rows highest risk first, segments with their members and the reach between devices."""
+    A segment none of whose devices has it as its main segment (only a router's interface
+    sits there) is left out, and counted in ``hidden_segments``, unless asked for."""
     view = ReportView(assessment, cover or Cover())
     segment_by_address: dict[str, str] = {}
     for segment in assessment.topology.segments:
@@ -246,6 +260,9 @@ def build_view(assessment: Assessment, cover: Cover | None = None) -> ReportView
     mixed = set(assessment.topology.mixed_segments)
     for segment in assessment.topology.segments:
         indexes = tuple(members.get(segment.name, ()))
+        if not indexes and not show_empty_segments:
+            view.hidden_segments += 1
+            continue
         view.segments.append(
             SegmentView(
                 segment=segment,

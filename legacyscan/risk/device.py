@@ -13,16 +13,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from legacyscan.errors import UserError
 from legacyscan.files import load_mapping
 from legacyscan.messages import Term, known, message, plain
 from legacyscan.model import AssessedDevice, DeviceRisk, Host, Message, RiskFactor, Topology
 from legacyscan.paths import fingerprints_dir
+from legacyscan.risk.weights import (
+    DefaultCommunity,
+    RiskModelError,
+    RiskWeights,
+    ServiceWeight,
+    parse_weights,
+)
+from legacyscan.topology.network import kind_of
 
 STATUS_WORDS = {
     "eol": message("risk.lifecycle_eol"),
@@ -41,27 +48,29 @@ def factor(name: str, points: float, why: Message) -> RiskFactor:
     return RiskFactor(name, points, plain(why), why)
 
 
-def reason_of(entry: Mapping[str, Any]) -> Message:
+def reason_of(entry: ServiceWeight | DefaultCommunity) -> Message:
     """The reason of a risk.yaml entry: its catalogue sentence when it names a known
     ``key``, else its ``reason`` text as written (a user's own weights file)."""
-    key = entry.get("key")
-    if isinstance(key, str) and known(REASON_PREFIX + key):
-        return Message(REASON_PREFIX + key)
-    return message("text", text=str(entry.get("reason", "")))
-
-
-class RiskModelError(UserError, ValueError):
-    """A risk weights file we cannot use."""
+    if entry.key and known(REASON_PREFIX + entry.key):
+        return Message(REASON_PREFIX + entry.key)
+    return message("text", text=entry.reason)
 
 
 @dataclass(frozen=True)
 class RiskModel:
+    """The device scores, from weights read once (``typed``); ``weights`` is the mapping
+    as read, recorded in the assessment's provenance."""
+
     weights: dict[str, Any]
+    typed: RiskWeights = field(init=False, repr=False, compare=False)
     #: Factors already made, by what decides them: thousands of devices expose the same
     #: ports and reach the same kinds of devices, and share one record (time and memory).
     _made: dict[Hashable, list[RiskFactor]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "typed", parse_weights(self.weights, "risk weights"))
 
     @classmethod
     def load(cls, path: Path | None = None) -> RiskModel:
@@ -69,17 +78,18 @@ class RiskModel:
         weights = load_mapping(path, RiskModelError)
         if "lifecycle" not in weights:
             raise RiskModelError(f"{path}: not a risk weights file")
+        parse_weights(weights, str(path))  # errors name the file
         return cls(weights)
 
     def level(self, score: float) -> str:
-        for name, threshold in self.weights["levels"].items():
+        for name, threshold in self.typed.levels:
             if score >= threshold:
-                return str(name)
+                return name
         return "low"
 
     def device_points(self, kind: str) -> float:
         """Blast-radius points of one reachable device of ``kind`` (``class/type`` or class)."""
-        per = self.weights["blast_radius"]["per_device"]
+        per = self.typed.blast_radius.per_device
         device_class, _, device_type = kind.partition("/")
         value = per.get(device_type) if device_type else None
         if value is None:
@@ -87,7 +97,7 @@ class RiskModel:
         return float(value)
 
     def is_life_sustaining(self, kind: str) -> bool:
-        return kind.partition("/")[2] in self.weights["blast_radius"]["life_sustaining"]
+        return kind.partition("/")[2] in self.typed.blast_radius.life_sustaining
 
     def score(
         self,
@@ -106,11 +116,11 @@ class RiskModel:
         return DeviceRisk(device.address, total, self.level(total), tuple(factors))
 
     def _lifecycle(self, device: AssessedDevice, as_of: dt.date) -> list[RiskFactor]:
-        w = self.weights
+        w = self.typed
         status = device.worst_status
         factors = []
-        if w["lifecycle"][status]:
-            factors.append(factor("lifecycle", float(w["lifecycle"][status]), STATUS_WORDS[status]))
+        if w.lifecycle.get(status):
+            factors.append(factor("lifecycle", w.lifecycle[status], STATUS_WORDS[status]))
         ends = [
             a.lifecycle.eol_date
             for a in device.identities
@@ -118,7 +128,7 @@ class RiskModel:
         ]
         if ends:
             years = max(0, (as_of - min(ends)).days // 365)
-            per_year, cap = w["years_past_eol"]["per_year"], w["years_past_eol"]["max"]
+            per_year, cap = w.years_past_eol.each, w.years_past_eol.max
             points = min(years * per_year, cap)
             if points:
                 if years * per_year > cap:
@@ -133,8 +143,8 @@ class RiskModel:
         cves = sorted({c for a in device.identities for c in a.lifecycle.known_exploited})
         if not cves:
             return []
-        w = self.weights["known_exploited"]
-        points = min(len(cves) * w["per_cve"], w["max"])
+        w = self.typed.known_exploited
+        points = min(len(cves) * w.each, w.max)
         shown = ", ".join(cves[:5])
         if len(cves) > 5:
             why = message(
@@ -145,19 +155,17 @@ class RiskModel:
         return [factor("known-exploited", float(points), why)]
 
     def _exposure(self, host: Host) -> list[RiskFactor]:
-        w = self.weights
+        w = self.typed
         ports = []
         for service in sorted(host.services, key=lambda s: s.port):
-            entry = w["exposure"].get(service.port)
+            entry = w.exposure.get(service.port)
             if not entry or service.state != "open" or service.protocol != "tcp":
                 continue
-            if entry.get("tls_ok") and service.tunnel == "ssl":
+            if entry.tls_ok and service.tunnel == "ssl":
                 continue
             ports.append(service.port)
-        snmp = w.get("snmp_default_community")
-        default = snmp is not None and is_default_community(
-            host.snmp_credential, snmp["communities"]
-        )
+        snmp = w.snmp_default_community
+        default = snmp is not None and is_default_community(host.snmp_credential, snmp.communities)
         return self._once(
             ("exposure", tuple(ports), default), self._exposure_factor, ports, default
         )
@@ -171,20 +179,21 @@ class RiskModel:
         return made
 
     def _exposure_factor(self, ports: list[int], snmp_default: bool) -> list[RiskFactor]:
-        w = self.weights
+        w = self.typed
         points = 0.0
         reasons: list[Message] = []
         for port in ports:
-            entry = w["exposure"][port]
-            points += entry["points"]
+            entry = w.exposure[port]
+            points += entry.points
             reasons.append(message("risk.exposure_port", port=str(port), reason=reason_of(entry)))
-        if snmp_default:
-            snmp = w["snmp_default_community"]
-            points += snmp["points"]
-            reasons.append(message("risk.exposure_snmp", reason=reason_of(snmp)))
+        if snmp_default and w.snmp_default_community is not None:
+            points += w.snmp_default_community.points
+            reasons.append(
+                message("risk.exposure_snmp", reason=reason_of(w.snmp_default_community))
+            )
         if not points:
             return []
-        cap = w["exposure_max"]
+        cap = w.exposure_max
         if points > cap:
             reasons.append(message("risk.exposure_capped", cap=cap))
         why = message("risk.exposure", reasons=reasons)
@@ -222,7 +231,7 @@ class RiskModel:
             parts.append(part)
         if not points:
             return []
-        cap = self.weights["blast_radius"]["max"]
+        cap = self.typed.blast_radius.max
         if points > cap:
             why = message("risk.blast_radius_capped", parts=parts, cap=cap)
         else:
@@ -233,7 +242,7 @@ class RiskModel:
 _WORD = re.compile(r"[^0-9a-z]+")
 
 
-def is_default_community(label: str | None, communities: list[str]) -> bool:
+def is_default_community(label: str | None, communities: Sequence[str]) -> bool:
     """Does the credential label name a factory-default v1/v2c community?"""
     if not label:
         return False
@@ -254,13 +263,8 @@ def score_all(
         r.address: Counter(dict(r.counts)) for r in topology.reach
     }
     if not topology.reach and topology.exposures:  # a Topology built by hand lists its pairs
-        kinds = {d.address: _kind(d) for d in devices}
+        kinds = {d.address: kind_of(d) for d in devices}
         for exposure in topology.exposures:
             reach.setdefault(exposure.legacy, Counter())[kinds[exposure.clinical]] += 1
     empty: Counter[str] = Counter()
     return tuple(model.score(d, reach.get(d.address, empty), as_of) for d in devices)
-
-
-def _kind(device: AssessedDevice) -> str:
-    ident = device.device
-    return f"{ident.device_class}/{ident.device_type}" if ident.device_type else ident.device_class

@@ -16,38 +16,38 @@ from legacyscan.topology.reach import reached_clinical
 
 
 def score_segment(network: Network, name: str, model: RiskModel) -> SegmentRisk:
-    w = model.weights["segment"]
+    w = model.typed.segment
     devices = [network.devices[a] for a in network.segments[name].members]
     legacy = [d for d in devices if d.is_legacy]
     clinical = [d for d in devices if d.is_clinical]
     legacy_it = [d for d in legacy if not d.is_clinical]
     factors: list[RiskFactor] = []
     if legacy:
-        points = min(len(legacy) * w["per_legacy"], w["legacy_max"])
-        if points == w["legacy_max"]:
+        points = min(len(legacy) * w.per_legacy, w.legacy_max)
+        if points == w.legacy_max:
             why = message(
-                "segment.legacy_capped", count=len(legacy), each=w["per_legacy"],
-                cap=w["legacy_max"],
+                "segment.legacy_capped", count=len(legacy), each=w.per_legacy,
+                cap=w.legacy_max,
             )  # fmt: skip
         else:
-            why = message("segment.legacy", count=len(legacy), each=w["per_legacy"])
+            why = message("segment.legacy", count=len(legacy), each=w.per_legacy)
         factors.append(factor("legacy-systems", float(points), why))
     # A clinical device is at stake when another device of the segment is legacy.
     at_stake = [d for d in clinical if any(other is not d for other in legacy)]
     if at_stake:
-        raw = sum(model.device_points(kind_of(d)) for d in at_stake) * w["clinical_share"]
-        points = min(raw, w["clinical_max"])
+        raw = sum(model.device_points(kind_of(d)) for d in at_stake) * w.clinical_share
+        points = min(raw, w.clinical_max)
         vital = sum(1 for d in at_stake if model.is_life_sustaining(kind_of(d)))
         if vital:
             sentence = message("segment.at_stake_vital", count=len(at_stake), vital=vital)
         else:
             sentence = message("segment.at_stake", count=len(at_stake))
-        if raw > w["clinical_max"]:
-            sentence = message("segment.capped", sentence=sentence, cap=w["clinical_max"])
+        if raw > w.clinical_max:
+            sentence = message("segment.capped", sentence=sentence, cap=w.clinical_max)
         factors.append(factor("clinical-at-stake", float(points), sentence))
     if legacy_it and clinical:
         why = message("segment.mixed", count=len(legacy_it))
-        factors.append(factor("mixed", float(w["mixed"]), why))
+        factors.append(factor("mixed", w.mixed, why))
     total = float(sum(f.points for f in factors))
     return SegmentRisk(
         segment=name,
@@ -70,7 +70,7 @@ def network_score(network: Network, model: RiskModel) -> tuple[float, tuple[Risk
     them), so that a new reachable device, a new legacy system or a new open service
     never lowers the score; the mix inside each segment is the segment scores' job.
     """
-    w = model.weights["network"]
+    w = model.typed.network
     clinical = [a for a, d in network.devices.items() if d.is_clinical]
     factors: list[RiskFactor] = []
 
@@ -79,9 +79,9 @@ def network_score(network: Network, model: RiskModel) -> tuple[float, tuple[Risk
     share = reached / len(clinical) if clinical else 0.0
     why = message(
         "network.clinical_reached", reached=reached, total=len(clinical), share=share,
-        weight=w["clinical_reached"],
+        weight=w.clinical_reached,
     )  # fmt: skip
-    factors.append(factor("clinical-reached", w["clinical_reached"] * share, why))
+    factors.append(factor("clinical-reached", w.clinical_reached * share, why))
 
     clinical_segments = {
         n for n, seg in network.segments.items() if any(network.is_clinical(a) for a in seg.members)
@@ -90,7 +90,7 @@ def network_score(network: Network, model: RiskModel) -> tuple[float, tuple[Risk
     share = len(touched) / len(clinical_segments) if clinical_segments else 0.0
     why = message(
         "network.segments_reached", reached=len(touched), total=len(clinical_segments),
-        share=share, weight=w["clinical_segments_reached"],
+        share=share, weight=w.clinical_segments_reached,
     )  # fmt: skip
-    factors.append(factor("clinical-segments-reached", w["clinical_segments_reached"] * share, why))
+    factors.append(factor("clinical-segments-reached", w.clinical_segments_reached * share, why))
     return float(sum(f.points for f in factors)), tuple(factors)

@@ -38,7 +38,7 @@ from legacyscan.topology.network import (
     mixed_segments,
     sort_key,
 )
-from legacyscan.topology.reach import bridges, count_reach, iter_reach
+from legacyscan.topology.reach import bridges, count_reach, iter_reach, segment_pairs
 from legacyscan.topology.segments import SegmentMap, SegmentResolver, normal_mac, port_name
 
 #: How many exposures a Topology lists; their count stays exact (``exposure_count``).
@@ -109,9 +109,11 @@ def build_network(
         names = []
         for segment, evidence in placed:
             known = segments.setdefault(segment.name, segment)
-            if segment.cidr and segment.cidr not in known.cidr.split(", "):
+            cidrs = [c for c in known.cidr.split(", ") if c]
+            added = [c for c in segment.cidr.split(", ") if c and c not in cidrs]
+            if added:
                 # one name for several CIDRs (a mapping file may do that): keep them all
-                segments[segment.name] = replace(known, cidr=f"{known.cidr}, {segment.cidr}")
+                segments[segment.name] = replace(known, cidr=", ".join(cidrs + added))
             members[segment.name].append(address)
             names.append(segment.name)
             node = f"segment:{segment.name}"
@@ -286,4 +288,5 @@ def analyse(
         reach=tuple(reach),
         bridges=bridges(network),
         notes=tuple(network.notes),
+        segment_pairs=segment_pairs(network),
     )

@@ -111,6 +111,16 @@ def count_reach(network: Network, source: str) -> Reach:
                 counts.subtract(index.seg_answered[name])
     if source in index.single:
         counts[network.kind(source)] -= 1
+    for target in _extra_targets(network, index, source):
+        counts[network.kind(target)] += 1
+    return Reach(source, tuple(sorted((k, n) for k, n in counts.items() if n > 0)))
+
+
+def _extra_targets(network: Network, index: _Index, source: str) -> set[str]:
+    """Clinical devices ``source`` reaches that segment counts do not cover: those in
+    several segments, and single-homed ones reached only through an observed flow."""
+    names = network.segments_of[source]
+    vantage = network.vantage
     extra = {c for c in index.multi if reaches(network, source, c)}
     for target in network.flows.get(source, {}):
         if target in index.single and target not in extra:
@@ -118,9 +128,32 @@ def count_reach(network: Network, source: str) -> Reach:
             scanned = vantage in names and _scan_reaches(network, target)
             if not shares and not scanned and _flow_reaches(network, source, target):
                 extra.add(target)
-    for target in extra:
-        counts[network.kind(target)] += 1
-    return Reach(source, tuple(sorted((k, n) for k, n in counts.items() if n > 0)))
+    return extra
+
+
+def segment_pairs(network: Network) -> tuple[tuple[str, str, int], ...]:
+    """Legacy -> clinical pairs counted exactly per (segment of the legacy device, segment
+    of the clinical device), each device placed in its first segment as the report shows
+    it; the counts add up to the exact total of pairs, whatever the list's cap."""
+    index = _index(network)
+    counts: Counter[tuple[str, str]] = Counter()
+    vantage = network.vantage
+    for source in network.legacy():
+        names = network.segments_of[source]
+        if not names:
+            continue
+        home = names[0]
+        for name in names:
+            counts[(home, name)] += sum(index.seg_clinical[name].values())
+        if vantage is not None and vantage in names:
+            for name, answered in index.seg_answered.items():
+                if name not in names and network.policy.allows(vantage, name):
+                    counts[(home, name)] += sum(answered.values())
+        if source in index.single:
+            counts[(home, home)] -= 1
+        for target in _extra_targets(network, index, source):
+            counts[(home, network.segments_of[target][0])] += 1
+    return tuple(sorted((s, t, n) for (s, t), n in counts.items() if n > 0))
 
 
 def _switch_path(network: Network, source: str, target: str) -> tuple[str, ...] | None:

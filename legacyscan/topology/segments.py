@@ -10,6 +10,12 @@ Four sources, the first that answers wins for an address:
 
 and, failing all of them, the /24 (IPv6 /64) around the address, marked as assumed.
 A device whose own SNMP agent lists addresses in other subnets is a member of those too.
+
+A VLAN and the subnet it carries are one network, so one segment: a subnet is carried by
+the VLAN of an SVI configured in it (an interface named ``Vlan10``) or, failing that, by the
+VLAN most of its addresses were learnt in; an address placed by its subnet then joins that
+VLAN's segment.  A VLAN segment is named as the switch publishes the VLAN (Q-BRIDGE
+``dot1qVlanStaticName``), else by the subnet(s) it carries, else ``vlan-N``.
 """
 
 from __future__ import annotations
@@ -120,6 +126,8 @@ class _SegmentFacts:
     vlan_of_mac: dict[str, tuple[int, str]]  # mac -> (vlan, "port X of switch Y")
     port_of_mac: dict[str, tuple[str, str, int | None]]  # mac -> (switch, port name, vlan)
     subnets: list[tuple[IPNetwork, str]]  # (subnet, agent that has it), most specific first
+    vlan_of_subnet: dict[IPNetwork, int] = field(default_factory=dict)
+    vlan_names: dict[int, str] = field(default_factory=dict)  # as the switches publish them
 
 
 def _ip(text: str | None) -> IPAddress | None:
@@ -132,6 +140,8 @@ def _ip(text: str | None) -> IPAddress | None:
 
 
 _MAC = re.compile(r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}")
+#: An SVI's interface name: ``Vlan10``, ``Vl10``, ``vlan 10``, ``vlan.10``.
+_SVI = re.compile(r"vl(?:an)?[\s._-]*(\d{1,4})", re.IGNORECASE)
 
 
 def normal_mac(mac: str | None) -> str | None:
@@ -186,11 +196,20 @@ def _facts(hosts: Iterable[Host]) -> _SegmentFacts:
     mac_of_ip: dict[str, str] = {}
     learnt: dict[str, list[tuple[int, int, str, str, int | None]]] = {}
     subnets: list[tuple[IPNetwork, str]] = []
+    svi_votes: dict[IPNetwork, Counter[int]] = {}
+    names: dict[int, Counter[str]] = {}
+    own_macs: dict[str, str] = {}
     for host in hosts:
+        if host.address and (mac := normal_mac(host.mac)):
+            own_macs[host.address] = mac
         tables = host.snmp_tables
         if tables is None:
             continue
         agent = host.address or (host.snmp.name if host.snmp else "") or "an agent"
+        for published in tables.vlans:
+            if published.name.strip():
+                names.setdefault(published.vlan_id, Counter())[published.name.strip()] += 1
+        interface_names = {i.index: i.name or i.descr for i in tables.interfaces}
         for arp in tables.arp:
             mac = normal_mac(arp.mac)
             if mac and arp.address:
@@ -213,7 +232,11 @@ def _facts(hosts: Iterable[Host]) -> _SegmentFacts:
                 continue
             if prefix >= (32 if ip.version == 4 else 128) - 1 or prefix < 8:
                 continue  # a host route or an absurd mask: no subnet to learn
-            subnets.append((IPNetwork(f"{ip}/{prefix}").cidr, agent))
+            subnet = IPNetwork(f"{ip}/{prefix}").cidr
+            subnets.append((subnet, agent))
+            svi = _SVI.fullmatch(interface_names.get(configured.if_index or -1, "").strip())
+            if svi:
+                svi_votes.setdefault(subnet, Counter())[int(svi.group(1))] += 1
     # A MAC seen on several ports sits behind the access port: not an uplink, fewest MACs.
     port_of_mac = {
         mac: (agent, name, vlan)
@@ -226,7 +249,40 @@ def _facts(hosts: Iterable[Host]) -> _SegmentFacts:
         if vlan is not None
     }
     subnets.sort(key=lambda item: -item[0].prefixlen)
-    return _SegmentFacts(mac_of_ip, vlan_of_mac, port_of_mac, subnets)
+    return _SegmentFacts(
+        mac_of_ip,
+        vlan_of_mac,
+        port_of_mac,
+        subnets,
+        _vlan_of_subnet(subnets, svi_votes, {**own_macs, **mac_of_ip}, vlan_of_mac),
+        # the name most switches publish; ties go to the alphabetically first, for stability
+        {v: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for v, c in names.items()},
+    )
+
+
+def _vlan_of_subnet(
+    subnets: list[tuple[IPNetwork, str]],
+    svi_votes: dict[IPNetwork, Counter[int]],
+    macs: dict[str, str],
+    vlan_of_mac: dict[str, tuple[int, str]],
+) -> dict[IPNetwork, int]:
+    """The VLAN that carries each configured subnet: its SVI's, else its addresses' VLAN."""
+    learnt: dict[IPNetwork, Counter[int]] = {}
+    for address, mac in macs.items():
+        found = vlan_of_mac.get(mac)
+        ip = _ip(address)
+        if found is None or ip is None:
+            continue
+        for network, _ in subnets:  # most specific first
+            if network.version == ip.version and ip in network:
+                learnt.setdefault(network, Counter())[found[0]] += 1
+                break
+    carried = {}
+    for network in {n for n, _ in subnets}:
+        votes = svi_votes.get(network) or learnt.get(network)
+        if votes:
+            carried[network] = min(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    return carried
 
 
 def _scanned(targets: Sequence[str]) -> list[IPNetwork]:
@@ -255,6 +311,7 @@ class SegmentResolver:
         self.mapping = mapping
         self.facts = _facts(hosts)
         self.scanned = _scanned(targets)
+        self._vlan_segments: dict[int, Segment] = {}
 
     def place(self, address: str, mac: str | None = None, primary: bool = True) -> Placement | None:
         ip = _ip(address)
@@ -274,12 +331,20 @@ class SegmentResolver:
         mac = normal_mac(mac) or self.facts.mac_of_ip.get(address)
         if primary and mac and mac in self.facts.vlan_of_mac:
             vlan, where = self.facts.vlan_of_mac[mac]
-            subnet = self._subnet(ip)
-            segment = Segment(f"vlan-{vlan}", str(subnet[0]) if subnet else "", (), "snmp-vlan")
             return Placement(
-                address, segment, f"MAC {mac} of {address} learnt in VLAN {vlan} on {where}"
+                address,
+                self.vlan_segment(vlan),
+                f"MAC {mac} of {address} learnt in VLAN {vlan} on {where}",
             )
         subnet = self._subnet(ip)
+        if subnet is not None and subnet[0] in self.facts.vlan_of_subnet:
+            cidr, vlan = str(subnet[0]), self.facts.vlan_of_subnet[subnet[0]]
+            return Placement(
+                address,
+                self.vlan_segment(vlan),
+                f"{address} is in {cidr}, a subnet configured on {subnet[1]} "
+                f"and carried by VLAN {vlan}",
+            )
         if subnet is not None:
             cidr = str(subnet[0])
             return Placement(
@@ -303,6 +368,24 @@ class SegmentResolver:
             f"{address} is in {cidr} (a /{assumed.prefixlen} assumed: no VLAN, "
             "interface subnet or mapping says otherwise)",
         )
+
+    def vlan_segment(self, vlan: int) -> Segment:
+        """VLAN ``vlan`` as a segment: its published name, else its subnets, else ``vlan-N``."""
+        found = self._vlan_segments.get(vlan)
+        if found is None:
+            carried = sorted(
+                (n for n, v in self.facts.vlan_of_subnet.items() if v == vlan),
+                key=lambda n: (n.version, n.value),
+            )
+            cidr = ", ".join(str(n) for n in carried)
+            name = self.facts.vlan_names.get(vlan) or cidr or f"vlan-{vlan}"
+            if any(
+                other != vlan and self.facts.vlan_names.get(other) == name
+                for other in self.facts.vlan_names
+            ):
+                name = f"{name} (VLAN {vlan})"  # two VLANs published under one name
+            found = self._vlan_segments[vlan] = Segment(name, cidr, (), "snmp-vlan", vlan=vlan)
+        return found
 
     def _subnet(self, ip: IPAddress) -> tuple[IPNetwork, str] | None:
         for network, agent in self.facts.subnets:

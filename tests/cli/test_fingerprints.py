@@ -122,7 +122,7 @@ def test_explain_shows_rules_waiting_for_a_condition() -> None:
         "needs snmp.windows.7 (10-snmp-windows.yaml, priority 50): only with snmp.sysObjectID"
         in (result.stdout)
     )
-    assert "MATCH snmp.windows.nt-unknown-role" in result.stdout
+    assert "MATCH snmp.windows.nt61-either" in result.stdout
 
 
 def test_explain_unknown_value_exits_1() -> None:

@@ -133,7 +133,7 @@ def test_every_export(scan_json: Path, fmt: str, invoke: Callable[..., Result]) 
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["--format", "pdf"], "'pdf' is not one of"),
+        (["--format", "docx"], "'docx' is not one of"),
         (["--lang", "de"], "'de' is not one of"),
         (["--config", "missing.yaml"], "missing.yaml: cannot read"),
         (["--config", "bad.yaml"], "unknown key(s) colour"),

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from legacyscan.identify.accuracy import (
-    Truth,
-    judge,
-    lab_devices,
-    load_corpus,
-    measure,
-)
+from legacyscan.identify.accuracy import Truth, judge, judge_dimensions, measure
+from legacyscan.identify.corpus import lab_devices, load_corpus
 from legacyscan.identify.engine import Identifier
 from legacyscan.model import Alternative, Evidence, Host, IdentifiedDevice, Identity
 from legacyscan.paths import _PACKAGE
@@ -87,3 +82,53 @@ def test_a_hedged_answer_is_neither_wrong_nor_recalled() -> None:
     )
     assert judge(_device(kernel), Truth("CentOS", "CentOS Linux", "6")) == "hedged"
     assert judge(_device(kernel), Truth("CentOS", "CentOS Linux", "7")) == "wrong"
+
+
+def _named(vendor: str, product: str, version: str | None, kind: str = "os") -> Identity:
+    return Identity(kind, vendor, product, version, None, 0.9, (Evidence("t", "f", "v", "r"),))  # type: ignore[arg-type]
+
+
+def test_dimensions_are_judged_one_by_one() -> None:
+    truth = Truth("Cisco", "IOS", "12.2(55)SE12", device_class="network")
+    right = judge_dimensions(_device(_named("Cisco", "IOS", "12.2(55)SE12")), truth)
+    assert (right.vendor, right.product, right.version) == ("right", "right", "right")
+    older = judge_dimensions(_device(_named("Cisco", "IOS", "12.2(55)SE5")), truth)
+    assert (older.vendor, older.product, older.version) == ("right", "right", "wrong")
+    other = judge_dimensions(_device(_named("Juniper", "Junos", "12.3")), truth)
+    assert (other.vendor, other.product, other.version) == ("wrong", "wrong", "wrong")
+    nothing = judge_dimensions(_device(), truth)
+    assert (nothing.vendor, nothing.version, nothing.device_class) == ("none", "none", "none")
+    # what the truth does not say is not judged
+    vendor_only = judge_dimensions(_device(_named("Cisco", "IOS", None)), Truth("Cisco"))
+    assert (vendor_only.vendor, vendor_only.product, vendor_only.version) == ("right", "-", "-")
+
+
+def test_a_daemon_truth_judges_the_application_and_a_system_truth_ignores_it() -> None:
+    sshd = _device(_named("OpenBSD", "OpenSSH", "7.4", "application"))
+    daemon = judge_dimensions(sshd, Truth("OpenBSD", "OpenSSH", "7.4", kind="application"))
+    assert (daemon.vendor, daemon.version) == ("right", "right")
+    # naming only the daemon is no claim about who made the host's system
+    assert judge_dimensions(sshd, Truth("Debian", "Debian", "9")).vendor == "none"
+
+
+def test_a_shared_platform_is_a_less_specific_answer_not_a_wrong_vendor() -> None:
+    kernel = _device(_named("Linux", "Linux kernel", "3.10.77"))
+    judged = judge_dimensions(kernel, Truth("Synology", "DSM", "6.1"))
+    assert (judged.vendor, judged.platform_only) == ("none", True)
+    itself = judge_dimensions(kernel, Truth("Linux", "Linux kernel", "3.10.77"))
+    assert (itself.vendor, itself.version, itself.platform_only) == ("right", "right", False)
+
+
+def test_a_hedged_dimension_is_neither_right_nor_wrong() -> None:
+    kernel = Identity(
+        "os",
+        "Red Hat",
+        "Enterprise Linux",
+        "5",
+        None,
+        0.8,
+        (Evidence("t", "f", "v", "r"),),
+        (Alternative("CentOS", "CentOS Linux", "5"),),
+    )
+    judged = judge_dimensions(_device(kernel), Truth("CentOS", "CentOS Linux", "5"))
+    assert (judged.vendor, judged.product) == ("hedged", "hedged")

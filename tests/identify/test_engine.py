@@ -59,12 +59,21 @@ def test_same_build_with_server_object_id_is_server_2008_r2(identifier: Identifi
     assert device.device_class == "server"
 
 
-def test_without_object_id_only_the_build_family_is_named(identifier: Identifier) -> None:
+def test_without_object_id_the_build_names_the_client_and_the_server(
+    identifier: Identifier,
+) -> None:
+    # 6.1.7601 is Windows 7 SP1 and Server 2008 R2 SP1: both candidates, neither chosen
     device = identifier.identify(_snmp_host(WIN7_DESCR))
-    assert [(i.vendor, i.product, i.version) for i in device.identities] == [
-        ("Microsoft", "Windows", "6.1.7601")
+    (windows,) = device.identities
+    assert (windows.vendor, windows.product, windows.version) == (
+        "Microsoft",
+        "Windows 7",
+        "6.1.7601",
+    )
+    assert [(a.product, a.version) for a in windows.alternatives] == [
+        ("Windows Server 2008 R2", "6.1.7601")
     ]
-    assert device.identities[0].evidence[0].rule == "snmp.windows.nt-unknown-role"
+    assert windows.evidence[0].rule == "snmp.windows.nt61-either"
 
 
 def test_xp_with_dicom_port_is_an_imaging_workstation(identifier: Identifier) -> None:

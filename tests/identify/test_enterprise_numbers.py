@@ -60,10 +60,11 @@ def test_number_and_name_are_the_registry_s(rule: Rule) -> None:
 
 
 def test_a_vendor_number_classifies_but_names_no_operating_system() -> None:
-    # A B. Braun agent with nothing else to say: medical infusion pump, no identity.
+    # A B. Braun agent with nothing else to say: medical infusion pump, its maker, no product.
     host = Host(address="127.0.0.1", snmp=SnmpSystem(object_id="1.3.6.1.4.1.22447.1.2"))
     device = Identifier().identify(host)
-    assert device.identities == ()
+    (maker,) = device.identities
+    assert (maker.vendor, maker.product, maker.vendor_only) == ("B. Braun", "", True)
     assert (device.device_class, device.device_type) == ("medical", "infusion-pump")
     assert [s.reason for s in device.deciding_signals] == ["snmp.oid.b-braun"]
 

@@ -256,7 +256,7 @@ def test_when_condition_reads_other_fields() -> None:
     neither = RULES.first_match("snmp.sysDescr", descr, {})
     assert client is not None and client[0].id == "snmp.windows.7"
     assert server is not None and server[0].id == "snmp.windows.server-2008-r2"
-    assert neither is not None and neither[0].id == "snmp.windows.nt-unknown-role"
+    assert neither is not None and neither[0].id == "snmp.windows.nt61-either"
 
 
 def test_render_leaves_version_out_when_its_group_did_not_match() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
 from legacyscan.assess import assess as pipeline_assess
 from legacyscan.identify import Identifier
@@ -24,12 +25,17 @@ def assess(hosts: Sequence[Host], scan_meta: ScanMeta) -> Assessment:
     return pipeline_assess(hosts, scan_meta, *_stages())
 
 
-def meta(site: str = "", vantage: str = "", started: str = "2026-11-23T10:00:00+00:00") -> ScanMeta:
+def meta(
+    site: str = "",
+    vantage: str = "",
+    started: str = "2026-11-23T10:00:00+00:00",
+    targets: tuple[str, ...] = ("127.53.0.0/24",),
+) -> ScanMeta:
     return ScanMeta(
         as_of=AS_OF,
         started=started,
         finished=started,
-        targets=("127.53.0.0/24",),
+        targets=targets,
         command_lines=("nmap -oX - 127.53.0.0/24",),
         tool_versions=(("nmap", "7.93"),),
         legacyscan_version="test",
@@ -83,7 +89,7 @@ def ssh_server(address: str = "127.53.0.20", version: str = "4.3") -> Host:
     )
 
 
-def record(inventory: Inventory, hosts: list[Host], **meta_options: str) -> tuple[int, Assessment]:
+def record(inventory: Inventory, hosts: list[Host], **meta_options: Any) -> tuple[int, Assessment]:
     """A whole scan in the inventory, the way `legacyscan scan --db` records it."""
     scan_meta = meta(**meta_options)
     scan_id = inventory.begin_scan(scan_meta)

@@ -117,3 +117,24 @@ def test_trend_since_the_previous_scan_of_the_site(inventory: Inventory) -> None
     assert (trend.previous_scan, trend.current_scan) == (first, second)
     assert (trend.devices_before, trend.devices_now) == (2, 2)
     assert (trend.new_devices, trend.gone_devices) == (1, 1)
+    assert trend.same_scope and trend.site == "nord"
+    assert (trend.common_addresses, trend.scope_addresses) == (256, 256)
+
+
+def test_the_trend_compares_only_scans_whose_scopes_overlap(inventory: Inventory) -> None:
+    # two test hosts, then the whole network of the same site: not comparable
+    record(inventory, [xp_console()], targets=("127.53.0.11", "127.53.0.12"))
+    whole, _ = record(inventory, [xp_console(), ssh_server()], targets=("127.53.0.0/24",))
+    assert previous_scan_summary(inventory, whole) is None
+    # an unrelated scope after it: nothing to compare with either
+    other, _ = record(inventory, [ssh_server("127.54.0.9")], targets=("127.54.0.0/24",))
+    assert previous_scan_summary(inventory, other) is None
+    # the same network again, in two blocks: compared with the whole scan, not the latest
+    again, _ = record(
+        inventory, [xp_console(), ssh_server()], targets=("127.53.0.0/25", "127.53.0.128/26")
+    )
+    trend = previous_scan_summary(inventory, again)
+    assert trend is not None and trend.previous_scan == whole
+    assert (trend.new_devices, trend.gone_devices) == (0, 0)
+    assert not trend.same_scope
+    assert (trend.common_addresses, trend.scope_addresses) == (192, 192)

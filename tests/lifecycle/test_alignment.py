@@ -26,10 +26,10 @@ def test_every_gap_between_rules_and_eol_records_is_listed_with_a_reason() -> No
 def test_an_unlisted_gap_and_a_stale_entry_are_reported(tmp_path: Path) -> None:
     gaps = Gaps.load()
     missing = dict(gaps.no_lifecycle_data)
-    del missing[("Juniper", "Junos")]
+    del missing[("BlackBerry", "QNX")]
     stale = {**gaps.no_rule_yet, ("Canonical", "Ubuntu"): "no rule (wrong: rules name it)"}
     problems = alignment_problems(RULES, DATABASE, Gaps(missing, stale))
-    assert any("Juniper / Junos" in p and "no_lifecycle_data" in p for p in problems)
+    assert any("BlackBerry / QNX" in p and "no_lifecycle_data" in p for p in problems)
     assert any("Canonical / Ubuntu" in p and "now named" in p for p in problems)
     gaps_file = tmp_path / "gaps.yaml"
     gaps_file.write_text("no_lifecycle_data:\n  - {vendor: A, product: B}\n", encoding="utf-8")

@@ -18,6 +18,8 @@ from legacyscan.lifecycle.database import (
 from legacyscan.model import EolRecord, Evidence, Identity
 
 AS_OF = dt.date(2026, 11, 23)
+#: The day the newest records were checked against their sources.
+LAST_CHECKED = dt.date(2026, 12, 3)
 D = dt.date
 
 
@@ -163,7 +165,7 @@ def test_bundled_records_are_sourced_and_dated(db: EolDatabase) -> None:
         label = f"{record.vendor} {record.product} {record.cycle}"
         assert record.source.startswith("https://"), label
         assert isinstance(record.checked, dt.date), label
-        assert record.checked <= AS_OF, label
+        assert record.checked <= LAST_CHECKED, label
         if record.security_end is None and not record.no_end_announced:
             assert "could be cited" in record.note or "not found" in record.note, label
         if record.security_end_latest is not None and record.security_end is not None:
@@ -298,9 +300,19 @@ VERDICTS = [
     ("VMware", "ESXi", "7.0.3", "2025-10-02", "supported"),  # last day of general support
     ("VMware", "ESXi", "7.0.0", "2026-11-23", "eol"),  # technical guidance ships no patches
     ("VMware", "ESXi", "8.0.3", "2026-11-23", "supported"),
-    ("VMware", "ESXi", "4.1.0", "2026-11-23", "unknown"),  # ESX/ESXi 4.x not recorded
+    ("VMware", "ESXi", "4.1.0", "2014-05-21", "supported"),  # last day of general support
+    ("VMware", "ESXi", "4.1.0", "2026-11-23", "eol"),
+    ("VMware", "ESX Server", "3.0.2", "2026-11-23", "eol"),
+    ("Microsoft", "Windows NT", "4.0", "2002-06-30", "supported"),
+    ("Microsoft", "Windows NT", "4.0", "2002-09-01", "unknown"),  # Workstation ended, Server not
+    ("Microsoft", "Windows NT", "4.0", "2026-11-23", "eol"),
+    ("Fortinet", "FortiOS", "5.2.13", "2026-11-23", "eol"),
+    ("Fortinet", "FortiOS", "5.6.14", "2026-11-23", "unknown"),  # in neither source
+    ("Palo Alto Networks", "PAN-OS", "5.0.6", "2026-11-23", "eol"),
     ("F5", "nginx", "1.18.0", "2021-01-01", "supported"),
     ("F5", "nginx", "1.18.0", "2026-11-23", "unknown"),  # distributions may patch it
+    ("F5", "nginx", "1.11.13", "2017-04-25", "supported"),  # mainline, until 1.13.0
+    ("F5", "nginx", "1.11.13", "2017-04-26", "unknown"),  # superseded; distributions may patch
     ("OpenSSL", "OpenSSL", "3.0.13", "2026-09-07", "supported"),
     ("OpenSSL", "OpenSSL", "1.0.2k", "2026-11-23", "unknown"),
     ("PHP", "PHP", "8.3.30", "2026-11-23", "supported"),
@@ -340,10 +352,29 @@ VERDICTS = [
     ("Fortinet", "FortiOS", "v7.4.3", "2026-11-23", "supported"),
     ("Palo Alto Networks", "PAN-OS", "10.1.14-h20", "2026-11-23", "eol"),
     ("Palo Alto Networks", "PAN-OS", "11.2.10-h3", "2026-11-23", "supported"),
+    ("Juniper", "Junos", "12.3X48-D35.7", "2022-06-30", "supported"),  # last day of support
+    ("Juniper", "Junos", "12.3X48-D35.7", "2022-07-01", "unknown"),  # SRX1400-3600 run on
+    ("Juniper", "Junos", "12.3X48-D35.7", "2022-12-02", "eol"),
+    ("Juniper", "Junos", "12.3R12-S15", "2026-11-23", "eol"),  # 12.3, not 12.3X48
+    ("Juniper", "Junos", "12.3R12-S15", "2020-01-01", "unknown"),  # ended, except on EX2200
+    ("Juniper", "Junos", "14.1X53-D130.3", "2023-12-31", "supported"),  # extended release
+    ("Juniper", "Junos", "14.1X53-D46", "2023-12-31", "eol"),
+    ("Juniper", "Junos", "20.4R3-S4.8", "2026-11-23", "eol"),
+    ("Juniper", "Junos", "23.4R2-S3", "2026-11-23", "supported"),
+    ("Juniper", "Junos", "24.2R1", "2026-11-23", "unknown"),  # after the table read
+    ("Cisco", "ASA", "9.1(7)16", "2018-08-25", "supported"),
+    ("Cisco", "ASA", "9.1(7)16", "2018-08-26", "eol"),
+    ("Cisco", "ASA", "9.10(1)", "2026-11-23", "eol"),  # 9.10 is not 9.1
+    ("Cisco", "ASA", "9.8(1)5", "2026-11-23", "eol"),
+    ("Cisco", "ASA", "9.16(4)", "2026-11-23", "unknown"),  # not in the table read
     ("Cisco", "IOS XE", "17.9.4a", "2026-07-29", "supported"),
     ("Cisco", "IOS XE", "17.9.4a", "2026-07-30", "eol"),
     ("Cisco", "IOS XE", "16.9.5", "2026-11-23", "unknown"),
     ("Cisco", "IOS", "12.2(55)SE7", "2026-11-23", "unknown"),
+    ("Cisco", "IOS", "12.2(46a)", "2007-03-19", "supported"),  # 12.2 mainline
+    ("Cisco", "IOS", "12.2(46a)", "2026-11-23", "eol"),
+    ("Cisco", "IOS", "12.4(25f)", "2026-11-23", "eol"),
+    ("Cisco", "IOS", "12.4(24)T8", "2026-11-23", "unknown"),  # 12.4T: not the mainline
     ("Cisco", "IOS", "12.0(7)T", "2026-11-23", "eol"),
     ("Microsoft", "Windows Embedded Standard 7", "6.1.7601", "2020-10-13", "supported"),
     ("Microsoft", "Windows Embedded Standard 7", "6.1.7601", "2026-11-23", "eol"),
@@ -381,3 +412,106 @@ def test_backports_never_turn_into_supported() -> None:
     assert later.status == "unknown" and "backport" in later.reason
     paid = status_on(_record(backports=True, extended_end=D(2023, 1, 1)), D(2021, 1, 1))
     assert paid.status == "extended"
+
+
+# --- hardware lifecycle records (fingerprints/eol-hardware/, read by no stage yet) ----------
+
+_HARDWARE_KEYS = {
+    "vendor",
+    "family",
+    "models",
+    "sysobjectids",
+    "end_of_sale",
+    "last_support",
+    "bulletin",
+    "source",
+    "checked",
+    "note",
+    "examples",
+}
+
+
+def _hardware_records() -> list[Any]:
+    import yaml
+
+    from legacyscan.paths import fingerprints_dir
+
+    records = []
+    for path in sorted((fingerprints_dir() / "eol-hardware").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for record in data["hardware"]:
+            records.append(pytest.param(record, id=f"{path.stem}:{record.get('family')}"))
+    return records
+
+
+def test_hardware_records_exist() -> None:
+    assert len(_hardware_records()) >= 20
+
+
+@pytest.mark.parametrize("record", _hardware_records())
+def test_hardware_record_is_sourced_dated_and_matches_its_examples(record: dict[str, Any]) -> None:
+    import re
+
+    import yaml
+
+    from legacyscan.paths import fingerprints_dir
+
+    assert set(record) <= _HARDWARE_KEYS, set(record) - _HARDWARE_KEYS
+    vocabulary = yaml.safe_load((fingerprints_dir() / "vocabulary.yaml").read_text())["vendors"]
+    assert record["vendor"] in vocabulary
+    assert str(record["source"]).startswith("https://")
+    assert isinstance(record["checked"], dt.date) and record["checked"] <= LAST_CHECKED
+    end_of_sale, last_support = record.get("end_of_sale"), record.get("last_support")
+    assert last_support is None or isinstance(last_support, dt.date)
+    if end_of_sale is not None and last_support is not None:
+        assert end_of_sale <= last_support
+    if last_support is None:
+        # a record without its last date of support must say why
+        assert "policy" in record["note"] or "not found" in record["note"]
+    pattern = re.compile(record["models"])
+    assert record["examples"], "every record needs real model names the regex must match"
+    for example in record["examples"]:
+        assert pattern.search(example), example
+    for oid in record.get("sysobjectids") or []:
+        assert re.fullmatch(r"1\.3\.6\.1\.4\.1(\.\d+)+", oid), oid
+
+
+# --- release histories (fingerprints/eol-releases/, for "superseded since" verdicts) --------
+
+
+def test_release_histories_are_sourced_and_in_order() -> None:
+    import re
+
+    import yaml
+
+    from legacyscan.paths import fingerprints_dir
+
+    paths = sorted((fingerprints_dir() / "eol-releases").glob("*.yaml"))
+    assert paths
+    for path in paths:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert str(data["source"]).startswith("https://"), path.name
+        assert isinstance(data["checked"], dt.date) and data["checked"] <= LAST_CHECKED
+        releases = data["releases"]
+        versions = [str(r["version"]) for r in releases]
+        assert len(set(versions)) == len(versions), path.name
+
+        def key(version: str) -> tuple[int, ...]:
+            return tuple(int(n) for n in re.findall(r"\d+", version))
+
+        # listed in version order, and a later version is never released before an earlier one
+        assert versions == sorted(versions, key=key), path.name
+        dates = [r["released"] for r in releases]
+        assert all(isinstance(d, dt.date) for d in dates), path.name
+        assert dates == sorted(dates), path.name
+
+
+def test_a_sysobjectid_names_one_hardware_family() -> None:
+    seen: dict[str, str] = {}
+    for param in _hardware_records():
+        record = param.values[0]
+        for oid in record.get("sysobjectids") or []:
+            assert oid not in seen, f"{oid} in both {seen[oid]} and {record['family']}"
+            seen[oid] = record["family"]
+    # the hospital demo's Catalyst 2960 (tests/fixtures/snmprec/ward-switch.snmprec)
+    assert seen["1.3.6.1.4.1.9.1.716"] == "Catalyst 2960"

@@ -296,7 +296,7 @@ def build_lab_like() -> Assessment:
     from dataclasses import replace as _replace
 
     from legacyscan.assess import assess
-    from legacyscan.identify.accuracy import lab_devices, load_corpus
+    from legacyscan.identify.corpus import lab_devices, load_corpus
     from legacyscan.lifecycle.database import EolDatabase
 
     root = Path(__file__).resolve().parents[2]
@@ -324,3 +324,81 @@ def build_lab_like() -> Assessment:
 @pytest.fixture(scope="session")
 def lab_like() -> Assessment:
     return build_lab_like()
+
+
+#: Segment names as hospitals write them: long, accented, alike at the start.
+WARD_NAMES = (
+    "Réanimation et soins continus — bâtiment B",
+    "Réanimation néonatale",
+    "Imagerie médicale (scanner, IRM)",
+    "Bloc opératoire",
+    "Laboratoire d'analyses",
+    "Urgences adultes",
+    "Bureautique administrative du siège",
+    "Datacentre",
+    "GTB / vidéosurveillance",
+    "Téléconsultation",
+    "Wi-Fi invités",
+    "Pharmacie",
+    "Dialyse",
+    "Cardiologie — salle de cathétérisme",
+)
+
+
+def build_many_segments(wards: int = len(WARD_NAMES)) -> Assessment:
+    """``wards`` named segments (a mapping file) of different sizes holding legacy
+    workstations and infusion gateways, scanned from the first: arrows of many widths."""
+    from legacyscan.assess import assess
+    from legacyscan.risk.evaluate import Context
+    from legacyscan.topology.segments import SegmentMap
+
+    hosts = []
+    for ward in range(wards):
+        legacy, pumps = ward % 4, (ward * 5) % 7
+        for n in range(1, legacy + 1):
+            hosts.append(
+                Host(
+                    address=f"127.62.{ward}.{n}",
+                    services=(Service(3389, "tcp", "open", "ms-wbt-server"),),
+                    snmp=SnmpSystem(
+                        descr="Hardware: x86 Family 6 Model 15 Stepping 13 AT/AT COMPATIBLE - "
+                        "Software: Windows 2000 Version 5.1 (Build 2600 Uniprocessor Free)",
+                        object_id="1.3.6.1.4.1.311.1.1.3.1.1",
+                    ),
+                )
+            )
+        for n in range(100, 100 + pumps):
+            hosts.append(
+                Host(
+                    address=f"127.62.{ward}.{n}",
+                    services=(Service(2575, "tcp", "open", "hl7"),),
+                    snmp=SnmpSystem(
+                        descr="B. Braun Melsungen AG SpaceCom 2 infusion data gateway, "
+                        "software 012U000061",
+                        object_id="1.3.6.1.4.1.8072.3.2.10",
+                    ),
+                )
+            )
+        hosts.append(Host(address=f"127.62.{ward}.250", services=(Service(22, "tcp", "open"),)))
+    mapping = SegmentMap.from_data(
+        {"segments": [{"cidr": f"127.62.{w}.0/24", "name": WARD_NAMES[w]} for w in range(wards)]}
+    )
+    meta = ScanMeta(
+        as_of=AS_OF,
+        started="2026-11-23T10:00:00+00:00",
+        finished="2026-11-23T11:00:00+00:00",
+        targets=tuple(f"127.62.{w}.0/24" for w in range(wards)),
+        vantage="127.62.1.0/24",
+    )
+    return assess(hosts, meta, context=Context(segment_map=mapping))
+
+
+@pytest.fixture(scope="session")
+def many_segments() -> Assessment:
+    return build_many_segments()
+
+
+@pytest.fixture(scope="session")
+def segments_of_wards() -> Any:
+    """``build_many_segments`` itself, for tests that choose the number of wards."""
+    return build_many_segments

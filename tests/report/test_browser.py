@@ -208,3 +208,80 @@ def test_screenshot_of_the_summary(en: Watched, tmp_path: Path) -> None:
     if os.environ.get("LEGACYSCAN_UPDATE_DOCS_SCREENSHOT"):
         shutil.copy(shot, DOCS / "report-summary.png")
     en.clean()
+
+
+def _overlaps(boxes: list[dict[str, float]]) -> list[tuple[int, int]]:
+    found = []
+    for i, a in enumerate(boxes):
+        for j in range(i + 1, len(boxes)):
+            b = boxes[j]
+            if (
+                a["x"] < b["x"] + b["width"]
+                and b["x"] < a["x"] + a["width"]
+                and a["y"] < b["y"] + b["height"]
+                and b["y"] < a["y"] + a["height"]
+            ):
+                found.append((i, j))
+    return found
+
+
+#: Blocks and the labels around them (a block's own inner count is inside it by design).
+MEASURE = """root => Array.from(
+  root.querySelectorAll('rect.seg-block, text:not(.seg-inner)')).map(n => {
+  const r = n.getBoundingClientRect();
+  return {x: r.x, y: r.y, width: r.width, height: r.height, text: n.textContent};
+})"""
+
+
+@pytest.mark.parametrize("wards", [3, 9, 14])
+def test_the_segment_map_has_no_two_boxes_overlapping(
+    browser: Any, tmp_path: Path, wards: int, segments_of_wards: Any
+) -> None:
+    assessment = segments_of_wards(wards)
+    path = tmp_path / "map.html"
+    write_html(assessment, path, "fr")
+    for watched in _open(browser, path):
+        page = watched.page
+        boxes = page.eval_on_selector("#seg-graph svg", MEASURE)
+        blocks = page.locator("#seg-graph rect.seg-block").count()
+        assert blocks == wards  # every segment drawn once
+        assert len(boxes) == 3 * wards  # a block, its name and its counts
+        overlapping = [(boxes[i]["text"], boxes[j]["text"]) for i, j in _overlaps(boxes)]
+        assert overlapping == []
+        # every label stays inside the map
+        frame = page.eval_on_selector("#seg-graph svg", "n => n.getBoundingClientRect().toJSON()")
+        for box in boxes:
+            assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["right"] + 0.5
+        # arrows: legacy -> clinical between segments, wider for more pairs
+        widths = page.eval_on_selector_all(
+            "#seg-graph path.edge",
+            "ps => ps.map(p => [Number(p.dataset.pairs), Number(p.getAttribute('stroke-width'))])",
+        )
+        assert widths, "no arrow drawn"
+        # the pairs inside a segment: written inside its block, as many as the reach holds
+        inner = page.eval_on_selector_all(
+            "#seg-graph text.seg-inner",
+            """ts => ts.map(t => {
+              const block = document.querySelector(
+                `#seg-graph g[data-seg="${t.dataset.seg}"] rect`).getBoundingClientRect();
+              const r = t.getBoundingClientRect();
+              return [t.dataset.seg, t.textContent, r.x >= block.x && r.right <= block.right
+                      && r.y >= block.y && r.bottom <= block.bottom];
+            })""",
+        )
+        first = {}
+        for segment in assessment.topology.segments:
+            for member in segment.members:
+                first.setdefault(member, segment.name)
+        names = [s.name for s in assessment.topology.segments]
+        expected: dict[str, int] = {}
+        for e in assessment.topology.exposures:
+            if first[e.legacy] == first[e.clinical]:
+                index = str(names.index(first[e.legacy]))
+                expected[index] = expected.get(index, 0) + 1
+        written = {seg: text.replace(" paires internes", "") for seg, text, _ in inner}
+        assert written == {seg: str(n) for seg, n in expected.items()}
+        assert all(within for _, _, within in inner)
+        ordered = sorted(widths)
+        assert all(a[1] <= b[1] for a, b in zip(ordered, ordered[1:], strict=False))
+        watched.clean()

@@ -188,4 +188,4 @@ def test_json_export_has_the_report_fields(tmp_path: Path, rich_assessment: Asse
 
 def test_unknown_format(tmp_path: Path, rich_assessment: Assessment) -> None:
     with pytest.raises(ValueError, match="unknown report format"):
-        write_report(rich_assessment, "pdf", tmp_path / "x.pdf")
+        write_report(rich_assessment, "docx", tmp_path / "x.docx")

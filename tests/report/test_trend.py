@@ -23,6 +23,9 @@ TREND = Trend(
     new_exposures=4,
     risk_before=310.5,
     risk_after=298.25,
+    site="nord",
+    common_addresses=192,
+    scope_addresses=256,
 )
 
 
@@ -44,6 +47,13 @@ def test_the_trend_is_shown_in_both_languages(rich_assessment: Assessment) -> No
     assert "Depuis l'analyse précédente (n° 12," in french
     assert "2 nouveaux, 1 disparus" in french
     assert "310,5" in french
+    # which scan, and why that one
+    assert "latest earlier scan of the same site (nord) whose scope overlaps" in english
+    assert "192 of this scan's 256 addresses are in both" in english
+    assert "même site (nord) dont le périmètre recoupe" in french
+    same_scope = replace(TREND, same_scope=True, site="")
+    same = _trend_box(render_html(replace(rich_assessment, trend=same_scope), "en"))
+    assert "same site (no site named) over the same scope" in same
 
 
 def test_no_box_for_a_first_scan(rich_assessment: Assessment) -> None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from builders import AS_OF, device, legacy_pc, meta, pump, tcp
 
 from legacyscan.model import Assessment, Host
+from legacyscan.paths import fingerprints_dir
 from legacyscan.risk.device import RiskModel, RiskModelError, is_default_community
 from legacyscan.risk.evaluate import evaluate
 
@@ -131,3 +134,23 @@ def test_network_score_is_a_share_of_what_is_protected(ward: Assessment) -> None
     assert "3 of 5 clinical device(s) (60%)" in parts["clinical-reached"].explanation
     assert parts["clinical-segments-reached"].points == pytest.approx(40 * 2 / 3)
     assert ward.network_score == sum(f.points for f in ward.network_factors)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("exposure_max", ".nan"), "exposure_max: expected a finite number"),
+        (("exposure_max", "-3"), "exposure_max: expected a finite number >= 0"),
+        (("exposure_max", "lots"), "exposure_max: expected a number, found str"),
+    ],
+)
+def test_weights_that_are_not_amounts_are_refused_in_one_line(
+    tmp_path: Path, edit: tuple[str, str], message: str
+) -> None:
+    shipped = (fingerprints_dir() / "risk.yaml").read_text(encoding="utf-8")
+    key, value = edit
+    path = tmp_path / "risk.yaml"
+    path.write_text(re.sub(rf"(?m)^{key}: .*$", f"{key}: {value}", shipped), encoding="utf-8")
+    with pytest.raises(RiskModelError, match=message) as caught:
+        RiskModel.load(path)
+    assert str(path) in str(caught.value) and "\n" not in str(caught.value)

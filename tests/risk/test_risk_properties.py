@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import replace
 
 from builders import AS_OF, device, meta, tcp
@@ -19,7 +20,7 @@ from legacyscan.lifecycle.database import status_on
 from legacyscan.model import AssessedDevice, AssessedIdentity, Assessment, EolRecord
 from legacyscan.risk.device import RiskModel
 from legacyscan.risk.evaluate import Context, evaluate, network_of
-from legacyscan.topology.reach import count_reach, iter_reach
+from legacyscan.topology.reach import count_reach, iter_reach, segment_pairs
 
 MODEL = RiskModel.load()
 RISKY = sorted(MODEL.weights["exposure"])
@@ -108,6 +109,21 @@ def test_counts_equal_the_listed_pairs(generated: tuple[list, str]) -> None:  # 
         assert len({e.clinical for e in listed}) == len(listed)
         assert all(kinds[e.clinical].is_clinical and e.clinical != source for e in listed)
         assert count_reach(network, source).total == len(listed)
+
+
+@SETTINGS
+@given(networks())
+def test_segment_pairs_are_the_listed_pairs_by_segment(generated: tuple[list, str]) -> None:  # type: ignore[type-arg]
+    built, vantage = generated
+    devices = _at(built, AS_OF)
+    network = network_of(devices, meta(vantage=vantage), Context())
+    home = {a: names[0] for a, names in network.segments_of.items() if names}
+    listed = Counter(
+        (home[e.legacy], home[e.clinical])
+        for source in network.legacy()
+        for e in iter_reach(network, source)
+    )
+    assert dict(listed) == {(s, t): n for s, t, n in segment_pairs(network)}
 
 
 @SETTINGS

@@ -185,3 +185,17 @@ def test_mixed_segments_need_legacy_it_next_to_clinical_devices() -> None:
         pump("127.56.2.2"),
     ])  # fmt: skip
     assert topo.mixed_segments == ("127.56.2.0/24",)
+
+
+def test_segment_pairs_add_up_to_the_exact_total_whatever_the_cap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 3 legacy PCs and 4 pumps in one segment, 2 pumps alone in another: 12 pairs.
+    devices = [legacy_pc(f"127.42.20.{n}") for n in (1, 2, 3)]
+    devices += [pump(f"127.42.20.{n}") for n in (11, 12, 13, 14)]
+    devices += [pump(f"127.42.30.{n}") for n in (1, 2)]
+    monkeypatch.setattr(topology, "MAX_LISTED_EXPOSURES", 5)
+    found = analyse(devices)
+    assert len(found.exposures) == 5 and found.total_exposures == 12
+    assert found.segment_pairs == (("127.42.20.0/24", "127.42.20.0/24", 12),)
+    assert sum(n for _, _, n in found.segment_pairs) == found.total_exposures

@@ -51,6 +51,8 @@ NMAP = "nmap"
 MAX_PARALLEL = 64  # nmap processes at a time: the CLI's bound, and a stored request's
 #: A plan lists every chunk's command line: beyond this many, ask for larger chunks.
 MAX_CHUNKS = 100_000
+#: How often nmap reports the progress of its current phase (read by the runner).
+STATS_EVERY = "5s"
 
 
 class NmapError(UserError, RuntimeError):
@@ -238,7 +240,16 @@ def plan_scan(
             index=number,
             targets=chunk.targets,
             address_count=chunk.address_count,
-            argv=(NMAP, *args, *(["-6"] if chunk.ipv6 else []), "-oX", "-", *chunk.targets),
+            argv=(
+                NMAP,
+                *args,
+                *(["-6"] if chunk.ipv6 else []),
+                # a <taskprogress> element in the XML every few seconds: the live progress
+                *("--stats-every", STATS_EVERY),
+                "-oX",
+                "-",
+                *chunk.targets,
+            ),
         )
         for number, chunk in enumerate(chunks, 1)
     )

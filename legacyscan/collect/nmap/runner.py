@@ -3,15 +3,19 @@
 The loop lives in the calling thread: it starts nmap processes up to the plan's
 parallelism, polls them, stores every finished chunk at once (``chunkstore``) and
 reports progress.  Chunks already in the store are not run again, which is all
-``--resume`` needs.  Ctrl-C and SIGTERM only set a flag that the loop reads between
-two steps, so a chunk is never half started or half stored; the loop then stops every
-nmap child and raises :class:`ScanInterrupted`.  The children also get SIGTERM from
-the kernel if legacyscan itself is killed (PR_SET_PDEATHSIG): no orphan keeps scanning.
+``--resume`` needs.  While a chunk runs, its XML output is read as it grows
+(``ChunkWatch``): the hosts nmap has finished and its ``--stats-every`` reports
+(``<taskprogress>``) make the progress move before the chunk ends.  Ctrl-C and
+SIGTERM only set a flag that the loop reads between two steps, so a chunk is never
+half started or half stored; the loop then stops every nmap child and raises
+:class:`ScanInterrupted`.  The children also get SIGTERM from the kernel if legacyscan
+itself is killed (PR_SET_PDEATHSIG): no orphan keeps scanning.
 """
 
 from __future__ import annotations
 
 import ctypes
+import re
 import signal
 import subprocess
 import sys
@@ -22,6 +26,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+
+from netaddr import AddrFormatError, IPAddress, IPNetwork
 
 from legacyscan.clock import now
 from legacyscan.collect.nmap.chunkstore import ChunkRecord, ChunkStore, sha256
@@ -47,7 +53,11 @@ class ScanProgress:
     chunks_total: int
     hosts_up: int
     elapsed_s: float
-    eta_s: float | None  # None until a chunk of this session has finished
+    eta_s: float | None  # None until nmap has finished some address of this session
+    #: What the running nmap says it is doing, from its last ``--stats-every`` report
+    #: (of the chunk that reported last), e.g. "Service scan", 45.0.
+    phase: str = ""
+    phase_percent: float | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,80 @@ def _die_with_parent() -> None:
         _LIBC.prctl(1, int(signal.SIGTERM))  # 1 = PR_SET_PDEATHSIG
 
 
+_HOST = re.compile(rb"<host[\s>].*?</host>", re.S)
+_STATE = re.compile(rb'<status state="(\w+)"')
+_ADDRESS = re.compile(rb'<address addr="([^"]+)" addrtype="ipv[46]"')
+_TASK = re.compile(rb'<taskprogress task="([^"]*)"[^>]*? percent="([0-9.]+)"[^>]*/>')
+
+
+class ChunkWatch:
+    """What a running chunk's XML says so far: hosts finished, hosts up, nmap's phase.
+
+    nmap writes a host when its host group is done, in the order of the targets (we never
+    pass ``--randomize-hosts``), so the furthest finished address tells how many of the
+    chunk's addresses are behind us -- down ones included, which the XML does not list.
+    """
+
+    def __init__(self, chunk: ChunkPlan) -> None:
+        self.networks: list[IPNetwork] = []
+        for target in chunk.targets:
+            try:
+                self.networks.append(IPNetwork(target))
+            except (AddrFormatError, ValueError):
+                continue
+        self.pending = b""
+        self.offset = 0
+        self.addresses_done = 0
+        self.hosts_up = 0
+        self.phase = ""
+        self.percent: float | None = None
+        self.total = chunk.address_count
+
+    def position(self, address: str) -> int:
+        """1-based place of ``address`` among the chunk's addresses (0: not one of them)."""
+        try:
+            ip = IPAddress(address)
+        except (AddrFormatError, ValueError):
+            return 0
+        before = 0
+        for network in self.networks:
+            if network.version == ip.version and ip in network:
+                return before + int(ip) - int(network.first) + 1
+            before += int(network.size)
+        return 0
+
+    def feed(self, data: bytes) -> None:
+        """Read what nmap appended; an element cut in the middle waits for the rest."""
+        self.pending += data
+        end = 0
+        for host in _HOST.finditer(self.pending):
+            end = max(end, host.end())
+            block = host.group(0)
+            state = _STATE.search(block)
+            if state and state.group(1) == b"up":
+                self.hosts_up += 1
+            address = _ADDRESS.search(block)
+            if address:
+                place = self.position(address.group(1).decode("ascii", "replace"))
+                self.addresses_done = min(self.total, max(self.addresses_done, place))
+        for task in _TASK.finditer(self.pending):
+            end = max(end, task.end())
+            self.phase = task.group(1).decode("utf-8", "replace")
+            self.percent = float(task.group(2))
+        self.pending = self.pending[end:]
+
+    def read(self, path: Path) -> None:
+        try:
+            with open(path, "rb") as grown:
+                grown.seek(self.offset)
+                data = grown.read()
+        except OSError:
+            return
+        self.offset += len(data)
+        if data:
+            self.feed(data)
+
+
 @dataclass
 class _Running:
     chunk: ChunkPlan
@@ -77,6 +161,7 @@ class _Running:
     out_path: Path
     err_path: Path
     started: str
+    watch: ChunkWatch
 
 
 def _start(chunk: ChunkPlan, work: Path) -> _Running:
@@ -96,7 +181,7 @@ def _start(chunk: ChunkPlan, work: Path) -> _Running:
     except FileNotFoundError as exc:
         out.close()
         raise NmapError("nmap not found: install it (apt-get install nmap)") from exc
-    return _Running(chunk, process, out, out_path, err_path, now())
+    return _Running(chunk, process, out, out_path, err_path, now(), ChunkWatch(chunk))
 
 
 @contextmanager
@@ -197,24 +282,32 @@ def run_plan(
     running: dict[int, _Running] = {}
     clock = time.monotonic()
     session_addresses = 0
-    last_report = 0.0
+    last_report = float("-inf")  # a monotonic clock may start near 0 (field notes)
 
     def report() -> None:
         if on_progress is None:
             return
-        finished = sum(r.address_count for r in done.values())
+        watches = [job.watch for job in running.values()]
+        for job in running.values():
+            job.watch.read(job.out_path)
+        partial = sum(w.addresses_done for w in watches)
+        finished = sum(r.address_count for r in done.values()) + partial
         elapsed = time.monotonic() - clock
         remaining = plan.address_count - finished
-        eta = elapsed / session_addresses * remaining if session_addresses else None
+        so_far = session_addresses + partial
+        eta = elapsed / so_far * remaining if so_far else None
+        phase = next((w for w in reversed(watches) if w.phase), None)
         on_progress(
             ScanProgress(
                 addresses_done=finished,
                 addresses_total=plan.address_count,
                 chunks_done=len(done),
                 chunks_total=len(plan.chunks),
-                hosts_up=sum(r.hosts_up for r in done.values()),
+                hosts_up=sum(r.hosts_up for r in done.values()) + sum(w.hosts_up for w in watches),
                 elapsed_s=elapsed,
                 eta_s=eta,
+                phase=phase.phase if phase else "",
+                phase_percent=phase.percent if phase else None,
             )
         )
 
@@ -231,7 +324,7 @@ def run_plan(
                 for index, job in list(running.items()):
                     if job.process.poll() is None:
                         continue
-                    del running[index]
+                    del running[index]  # its addresses now count through done[index]
                     runs[index], done[index] = _finish(job, store)
                     session_addresses += job.chunk.address_count
                     report()

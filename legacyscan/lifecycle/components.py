@@ -1,0 +1,190 @@
+"""Components without a lifecycle of their own: what their verdict follows.
+
+``fingerprints/eol-components.yaml`` says, as data, three things the records alone cannot:
+
+* a component shipped with an operating system (IIS) follows the OS release seen on the
+  same device;
+* a package that distributions patch (OpenSSH, httpd, nginx, PHP, OpenSSL, Tomcat) follows
+  the distribution when its evidence carries a distribution marker (``Debian-10+deb10u2``,
+  ``.el7``, ``(Ubuntu)``) or when the device runs a distribution; otherwise it is judged as
+  an upstream build;
+* an upstream that fixes only its newest release (OpenSSH) makes an upstream build
+  superseded from the day the next release came out (``fingerprints/eol-releases``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from legacyscan.errors import UserError
+from legacyscan.files import load_mapping
+from legacyscan.model import Identity
+from legacyscan.paths import fingerprints_dir
+
+
+class ComponentDataError(UserError, ValueError):
+    """The components file or a release history that does not follow the format."""
+
+
+@dataclass(frozen=True)
+class FollowRule:
+    """A component (vendor, product) that follows an OS identity of the same device."""
+
+    vendor: str
+    product: str
+    platform_vendor: str
+    platform_product: str  # regex over the OS identity's product name
+    source: str
+    checked: dt.date
+    note: str = ""
+
+    def platform_matches(self, identity: Identity) -> bool:
+        return identity.vendor == self.platform_vendor and bool(
+            re.search(self.platform_product, identity.product)
+        )
+
+
+@dataclass(frozen=True)
+class ReleaseHistory:
+    """Every release of one product with its date, in version order."""
+
+    vendor: str
+    product: str
+    source: str
+    checked: dt.date
+    releases: tuple[tuple[str, dt.date], ...]
+    #: whether a build without a distribution marker is judged by this history ("judge"),
+    #: or only told its upstream dates because vendors ship it unmarked and patched
+    #: ("inform": macOS, Windows and network appliances ship OpenSSH that way)
+    judge_unmarked: bool = False
+
+    def knows(self, version: str) -> bool:
+        """Whether the history lists a release of this version line."""
+        wanted = _line(version)
+        return wanted is not None and any(_line(v) == wanted for v, _ in self.releases)
+
+    def successor(self, version: str) -> tuple[str, dt.date] | None:
+        """The first release of the next version line after ``version`` ("9.7" -> 9.8p1),
+        or ``None`` when ``version`` is on the newest line of the history."""
+        wanted = _line(version)
+        for name, released in self.releases:
+            line = _line(name)
+            if wanted is not None and line is not None and line > wanted:
+                return name, released
+        return None
+
+
+def _line(version: str) -> tuple[int, ...] | None:
+    """The version line, major.minor[.patch] without the portable suffix: "9.7p1" -> (9, 7)."""
+    match = re.match(r"(\d+(?:\.\d+)+)", version.strip())
+    if not match:
+        return None
+    parts = tuple(int(n) for n in match.group(1).split("."))
+    return parts[:2]
+
+
+@dataclass(frozen=True)
+class Components:
+    follow: tuple[FollowRule, ...] = ()
+    distribution_products: frozenset[tuple[str, str]] = frozenset()
+    markers: tuple[re.Pattern[str], ...] = ()
+    distribution_platforms: tuple[tuple[str, str | None], ...] = ()
+    histories: dict[tuple[str, str], ReleaseHistory] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, folder: Path | None = None) -> Components:
+        folder = folder or fingerprints_dir()
+        path = folder / "eol-components.yaml"
+        if not path.is_file():
+            return cls()
+        data = load_mapping(path, ComponentDataError)
+        try:
+            return cls._parse(data, folder)
+        except (KeyError, TypeError, ValueError, re.error) as exc:
+            raise ComponentDataError(f"{path}: not a readable components file ({exc})") from exc
+
+    @classmethod
+    def _parse(cls, data: dict[str, Any], folder: Path) -> Components:
+        follow = tuple(
+            FollowRule(
+                vendor=str(r["component"]["vendor"]),
+                product=str(r["component"]["product"]),
+                platform_vendor=str(r["platform"]["vendor"]),
+                platform_product=str(r["platform"]["product"]),
+                source=str(r["source"]),
+                checked=dt.date.fromisoformat(str(r["checked"])),
+                note=str(r.get("note", "")),
+            )
+            for r in data.get("follow_platform") or ()
+        )
+        builds = data.get("distribution_builds") or {}
+        products = frozenset(
+            (str(p["vendor"]), str(p["product"])) for p in builds.get("products") or ()
+        )
+        markers = tuple(re.compile(str(m)) for m in builds.get("markers") or ())
+        platforms = tuple(
+            (str(p["vendor"]), None if p.get("product") is None else str(p["product"]))
+            for p in builds.get("platforms") or ()
+        )
+        histories: dict[tuple[str, str], ReleaseHistory] = {}
+        for entry in data.get("upstream_releases") or ():
+            history = load_history(folder / str(entry["history"]))
+            unmarked = str(entry.get("unmarked", "inform"))
+            if unmarked not in ("judge", "inform"):
+                raise ValueError(f"unmarked must be judge or inform, not {unmarked!r}")
+            history = replace(history, judge_unmarked=unmarked == "judge")
+            histories[(str(entry["vendor"]), str(entry["product"]))] = history
+        return cls(follow, products, markers, platforms, histories)
+
+    def follow_rule(self, identity: Identity) -> FollowRule | None:
+        return next(
+            (
+                r
+                for r in self.follow
+                if (r.vendor, r.product) == (identity.vendor, identity.product)
+            ),
+            None,
+        )
+
+    def is_distribution_product(self, identity: Identity) -> bool:
+        return (identity.vendor, identity.product) in self.distribution_products
+
+    def marker(self, identity: Identity) -> str | None:
+        """The distribution marker found in the identity's evidence, if any."""
+        values = [identity.version or ""] + [e.value for e in identity.evidence]
+        for value in values:
+            for pattern in self.markers:
+                found = pattern.search(value)
+                if found:
+                    # the whole word around the marker ("Debian-10+deb9u7"), for the reason
+                    start = value.rfind(" ", 0, found.start()) + 1
+                    end = value.find(" ", found.end())
+                    return value[start : end if end >= 0 else len(value)]
+        return None
+
+    def is_distribution(self, identity: Identity) -> bool:
+        return identity.kind == "os" and any(
+            identity.vendor == vendor and (product is None or identity.product == product)
+            for vendor, product in self.distribution_platforms
+        )
+
+
+def load_history(path: Path) -> ReleaseHistory:
+    data = load_mapping(path, ComponentDataError)
+    try:
+        releases = tuple(
+            (str(r["version"]), dt.date.fromisoformat(str(r["released"]))) for r in data["releases"]
+        )
+        return ReleaseHistory(
+            vendor=str(data["vendor"]),
+            product=str(data["product"]),
+            source=str(data["source"]),
+            checked=dt.date.fromisoformat(str(data["checked"])),
+            releases=releases,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ComponentDataError(f"{path}: not a readable release history ({exc})") from exc

@@ -1,0 +1,306 @@
+"""The lookup tables (fingerprints/tables/): every row proven against its own key, the
+registry's names checked against nmap's copy of IANA's, and what the engine makes of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from legacyscan.identify.engine import Identifier
+from legacyscan.identify.rules import RuleSet, load_vocabulary
+from legacyscan.identify.tables import (
+    TableError,
+    Tables,
+    cpe_23,
+    enterprise_number,
+    parse_cpe,
+    read_registry,
+    table_problems,
+)
+from legacyscan.lifecycle import EolDatabase
+from legacyscan.model import Host, OsClass, OsMatch, Service, SnmpSystem
+from legacyscan.paths import fingerprints_dir
+
+RULES = RuleSet.load()
+TABLES = RULES.tables
+NMAP_DATA = Path("/usr/share/nmap")
+
+
+def _identify(object_id: str | None = None, descr: str | None = None, **host: object) -> object:
+    snmp = SnmpSystem(descr=descr, object_id=object_id) if object_id or descr else None
+    return Identifier(RULES).identify(Host(address="127.0.0.1", snmp=snmp, **host))  # type: ignore[arg-type]
+
+
+def test_the_bundled_tables_have_no_problem() -> None:
+    assert table_problems(TABLES, load_vocabulary()) == []
+
+
+def test_the_tables_hold_the_vendors_that_matter() -> None:
+    assert len(TABLES.enterprises) >= 90
+    for number, vendor in [(9, "Cisco"), (318, "APC"), (367, "Ricoh"), (39165, "Hikvision")]:
+        assert TABLES.enterprises[number].row.vendor == vendor
+
+
+def test_every_registry_name_is_iana_s_as_nmap_ships_it() -> None:
+    registry = read_registry()
+    if not registry:
+        pytest.skip("nmap's enterprise_numbers.txt is not installed (apt package nmap)")
+    wrong = {
+        n: (e.registry, registry.get(n))
+        for n, e in TABLES.enterprises.items()
+        if registry.get(n) != e.registry
+    }
+    assert wrong == {}
+
+
+def test_a_wrong_registry_name_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "enterprise-numbers.yaml").write_text(
+        "enterprises:\n  - {number: 9, registry: Cisco Systems, vendor: Cisco}\n", encoding="utf-8"
+    )
+    tables = Tables.load(tmp_path, registry={9: "ciscoSystems"})
+    assert table_problems(tables, load_vocabulary()) == [
+        "enterprise-numbers.yaml: enterprise 9 is 'ciscoSystems' in IANA's registry, "
+        "not 'Cisco Systems'"
+    ]
+
+
+def test_a_row_must_name_a_maker_an_agent_or_a_class(tmp_path: Path) -> None:
+    (tmp_path / "enterprise-numbers.yaml").write_text(
+        "enterprises:\n  - {number: 9, registry: ciscoSystems}\n", encoding="utf-8"
+    )
+    with pytest.raises(TableError, match="enterprise 9: give a 'vendor'"):
+        Tables.load(tmp_path, registry={})
+
+
+def test_enterprise_number_reads_exactly_the_enterprise() -> None:
+    assert enterprise_number("1.3.6.1.4.1.9.1.516") == 9
+    assert enterprise_number(".1.3.6.1.4.1.318") == 318
+    assert enterprise_number("1.3.6.1.2.1.1") is None
+    assert TABLES.enterprise("1.3.6.1.4.1.95.1") is None or (
+        TABLES.enterprise("1.3.6.1.4.1.95.1").row.vendor != "Cisco"  # type: ignore[union-attr]
+    )
+
+
+def test_a_printer_number_gives_the_maker_and_the_class() -> None:
+    # everything Ricoh sells under 367 is a printer: the device kind is the product
+    device = _identify("1.3.6.1.4.1.367.1.1")
+    (maker,) = device.identities  # type: ignore[attr-defined]
+    assert (maker.vendor, maker.product, maker.kind) == ("Ricoh", "Printer", "hardware")
+    assert device.device_class == "printer"  # type: ignore[attr-defined]
+    assert [s.reason for s in device.deciding_signals] == ["enterprise.367"]  # type: ignore[attr-defined]
+
+
+def test_an_unmapped_number_names_the_registry_organisation() -> None:
+    if not TABLES.registry:
+        pytest.skip("nmap's enterprise_numbers.txt is not installed")
+    # 3 is Carnegie Mellon in IANA's registry; our table does not map it
+    device = _identify("1.3.6.1.4.1.3.1")
+    (maker,) = device.identities  # type: ignore[attr-defined]
+    assert (maker.vendor, maker.vendor_only, maker.confidence) == ("Carnegie Mellon", True, 0.3)
+    assert device.device_class == "unknown"  # type: ignore[attr-defined]
+
+
+def test_net_snmp_is_an_agent_not_a_maker() -> None:
+    device = _identify("1.3.6.1.4.1.8072.3.2.10")
+    assert device.identities == ()  # type: ignore[attr-defined]
+
+
+def test_a_named_product_of_the_maker_makes_the_vendor_only_identity_redundant() -> None:
+    device = _identify(
+        "1.3.6.1.4.1.11.2.3.9.1",
+        "HP ETHERNET MULTI-ENVIRONMENT,ROM none,JETDIRECT,JD153,EEPROM JSI23900010",
+    )
+    assert all(not i.vendor_only for i in device.identities)  # type: ignore[attr-defined]
+    assert device.identities  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("oid", ["1.3.6.1.4.1.9.424242", "1.3.6.1.4.1.367.1.1"])
+def test_a_maker_s_identity_is_never_supported(oid: str) -> None:
+    # Cisco's number alone (vendor only), Ricoh's (a printer, no model): no record matches
+    device = _identify(oid)
+    assessed = EolDatabase.load().assess(device, dt.date(2026, 12, 3))  # type: ignore[arg-type]
+    (only,) = assessed.identities
+    assert only.identity.vendor in ("Cisco", "Ricoh")
+    assert only.lifecycle.status == "unknown"
+
+
+# --- CPE ---------------------------------------------------------------------------------
+
+
+def test_cpe_forms() -> None:
+    assert parse_cpe("cpe:/a:samba:samba:3.0.20") == ("a", "samba", "samba", "3.0.20", None)
+    assert parse_cpe("cpe:/o:microsoft:windows_server_2008:r2:sp1")[3:] == ("r2", "sp1")  # type: ignore[index]
+    assert parse_cpe("cpe:2.3:a:isc:bind:9.8.2:*:*:*:*:*:*:*")[:4] == ("a", "isc", "bind", "9.8.2")  # type: ignore[index]
+    assert parse_cpe("not a cpe") is None
+    assert cpe_23("cpe:/a:samba:samba:3.0.20") == "cpe:2.3:a:samba:samba:3.0.20:*:*:*:*:*:*:*"
+    assert cpe_23("cpe:/o:linux:linux_kernel") == "cpe:2.3:o:linux:linux_kernel:*:*:*:*:*:*:*:*"
+
+
+def test_every_cpe_row_is_a_cpe_nmap_prints() -> None:
+    probes = NMAP_DATA / "nmap-service-probes"
+    if not probes.is_file():
+        pytest.skip("nmap's data is not installed")
+    printed = (
+        probes.read_text(encoding="utf-8", errors="replace")
+        + (NMAP_DATA / "nmap-os-db").read_text(encoding="utf-8", errors="replace")
+    ).lower()
+    missing = [key for key in TABLES.cpes if f"cpe:/{key}" not in printed]
+    assert missing == []
+
+
+def test_a_cpe_names_a_daemon_with_its_version() -> None:
+    service = Service(
+        port=445,
+        protocol="tcp",
+        state="open",
+        name="netbios-ssn",
+        product="Samba smbd",
+        version="3.0.20-Debian",
+        cpes=("cpe:/a:samba:samba",),
+    )
+    device = _identify(services=(service,))
+    named = {(i.vendor, i.product) for i in device.identities}  # type: ignore[attr-defined]
+    assert ("Samba", "Samba") in named
+
+
+# --- nmap's tied OS guesses ----------------------------------------------------------------
+
+
+def test_tied_os_guesses_are_one_identity_with_alternatives() -> None:
+    guesses = tuple(
+        OsMatch(name, 100)
+        for name in ("Microsoft Windows Server 2008 R2 SP1", "Microsoft Windows 7 SP1")
+    )
+    device = _identify(os_matches=guesses)
+    os_identities = [i for i in device.identities if i.kind == "os"]  # type: ignore[attr-defined]
+    assert len(os_identities) == 1
+    (windows,) = os_identities
+    named = {(windows.product)} | {a.product for a in windows.alternatives}
+    assert named == {"Windows 7", "Windows Server 2008 R2"}
+
+
+def test_a_guess_listing_products_is_one_identity_with_alternatives() -> None:
+    guess = OsMatch("Microsoft Windows Server 2012 or Windows Server 2012 R2", 100)
+    (windows,) = [i for i in _identify(os_matches=(guess,)).identities if i.kind == "os"]  # type: ignore[attr-defined]
+    assert {windows.product, *(a.product for a in windows.alternatives)} == {
+        "Windows Server 2012",
+        "Windows Server 2012 R2",
+    }
+
+
+def test_a_tied_guess_nobody_can_name_leaves_the_system_unnamed() -> None:
+    # one candidate we cannot judge (Windows 3.11) could be the true one: no OS identity
+    guess = OsMatch("Microsoft Windows XP or Windows 3.11 for Workgroups", 100)
+    device = _identify(os_matches=(guess,))
+    assert [i for i in device.identities if i.kind == "os"] == []  # type: ignore[attr-defined]
+
+
+def test_tied_guesses_that_agree_give_one_plain_identity() -> None:
+    guesses = (OsMatch("Microsoft Windows XP SP3", 100), OsMatch("Microsoft Windows XP SP2", 100))
+    device = _identify(os_matches=guesses)
+    (xp,) = [i for i in device.identities if i.kind == "os"]  # type: ignore[attr-defined]
+    assert (xp.product, xp.alternatives) == ("Windows XP", ())
+
+
+def test_table_files_are_where_the_readme_says() -> None:
+    folder = fingerprints_dir() / "tables"
+    assert (folder / "enterprise-numbers.yaml").is_file()
+    assert (folder / "cpe.yaml").is_file()
+    assert list(folder.glob("sysobjectid-*.yaml"))
+
+
+def test_a_subtree_row_answers_below_itself_only(tmp_path: Path) -> None:
+    (tmp_path / "sysobjectid-test.yaml").write_text(
+        textwrap.dedent(
+            """\
+            defaults: {vendor: APC, source: 'PowerNet-MIB'}
+            rows:
+              - {oid: 1.3.6.1.4.1.318.1.3.4, subtree: true, product: Network Management Card,
+                 class: power, type: pdu}
+              - {oid: 1.3.6.1.4.1.318.1.3.4.5, product: PowerNet SNMP Adapter}
+            """
+        ),
+        encoding="utf-8",
+    )
+    tables = Tables.load(tmp_path, registry={})
+    assert tables.object_id("1.3.6.1.4.1.318.1.3.4.5").row.product == "PowerNet SNMP Adapter"  # type: ignore[union-attr]
+    assert tables.object_id("1.3.6.1.4.1.318.1.3.4.6").row.product == "Network Management Card"  # type: ignore[union-attr]
+    assert tables.object_id("1.3.6.1.4.1.318.1.3.45") is None
+
+
+# --- makers' names, nmap's OS classes --------------------------------------------------------
+
+
+def test_a_maker_s_name_beginning_a_sysdescr_names_it() -> None:
+    found = TABLES.maker_name("Lexmark T640 version 55.10.19 kernel 2.4.0")
+    assert found is not None and found[0].row.vendor == "Lexmark"
+    assert (
+        TABLES.maker_name("220 RICOH Aficio MP 2550 FTP server (10.1.1) ready")[0].row.vendor
+        == "Ricoh"
+    )  # type: ignore[index]
+    # a name must be followed by no letter: "Digital" is not Digi
+    assert TABLES.maker_name("Digital UNIX V4.0") is None
+
+
+def test_an_os_class_names_the_maker_and_the_device_kind() -> None:
+    guess = OsMatch(
+        "QNAP TS-109 NAS device (Linux 2.6.32)",
+        100,
+        classes=(OsClass("QNAP", "Linux", "2.6.X", "storage-misc", 100),),
+    )
+    device = _identify(os_matches=(guess,))
+    assert [(i.vendor, i.vendor_only) for i in device.identities] == [("QNAP", True)]  # type: ignore[attr-defined]
+    assert (device.device_class, device.device_type) == ("server", "storage")  # type: ignore[attr-defined]
+
+
+def test_tied_guesses_of_two_makers_name_neither() -> None:
+    guesses = (
+        OsMatch(
+            "3Com 4200G switch", 100, classes=(OsClass("3Com", "embedded", "", "switch", 100),)
+        ),
+        OsMatch(
+            "Huawei Quidway S5600 switch",
+            100,
+            classes=(OsClass("Huawei", "VRP", "3.X", "switch", 100),),
+        ),
+    )
+    device = _identify(os_matches=guesses)
+    assert device.identities == ()  # type: ignore[attr-defined]
+    assert device.device_class == "network"  # type: ignore[attr-defined]
+
+
+def test_a_maker_alone_on_a_classed_device_takes_the_device_kind() -> None:
+    # Canon's number classes printer weakly; Canon's vocabulary has the kind "Printer"
+    device = _identify("1.3.6.1.4.1.1602.4.7")
+    (canon,) = device.identities  # type: ignore[attr-defined]
+    assert (canon.vendor, canon.product, device.device_class) == ("Canon", "Printer", "printer")  # type: ignore[attr-defined]
+    # Cisco's vocabulary has no device kind: the maker stays alone
+    (cisco,) = _identify("1.3.6.1.4.1.9.424242").identities  # type: ignore[attr-defined]
+    assert cisco.vendor_only
+
+
+def test_an_os_family_of_a_maker_s_own_system_names_it() -> None:
+    guess = OsMatch(
+        "MikroTik RouterOS 5.5 (Linux 2.6.35)",
+        100,
+        classes=(OsClass("MikroTik", "RouterOS", "5.X", "router", 100),),
+    )
+    (routeros,) = _identify(os_matches=(guess,)).identities  # type: ignore[attr-defined]
+    assert (routeros.vendor, routeros.product, routeros.kind, routeros.version) == (
+        "MikroTik",
+        "RouterOS",
+        "os",
+        None,
+    )
+
+
+def test_explain_shows_what_the_tables_say() -> None:
+    from legacyscan.identify.selftest import table_answers
+
+    lines = table_answers(TABLES, "snmp.sysObjectID", "1.3.6.1.4.1.9.1.716")
+    assert lines[0].startswith("sysobjectid.1.3.6.1.4.1.9.1.716:catalyst296024TT")
+    assert "Cisco Catalyst 2960" in lines[0]
+    assert any(line.startswith("enterprise.9 ") for line in lines)
