@@ -128,6 +128,7 @@ def _printer_ports_consistently(data: dict[str, Any]) -> None:
         (_set("tcp_ports", [22, 9100]), "--allow-printer-ports"),
         (_printer_ports_consistently, "--allow-printer-ports"),
         (_set("tcp_ports", [70000]), "port out of range"),
+        (_set("targets", ["127.51.9.1"] * 500_001), "write them as ranges"),
         (_set("profile", "aggressive"), "no scan profile"),
         (_set("parallel", 10_000), "parallel must be between"),
         (_set("chunk_size", 0), "chunk size"),

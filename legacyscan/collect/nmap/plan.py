@@ -51,6 +51,8 @@ NMAP = "nmap"
 MAX_PARALLEL = 64  # nmap processes at a time: the CLI's bound, and a stored request's
 #: A plan lists every chunk's command line: beyond this many, ask for larger chunks.
 MAX_CHUNKS = 100_000
+#: Targets and exclusions of one request, as written: merged in seconds, not minutes.
+MAX_REQUEST_ITEMS = 500_000
 #: How often nmap reports the progress of its current phase (read by the runner).
 STATS_EVERY = "5s"
 
@@ -273,6 +275,12 @@ def _check_request(request: ScanRequest, authorised: Authorisation) -> None:
             "this scan probes printer ports (it was started with --allow-printer-ports): "
             "a raw print port prints whatever it receives; give --allow-printer-ports "
             "again only if you accept that"
+        )
+    items = len(request.targets) + len(request.exclude)
+    if items > MAX_REQUEST_ITEMS:
+        raise ScopeError(
+            f"{items} targets and exclusions is more than {MAX_REQUEST_ITEMS}; "
+            "write them as ranges or CIDR blocks"
         )
     bad = [p for p in request.tcp_ports if not 0 < p < 65536]
     if bad:
