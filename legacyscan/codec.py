@@ -30,10 +30,26 @@ def to_data(value: Any) -> Any:
     return value
 
 
+class DataShapeError(TypeError, ValueError):
+    """Data of the wrong shape, with where it is: ``devices[3].observed.services: ...``."""
+
+    def __init__(self, where: str, problem: str) -> None:
+        super().__init__(f"{where}: {problem}")
+        self.where, self.problem = where, problem
+
+
+def _located(where: str, exc: TypeError | ValueError) -> DataShapeError:
+    if isinstance(exc, DataShapeError):
+        inner = exc.where if exc.where.startswith("[") else f".{exc.where}"
+        return DataShapeError(f"{where}{inner}", exc.problem)
+    return DataShapeError(where, str(exc)[:160])
+
+
 def from_data(cls: type[T], data: Any) -> T:
     """Rebuild a ``cls`` from :func:`to_data`'s output; missing fields take their defaults.
 
-    Raises ``TypeError``/``ValueError`` on data of the wrong shape.
+    Raises ``DataShapeError`` (a ``TypeError`` and a ``ValueError``) on data of the wrong
+    shape, naming the field where it is.
     """
     result: T = _convert(cls, data)
     return result
@@ -60,21 +76,31 @@ def _convert(hint: Any, data: Any) -> Any:
             raise TypeError(f"expected a list, got {type(data).__name__}")
         args = get_args(hint)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_convert(args[0], item) for item in data)
-        if len(args) != len(data):
+            args = (args[0],) * len(data)
+        elif len(args) != len(data):
             raise ValueError(f"expected {len(args)} items, got {len(data)}")
-        return tuple(_convert(a, item) for a, item in zip(args, data, strict=True))
+        items = []
+        for index, (arg, item) in enumerate(zip(args, data, strict=True)):
+            try:
+                items.append(_convert(arg, item))
+            except (TypeError, ValueError) as exc:
+                raise _located(f"[{index}]", exc) from None
+        return tuple(items)
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         if not isinstance(data, dict):
             raise TypeError(f"expected an object for {hint.__name__}, got {type(data).__name__}")
         hints = _hints(hint)
-        kwargs = {
-            f.name: _convert(hints[f.name], data[f.name])
-            for f in dataclasses.fields(hint)
-            if f.init and f.name in data
-        }
+        kwargs = {}
+        for f in dataclasses.fields(hint):
+            if f.init and f.name in data:
+                try:
+                    kwargs[f.name] = _convert(hints[f.name], data[f.name])
+                except (TypeError, ValueError) as exc:
+                    raise _located(f.name, exc) from None
         return hint(**kwargs)
     if hint is dt.date:
+        if not isinstance(data, str):
+            raise TypeError(f"expected a date (YYYY-MM-DD), got {type(data).__name__}")
         return dt.date.fromisoformat(data)
     if hint is float and isinstance(data, int | float) and not isinstance(data, bool):
         return float(data)

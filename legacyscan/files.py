@@ -32,18 +32,21 @@ import yaml
 from legacyscan.errors import UserError
 
 _Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: no implicit types: every scalar stays the text written (YAML 1.1 would read the
+#: community 0123 as 83, 0x1F as 31, 1:30 as 90 and yes as True); no tag is constructed
+_StringBase: type[yaml.BaseLoader] = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 
-class _Loader(_Base):  # type: ignore[valid-type,misc]
-    """The safe loader (C parser when present) that refuses a key given twice in one
-    mapping: YAML keeps the last silently, and a vendor or a rule would vanish."""
+class _NoDuplicateKeys:
+    """Refuse a key given twice in one mapping: YAML keeps the last silently, and a
+    vendor, a rule or a credential's community would vanish."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":  # "<<:" merges are overridable
                 continue
-            key = self.construct_object(key_node, deep=deep)
+            key = self.construct_object(key_node, deep=deep)  # type: ignore[attr-defined]
             try:
                 duplicate = key in seen
             except TypeError:  # an unhashable key: the constructor below says so
@@ -53,7 +56,15 @@ class _Loader(_Base):  # type: ignore[valid-type,misc]
                     None, None, f"key {str(key)[:60]!r} appears twice", key_node.start_mark
                 )
             seen.add(key)
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+        return super().construct_mapping(node, deep=deep)  # type: ignore[misc,no-any-return]
+
+
+class _Loader(_NoDuplicateKeys, _Base):  # type: ignore[valid-type,misc]
+    """The safe loader (C parser when present), duplicate keys refused."""
+
+
+class _StringLoader(_NoDuplicateKeys, _StringBase):  # type: ignore[valid-type,misc]
+    """Every scalar a string (C parser when present), duplicate keys refused."""
 
 
 def _yaml_problem(exc: yaml.YAMLError) -> str:
@@ -64,15 +75,58 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
     return f"{where}{problem}"
 
 
+#: values a YAML document may hold once its aliases are expanded: far above any real
+#: file (the largest knowledge file holds a few ten thousand), far below an alias bomb
+#: ("billion laughs": nine aliases of nine aliases... expand to 9**9 values), which
+#: would make the first str() or loop over it run for hours
+MAX_EXPANDED_VALUES = 2_000_000
+
+
+def _expanded_size(data: Any) -> int:
+    """How many values ``data`` holds with every alias expanded; linear in its distinct
+    containers (each is measured once).  A container that holds itself is refused."""
+    sizes: dict[int, int] = {}
+    open_: set[int] = set()
+
+    def size(value: Any) -> int:
+        if not isinstance(value, dict | list):
+            return 1
+        key = id(value)
+        if key in sizes:
+            return sizes[key]
+        if key in open_:
+            raise ValueError("a YAML alias refers to the value that holds it")
+        open_.add(key)
+        items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+        total = 1 + sum(size(item) for item in items)
+        open_.discard(key)
+        sizes[key] = total
+        return total
+
+    return size(data)
+
+
 def parse_yaml(
-    text: str, origin: str, error: type[UserError] = UserError, secret: bool = False
+    text: str,
+    origin: str,
+    error: type[UserError] = UserError,
+    secret: bool = False,
+    strings: bool = False,
 ) -> Any:
     """Parse YAML ``text`` read from ``origin`` (a path or a description, for messages).
 
     ``secret``: the text may hold secrets, so an error says where it is, never what.
+    ``strings``: every scalar is returned as the string written (no numbers, booleans,
+    dates or nulls; an empty value is ``""``), for files whose values are secrets.
     """
+    loader = _StringLoader if strings else _Loader
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 -- a safe loader, C or Python
+        data = yaml.load(text, Loader=loader)  # noqa: S506 -- a safe loader, C or Python
+        if "*" in text and _expanded_size(data) > MAX_EXPANDED_VALUES:
+            raise error(
+                f"{origin}: YAML aliases expand to more than {MAX_EXPANDED_VALUES:,} values"
+            )
+        return data
     except yaml.YAMLError as exc:
         problem = _yaml_problem(exc)
         if secret:
@@ -80,6 +134,13 @@ def parse_yaml(
         raise error(f"{origin}: not valid YAML ({problem})") from None
     except RecursionError:
         raise error(f"{origin}: YAML nested too deeply") from None
+    except UserError:
+        raise
+    except (ValueError, OverflowError) as exc:
+        # a scalar the safe constructor cannot build: a date such as 2026-13-45, or an
+        # integer of more than 4,300 digits (Python refuses to convert it)
+        problem = "syntax" if secret else str(exc).split(":")[0][:80]
+        raise error(f"{origin}: not valid YAML (a value cannot be read: {problem})") from None
 
 
 #: The default bound of a user's text file (credentials, segments, costs, target lists).
@@ -154,10 +215,14 @@ def read_text(path: Path, error: type[UserError] = UserError, limit: int = MAX_T
 
 
 def load_yaml(
-    path: Path, error: type[UserError] = UserError, empty: Any = None, secret: bool = False
+    path: Path,
+    error: type[UserError] = UserError,
+    empty: Any = None,
+    secret: bool = False,
+    strings: bool = False,
 ) -> Any:
-    """The YAML document in ``path``; ``empty`` when the file holds none."""
-    data = parse_yaml(read_text(path, error), str(path), error, secret)
+    """The YAML document in ``path``; ``empty`` when the file holds none (see ``parse_yaml``)."""
+    data = parse_yaml(read_text(path, error), str(path), error, secret, strings)
     return empty if data is None else data
 
 
@@ -206,6 +271,8 @@ def _atomic(
             handle: IO[Any] = open(tmp, mode)  # noqa: SIM115 -- closed below
         else:
             handle = open(tmp, mode, encoding=encoding, newline=newline)  # noqa: SIM115
+    except FileNotFoundError:
+        raise error(f"cannot write {path}: folder {path.parent} does not exist") from None
     except OSError as exc:
         raise error(f"cannot write {path}: {exc.strerror or exc}") from None
     try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,10 @@ def device_to_dict(device: AssessedDevice) -> dict[str, Any]:
                     "cycle": a.lifecycle.cycle,
                     "eol_date": _date(a.lifecycle.eol_date),
                     "extended_end": _date(a.lifecycle.extended_end),
+                    "end_of_sale": _date(a.lifecycle.end_of_sale),
+                    "support_end": _date(a.lifecycle.support_end),
+                    "last_support": _date(a.lifecycle.last_support),
+                    "policy": a.lifecycle.policy,
                     "source": a.lifecycle.source,
                     "checked": _date(a.lifecycle.checked),
                     "reason": a.lifecycle.reason,
@@ -203,7 +208,7 @@ def topology_and_risk_to_dict(assessment: Assessment) -> dict[str, Any]:
             }
         ),
         "plan": record_to_dict(assessment.plan) if assessment.plan is not None else None,
-        "horizon": [asdict(h) for h in assessment.horizon],
+        "horizon": [to_data(h) for h in assessment.horizon],
         "trend": to_data(assessment.trend),
     }
 
@@ -244,6 +249,39 @@ def _mapping(data: dict[str, Any], path: Path) -> SegmentMap | None:
     return SegmentMap.from_data({"segments": entries}, f"{path}")
 
 
+def _object(scan: dict[str, Any], key: str) -> dict[str, Any]:
+    value = scan[key]
+    if not isinstance(value, dict):
+        raise TypeError(f"'scan.{key}' must be an object, not {_json_type(value)}")
+    return value
+
+
+def _count(scan: dict[str, Any], key: str) -> int:
+    value = scan.get(key, 0)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise TypeError(f"'scan.{key}' must be a whole number >= 0, not {str(value)[:20]!r}")
+    return value
+
+
+def _json_type(value: object) -> str:
+    names = {list: "a list", str: "text", bool: "true/false", int: "a number", float: "a number"}
+    return names.get(type(value), "null" if value is None else type(value).__name__)
+
+
+#: a \uD800-\uDFFF escape: json.loads turns an unpaired one into a lone surrogate, which
+#: no file, terminal or database can hold
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _no_lone_surrogate(data: object, raw: bytes) -> None:
+    if _SURROGATE_ESCAPE.search(raw) is None:
+        return
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("text with a lone UTF-16 surrogate (\\uD800-\\uDFFF)") from None
+
+
 def _meta(data: dict[str, Any]) -> ScanMeta:
     scan = data["scan"]
     if not isinstance(scan, dict):
@@ -259,9 +297,9 @@ def _meta(data: dict[str, Any]) -> ScanMeta:
             "site": scan.get("site", ""),
             "vantage": scan.get("vantage", ""),
             "command_lines": scan["command_lines"],
-            "tool_versions": [list(item) for item in dict(scan["tool_versions"]).items()],
+            "tool_versions": [list(item) for item in _object(scan, "tool_versions").items()],
             "legacyscan_version": scan["legacyscan_version"],
-            "silent_addresses": scan.get("silent_addresses", 0),
+            "silent_addresses": _count(scan, "silent_addresses"),
             "errors": scan.get("errors", []),
         },
     )
@@ -291,6 +329,7 @@ def read_scan(path: Path) -> StoredScan:
             f"({', '.join(map(str, READABLE_SCHEMAS))})"
         )
     try:
+        _no_lone_surrogate(data, raw)
         meta = _meta(data)
         devices = data["devices"]
         if not isinstance(devices, list):

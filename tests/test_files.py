@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,69 @@ def test_atomic_write_replaces_whole_and_leaves_nothing_behind(tmp_path: Path) -
 def test_atomic_write_into_a_missing_folder_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(MyError, match="cannot write .*missing/out.txt"):
         atomic_write(tmp_path / "missing" / "out.txt", b"x", error=MyError)
+
+
+def test_strings_keeps_every_scalar_as_written() -> None:
+    text = "a: 0123\nb: 0x1F\nc: 1:30\nd: yes\ne:\nf: !!int 5\ng: [1, {x: 2.5}]\nh: null\n"
+    assert parse_yaml(text, "t", strings=True) == {
+        "a": "0123", "b": "0x1F", "c": "1:30", "d": "yes", "e": "", "f": "5",
+        "g": ["1", {"x": "2.5"}], "h": "null",
+    }  # fmt: skip
+    # the default loader types them (YAML 1.1): knowledge files rely on numbers and dates
+    assert parse_yaml("a: 0123\nb: 0x1F\nc: 1:30\nd: yes\n", "t") == {
+        "a": 83, "b": 31, "c": 90, "d": True,
+    }  # fmt: skip
+
+
+def test_strings_constructs_no_tag_and_refuses_a_key_given_twice() -> None:
+    assert parse_yaml("x: !!python/object/apply:os.system [echo]\n", "t", strings=True) == {
+        "x": ["echo"]
+    }
+    with pytest.raises(UserError, match=r"line 2, column 1: key 'community' appears twice"):
+        parse_yaml("community: a\ncommunity: b\n", "c.yaml", strings=True)
+
+
+def test_atomic_write_names_the_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(
+        UserError, match=r"cannot write .*out\.csv: folder .*missing does not exist$"
+    ):
+        atomic_write(tmp_path / "missing" / "out.csv", "x")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "a: " + "9" * 5000 + "\n",
+            "Exceeds the limit (4300 digits) for integer string conversion",
+        ),
+        ("a: 2026-13-45\n", "month must be in 1..12"),
+    ],
+)
+def test_a_value_the_constructor_cannot_build_is_one_line(text: str, message: str) -> None:
+    with pytest.raises(UserError) as caught:
+        parse_yaml(text, "f.yaml")
+    assert str(caught.value).startswith("f.yaml: not valid YAML (a value cannot be read: ")
+    assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
+def _alias_bomb(levels: int) -> str:
+    lines = ['l0: &l0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for level in range(1, levels):
+        lines.append(f"l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 9) + "]")
+    return "\n".join(lines) + f"\nvalue: *l{levels - 1}\n"
+
+
+@pytest.mark.parametrize("strings", [False, True])
+def test_an_alias_bomb_is_refused_at_once(strings: bool) -> None:
+    # nine aliases of nine aliases...: 9**9 values once expanded, a few hundred bytes
+    started = time.monotonic()
+    with pytest.raises(UserError, match=r"b\.yaml: YAML aliases expand to more than 2,000,000"):
+        parse_yaml(_alias_bomb(9), "b.yaml", strings=strings)
+    assert time.monotonic() - started < 5
+    assert len(parse_yaml(_alias_bomb(3), "ok.yaml")["value"]) == 9  # aliases are fine
+
+
+def test_a_value_holding_itself_is_refused() -> None:
+    with pytest.raises(UserError, match="alias refers to the value that holds it"):
+        parse_yaml("a: &a [1, *a]\n", "c.yaml")

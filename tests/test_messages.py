@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 import legacyscan
-from legacyscan.lifecycle.database import status_on
+from legacyscan.lifecycle.verdicts import status_on
 from legacyscan.messages import (
     LANGUAGES,
     CatalogueError,

@@ -14,10 +14,11 @@ from legacyscan.cli.common import as_of_date, as_of_option, format_option, progr
 from legacyscan.cli.terminal import echo
 from legacyscan.errors import UserError
 from legacyscan.identify.rules import load_vocabulary
-from legacyscan.lifecycle.database import EolDatabase, load_records, status_on
+from legacyscan.lifecycle.database import EolDatabase
 from legacyscan.lifecycle.hardware import HardwareRecord, hardware_lifecycle
 from legacyscan.lifecycle.kev import mark, read_kev, write_marks
 from legacyscan.lifecycle.overlay import load_mapping, merge, read_dump, write_overlay
+from legacyscan.lifecycle.records import load_records
 from legacyscan.model import EolRecord
 from legacyscan.paths import user_data_dir
 
@@ -35,6 +36,7 @@ def eol_group() -> None:
       legacyscan eol show ubuntu --as-of 2024-01-01
       legacyscan eol show hardware                every hardware model record
       legacyscan eol show "catalyst 2960"         hardware families matching the words
+      legacyscan eol show policies                vendor rules some ends are computed from
       legacyscan eol import products-full.json    merge an endoflife.date dump
       legacyscan eol import --kev kev.json        mark known-exploited products
     """
@@ -58,8 +60,8 @@ def find_product(db: EolDatabase, query: str) -> tuple[str, str]:
     raise UnknownProductError(f"{query!r} matches several products ({names}); be more precise")
 
 
-def _row(record: EolRecord, as_of: dt.date) -> dict[str, Any]:
-    verdict = status_on(record, as_of)
+def _row(db: EolDatabase, record: EolRecord, as_of: dt.date) -> dict[str, Any]:
+    verdict = db.status(record, as_of)
 
     def day(value: dt.date | None) -> str | None:
         return value.isoformat() if value else None
@@ -76,6 +78,7 @@ def _row(record: EolRecord, as_of: dt.date) -> dict[str, Any]:
         "reason": verdict.reason,
         "source": record.source,
         "checked": record.checked.isoformat(),
+        **({"policy": verdict.policy} if verdict.policy else {}),
     }
 
 
@@ -88,6 +91,9 @@ def show_command(product: str, fmt: str, as_of: dt.datetime | None) -> None:
     source.  PRODUCT is matched loosely: "ubuntu", "Windows 10", "cisco ios", "ESXi"."""
     db = EolDatabase.load()
     day = as_of_date(as_of)
+    if product.strip().casefold() in ("policies", "policy"):
+        _show_policies(db, fmt)
+        return
     try:
         vendor, name = find_product(db, product)
     except UnknownProductError:
@@ -96,7 +102,7 @@ def show_command(product: str, fmt: str, as_of: dt.datetime | None) -> None:
             raise
         _show_hardware(hardware, day, fmt)
         return
-    rows = [_row(r, day) for r in db.records_of(vendor, name)]
+    rows = [_row(db, r, day) for r in db.records_of(vendor, name)]
     kev = db.known_exploited.get((vendor, name), ())
     if fmt == "json":
         doc = {"vendor": vendor, "product": name, "as_of": day.isoformat(), "cycles": rows}
@@ -119,12 +125,47 @@ def show_command(product: str, fmt: str, as_of: dt.datetime | None) -> None:
     sources = sorted({(row["source"], row["checked"]) for row in rows})
     for source, checked in sources:
         echo(f"source: {source} (checked {checked})")
+    for policy in sorted({row["policy"] for row in rows if row.get("policy")}):
+        echo(f"ends computed from the vendor's policy: {policy}")
+    cpes = sorted({key for r in db.records_of(vendor, name) for key in r.cpe})
+    if cpes:
+        echo("found by CPE: " + ", ".join(cpes))
     if kev:
         echo(
             f"known exploited (CISA KEV, product-level): {len(kev)} CVE(s): "
             + ", ".join(kev[:10])
             + (" ..." if len(kev) > 10 else "")
         )
+
+
+def _show_policies(db: EolDatabase, fmt: str) -> None:
+    policies = sorted(db.policies.values(), key=lambda p: p.id)
+    rows = [
+        {
+            "id": p.id,
+            "vendor": p.vendor,
+            "statement": p.statement,
+            "from": p.anchor,
+            "years": p.years,
+            "gives": p.gives,
+            "source": p.source,
+            "checked": p.checked.isoformat(),
+            "records": sum(1 for r in db.records if r.policy == p.id)
+            + sum(1 for h in db.hardware.records if h.policy is not None and h.policy.id == p.id),
+        }
+        for p in policies
+    ]
+    if fmt == "json":
+        echo(json.dumps({"policies": rows}, indent=2, ensure_ascii=False))
+        return
+    echo(f"{len(rows)} vendor support policies (fingerprints/eol-policies.yaml)")
+    for row in rows:
+        echo(
+            f"{row['id']}: {row['vendor']}: {row['statement']} "
+            f"({row['gives']} = {row['from']} + {row['years']} years; "
+            f"{row['records']} record(s) use it)"
+        )
+        echo(f"  source: {row['source']} (checked {row['checked']})")
 
 
 def find_hardware(db: EolDatabase, query: str) -> tuple[HardwareRecord, ...]:
@@ -194,7 +235,8 @@ def import_command(dump: Path | None, kev_file: Path | None, data_dir: Path | No
     """Merge public lifecycle data downloaded elsewhere; nothing is fetched.
 
     DUMP is endoflife.date's v1 /products/full JSON.  Its products that we know are
-    turned into records; a cycle already covered by a record citing the vendor keeps the
+    turned into records (those our mapping file does not name, through the CPE names in
+    their identifiers); a cycle already covered by a record citing the vendor keeps the
     vendor's dates.  The result is written to an overlay that identify, scan and report
     read from then on.
     """
@@ -209,8 +251,9 @@ def import_command(dump: Path | None, kev_file: Path | None, data_dir: Path | No
         path = write_overlay(result.records, folder)
         echo(
             f"endoflife.date: {result.added} cycle(s) added, {result.updated} updated, "
-            f"{result.kept} kept from vendor sources, {len(result.skipped_products)} "
-            f"product(s) without a mapping skipped; overlay: {path}"
+            f"{result.kept} kept from vendor sources, {len(result.by_cpe)} product(s) "
+            f"mapped by CPE, {len(result.skipped_products)} "
+            f"product(s) without a mapping or CPE skipped; overlay: {path}"
         )
     if kev_file is not None:
         catalog = read_kev(kev_file)

@@ -57,7 +57,8 @@ def import_command(
     gzip-compressed in OUT/nmap/ with its nmap version and command line.  A broken or
     truncated file is reported in one line (with the line number) and the other files
     are still imported; the exit status is then 1.  The import is recorded in the
-    inventory (see --db) with the files as evidence, unless --no-db.
+    inventory (see --db) with the files as evidence, unless --no-db, or unless no host
+    was found (an empty scan would make every device look gone in the next diff).
     """
     started = now()
 
@@ -93,7 +94,10 @@ def import_command(
     assessment = assess(kept, meta, identifier_for(recog_dirs))
     json_path, html_path = write_outputs(assessment, out)
     echo(summary_line(assessment), err=True)
-    if not no_db:
+    if not no_db and not kept:
+        # a scan with no host would make the next `diff` say that every device is gone
+        progress("inventory: not recorded: the file(s) hold no host with anything observed")
+    elif not no_db:
         from legacyscan.inventory import Inventory
 
         evidence = {

@@ -137,7 +137,7 @@ def history_command(db: str | None, site: str | None, fmt: str) -> None:
     """
     from legacyscan.inventory import Inventory
 
-    with Inventory.open(db) as inventory:
+    with Inventory.open(db, create=False) as inventory:
         scans = inventory.scans(site=site)
         if fmt == "json":
             _echo_json({"inventory": inventory.location, "scans": scans})
@@ -189,7 +189,7 @@ def diff_command(
     from legacyscan.inventory import Inventory
     from legacyscan.inventory.diff import default_pair, diff
 
-    with Inventory.open(db) as inventory:
+    with Inventory.open(db, create=False) as inventory:
         old_id, new_id = default_pair(inventory, old, new, site)
         change = diff(inventory, old_id, new_id)
     if fmt == "json":
@@ -216,7 +216,7 @@ def devices_command(db: str | None, site: str | None, fmt: str) -> None:
     from legacyscan.inventory import Inventory
     from legacyscan.inventory.merge import merged_view
 
-    with Inventory.open(db) as inventory:
+    with Inventory.open(db, create=False) as inventory:
         devices = merged_view(inventory, site)
         location = inventory.location
     if fmt == "json":
@@ -247,19 +247,29 @@ def db_path(db: str | None) -> None:
 def db_check(db: str | None) -> None:
     """Check that the inventory is consistent (exit 1 when it is not).
 
-    Interrupted scans are not errors: they are counted as unfinished.
+    Interrupted scans are not errors: each is listed as unfinished, with how to finish
+    it.  A path where no inventory exists is an error (nothing is created).
     """
     from legacyscan.inventory import Inventory
     from legacyscan.inventory.check import check
 
-    with Inventory.open(db) as inventory:
+    with Inventory.open(db, create=False) as inventory:
         report = check(inventory)
         location = inventory.location
+        unfinished = inventory.unfinished_scans() if report.unfinished else ()
     echo(
         f"{location}: schema {report.schema_version}, {report.scans} scan(s) "
         f"({report.unfinished} unfinished), {report.observations} observation(s), "
         f"{report.results} result(s), {report.devices} device(s)"
     )
+    for scan in unfinished:
+        # not an inconsistency (a scan may be running right now), but never silent
+        echo(
+            f"unfinished: scan {scan.id} ({scan.kind}, started {scan.started}): "
+            f"{scan.chunks} piece(s), {scan.hosts} host(s) committed, no results; "
+            "`legacyscan scan --resume --out DIR` continues a scan, and importing its "
+            "backup again (`db import FILE`) replaces one that a killed `db import` left"
+        )
     for problem in report.problems:
         echo(f"problem: {problem}", err=True)
     if not report.ok:
@@ -275,7 +285,7 @@ def db_export(file: Path, db: str | None) -> None:
     from legacyscan.inventory import Inventory
     from legacyscan.inventory.transfer import export_file
 
-    with Inventory.open(db) as inventory:
+    with Inventory.open(db, create=False) as inventory:
         count = export_file(inventory, file)
     echo(f"exported {count} scan(s) to {file}")
 
@@ -286,13 +296,20 @@ def db_export(file: Path, db: str | None) -> None:
 def db_import(file: Path, db: str | None) -> None:
     """Add the scans of an export FILE to the inventory (scans already there are skipped).
 
-    Devices are matched to the inventory's own devices with the usual rules.
+    Devices are matched to the inventory's own devices with the usual rules.  The whole
+    file is checked before anything is written, and each scan is one transaction: an
+    import that was killed is finished by running it again.
     """
     from legacyscan.inventory import Inventory
-    from legacyscan.inventory.transfer import import_file
+    from legacyscan.inventory.transfer import import_scans, read_export
+
+    decoded = read_export(file)  # all checked before the inventory is even opened
+
+    def said(done: int, total: int) -> None:
+        progress(f"  imported scan {done} ({total} in the file)")
 
     with Inventory.open(db) as inventory:
-        imported, skipped = import_file(inventory, file)
+        imported, skipped = import_scans(inventory, decoded, said)
         location = inventory.location
     echo(f"imported {imported} scan(s) into {location} ({skipped} already present)")
 
@@ -310,31 +327,53 @@ def db_add(
     """Record scans made earlier (their scan.json files) in the inventory, as imports.
 
     Each file is assessed again from its raw observations, with the as-of date it was
-    made with.  A file that cannot be read is reported; the others are still recorded.
+    made with.  A file is checked completely (schema and every type) before anything is
+    written, and recorded in one transaction.  The same file given again is recorded
+    once (known by the SHA-256 of its content); a file with no device is not recorded.
+    A file that cannot be read is reported; the others are still recorded.
     """
+    import contextlib
+    import hashlib
     from dataclasses import replace
 
     from legacyscan.assess import assess
     from legacyscan.errors import UserError
     from legacyscan.inventory import Inventory
-    from legacyscan.scanfile import load_scan_json
+    from legacyscan.scanfile import read_scan
 
     failures = 0
-    with Inventory.open(db) as inventory:
+    with contextlib.ExitStack() as stack:
+        inventory: Inventory | None = None
         for path in scan_json:
             try:
-                meta, hosts = load_scan_json(path)
-            except UserError as exc:
-                echo(f"error: {exc}", err=True)
+                stored = read_scan(path)
+                content = path.read_bytes()
+            except (UserError, OSError) as exc:
+                message = str(exc) if isinstance(exc, UserError) else f"{path}: cannot read"
+                echo(f"error: {message}", err=True)
                 failures += 1
                 continue
+            if inventory is None:  # opened (created) only once a file is known good
+                inventory = stack.enter_context(Inventory.open(db))
+            # the content's digest names the piece: the same file twice is one scan
+            key = f"scan.json sha256:{hashlib.sha256(content).hexdigest()}"
+            known = inventory.scan_with_chunk(key)
+            if known is not None:
+                echo(f"{path}: already recorded as scan {known} (same content)")
+                continue
+            if not stored.hosts:
+                echo(
+                    f"{path}: not recorded: no device in it (an empty scan would make "
+                    "every device look gone in the next diff)"
+                )
+                continue
             meta = replace(
-                meta,
-                site=meta.site if site is None else site,
-                vantage=meta.vantage if vantage is None else vantage,
+                stored.meta,
+                site=stored.meta.site if site is None else site,
+                vantage=stored.meta.vantage if vantage is None else vantage,
             )
             scan_id = inventory.record_assessment(
-                assess(hosts, meta), "import", {"scan.json": path.read_bytes()}
+                assess(stored.hosts, meta), "import", {"scan.json": content}, chunk_key=key
             )
             echo(f"{path}: recorded as scan {scan_id}")
     if failures:

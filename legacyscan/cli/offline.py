@@ -80,7 +80,7 @@ def identify_command(
     failures = 0
     for path in walks:
         try:
-            hosts.append(read_walk(path))
+            hosts.append(read_walk(path, warn=_warn))
         except WalkFileError as exc:
             echo(f"error: {exc}", err=True)
             failures += 1
@@ -121,6 +121,10 @@ def identify_command(
         _print_text(assessment)
     if failures:
         sys.exit(1)
+
+
+def _warn(message: str) -> None:
+    echo(f"warning: {message}", err=True)
 
 
 def _print_text(assessment: Assessment) -> None:

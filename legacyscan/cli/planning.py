@@ -12,6 +12,7 @@ import click
 from legacyscan.assess import open_scan
 from legacyscan.cli.common import budget_option, costs_option, format_option, segments_option
 from legacyscan.cli.terminal import echo
+from legacyscan.codec import to_data
 from legacyscan.model import Assessment
 from legacyscan.plan.budget import CostModel, make_plan
 from legacyscan.plan.whatif import WhatIf, load_changes, total_risk, whatif
@@ -46,7 +47,7 @@ def plan_command(
             "plan": asdict(plan),
             "currency": costs.currency,
             "costs_source": costs.source,
-            "horizon": [asdict(h) for h in assessment.horizon],
+            "horizon": [to_data(h) for h in assessment.horizon],
         }
         echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
@@ -66,13 +67,29 @@ def plan_command(
     _print_horizon(assessment)
 
 
+_MILESTONE_WORDS = {
+    "end_of_sale": "end of sale",
+    "support_end": "end of vendor support",
+    "security_end": "end of security support",
+    "extended_end": "end of paid extension",
+    "last_support": "last date of support",
+}
+
+
 def _print_horizon(assessment: Assessment) -> None:
+    shown_events = 0
     for entry in assessment.horizon:
         shown = ", ".join(entry.addresses[:10]) + (" ..." if len(entry.addresses) > 10 else "")
         echo(
             f"out of support within {entry.months} months: {len(entry.addresses)} device(s)"
             + (f" ({shown})" if entry.addresses else "")
         )
+        for event in entry.events[shown_events:]:  # the windows are cumulative
+            echo(
+                f"  {event.date.isoformat()}  {event.address}  {event.product}: "
+                f"{_MILESTONE_WORDS.get(event.milestone, event.milestone)}"
+            )
+        shown_events = len(entry.events)
 
 
 @click.command("whatif")

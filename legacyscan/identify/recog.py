@@ -21,8 +21,9 @@ from pathlib import Path
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
+from legacyscan.cpe import observed_cpe
 from legacyscan.identify.rules import ClassHint, Example, IdentityTemplate, Rule
-from legacyscan.identify.tables import Tables, parse_cpe
+from legacyscan.identify.tables import Tables
 
 #: Recog's ``matches`` attribute -> our field, and the prefix Recog's examples leave out
 FIELDS: Mapping[str, tuple[str, str]] = {
@@ -153,9 +154,9 @@ def _rule(
         )
         named: tuple[str, str] | None = None
         cpe = constants.get(f"{scope}.cpe23")
-        parsed = parse_cpe(cpe) if cpe else None
+        parsed = observed_cpe(cpe) if cpe else None
         if parsed is not None:
-            row = tables.cpes.get(":".join(parsed[:3]))
+            row = tables.cpes.get(f"{parsed.part}:{parsed.vendor}:{parsed.product}")
             if row is not None and row.row.vendor:
                 named = (row.row.vendor, row.row.product)
         if named is None and constants.get(f"{scope}.vendor"):

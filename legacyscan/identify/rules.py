@@ -411,9 +411,14 @@ def load_vocabulary(path: Path | None = None) -> dict[str, tuple[str, ...]]:
     vendors = data.get("vendors")
     if not isinstance(vendors, dict):
         raise RuleError(f"{path}: expected a 'vendors:' mapping of vendor -> products")
-    try:
-        return {
-            str(vendor): tuple(map(str, products or ())) for vendor, products in vendors.items()
-        }
-    except TypeError:
-        raise RuleError(f"{path}: each vendor must list its products") from None
+    names: dict[str, tuple[str, ...]] = {}
+    for vendor, products in vendors.items():
+        products = products or []
+        if not isinstance(products, list) or not all(
+            isinstance(p, str | int | float) and not isinstance(p, bool) for p in products
+        ):
+            raise RuleError(
+                f"{path}: vendor {str(vendor)[:60]!r}: expected a list of product names"
+            )
+        names[str(vendor)] = tuple(map(str, products))
+    return names

@@ -32,6 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from legacyscan.cpe import observed_cpe
 from legacyscan.errors import UserError
 from legacyscan.files import load_mapping
 from legacyscan.model import DEVICE_CLASSES, IDENTITY_KINDS
@@ -358,10 +359,10 @@ class Tables:
         return self.object_id(oid) or self.enterprise(oid)
 
     def cpe(self, value: str) -> TableAnswer | None:
-        parsed = parse_cpe(value)
+        parsed = observed_cpe(value)
         if parsed is None:
             return None
-        part, vendor, product, version = parsed[:4]
+        part, vendor, product, version = parsed.part, parsed.vendor, parsed.product, parsed.version
         # a row keyed on the version field too ("o:microsoft:windows_server_2008:r2",
         # "o:microsoft:windows_10:1607") is more specific than the product's own row
         row = self.cpes.get(f"{part}:{vendor}:{product}:{version}") if version else None
@@ -374,7 +375,7 @@ class Tables:
             found = version
         else:
             found = None
-        return TableAnswer(row.row, version=found, cpe=cpe_23(value))
+        return TableAnswer(row.row, version=found, cpe=parsed.formatted)
 
 
 def registry_row(number: int, name: str) -> TableRow:
@@ -414,59 +415,6 @@ def read_registry(copies: Iterable[Path] = REGISTRY_COPIES) -> Mapping[int, str]
 
 
 # --- CPE ---------------------------------------------------------------------------------
-
-
-def _split_23(body: str) -> list[str]:
-    """The colon-separated fields of a CPE 2.3 formatted string (``\\:`` is no separator)."""
-    fields, current, escaped = [], [], False
-    for char in body:
-        if escaped:
-            current.append(char)
-            escaped = False
-        elif char == "\\":
-            current.append(char)
-            escaped = True
-        elif char == ":":
-            fields.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    fields.append("".join(current))
-    return fields
-
-
-def parse_cpe(value: str) -> tuple[str, str, str, str | None, str | None] | None:
-    """(part, vendor, product, version, update) of a CPE 2.2 URI or 2.3 string, lower case."""
-    text = value.strip()
-    lowered = text.lower()
-    if lowered.startswith("cpe:2.3:"):
-        fields = _split_23(text[len("cpe:2.3:") :])
-    elif lowered.startswith("cpe:/"):
-        fields = text[len("cpe:/") :].split(":")
-    else:
-        return None
-    if len(fields) < 3 or fields[0].lower() not in _CPE_PARTS or not fields[1] or not fields[2]:
-        return None
-
-    def at(index: int) -> str | None:
-        if index >= len(fields) or fields[index] in ("", "*", "-"):
-            return None
-        return fields[index].lower()
-
-    return fields[0].lower(), fields[1].lower(), fields[2].lower(), at(3), at(4)
-
-
-def cpe_23(value: str) -> str | None:
-    """A CPE in the 2.3 formatted-string form (13 fields), from either form."""
-    text = value.strip()
-    if text.lower().startswith("cpe:2.3:"):
-        fields = _split_23(text[len("cpe:2.3:") :])
-    elif text.lower().startswith("cpe:/"):
-        fields = [f or "*" for f in text[len("cpe:/") :].split(":")]
-    else:
-        return None
-    fields = (fields + ["*"] * 11)[:11]
-    return "cpe:2.3:" + ":".join(f.lower() for f in fields)
 
 
 # --- reading the files -------------------------------------------------------------------

@@ -98,13 +98,23 @@ class SqliteBackend(_NestedTransactions):
 
     name = "sqlite"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, create: bool = True) -> None:
         self.location = str(path)
+        if not create and not path.is_file():
+            # a reading command given a mistyped path must not leave an empty inventory
+            # (and its folders) behind, and then say that all is well
+            raise InventoryError(
+                f"no inventory at {path}: nothing has been recorded there "
+                "(check --db or $LEGACYSCAN_DB; `legacyscan db path` shows the default)"
+            )
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if create:
+                path.parent.mkdir(parents=True, exist_ok=True)
             # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so that a write
             # transaction takes the write lock at once instead of failing half-way.
-            self._conn = sqlite3.connect(str(path), timeout=30.0, isolation_level=None)
+            # mode=rw: a reader never creates the file, even if it vanished meanwhile
+            target = str(path) if create else f"{path.resolve().as_uri()}?mode=rw"
+            self._conn = sqlite3.connect(target, timeout=30.0, isolation_level=None, uri=not create)
             self._conn.execute("PRAGMA foreign_keys = ON")
             mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             # NORMAL in WAL mode: a committed transaction survives the death of the
@@ -219,8 +229,9 @@ def is_postgres_url(target: str) -> bool:
     return target.startswith(("postgresql://", "postgres://"))
 
 
-def connect(target: str | Path) -> Backend:
+def connect(target: str | Path, create: bool = True) -> Backend:
+    """The backend of ``target``; ``create=False``: a SQLite file must exist already."""
     text = str(target)
     if is_postgres_url(text):
         return PostgresBackend(text)
-    return SqliteBackend(Path(text).expanduser())
+    return SqliteBackend(Path(text).expanduser(), create)

@@ -8,7 +8,10 @@ changed since the previous scan.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+
+from legacyscan.model.collect import is_ip_address
 
 # --- what one scan concluded about one device ------------------------------------------
 
@@ -53,6 +56,15 @@ class DeviceResult:
     #: The scanner saw the device's MAC address, so it stood on the device's own subnet.
     local: bool = False
     sources: tuple[str, ...] = ()  # Host.sources: "nmap", "snmp", "nmap-xml:FILE"...
+
+    def __post_init__(self) -> None:
+        # a backup is a file: what it brings in is checked like a scan's own records
+        if self.address is not None and not (
+            isinstance(self.address, str) and is_ip_address(self.address)
+        ):
+            raise ValueError(f"{str(self.address)[:60]!r} is not an IP address")
+        if not isinstance(self.risk, int | float) or not math.isfinite(self.risk):
+            raise ValueError(f"risk {str(self.risk)[:20]!r} is not a finite number")
 
     @property
     def main_identity(self) -> IdentitySummary | None:

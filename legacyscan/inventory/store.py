@@ -52,9 +52,13 @@ class Inventory:
         migrate(backend)
 
     @classmethod
-    def open(cls, target: str | Path | None = None) -> Inventory:
-        """``target``, else $LEGACYSCAN_DB, else the default file (see ``location``)."""
-        return cls(connect(resolve(target)))
+    def open(cls, target: str | Path | None = None, create: bool = True) -> Inventory:
+        """``target``, else $LEGACYSCAN_DB, else the default file (see ``location``).
+
+        ``create=False`` (the commands that only read): a SQLite file that does not
+        exist is an error, and nothing is created.
+        """
+        return cls(connect(resolve(target), create))
 
     @property
     def location(self) -> str:
@@ -179,13 +183,38 @@ class Inventory:
         assessment: Assessment,
         kind: str = "import",
         evidence: Mapping[str, bytes] | None = None,
+        chunk_key: str = "hosts",
     ) -> int:
-        """A whole import (or a stored scan.json) in three commits; returns the scan id."""
-        scan_id = self.begin_scan(assessment.meta, kind)
-        hosts = tuple(d.device.host for d in assessment.devices)
-        self.record_hosts(scan_id, "hosts", hosts, evidence)
-        self.finish_scan(scan_id, assessment)
+        """A whole import (or a stored scan.json) in one commit; returns the scan id.
+
+        All or nothing: a kill or an error half-way leaves no unfinished scan behind.
+        """
+        with self.backend.transaction():
+            scan_id = self.begin_scan(assessment.meta, kind)
+            hosts = tuple(d.device.host for d in assessment.devices)
+            self.record_hosts(scan_id, chunk_key, hosts, evidence)
+            self.finish_scan(scan_id, assessment)
         return scan_id
+
+    def discard_unfinished(self, scan_id: int) -> None:
+        """Remove an unfinished scan and what it committed (a killed import's leftovers).
+
+        A running scan has no results, so no device points to it.
+        """
+        with self.backend.transaction():
+            self._require_running(scan_id)
+            for table in ("evidence", "observations", "chunks"):
+                self.backend.execute(f"DELETE FROM {table} WHERE scan_id = ?", (scan_id,))
+            self.backend.execute("DELETE FROM scans WHERE id = ?", (scan_id,))
+
+    def scan_with_chunk(self, chunk_key: str) -> int | None:
+        """The finished scan holding a chunk of this key, if any (content-keyed imports)."""
+        rows = self.backend.query(
+            "SELECT c.scan_id FROM chunks c JOIN scans s ON s.id = c.scan_id"
+            " WHERE c.chunk_key = ? AND s.status = 'finished' ORDER BY c.scan_id",
+            (chunk_key,),
+        )
+        return int(rows[0][0]) if rows else None
 
     # --- reading ---------------------------------------------------------------------
 

@@ -5,7 +5,8 @@ platform or their distribution (``fingerprints/eol-components.yaml``); the EOL h
 check that rules and records name the same products.
 """
 
-from legacyscan.lifecycle.database import EolDatabase, EolDataError
+from legacyscan.lifecycle.database import EolDatabase
 from legacyscan.lifecycle.horizon import eol_horizon
+from legacyscan.lifecycle.records import EolDataError
 
 __all__ = ["EolDataError", "EolDatabase", "eol_horizon"]

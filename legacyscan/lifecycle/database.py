@@ -1,20 +1,10 @@
-"""End-of-life lookups: dated, sourced records and a status relative to an as-of date.
+"""End-of-life lookups: every identity of a device judged against dated, sourced records.
 
-Records live in ``fingerprints/eol/*.yaml``.  A record is one product cycle; an
-identity's version picks its cycle through the record's ``versions`` regex.  The
-status is computed for an explicit as-of date so that a verdict is reproducible
-whatever the calendar says:
-
-* ``supported``: on or before the end of security support;
-* ``extended``: past it, but a paid extension is still on sale;
-* ``eol``: past the end of security support and of any paid extension;
-* ``unknown``: no record, no version, editions whose ends differ around the
-  as-of date, or an upstream version past its end that distributions may still
-  patch (``backports``).  Unknown is an honest answer and never shown as supported.
-
-The database is the bundled records plus the user's overlay (records imported from
-an endoflife.date dump and CISA KEV marks, see ``eol_import`` and ``kev``), read from
-``paths.user_data_dir()``.
+``EolDatabase`` holds the bundled records (``records``) and the user's overlay (an
+endoflife.date dump and CISA KEV marks: ``overlay``, ``kev``) in ``paths.user_data_dir()``,
+finds an identity's record by name, version or CPE, and turns it into a verdict
+(``verdicts``), hardware (``hardware``) and components that follow their platform
+(``components``) included.
 """
 
 from __future__ import annotations
@@ -25,12 +15,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
-from legacyscan.errors import UserError
-from legacyscan.files import load_yaml
+from legacyscan.cpe import Cpe, CpeKey, try_parse
 from legacyscan.lifecycle.components import Components, FollowRule
 from legacyscan.lifecycle.hardware import HardwareDatabase, hardware_identity, hardware_lifecycle
+from legacyscan.lifecycle.policy import Policy, load_policies
+from legacyscan.lifecycle.records import (
+    OVERLAY_KEV,
+    OVERLAY_RECORDS,
+    load_file,
+    load_gaps,
+    load_kev_marks,
+    load_records,
+)
+from legacyscan.lifecycle.verdicts import (
+    apply_policies,
+    as_texts,
+    status_on,
+    unknown_verdict,
+    verdict_reason,
+)
 from legacyscan.messages import Term, message, plain
 from legacyscan.model import (
     AssessedDevice,
@@ -39,181 +43,8 @@ from legacyscan.model import (
     IdentifiedDevice,
     Identity,
     Lifecycle,
-    Message,
 )
 from legacyscan.paths import fingerprints_dir, user_data_dir
-
-
-class EolDataError(UserError, ValueError):
-    """An EOL file that does not follow the format; names the file and the record."""
-
-
-_REQUIRED = ("vendor", "product", "cycle", "source", "checked")
-
-
-def _date(value: Any, where: str, key: str) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise EolDataError(f"{where}: {key} is not a YYYY-MM-DD date: {value!r}") from exc
-
-
-def parse_record(raw: dict[str, Any], where: str) -> EolRecord:
-    missing = [k for k in _REQUIRED if not raw.get(k)]
-    if missing:
-        raise EolDataError(f"{where}: missing {', '.join(missing)}")
-    source = str(raw["source"])
-    if not source.startswith("https://"):
-        raise EolDataError(f"{where}: source must be an https:// URL, got {source!r}")
-    versions = raw.get("versions")
-    if versions is not None:
-        try:
-            re.compile(str(versions))
-        except re.error as exc:
-            raise EolDataError(f"{where}: versions is not a valid regex: {exc}") from exc
-    checked = _date(raw["checked"], where, "checked")
-    assert checked is not None
-    examples = raw.get("examples") or []
-    if not isinstance(examples, list) or not all(isinstance(e, str | int) for e in examples):
-        raise EolDataError(f"{where}: examples must be a list of version strings")
-    record = EolRecord(
-        vendor=str(raw["vendor"]),
-        product=str(raw["product"]),
-        cycle=str(raw["cycle"]),
-        versions=None if versions is None else str(versions),
-        released=_date(raw.get("released"), where, "released"),
-        support_end=_date(raw.get("support_end"), where, "support_end"),
-        security_end=_date(raw.get("security_end"), where, "security_end"),
-        extended_end=_date(raw.get("extended_end"), where, "extended_end"),
-        security_end_latest=_date(raw.get("security_end_latest"), where, "security_end_latest"),
-        no_end_announced=bool(raw.get("no_end_announced", False)),
-        source=source,
-        checked=checked,
-        note=str(raw.get("note", "")),
-        backports=bool(raw.get("backports", False)),
-        examples=tuple(str(e) for e in examples),
-    )
-    _check_order(record, where)
-    return record
-
-
-def _check_order(record: EolRecord, where: str) -> None:
-    """Dates must follow one another: release <= mainstream <= security <= extension."""
-    chain = [
-        ("released", record.released),
-        ("support_end", record.support_end),
-        ("security_end", record.security_end),
-        ("security_end_latest", record.security_end_latest),
-    ]
-    known = [(k, d) for k, d in chain if d is not None]
-    for (k1, d1), (k2, d2) in zip(known, known[1:], strict=False):
-        if d2 < d1:
-            raise EolDataError(f"{where}: {k2} {d2} is before {k1} {d1}")
-    if record.extended_end and record.security_end and record.extended_end < record.security_end:
-        raise EolDataError(f"{where}: extended_end is before security_end")
-
-
-def load_file(path: Path) -> tuple[EolRecord, ...]:
-    """The records of one YAML file; any problem names the file (and the record)."""
-    data = load_yaml(path, EolDataError, empty={})
-    raws = data.get("records", []) if isinstance(data, dict) else None
-    if not isinstance(raws, list):
-        raise EolDataError(f"{path}: expected a mapping with a 'records' list")
-    records: list[EolRecord] = []
-    for index, raw in enumerate(raws):
-        if not isinstance(raw, dict):
-            raise EolDataError(f"{path.name} record {index + 1}: not a mapping")
-        label = f"{raw.get('product', '?')} {raw.get('cycle', '?')}"
-        records.append(parse_record(raw, f"{path.name} record {index + 1} ({label})"))
-    return tuple(records)
-
-
-def load_records(folder: Path | None = None) -> tuple[EolRecord, ...]:
-    """Read every ``*.yaml`` under the EOL folder, in file-name order."""
-    folder = folder or fingerprints_dir() / "eol"
-    records: list[EolRecord] = []
-    for path in sorted(folder.glob("*.yaml")):
-        records.extend(load_file(path))
-    return tuple(records)
-
-
-#: File names of the user's overlay in ``user_data_dir()``.
-OVERLAY_RECORDS = "eol-overlay.yaml"
-OVERLAY_KEV = "kev-marks.yaml"
-
-
-def load_kev_marks(path: Path) -> dict[tuple[str, str], tuple[str, ...]]:
-    """KEV marks saved by ``eol import --kev``: (vendor, product) -> CVE ids."""
-    data = load_yaml(path, EolDataError, empty={})
-    try:
-        marks = data.get("marks", [])
-        return {
-            (str(m["vendor"]), str(m["product"])): tuple(str(c) for c in m["cves"]) for m in marks
-        }
-    except (AttributeError, KeyError, TypeError) as exc:
-        raise EolDataError(f"{path}: not a readable KEV marks file ({exc})") from exc
-
-
-def status_on(record: EolRecord, as_of: dt.date) -> Lifecycle:
-    """The lifecycle verdict of one record on one date, with the reason in words."""
-
-    def verdict(status: str, reason: Message) -> Lifecycle:
-        return Lifecycle(
-            status=status,  # type: ignore[arg-type]
-            cycle=record.cycle,
-            eol_date=record.security_end,
-            extended_end=record.extended_end,
-            source=record.source,
-            checked=record.checked,
-            reason=plain(reason),
-            reason_message=reason,
-        )
-
-    end = record.security_end
-    if end is None and not record.no_end_announced:
-        return verdict(
-            "unknown",
-            message("lifecycle.no_date", product=record.product, cycle=record.cycle),
-        )
-    if end is None:
-        if record.backports:
-            return verdict(
-                "unknown",
-                message("lifecycle.no_end_backports"),
-            )
-        return verdict("supported", message("lifecycle.no_end"))
-    if as_of <= end:
-        return verdict("supported", message("lifecycle.supported_until", end=end))
-    latest = record.security_end_latest
-    if latest is not None and as_of <= latest:
-        return verdict(
-            "unknown",
-            message("lifecycle.editions_differ", end=end, latest=latest),
-        )
-    if record.extended_end is not None and as_of <= record.extended_end:
-        return verdict(
-            "extended",
-            message("lifecycle.extended", end=end, extended=record.extended_end),
-        )
-    if record.backports:
-        return verdict(
-            "unknown",
-            message("lifecycle.backports_ended", end=end),
-        )
-    return verdict("eol", message("lifecycle.eol", end=end))
-
-
-def _unknown(why: Message) -> Lifecycle:
-    return Lifecycle(status="unknown", reason=plain(why), reason_message=why)
-
-
-def _texts(names: list[str]) -> list[Message]:
-    """Product names (never translated) as a list a sentence joins with "or" or commas."""
-    return [message("text", text=name) for name in names]
 
 
 @dataclass(frozen=True)
@@ -225,6 +56,11 @@ class EolDatabase:
     hardware: HardwareDatabase = field(default_factory=lambda: HardwareDatabase(()))
     #: what components without a lifecycle of their own follow (fingerprints/eol-components).
     components: Components = field(default_factory=Components)
+    #: vendor support policies records name (fingerprints/eol-policies.yaml), by id.
+    policies: Mapping[str, Policy] = field(default_factory=dict)
+    #: (vendor, product) -> why no record exists (lifecycle-gaps.yaml, no_lifecycle_data):
+    #: an unknown verdict names what is missing.
+    gaps: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, folder: Path | None = None, overlay: Path | None = None) -> EolDatabase:
@@ -241,8 +77,15 @@ class EolDatabase:
         marks_file = overlay / OVERLAY_KEV
         marks = load_kev_marks(marks_file) if marks_file.is_file() else {}
         base = (folder.parent if folder is not None else None) or fingerprints_dir()
-        hardware = HardwareDatabase.load(base / "eol-hardware")
-        return cls(records, marks, hardware, Components.load(base))
+        policies = load_policies(base / "eol-policies.yaml")
+        records = apply_policies(records, policies)
+        hardware = HardwareDatabase.load(base / "eol-hardware", policies)
+        gaps = load_gaps(base / "lifecycle-gaps.yaml")
+        return cls(records, marks, hardware, Components.load(base), policies, gaps)
+
+    def status(self, record: EolRecord, as_of: dt.date) -> Lifecycle:
+        """One record's verdict, citing the vendor policy its end was computed from."""
+        return status_on(record, as_of, self.policies.get(record.policy or ""))
 
     def with_kev(self, marks: Mapping[tuple[str, str], tuple[str, ...]]) -> EolDatabase:
         return replace(self, known_exploited=dict(marks))
@@ -260,6 +103,43 @@ class EolDatabase:
         for record in self.records:
             index.setdefault((record.vendor, record.product), []).append(record)
         return {key: tuple(value) for key, value in index.items()}
+
+    @cached_property
+    def _by_cpe(self) -> dict[tuple[str, str], tuple[tuple[CpeKey, tuple[str, str]], ...]]:
+        """CPE vendor:product -> the keys naming it and the (vendor, product) they map to."""
+        index: dict[tuple[str, str], dict[tuple[str, tuple[str, str]], CpeKey]] = {}
+        for record in self.records:
+            for text in record.cpe:
+                key = CpeKey.parse(text)
+                index.setdefault(key.cpe.product_key, {}).setdefault(
+                    (text, (record.vendor, record.product)), key
+                )
+        return {
+            cpe: tuple((key, product) for (_, product), key in keys.items())
+            for cpe, keys in index.items()
+        }
+
+    def products_for_cpe(self, cpe: Cpe) -> tuple[tuple[str, str], ...]:
+        """Our (vendor, product) names whose records answer for this CPE name."""
+        found = (
+            product for key, product in self._by_cpe.get(cpe.product_key, ()) if key.matches(cpe)
+        )
+        return tuple(dict.fromkeys(found))
+
+    def find_by_cpe(
+        self, cpe_text: str | None, version: str | None
+    ) -> tuple[EolRecord | None, tuple[str, str] | None]:
+        """The record a CPE name leads to (its version, else ``version``), and the product it
+        names; (None, product) when the product is known but no cycle matches."""
+        cpe = try_parse(cpe_text)
+        if cpe is None:
+            return None, None
+        products = self.products_for_cpe(cpe)
+        for vendor, product in products:
+            record = self.find(vendor, product, version or cpe.version)
+            if record is not None:
+                return record, (vendor, product)
+        return None, (products[0] if products else None)
 
     def find(self, vendor: str, product: str, version: str | None) -> EolRecord | None:
         """The first record of this product whose ``versions`` pattern matches."""
@@ -281,14 +161,40 @@ class EolDatabase:
         record = self.find(identity.vendor, identity.product, identity.version)
         if record is None:
             known = (identity.vendor, identity.product) in self._by_product
-            if not known:
-                why = message("lifecycle.no_record")
+            if not known and identity.cpe:
+                by_cpe = self._by_cpe_verdict(identity, as_of)
+                if by_cpe is not None:
+                    return by_cpe
+            gap = self.gaps.get((identity.vendor, identity.product))
+            if not known and gap:
+                # the gap's reason is English data: in the plain sentence (CLI, scan.json,
+                # CSV), not in the message the report translates
+                why = message("lifecycle.no_record_for", product=_name(identity))
+                return replace(unknown_verdict(why), reason=f"{plain(why)}: {gap}")
+            if not known and identity.vendor_only:
+                why = message("lifecycle.vendor_only", vendor=identity.vendor)
+            elif not known:
+                why = message("lifecycle.no_record_for", product=_name(identity))
             elif identity.version is None:
                 why = message("lifecycle.no_version")
             else:
                 why = message("lifecycle.no_record_version", version=identity.version)
-            return _unknown(why)
-        return status_on(record, as_of)
+            return unknown_verdict(why)
+        return self.status(record, as_of)
+
+    def _by_cpe_verdict(self, identity: Identity, as_of: dt.date) -> Lifecycle | None:
+        """The verdict of an identity whose vocabulary name has no record, by its CPE."""
+        cpe = str(identity.cpe)
+        record, product = self.find_by_cpe(cpe, identity.version)
+        if product is None:
+            return None
+        name = " ".join(product) if not product[1].startswith(product[0]) else product[1]
+        if record is None:
+            why = message("lifecycle.by_cpe_no_cycle", cpe=cpe, product=name)
+            return unknown_verdict(why)
+        verdict = self.status(record, as_of)
+        why = message("lifecycle.by_cpe", cpe=cpe, product=name, reason=verdict_reason(verdict))
+        return replace(verdict, reason=plain(why), reason_message=why)
 
     def _either(self, identity: Identity, as_of: dt.date) -> Lifecycle:
         """The verdict of an identity that may be one of several products.
@@ -316,10 +222,10 @@ class EolDatabase:
                 # we hold no record for: named in the reason, not judged
                 unrecorded.append(name)
                 continue
-            judged.append((name, status_on(record, as_of)))
-        names = _texts([name for name, _ in judged] or unrecorded)
+            judged.append((name, self.status(record, as_of)))
+        names = as_texts([name for name, _ in judged] or unrecorded)
         if not judged:
-            return _unknown(message("lifecycle.either_no_record", names=names))
+            return unknown_verdict(message("lifecycle.either_no_record", names=names))
         statuses = {life.status for _, life in judged}
         never = dt.date.max
         earliest = min(judged, key=lambda item: item[1].eol_date or never)[1]
@@ -333,12 +239,12 @@ class EolDatabase:
             for name, life in judged
         ]
         if unrecorded:
-            detail.append(message("lifecycle.not_recorded", names=_texts(unrecorded)))
+            detail.append(message("lifecycle.not_recorded", names=as_texts(unrecorded)))
         if unrecorded and statuses & {"supported", "unknown"}:
             # a candidate we hold no dates for may have ended: never call it supported
-            why = message("lifecycle.may_also_be", names=_texts(unrecorded), detail=detail)
+            why = message("lifecycle.may_also_be", names=as_texts(unrecorded), detail=detail)
             return replace(
-                _unknown(why),
+                unknown_verdict(why),
                 cycle=" / ".join(name for name, _ in judged),
                 source=earliest.source,
                 checked=earliest.checked,
@@ -354,7 +260,7 @@ class EolDatabase:
             return replace(ended, reason=plain(why), reason_message=why)
         why = message("lifecycle.either_differ", names=names, detail=detail)
         return replace(
-            _unknown(why),
+            unknown_verdict(why),
             cycle=" / ".join(name for name, _ in judged),
             source=earliest.source,
             checked=earliest.checked,
@@ -397,7 +303,7 @@ class EolDatabase:
                 "lifecycle.distribution_build",
                 component=name,
                 platform=_name(distribution.identity),
-                reason=_reason(platform),
+                reason=verdict_reason(platform),
             )
             return AssessedIdentity(
                 identity, replace(platform, reason=plain(why), reason_message=why)
@@ -421,12 +327,12 @@ class EolDatabase:
             why = message(
                 "lifecycle.platform_not_seen", component=name, vendor=rule.platform_vendor
             )
-            return replace(_unknown(why), source=rule.source, checked=rule.checked)
+            return replace(unknown_verdict(why), source=rule.source, checked=rule.checked)
         why = message(
             "lifecycle.follows",
             component=name,
             platform=_name(platform.identity),
-            reason=_reason(platform.lifecycle),
+            reason=verdict_reason(platform.lifecycle),
         )
         return replace(platform.lifecycle, reason=plain(why), reason_message=why)
 
@@ -437,7 +343,7 @@ class EolDatabase:
         record = self.find(identity.vendor, identity.product, identity.version)
         if record is not None and record.backports:
             upstream = status_on(replace(record, backports=False), as_of)
-            why = message("lifecycle.upstream_build", reason=_reason(upstream))
+            why = message("lifecycle.upstream_build", reason=verdict_reason(upstream))
             return replace(upstream, reason=plain(why), reason_message=why)
         history = self.components.histories.get((identity.vendor, identity.product))
         if history is None or identity.version is None:
@@ -466,7 +372,7 @@ class EolDatabase:
                 end=released,
             )
             return replace(
-                _unknown(why),
+                unknown_verdict(why),
                 cycle=identity.version,
                 source=history.source,
                 checked=history.checked,
@@ -491,7 +397,3 @@ def _name(identity: Identity) -> str:
         else f"{identity.vendor} {identity.product}"
     )
     return f"{full} {identity.version or ''}".strip()
-
-
-def _reason(verdict: Lifecycle) -> Message:
-    return verdict.reason_message or message("text", text=verdict.reason)

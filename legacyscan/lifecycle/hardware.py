@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from legacyscan.errors import UserError
 from legacyscan.files import load_yaml
+from legacyscan.lifecycle.policy import Policy, PolicyDataError, policy_named
 from legacyscan.messages import message, plain
 from legacyscan.model import Evidence, Host, Identity, Lifecycle
 from legacyscan.paths import fingerprints_dir
@@ -41,6 +43,7 @@ _KEYS = frozenset(
         "checked",
         "note",
         "examples",
+        "policy",
     }
 )
 
@@ -62,6 +65,8 @@ class HardwareRecord:
     checked: dt.date
     note: str = ""
     examples: tuple[str, ...] = ()
+    #: The vendor policy ``last_support`` was computed from (None: a published date).
+    policy: Policy | None = None
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
@@ -86,7 +91,9 @@ def _date(value: Any, where: str, key: str) -> dt.date | None:
         raise HardwareDataError(f"{where}: {key} is not a YYYY-MM-DD date: {value!r}") from exc
 
 
-def parse_hardware(raw: dict[str, Any], where: str) -> HardwareRecord:
+def parse_hardware(
+    raw: dict[str, Any], where: str, policies: Mapping[str, Policy] | None = None
+) -> HardwareRecord:
     unknown = set(raw) - _KEYS
     if unknown:
         raise HardwareDataError(f"{where}: unknown keys {', '.join(sorted(unknown))}")
@@ -116,10 +123,21 @@ def parse_hardware(raw: dict[str, Any], where: str) -> HardwareRecord:
     )
     if record.end_of_sale and record.last_support and record.last_support < record.end_of_sale:
         raise HardwareDataError(f"{where}: last_support is before end_of_sale")
+    try:
+        policy = policy_named(dict(policies or {}), raw.get("policy"), "last_support", where)
+    except PolicyDataError as exc:
+        raise HardwareDataError(str(exc)) from exc
+    if policy is not None and record.last_support is None:
+        # the vendor publishes a rule, not this model's date: computed from its anchor
+        anchor = getattr(record, policy.anchor, None)
+        end = policy.end(anchor) if isinstance(anchor, dt.date) else None
+        return replace(record, last_support=end, policy=policy)
     return record
 
 
-def load_hardware(folder: Path | None = None) -> tuple[HardwareRecord, ...]:
+def load_hardware(
+    folder: Path | None = None, policies: Mapping[str, Policy] | None = None
+) -> tuple[HardwareRecord, ...]:
     """Every record under ``fingerprints/eol-hardware``, in file-name then file order."""
     folder = folder or fingerprints_dir() / "eol-hardware"
     records: list[HardwareRecord] = []
@@ -132,7 +150,7 @@ def load_hardware(folder: Path | None = None) -> tuple[HardwareRecord, ...]:
             if not isinstance(raw, dict):
                 raise HardwareDataError(f"{path.name} record {index + 1}: not a mapping")
             label = f"{path.name} record {index + 1} ({raw.get('family', '?')})"
-            records.append(parse_hardware(raw, label))
+            records.append(parse_hardware(raw, label, policies))
     return tuple(records)
 
 
@@ -151,8 +169,10 @@ class HardwareDatabase:
     records: tuple[HardwareRecord, ...]
 
     @classmethod
-    def load(cls, folder: Path | None = None) -> HardwareDatabase:
-        return cls(load_hardware(folder))
+    def load(
+        cls, folder: Path | None = None, policies: Mapping[str, Policy] | None = None
+    ) -> HardwareDatabase:
+        return cls(load_hardware(folder, policies))
 
     @cached_property
     def _by_oid(self) -> dict[str, HardwareRecord]:
@@ -203,7 +223,17 @@ def hardware_lifecycle(record: HardwareRecord, as_of: dt.date) -> Lifecycle:
     """The verdict of one hardware record on one date: past its last date of support the
     model gets no fix, whatever its software."""
     end = record.last_support
-    if end is None:
+    policy = record.policy
+    if end is None and policy is not None:
+        why = message(
+            "lifecycle.policy_no_end_of_sale",
+            vendor=policy.vendor,
+            statement=policy.statement,
+            source=policy.source,
+            name=record.family,
+        )
+        status = "unknown"
+    elif end is None:
         why = message("lifecycle.hardware_no_date", family=record.family)
         status = "unknown"
     elif as_of <= end:
@@ -220,6 +250,14 @@ def hardware_lifecycle(record: HardwareRecord, as_of: dt.date) -> Lifecycle:
     else:
         why = message("lifecycle.hardware_eol", family=record.family, end=end)
         status = "eol"
+    if end is not None and policy is not None:
+        why = message(
+            "lifecycle.by_policy",
+            reason=why,
+            vendor=policy.vendor,
+            statement=policy.statement,
+            source=policy.source,
+        )
     return Lifecycle(
         status=status,  # type: ignore[arg-type]
         cycle=record.family,
@@ -228,4 +266,7 @@ def hardware_lifecycle(record: HardwareRecord, as_of: dt.date) -> Lifecycle:
         checked=record.checked,
         reason=plain(why),
         reason_message=why,
+        end_of_sale=record.end_of_sale,
+        last_support=end,
+        policy=policy.source if policy else None,
     )

@@ -22,7 +22,7 @@ import yaml
 
 from legacyscan.errors import UserError
 from legacyscan.files import atomic_write
-from legacyscan.lifecycle.database import OVERLAY_KEV
+from legacyscan.lifecycle.records import OVERLAY_KEV
 
 Marks = dict[tuple[str, str], tuple[str, ...]]
 

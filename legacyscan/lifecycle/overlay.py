@@ -20,10 +20,12 @@ from typing import Any
 
 import yaml
 
+from legacyscan.cpe import Cpe, try_parse
 from legacyscan.errors import UserError
 from legacyscan.files import atomic_write
 from legacyscan.files import load_mapping as load_yaml_mapping
-from legacyscan.lifecycle.database import OVERLAY_RECORDS, EolDataError, parse_record
+from legacyscan.lifecycle.database import EolDatabase
+from legacyscan.lifecycle.records import OVERLAY_RECORDS, EolDataError, parse_record
 from legacyscan.model import EolRecord
 from legacyscan.paths import fingerprints_dir
 
@@ -41,6 +43,8 @@ class ImportResult:
     updated: int  # cycles whose bundled record came from endoflife.date too
     kept: int  # cycles a vendor-sourced bundled record already covers
     skipped_products: tuple[str, ...]  # products of the dump we have no mapping for
+    #: dump products mapped through their CPE identifiers: name -> "Vendor Product"
+    by_cpe: tuple[tuple[str, str], ...] = ()
 
 
 def load_mapping(path: Path | None = None) -> dict[str, Any]:
@@ -68,6 +72,52 @@ def read_dump(path: Path) -> list[dict[str, Any]]:
             "(expected an object whose 'result' lists products with 'name' and 'releases')"
         )
     return products
+
+
+def cpe_identifiers(product: dict[str, Any]) -> tuple[str, ...]:
+    """The CPE names a dump product lists in ``identifiers`` ({"type": "cpe", "id": ...})."""
+    found = []
+    for item in product.get("identifiers") or ():
+        if isinstance(item, dict) and item.get("type") == "cpe" and isinstance(item.get("id"), str):
+            cpe = try_parse(item["id"])
+            if cpe is not None:
+                found.append(_literal_key(cpe))
+    return tuple(found)
+
+
+def _literal_key(cpe: Cpe) -> str:
+    """A record key for an identifier's CPE: its version, if any, matched literally."""
+    key = f"cpe:2.3:{cpe.part or '*'}:{cpe.vendor}:{cpe.product}"
+    return key if cpe.version is None else f"{key}:{re.escape(cpe.version)}"
+
+
+def rule_by_cpe(product: dict[str, Any], known: EolDatabase) -> dict[str, Any] | None:
+    """A mapping for a product our mapping file does not name, from its CPE identifiers.
+
+    A CPE one of our records answers for maps the product onto that record's vendor and
+    product (endoflife.date's ``nginx`` is our F5 nginx through ``cpe:/a:f5:nginx``).  A
+    CPE none of ours names makes a product of its own, named by the CPE's vendor and the
+    dump's label, whose records carry the CPE so that identities naming it find them.  An
+    application (CPE part ``a``) is marked ``backports``: past upstream's end,
+    distributions may still patch it, and nothing here says otherwise.
+    """
+    cpes = cpe_identifiers(product)
+    parsed = [c for c in (try_parse(text) for text in cpes) if c is not None]
+    if not parsed:
+        return None
+    for cpe in parsed:
+        products = known.products_for_cpe(cpe)
+        if products:
+            vendor, name = products[0]
+            backports = any(r.backports for r in known.records_of(vendor, name))
+            return {"vendor": vendor, "product": name, "backports": backports, "cpe": list(cpes)}
+    first: Cpe = parsed[0]
+    return {
+        "vendor": first.vendor,
+        "product": str(product.get("label") or product["name"]),
+        "backports": first.part == "a",
+        "cpe": list(cpes),
+    }
 
 
 def _field(rule: dict[str, Any], key: str, default: str | None) -> str | None:
@@ -101,6 +151,7 @@ def convert(
             "backports": bool(rule.get("backports", False)),
             "note": f"Imported from an endoflife.date dump ({Path(where).name}).",
             "examples": [cycle],
+            "cpe": list(rule.get("cpe") or ()),
         }
         for ours, theirs in fields.items():
             raw[ours] = release.get(theirs) if theirs else None
@@ -132,14 +183,21 @@ def merge(
     checked: dt.date,
 ) -> ImportResult:
     rules = mapping.get("endoflife_date") or {}
+    known = EolDatabase(bundled)
     out: list[EolRecord] = []
     added = updated = kept = 0
     skipped: list[str] = []
+    by_cpe: list[tuple[str, str]] = []
     for product in dump:
         rule = rules.get(product["name"])
+        if rule is not None and "cpe" not in rule:
+            rule = {**rule, "cpe": list(cpe_identifiers(product))}
         if rule is None:
-            skipped.append(product["name"])
-            continue
+            rule = rule_by_cpe(product, known)
+            if rule is None:
+                skipped.append(product["name"])
+                continue
+            by_cpe.append((product["name"], f"{rule['vendor']} {rule['product']}"))
         for record in convert(product, rule, checked, where):
             mine = _covering(bundled, record)
             if mine is not None and not mine.source.startswith(AGGREGATOR):
@@ -150,7 +208,9 @@ def merge(
                 added += 1
             else:
                 updated += 1
-    return ImportResult(tuple(out), added, updated, kept, tuple(sorted(skipped)))
+    return ImportResult(
+        tuple(out), added, updated, kept, tuple(sorted(skipped)), tuple(sorted(by_cpe))
+    )
 
 
 def _as_raw(record: EolRecord) -> dict[str, Any]:
@@ -171,6 +231,8 @@ def _as_raw(record: EolRecord) -> dict[str, Any]:
         note=record.note,
         examples=list(record.examples),
     )
+    if record.cpe:
+        raw["cpe"] = list(record.cpe)
     return raw
 
 

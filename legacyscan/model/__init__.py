@@ -34,8 +34,14 @@ from legacyscan.model.identify import (
     Identity,
     Observation,
 )
-from legacyscan.model.lifecycle import AssessedDevice, AssessedIdentity, EolRecord, Lifecycle
-from legacyscan.model.plan import PLAN_ACTIONS, HorizonEntry, Plan, PlanAction
+from legacyscan.model.lifecycle import (
+    MILESTONES,
+    AssessedDevice,
+    AssessedIdentity,
+    EolRecord,
+    Lifecycle,
+)
+from legacyscan.model.plan import PLAN_ACTIONS, HorizonEntry, HorizonEvent, Plan, PlanAction
 from legacyscan.model.risk import DeviceRisk, RiskFactor, SegmentRisk
 from legacyscan.model.topology import Bridge, Exposure, Reach, Segment, Topology
 from legacyscan.model.words import (
@@ -87,6 +93,7 @@ __all__ = [
     "IdentifiedDevice",
     "EolRecord",
     "Lifecycle",
+    "MILESTONES",
     "AssessedIdentity",
     "AssessedDevice",
     "Segment",
@@ -100,6 +107,7 @@ __all__ = [
     "PlanAction",
     "Plan",
     "HorizonEntry",
+    "HorizonEvent",
     "ScanMeta",
     "Trend",
     "Assessment",

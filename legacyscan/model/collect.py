@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
+
+#: TCP and UDP port numbers (RFC 793, RFC 768): 0 is reserved and never "open"
+PORTS = range(1, 65536)
+
+
+def is_ip_address(text: str) -> bool:
+    """A single IPv4 or IPv6 address as nmap writes it: no prefix, no name, no range."""
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -19,6 +32,12 @@ class Service:
     cpes: tuple[str, ...] = ()
     tunnel: str = ""  # "ssl" when nmap saw TLS
     scripts: tuple[tuple[str, str], ...] = ()  # (script id, output)
+
+    def __post_init__(self) -> None:
+        # every record of a port is checked where it is made: a file (nmap XML, scan.json,
+        # a backup) cannot bring in port -5 or 99999999999999999999 as an open service
+        if isinstance(self.port, bool) or not isinstance(self.port, int) or self.port not in PORTS:
+            raise ValueError(f"port {str(self.port)[:24]!r} is not a port number (1-65535)")
 
     @property
     def label(self) -> str:
@@ -202,6 +221,14 @@ class Host:
     mac_vendor: str | None = None  # as the scanner named it (nmap's OUI table)
     host_scripts: tuple[tuple[str, str], ...] = ()  # nmap hostscript (id, output)
     sources: tuple[str, ...] = ()  # "nmap", "snmp", "snmpwalk:FILE", "nmap-xml:FILE"
+
+    def __post_init__(self) -> None:
+        # "not-an-ip", "999.1.1.1" or "127.99.0.12/24" would become devices of the
+        # inventory: an address is one IP address or nothing (a host known by its MAC)
+        if self.address is not None and (
+            not isinstance(self.address, str) or not is_ip_address(self.address)
+        ):
+            raise ValueError(f"{str(self.address)[:60]!r} is not an IP address")
 
     @property
     def open_ports(self) -> frozenset[int]:

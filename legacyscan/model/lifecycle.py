@@ -31,6 +31,17 @@ class EolRecord:
     backports: bool = False
     #: Version strings that must map to this record; the test suite runs them.
     examples: tuple[str, ...] = ()
+    #: The last day to buy it, when the vendor announced one.
+    end_of_sale: dt.date | None = None
+    #: The vendor policy (``fingerprints/eol-policies.yaml`` id) its end is computed from.
+    policy: str | None = None
+    #: CPE names this product answers for (``cpe:2.3:o:cisco:ios``, ``cisco:ios``), so that
+    #: an identity carrying a CPE finds the record without a per-rule mapping.
+    cpe: tuple[str, ...] = ()
+
+
+#: The milestones a verdict may carry, in the order they normally come.
+MILESTONES = ("end_of_sale", "support_end", "security_end", "extended_end", "last_support")
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,27 @@ class Lifecycle:
     #: CVE ids of this product listed in CISA's Known Exploited Vulnerabilities catalog,
     #: when the user gave one (``--kev FILE``); empty when unknown or none.
     known_exploited: tuple[str, ...] = ()
+    #: The other dates a budget needs: the last day to buy it, the end of the vendor's
+    #: (mainstream) support, and for hardware the last date of support.  ``eol_date`` is
+    #: the end of security support, ``extended_end`` that of a paid extension (ESU).
+    end_of_sale: dt.date | None = None
+    support_end: dt.date | None = None
+    last_support: dt.date | None = None
+    #: The vendor policy page a computed date comes from (None: the dates are published).
+    policy: str | None = None
+
+    def milestones(self) -> tuple[tuple[str, dt.date], ...]:
+        """Every dated milestone, in date order: (name, date), names as in MILESTONES."""
+        dated = [
+            ("end_of_sale", self.end_of_sale),
+            ("support_end", self.support_end),
+            # a hardware verdict's end of security fixes is its last date of support
+            ("security_end", None if self.eol_date == self.last_support else self.eol_date),
+            ("extended_end", self.extended_end),
+            ("last_support", self.last_support),
+        ]
+        unique = {(name, day) for name, day in dated if day is not None}
+        return tuple(sorted(unique, key=lambda item: (item[1], MILESTONES.index(item[0]))))
 
 
 @dataclass(frozen=True)

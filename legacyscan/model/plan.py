@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from legacyscan.model.words import Message
@@ -36,8 +37,26 @@ class Plan:
 
 
 @dataclass(frozen=True)
+class HorizonEvent:
+    """One dated milestone of one device within the horizon: what a budget must plan for."""
+
+    address: str
+    date: dt.date
+    #: "end_of_sale" | "support_end" | "security_end" | "extended_end" | "last_support"
+    milestone: str
+    product: str  # vendor, product and version or model, as the verdict tables show it
+    status: str  # the verdict's status today
+
+
+@dataclass(frozen=True)
 class HorizonEntry:
-    """What falls out of support within a number of months after the as-of date."""
+    """What falls out of support within a number of months after the as-of date.
+
+    ``addresses``: the devices that lose (paid) security support in the window (end of
+    security support, of a paid extension, or the hardware's last date of support);
+    ``events``: every milestone in the window, end of sale and end of mainstream support
+    included, in date order."""
 
     months: int
     addresses: tuple[str, ...]
+    events: tuple[HorizonEvent, ...] = ()

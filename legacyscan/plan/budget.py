@@ -17,6 +17,7 @@ so the plan is then evaluated exactly by the what-if code, and so is the naive p
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -109,8 +110,17 @@ def _table(raw: dict[str, Any], key: str, where: str) -> dict[str, dict[str, flo
                 raise CostModelError(
                     f"{where}: {key}.{name}: unknown action {action!r} (known: {known})"
                 )
-            if isinstance(cost, bool) or not isinstance(cost, int | float) or cost <= 0:
-                raise CostModelError(f"{where}: {key}.{name}.{action}: cost must be > 0")
+            # .nan and .inf pass `cost > 0`: a device would silently leave the plan
+            if (
+                isinstance(cost, bool)
+                or not isinstance(cost, int | float)
+                or not math.isfinite(cost)
+                or cost <= 0
+            ):
+                shown = type(cost).__name__ if isinstance(cost, list | dict) else str(cost)[:20]
+                raise CostModelError(
+                    f"{where}: {key}.{name}.{action}: cost must be a finite number > 0, not {shown}"
+                )
         result[str(name)] = {str(a): float(c) for a, c in actions.items()}
     return result
 

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+from legacyscan.errors import UserError
 from legacyscan.files import atomic_open
 from legacyscan.report.tables import Table, Value, all_tables
 from legacyscan.report.view import ReportView, Sentence
@@ -50,7 +51,15 @@ def write_table(table: Table, path: Path) -> None:
 
 def write_csv(view: ReportView, folder: Path) -> list[Path]:
     """Write one CSV per table into ``folder`` (created); return the paths written."""
-    folder.mkdir(parents=True, exist_ok=True)
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{folder} is a file; csv writes a folder of tables, give a folder name")
+    try:
+        # the folder, not its parents: a mistyped parent is an error, not a new tree
+        folder.mkdir(exist_ok=True)
+    except FileNotFoundError:
+        raise UserError(f"cannot write {folder}: folder {folder.parent} does not exist") from None
+    except OSError as exc:
+        raise UserError(f"cannot write {folder}: {exc.strerror or exc}") from None
     written = []
     for table in all_tables(view):
         path = folder / f"{table.name}.csv"

@@ -9,10 +9,10 @@ Chromium, one language).  All read the same :class:`ReportView`.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from legacyscan.codec import to_data
 from legacyscan.files import atomic_write
 from legacyscan.model import Assessment
 from legacyscan.report.csv_format import write_csv
@@ -47,7 +47,7 @@ def export_dict(view: ReportView, lang: str) -> dict[str, Any]:
     data.setdefault("segment_risks", [record_to_dict(r) for r in assessment.segment_risks])
     data.setdefault("network_score", assessment.network_score)
     data.setdefault("plan", record_to_dict(plan) if plan else None)
-    data.setdefault("horizon", [asdict(h) for h in assessment.horizon])
+    data.setdefault("horizon", [to_data(h) for h in assessment.horizon])
     cover = view.cover
     data["report"] = {
         "lang": lang,

@@ -18,6 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from legacyscan.errors import UserError
 from legacyscan.files import atomic_open
 from legacyscan.report.i18n import Language
 from legacyscan.report.tables import (
@@ -144,6 +145,10 @@ def _summary(book: Workbook, view: ReportView, lang: Language) -> None:
 
 
 def write_xlsx(view: ReportView, path: Path, lang: str) -> None:
+    if not path.parent.is_dir():
+        # before the write-only sheets open their temporary files, which a failed save
+        # would leave to the garbage collector
+        raise UserError(f"cannot write {path}: folder {path.parent} does not exist")
     language = Language.load(lang)
     book = Workbook(write_only=True)
     _summary(book, view, language)

@@ -84,3 +84,22 @@ def test_import_errors_are_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2 and str(broken) in result.stderr
     result = _run("eol", "import", data_dir=tmp_path)
     assert result.returncode == 2 and "give an endoflife.date dump" in result.stderr
+
+
+def test_show_policies_lists_the_vendor_rules_with_their_pages() -> None:
+    from clirun import run
+
+    text = run("eol", "show", "policies")
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.startswith("2 vendor support policies")
+    assert "aruba-hardware: Aruba: hardware support (TAC) ends 5 years after the end of sale" in (
+        text.stdout
+    )
+    assert "source: https://www.arubanetworks.com/ja/support-services/end-of-life-policy/" in (
+        text.stdout
+    )
+    doc = json.loads(run("eol", "show", "policies", "--format", "json").stdout)
+    lsr = next(p for p in doc["policies"] if p["id"] == "arubaos-lsr")
+    assert (lsr["from"], lsr["years"], lsr["gives"]) == ("released", 5, "security_end")
+    # a product's listing says which CPE names find it
+    assert "found by CPE: cpe:2.3:o:juniper:junos" in run("eol", "show", "junos").stdout

@@ -138,3 +138,23 @@ def test_explain_refuses_an_unknown_or_ambiguous_field() -> None:
     result = run("explain", "--field", "sysUpTime", "1")
     assert result.returncode == 2
     assert "unknown field 'sysUpTime'" in result.stderr
+
+
+def test_a_bad_vocabulary_file_is_one_line(tmp_path: Path) -> None:
+    from clirun import run as run_here  # in this process: six cases
+
+    cases = {
+        "a: [\n": "not valid YAML (line 2, column 1",
+        "other: 1\n": "expected a 'vendors:' mapping",
+        "vendors: 5\n": "expected a 'vendors:' mapping",
+        "vendors:\n  Cisco: 5\n": "vendor 'Cisco': expected a list of product names",
+        "vendors:\n  Cisco: [IOS, [x]]\n": "vendor 'Cisco': expected a list of product names",
+        "vendors:\n  Cisco: {IOS: 1}\n": "vendor 'Cisco': expected a list of product names",
+    }
+    for number, (text, message) in enumerate(cases.items()):
+        path = tmp_path / f"vocabulary-{number}.yaml"
+        path.write_text(text, encoding="utf-8")
+        result = run_here("fingerprints", "check", "--vocabulary", str(path))
+        assert result.returncode != 0, text
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], text

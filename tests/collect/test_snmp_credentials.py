@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pickle
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from legacyscan.collect.snmp.credentials import (
     Credential,
@@ -133,3 +136,113 @@ def test_a_factory_default_community_is_named_in_the_label_and_nothing_else_is()
     assert reported_label(community("Wq7-ward", "ward-ro")) == "ward-ro"
     v3 = Credential(label="u", version="3", user="public")
     assert reported_label(v3) == "u"
+
+
+@pytest.mark.parametrize(
+    "written", ["0123", "0x1F", "1:30", "yes", "off", "1e3", "2026-12-03", "~", "null", ".inf"]
+)
+def test_a_community_is_the_text_written(tmp_path: Path, written: str) -> None:
+    # YAML 1.1 would send 0123 as 83, 0x1F as 31, 1:30 as 90 and yes as True
+    creds = load_credentials(
+        write(tmp_path, f"credentials:\n  - label: a\n    community: {written}\n")
+    )
+    assert creds[0].community is not None and creds[0].community.reveal() == written
+
+
+def test_v3_keys_and_versions_are_the_text_written(tmp_path: Path) -> None:
+    creds = load_credentials(
+        write(
+            tmp_path,
+            "credentials:\n  - label: v3\n    version: 3\n    user: 0123\n"
+            "    auth: sha\n    auth_key: 012345678\n    priv: aes\n    priv_key: 0x1F2E3D4C\n",
+        )
+    )
+    assert creds[0].user == "0123"
+    assert creds[0].auth_key is not None and creds[0].auth_key.reveal() == "012345678"
+    assert creds[0].priv_key is not None and creds[0].priv_key.reveal() == "0x1F2E3D4C"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # a flow-style typo: the key is "community:TopSecret1" itself
+        (
+            "credentials:\n  - {label: ward-ro, version: 2c, community:TopSecret1}\n",
+            r"unknown field\(s\): 1 key\(s\) not shown, that are no field name",
+        ),
+        (
+            "credentials:\n  - {label: ward-ro, comunity: x, community:TopSecret1}\n",
+            r"unknown field\(s\): comunity; 1 key\(s\) not shown",
+        ),
+        # the label swallowed the typo: it is not printed either
+        (
+            "credentials:\n  - {label: ward-ro community:TopSecret1}\n",
+            "a label is a short name",
+        ),
+        (
+            "credentials:\n  - label: a\n    community: [TopSecret1]\n",
+            "'community' must be a string",
+        ),
+        (
+            "credentials:\n  - label: a\n    community: {TopSecret1: x}\n",
+            "'community' must be a string",
+        ),
+        (
+            "credentials:\n  - label: a\n    version: 3\n    user: u\n    auth: sha\n"
+            "    auth_key: [TopSecret1]\n",
+            "'auth_key' must be a string",
+        ),
+        ("credentials:\n  - label: a\n    version: 3\n    user: u\n    auth: [sha]\n", "auth must"),
+        ("credentials:\n  - label: a\n    version: 3\n    user: u\n    context: [x]\n", "context"),
+    ],
+)
+def test_typos_and_wrong_types_never_show_a_secret(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(CredentialsError, match=message) as caught:
+        load_credentials(write(tmp_path, text))
+    assert "TopSecret" not in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+SECRET = "TopSecretQ9"
+_KEYS = st.sampled_from(
+    ["version", "community", "user", "auth", "auth_key", "priv", "priv_key", "context",
+     "comunity", f"community:{SECRET}", "- ", ""]
+)  # fmt: skip
+_VALUES = st.sampled_from(
+    [SECRET, f'"{SECRET}', f"'{SECRET}'", f"[{SECRET}]", f"{{{SECRET}: 1}}", "2c", "3", "1",
+     "sha", "aes", "0123", "0x1F", "yes", "~", "", "&a x", "*a", "!!binary eA==", f"|\n  {SECRET}",
+     f"{SECRET}:x", "{", "]"]
+)  # fmt: skip
+#: a label is the user's name for an entry and is shown: it is never given a secret here
+_LABELS = st.sampled_from(["ward-ro", "a", "", "[x]", "0123", f"ward community:{SECRET}"])
+_ENTRY = st.builds(
+    lambda label, pairs: ([("label", label)] if label is not None else []) + pairs,
+    st.none() | _LABELS,
+    st.lists(st.tuples(_KEYS, _VALUES), max_size=6),
+)
+
+
+def _entry_text(pairs: list[tuple[str, str]], flow: bool) -> str:
+    if flow:
+        return "  - {" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}\n"
+    lines = [f"    {k}: {v}" for k, v in pairs]
+    return "  -\n" + "\n".join(lines) + "\n" if lines else "  - \n"
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(_ENTRY, st.booleans()), max_size=4), st.booleans())
+def test_any_credentials_file_gives_credentials_or_one_line_without_the_secret(
+    entries: list[tuple[list[tuple[str, str]], bool]], top: bool
+) -> None:
+    text = ("credentials:\n" if top else "") + "".join(_entry_text(e, f) for e, f in entries)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "creds.yaml"
+        path.write_text(text, encoding="utf-8")
+        try:
+            creds = load_credentials(path)
+        except CredentialsError as exc:
+            message = str(exc)
+            assert SECRET not in message and "\n" not in message
+        else:
+            for credential in creds:
+                assert SECRET not in credential.label and SECRET not in repr(credential)

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from clirun import run
 
 from legacyscan.assess import assess
 from legacyscan.collect.snmp.walkfile import (
@@ -117,10 +118,12 @@ def test_walk_files_identify_the_right_product(
     device_class: str,
 ) -> None:
     device = identifier.identify(read_walk(FIXTURES / name))
-    assert [(i.vendor, i.product, i.version) for i in device.identities] == [
-        (vendor, product, version)
-    ]
+    software = [i for i in device.identities if i.kind != "hardware"]
+    assert [(i.vendor, i.product, i.version) for i in software] == [(vendor, product, version)]
     assert device.device_class == device_class
+    hardware = [(i.vendor, i.product) for i in device.identities if i.kind == "hardware"]
+    # the hardware records (issue 16) name the Catalyst by its sysObjectID
+    assert hardware == ([("Cisco", "Catalyst 2960")] if name == "cisco-c2960.walk" else [])
 
 
 def test_walk_files_through_the_whole_pipeline() -> None:
@@ -176,11 +179,154 @@ def test_missing_file() -> None:
         read_walk(FIXTURES / "does-not-exist.walk")
 
 
-def test_snmprec_bad_line_names_file_and_line() -> None:
-    with pytest.raises(WalkFileError, match=r"x\.snmprec, line 2: expected OID\|TYPE\|VALUE"):
-        parse_snmprec(["1.3.6.1.2.1.1.1.0|4|ok", "1.3.6.1.2.1.1.2.0 6"], "x.snmprec")
-    with pytest.raises(WalkFileError, match=r"x\.snmprec, line 1: bad value for type 67"):
-        parse_snmprec(["1.3.6.1.2.1.1.3.0|67|soon"], "x.snmprec")
+def test_snmprec_bad_lines_are_skipped_with_a_warning_naming_the_line() -> None:
+    warnings: list[str] = []
+    values = parse_snmprec(
+        [
+            "1.3.6.1.2.1.1.1.0|4|ok",
+            "1.3.6.1.2.1.1.2.0 6",
+            "1.3.6.1.2.1.1.3.0|67|soon",
+            "1.3.6.1.2.1.1.7.0|2|72",
+        ],
+        "x.snmprec",
+        warnings.append,
+    )
+    assert values == {"1.3.6.1.2.1.1.1.0": b"ok", "1.3.6.1.2.1.1.7.0": 72}
+    assert warnings == [
+        "x.snmprec, line 2: skipped: expected OID|TYPE|VALUE",
+        "x.snmprec, line 3: skipped: type 67: not an integer: 'soon'",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        ("1.3.6.1.2.1.1.3.0|67:numeric|rate=100,initial=123999999", "variation module 'numeric'"),
+        ("1.3.6.1.2.1.2.2.1.5.1|2:numeric|min=1,max=9", "variation module 'numeric'"),
+        ("1.3.6.1.2.1.17.2.14.0|2|0.0", "not an integer: '0.0'"),
+        ("1.3.6.1.2.1.2.2.1.6.1|4x|346288XXYYZ1", "not hex digits"),
+        ("1.3.6.1.2.1.2.2.1.6.1|4x|abc", "odd number of hex digits (3)"),
+        ("1.3.6.1.2.1.1.3.0|67|<private>", "not an integer: '<private>'"),
+        ("1.3.6.1.2.1.4.20.1.1.1|64|999.1.1.1", "not an IPv4 address"),
+        ("1.3.6.1.2.1.4.20.1.1.1|64x|c0a801", "4 bytes, not 3"),
+        ("1.3.6.1.2.1.1.9.1.2.1|6|not.an.oid", "not an OID"),
+        ("1.3.6.1.2.1.1.9.1.2.1|99|x", "unknown type '99'"),
+        ("not-an-oid|4|x", "not an OID"),
+    ],
+)
+def test_an_odd_snmprec_line_is_skipped_and_the_rest_read(line: str, why: str) -> None:
+    warnings: list[str] = []
+    values = parse_snmprec(
+        ["1.3.6.1.2.1.1.1.0|4|first", line, "1.3.6.1.2.1.1.5.0|4|last"],
+        "r.snmprec",
+        warnings.append,
+    )
+    assert values == {"1.3.6.1.2.1.1.1.0": b"first", "1.3.6.1.2.1.1.5.0": b"last"}
+    assert len(warnings) == 1 and warnings[0].startswith("r.snmprec, line 2: skipped: ")
+    assert why in warnings[0]
+
+
+def test_a_variation_module_with_a_static_value_keeps_it() -> None:
+    values = parse_snmprec(["1.3.6.1.2.1.1.5.0|4:writecache|value=zeus.pysnmp.com (you can)"])
+    assert values == {"1.3.6.1.2.1.1.5.0": b"zeus.pysnmp.com (you can)"}
+
+
+@pytest.mark.parametrize(
+    ("name", "descr", "skipped"),
+    [
+        ("snmpsim-public.snmprec", "Linux zeus 4.8.6.5-smp", (6, 11)),
+        ("librenms-allied_awplusv2.snmprec", "AlliedWare Plus (TM) 2.2.3.0", (6,)),
+        ("librenms-ios.snmprec", "Cisco Internetwork Operating System", (10,)),
+        ("librenms-okilan_9450g.snmprec", "OKI OkiLAN 9450g", (10,)),
+        ("librenms-zynos_mgs3712.snmprec", "MGS-3712", (6,)),
+    ],
+)
+def test_real_recordings_with_one_odd_line_are_still_read(
+    name: str, descr: str, skipped: tuple[int, ...]
+) -> None:
+    warnings: list[str] = []
+    host = read_walk(FIXTURES / name, warnings.append)
+    assert host.snmp is not None and host.snmp.descr is not None
+    assert host.snmp.descr.startswith(descr)
+    assert [int(w.split(", line ")[1].split(":")[0]) for w in warnings] == list(skipped)
+    if name == "snmpsim-public.snmprec":
+        assert host.snmp.name == "zeus.pysnmp.com (you can change this!)"
+
+
+def test_a_real_snmpwalk_with_backslashes_loses_nothing() -> None:
+    # net-snmp escapes a backslash as \\ and a quote as \": "MR-CONSOLE\\" ends there
+    warnings: list[str] = []
+    values = parse_snmpwalk(
+        (FIXTURES / "backslash-end.walk").read_text(encoding="latin-1").splitlines(),
+        "backslash-end.walk",
+        warnings.append,
+    )
+    assert warnings == []
+    assert values["1.3.6.1.2.1.1.1.0"] == (
+        b'Hardware: x86 Family 6 - Software: Windows 2000 Version 5.0 (Build 2195 "SP4") '
+        b"path C:\\syngo\\"
+    )
+    assert values["1.3.6.1.2.1.1.4.0"] == b'IT \\ "biomed"'
+    assert values["1.3.6.1.2.1.1.5.0"] == b"MR-CONSOLE\\"
+    assert values["1.3.6.1.2.1.1.6.0"] == b"Radiology\\\\"
+    assert values["1.3.6.1.2.1.25.6.3.1.2.1"] == b"Siemens syngo 2006"
+    assert values["1.3.6.1.2.1.25.6.3.1.2.2"] == b"C:\\Program Files\\"
+    host = read_walk(FIXTURES / "backslash-end.walk")
+    assert host.snmp is not None and host.snmp.name == "MR-CONSOLE\\"
+    assert host.snmp_tables is not None
+    assert "Siemens syngo 2006" in [s.name for s in host.snmp_tables.installed_software]
+
+
+def test_an_odd_length_hex_string_is_skipped_with_a_warning() -> None:
+    warnings: list[str] = []
+    values = parse_snmpwalk(
+        [
+            '.1.3.6.1.2.1.1.1.0 = STRING: "ok"',
+            ".1.3.6.1.2.1.2.2.1.6.1 = Hex-STRING: 00 1B 2C 3",
+            '.1.3.6.1.2.1.1.5.0 = STRING: "sw1"',
+        ],
+        "w.walk",
+        warnings.append,
+    )
+    assert values == {"1.3.6.1.2.1.1.1.0": b"ok", "1.3.6.1.2.1.1.5.0": b"sw1"}
+    assert warnings == [
+        "w.walk, line 2: 1.3.6.1.2.1.2.2.1.6.1 skipped: "
+        "odd number of hex digits (7) in '00 1B 2C 3'"
+    ]
+
+
+def test_a_quote_never_closed_is_read_as_one_line_and_the_rest_kept() -> None:
+    warnings: list[str] = []
+    values = parse_snmpwalk(
+        [
+            '.1.3.6.1.2.1.1.1.0 = STRING: "truncated \\" value',
+            ".1.3.6.1.2.1.1.2.0 = OID: .1.3.6.1.4.1.9",
+            '.1.3.6.1.2.1.1.5.0 = STRING: "also open',
+            ".1.3.6.1.2.1.1.7.0 = INTEGER: 72",
+        ],
+        "t.walk",
+        warnings.append,
+    )
+    assert values["1.3.6.1.2.1.1.2.0"] == "1.3.6.1.4.1.9"
+    assert values["1.3.6.1.2.1.1.5.0"] == b"also open"
+    assert values["1.3.6.1.2.1.1.7.0"] == 72
+    assert values["1.3.6.1.2.1.1.1.0"] == b'truncated " value'
+    assert warnings == [
+        "t.walk, line 1: quoted value never closed; read as one line",
+        "t.walk, line 3: quoted value never closed; read as one line",
+    ]
+
+
+def test_a_multi_line_value_keeps_its_line_breaks_and_escapes() -> None:
+    values = parse_snmpwalk(
+        [
+            '.1.3.6.1.2.1.1.1.0 = STRING: "line one \\',
+            'line \\"two\\"\\\\"',
+            ".1.3.6.1.2.1.1.7.0 = INTEGER: 1",
+        ]
+    )
+    assert values["1.3.6.1.2.1.1.1.0"] == b'line one \\\nline "two"\\'
+    assert values["1.3.6.1.2.1.1.7.0"] == 1
 
 
 def test_single_line_quoted_string_does_not_swallow_the_next_record() -> None:
@@ -232,3 +378,28 @@ def test_snmprec_ip_addresses_are_decoded_and_the_agent_address_found() -> None:
     # snmpsim records IpAddress values hex-encoded; loopback and 0.0.0.0 are not the agent.
     host = read_walk(FIXTURES / "xp-ipaddr.snmprec")
     assert host.address == "192.168.1.9"
+
+
+def test_identify_reads_every_good_file_next_to_bad_ones(tmp_path: Path) -> None:
+    odd_hex = tmp_path / "odd-hex.walk"
+    odd_hex.write_text(
+        '.1.3.6.1.2.1.1.1.0 = STRING: "Linux pacs01 2.6.18-419.el5 #1 SMP x86_64"\n'
+        ".1.3.6.1.2.1.2.2.1.6.1 = Hex-STRING: 00 1B 2\n",
+        encoding="latin-1",
+    )
+    result = run(
+        "identify",
+        *("--snmpwalk", str(FIXTURES / "garbage.walk")),
+        *("--snmpwalk", str(odd_hex)),
+        *("--snmpwalk", str(FIXTURES / "snmpsim-public.snmprec")),
+        *("--snmpwalk", str(FIXTURES / "backslash-end.walk")),
+    )
+    assert result.returncode == 1  # one file could not be read at all
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and "garbage.walk, line 1" in errors[0]
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert any("odd-hex.walk, line 2" in w for w in warnings)
+    assert any("snmpsim-public.snmprec, line 6" in w for w in warnings)
+    assert "Traceback" not in result.stderr
+    for name in ("odd-hex.walk", "snmpsim-public.snmprec", "backslash-end.walk"):
+        assert f"snmpwalk:{name}" in result.stdout

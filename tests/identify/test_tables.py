@@ -9,14 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from legacyscan.cpe import Cpe, observed_cpe
 from legacyscan.identify.engine import Identifier
 from legacyscan.identify.rules import RuleSet, load_vocabulary
 from legacyscan.identify.tables import (
     TableError,
     Tables,
-    cpe_23,
     enterprise_number,
-    parse_cpe,
     read_registry,
     table_problems,
 )
@@ -130,13 +129,21 @@ def test_a_maker_s_identity_is_never_supported(oid: str) -> None:
 # --- CPE ---------------------------------------------------------------------------------
 
 
+def _formatted(text: str) -> str:
+    cpe = observed_cpe(text)
+    assert cpe is not None, text
+    return cpe.formatted
+
+
 def test_cpe_forms() -> None:
-    assert parse_cpe("cpe:/a:samba:samba:3.0.20") == ("a", "samba", "samba", "3.0.20", None)
-    assert parse_cpe("cpe:/o:microsoft:windows_server_2008:r2:sp1")[3:] == ("r2", "sp1")  # type: ignore[index]
-    assert parse_cpe("cpe:2.3:a:isc:bind:9.8.2:*:*:*:*:*:*:*")[:4] == ("a", "isc", "bind", "9.8.2")  # type: ignore[index]
-    assert parse_cpe("not a cpe") is None
-    assert cpe_23("cpe:/a:samba:samba:3.0.20") == "cpe:2.3:a:samba:samba:3.0.20:*:*:*:*:*:*:*"
-    assert cpe_23("cpe:/o:linux:linux_kernel") == "cpe:2.3:o:linux:linux_kernel:*:*:*:*:*:*:*:*"
+    assert observed_cpe("cpe:/a:samba:samba:3.0.20") == Cpe("a", "samba", "samba", "3.0.20")
+    windows = observed_cpe("cpe:/o:microsoft:windows_server_2008:r2:sp1")
+    assert windows is not None and (windows.version, windows.update) == ("r2", "sp1")
+    bind = observed_cpe("cpe:2.3:a:isc:bind:9.8.2:*:*:*:*:*:*:*")
+    assert bind == Cpe("a", "isc", "bind", "9.8.2")
+    assert observed_cpe("not a cpe") is None and observed_cpe("samba:samba") is None
+    assert _formatted("cpe:/a:samba:samba:3.0.20") == "cpe:2.3:a:samba:samba:3.0.20:*:*:*:*:*:*:*"
+    assert _formatted("cpe:/o:linux:linux_kernel") == "cpe:2.3:o:linux:linux_kernel:*:*:*:*:*:*:*:*"
 
 
 def test_every_cpe_row_is_a_cpe_nmap_prints() -> None:

@@ -85,8 +85,10 @@ def test_default_location_follows_xdg_and_the_environment(tmp_path: Path) -> Non
     env = {"XDG_DATA_HOME": str(tmp_path / "xdg"), "LEGACYSCAN_DB": "", "LEGACYSCAN_DATA_DIR": ""}
     path = run("db", "path", env=env).stdout.strip()
     assert path == str(tmp_path / "xdg" / "legacyscan" / "inventory.sqlite")
-    assert run("db", "check", env=env).returncode == 0
-    assert (tmp_path / "xdg" / "legacyscan" / "inventory.sqlite").is_file()
+    # nothing recorded yet: a reading command says so and creates nothing
+    check = run("db", "check", env=env)
+    assert check.returncode == 2 and "no inventory at" in check.stderr
+    assert not (tmp_path / "xdg").exists()
     env["LEGACYSCAN_DB"] = str(tmp_path / "other.sqlite")
     assert run("db", "path", env=env).stdout.strip() == str(tmp_path / "other.sqlite")
     assert run("db", "path", "--db", "x.sqlite", env=env).stdout.strip() == "x.sqlite"
@@ -96,6 +98,7 @@ def test_default_location_follows_xdg_and_the_environment(tmp_path: Path) -> Non
 
 def test_errors_are_one_line(tmp_path: Path) -> None:
     db = str(tmp_path / "inv.sqlite")
+    Inventory.open(db).close()
     for args, message in (
         (("diff", "--db", db), "a diff needs two finished scans"),
         (("diff", "1", "2", "--db", db), "no scan 1"),

@@ -8,13 +8,9 @@ from typing import Any
 
 import pytest
 
-from legacyscan.lifecycle.database import (
-    EolDatabase,
-    EolDataError,
-    load_records,
-    parse_record,
-    status_on,
-)
+from legacyscan.lifecycle.database import EolDatabase
+from legacyscan.lifecycle.records import EolDataError, load_records, parse_record
+from legacyscan.lifecycle.verdicts import status_on
 from legacyscan.model import EolRecord, Evidence, Identity
 
 AS_OF = dt.date(2026, 11, 23)
@@ -211,7 +207,7 @@ def test_spot_checks_as_of_2026_11_23(
 @pytest.mark.parametrize(
     ("vendor", "product", "version", "reason"),
     [
-        ("Acme", "Toaster OS", "1.0", "no end-of-life record for this product"),
+        ("Acme", "Toaster OS", "1.0", "no end-of-life record for Acme Toaster OS 1.0"),
         ("OpenBSD", "OpenSSH", "9.6p1", "no end-of-life record for version 9.6p1"),
         ("Red Hat", "Enterprise Linux", None, "version not observed"),
         ("Microsoft", "IIS", "10.0", "no end-of-life record for version 10.0"),
@@ -515,3 +511,20 @@ def test_a_sysobjectid_names_one_hardware_family() -> None:
             seen[oid] = record["family"]
     # the hospital demo's Catalyst 2960 (tests/fixtures/snmprec/ward-switch.snmprec)
     assert seen["1.3.6.1.4.1.9.1.716"] == "Catalyst 2960"
+
+
+def test_an_unknown_names_what_is_missing(db: EolDatabase) -> None:
+    from legacyscan.lifecycle.database import EolDatabase as Db
+
+    # a product lifecycle-gaps.yaml explains: its reason is in the plain sentence
+    jetdirect = db.lifecycle(_identity("HP", "JetDirect", "V.43.92"), AS_OF)
+    assert jetdirect.status == "unknown"
+    assert jetdirect.reason.startswith("no end-of-life record for HP JetDirect V.43.92: JetDirect")
+    assert jetdirect.reason_message is not None  # the report's sentence, without English data
+    # without the gaps file the sentence only names the product
+    bare = Db(db.records).lifecycle(_identity("HP", "JetDirect", "V.43.92"), AS_OF)
+    assert bare.reason == "no end-of-life record for HP JetDirect V.43.92"
+    maker = db.lifecycle(_identity("Polycom", "", None), AS_OF)
+    assert (
+        maker.reason == "only the maker (Polycom) is identified: no product or version to look up"
+    )

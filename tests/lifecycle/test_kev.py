@@ -9,9 +9,10 @@ import pytest
 import yaml
 from testpaths import FIXTURES
 
-from legacyscan.lifecycle.database import EolDatabase, EolDataError
+from legacyscan.lifecycle.database import EolDatabase
 from legacyscan.lifecycle.kev import KevError, mark, read_kev, write_marks
 from legacyscan.lifecycle.overlay import load_mapping
+from legacyscan.lifecycle.records import EolDataError
 from legacyscan.model import Evidence, Identity
 from legacyscan.paths import fingerprints_dir
 

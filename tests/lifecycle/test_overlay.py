@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from testpaths import FIXTURES as ALL_FIXTURES
 
-from legacyscan.lifecycle.database import EolDatabase, load_records
+from legacyscan.lifecycle.database import EolDatabase
 from legacyscan.lifecycle.overlay import (
     EolImportError,
     load_mapping,
@@ -16,6 +16,7 @@ from legacyscan.lifecycle.overlay import (
     read_dump,
     write_overlay,
 )
+from legacyscan.lifecycle.records import load_records
 from legacyscan.model import Evidence, Identity
 
 FIXTURES = ALL_FIXTURES / "eol"

@@ -75,7 +75,7 @@ def test_user_costs_override_the_defaults(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("classes: {workstation: {paint: 5}}", "unknown action 'paint'"),
-        ("classes: {workstation: {replace: -5}}", "cost must be > 0"),
+        ("classes: {workstation: {replace: -5}}", "cost must be a finite number > 0"),
         ("classes: [1, 2]", "'classes' must map names"),
         ("[", "not valid YAML"),
     ],

@@ -103,7 +103,7 @@ def identity(
 
 def _why(status: str, eol: dt.date | None) -> Message:
     if eol is None:
-        return message("lifecycle.no_record")
+        return message("lifecycle.no_record_for", product="Test OS")
     return message("lifecycle.eol" if status == "eol" else "lifecycle.supported_until", end=eol)
 
 

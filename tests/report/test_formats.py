@@ -178,8 +178,9 @@ def test_json_export_has_the_report_fields(tmp_path: Path, rich_assessment: Asse
     assert data["plan"]["actions"][0]["cost"] == 18500.5
     assert data["network_score"]["score"] == 37.5
     assert data["horizon"] == [
-        {"months": 12, "addresses": ["10.1.2.40"]}, {"months": 24, "addresses": ["10.1.2.40"]}
-    ]  # fmt: skip
+        {"months": 12, "addresses": ["10.1.2.40"], "events": []},
+        {"months": 24, "addresses": ["10.1.2.40"], "events": []},
+    ]
     assert data["segment_risks"][0]["segment"] == "admin"
     assert data["report"]["client"] == "CHU Exemple" and data["report"]["lang"] == "fr"
     assert data["report"]["counts"]["legacy"] == 2

@@ -371,3 +371,33 @@ def test_only_https_sources_are_links(rich_pages: dict[str, str]) -> None:
 def test_unknown_language_is_a_user_error(rich_assessment: Assessment) -> None:
     with pytest.raises(CatalogueError, match="no report language 'de'"):
         render_html(rich_assessment, "de")
+
+
+def test_horizon_lists_the_dates_to_budget_for_with_their_milestone(
+    rich_assessment: Assessment,
+) -> None:
+    from legacyscan.model import HorizonEntry, HorizonEvent
+
+    day = dt.date
+    events = (
+        HorizonEvent("10.1.2.40", day(2027, 1, 31), "end_of_sale", "Cisco IOS XE 17.3", "x"),
+        HorizonEvent("10.1.2.41", day(2027, 10, 31), "last_support", "Cisco Catalyst 2960-X", "x"),
+        HorizonEvent("10.1.2.42", day(2028, 10, 10), "extended_end", "Microsoft Windows 10", "x"),
+    )
+    horizon = (
+        HorizonEntry(12, ("10.1.2.41",), events[:2]),
+        HorizonEntry(36, ("10.1.2.41", "10.1.2.42"), events),
+    )
+    page = render_html(replace(rich_assessment, horizon=horizon))
+    listed = re.search(r'<details class="horizon-events">(.*?)</details>', page, re.S)
+    assert listed is not None
+    assert "Dates to budget for in the next 36 months" in listed.group(1)
+    rows = re.findall(r"<tr>(.*?)</tr>", listed.group(1), re.S)
+    assert len(rows) == 3
+    assert "end of sale" in rows[0] and "Cisco IOS XE 17.3" in rows[0]
+    assert "last date of hardware support" in rows[1]
+    assert "end of paid extension (ESU)" in rows[2] and "10.1.2.42" in rows[2]
+    french = render_html(replace(rich_assessment, horizon=horizon), "fr")
+    assert "fin de commercialisation" in french and "dernier jour de support du matériel" in french
+    quiet = (HorizonEntry(12, ("10.1.2.41",)),)  # a horizon given without its dates
+    assert "horizon-events" not in render_html(replace(rich_assessment, horizon=quiet))

@@ -16,7 +16,7 @@ from builders import AS_OF, device, meta, tcp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from legacyscan.lifecycle.database import status_on
+from legacyscan.lifecycle.verdicts import status_on
 from legacyscan.model import AssessedDevice, AssessedIdentity, Assessment, EolRecord
 from legacyscan.risk.device import RiskModel
 from legacyscan.risk.evaluate import Context, evaluate, network_of

@@ -27,6 +27,7 @@ from defusedxml.common import DefusedXmlException
 from legacyscan.errors import UserError
 from legacyscan.files import read_input
 from legacyscan.model import Host, OsClass, OsMatch, Service
+from legacyscan.model.collect import PORTS, is_ip_address
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,10 @@ class NmapXmlError(UserError, ValueError):
     def __init__(self, message: str, partial: NmapRun | None = None) -> None:
         super().__init__(message)
         self.partial = partial
+
+
+class _BadHost(ValueError):
+    """A <host> holding what no nmap writes (an address or a port that cannot be)."""
 
 
 def _int(text: str | None) -> int | None:
@@ -136,6 +141,8 @@ def _host(node: ET.Element, source: str) -> Host | None:
         kind = _address_type(addr)
         if kind in ("ipv4", "ipv6") and address is None:
             address = addr.get("addr")
+            if address is not None and not is_ip_address(address):
+                raise _BadHost(f"address {address[:60]!r} is not an IP address")
         elif kind == "mac" and addr.get("addr"):
             mac = addr.get("addr", "").upper()
             mac_vendor = addr.get("vendor") or None
@@ -147,6 +154,8 @@ def _host(node: ET.Element, source: str) -> Host | None:
         number = _int(port.get("portid"))
         if number is None:
             continue  # a port without a number says nothing we can use
+        if number not in PORTS:
+            raise _BadHost(f"{address or 'a host'}: port {number} is not a port number (1-65535)")
         service = _service(port, number)
         # Closed and filtered ports say nothing about what the device is; keep the rest.
         if service.state.startswith("open"):
@@ -209,6 +218,10 @@ def parse_nmap_xml(
         for host in _hosts(stream, name, source, header):
             if host is not None:
                 hosts.append(host)
+    except _BadHost as exc:
+        raise NmapXmlError(
+            f"{name}: host {len(hosts) + 1} refused: {exc}", partial=run() if hosts else None
+        ) from None
     except DefusedXmlException as exc:
         raise NmapXmlError(f"{name}: refused unsafe XML ({type(exc).__name__})") from exc
     except ET.ParseError as exc:

@@ -23,6 +23,7 @@ the offending line (PyYAML quotes it, and it may hold a secret).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,8 +136,9 @@ def scrub(text: str, credentials: Iterable[Credential]) -> str:
 
 def load_credentials(path: Path) -> tuple[Credential, ...]:
     """The credentials of a YAML file, in file order; ``CredentialsError`` when unusable."""
-    # secret=True: the message says where, never what (the line may hold a secret)
-    data = load_yaml(path, CredentialsError, secret=True)
+    # secret=True: the message says where, never what (the line may hold a secret);
+    # strings=True: a community is the text written, never a number YAML 1.1 made of it
+    data = load_yaml(path, CredentialsError, secret=True, strings=True)
     entries = data.get("credentials") if isinstance(data, dict) else data
     if not isinstance(entries, list) or not entries:
         raise CredentialsError(f"{path}: expected a non-empty list under 'credentials:'")
@@ -157,6 +159,8 @@ def load_credentials(path: Path) -> tuple[Credential, ...]:
     return credentials
 
 
+_LABEL = re.compile(r"^[\w .@/+-]{1,64}$")
+_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,31}$")
 _FIELDS = {"label", "version", "community", "user", "auth", "auth_key", "priv", "priv_key"}
 _FIELDS |= {"context"}
 
@@ -168,11 +172,28 @@ def _credential(entry: object, number: int, path: Path) -> Credential:
     label = entry.get("label")
     if not isinstance(label, str) or not label.strip():
         raise CredentialsError(f"{where}: every credential needs a 'label'")
+    if not _LABEL.match(label):
+        # a label is printed: one that swallowed a typo ("ward community:x") may hold a secret
+        raise CredentialsError(
+            f"{where}: a label is a short name (letters, digits, spaces, . _ - / @ +); "
+            "this one is not shown (is a space missing after a ':'?)"
+        )
     where = f"{where} ({label})"
-    unknown = set(map(str, entry)) - _FIELDS
+    unknown = [key for key in entry if key not in _FIELDS]
     if unknown:
-        raise CredentialsError(f"{where}: unknown field(s): {', '.join(sorted(unknown))}")
-    version = str(entry.get("version", "2c")).lower().lstrip("v")
+        # only a key that looks like a field name is named: in a flow-style typo
+        # ("{..., community:SECRET}") the key is the secret itself
+        named = sorted(key for key in unknown if isinstance(key, str) and _FIELD_NAME.match(key))
+        hidden = len(unknown) - len(named)
+        parts = [", ".join(named)] if named else []
+        if hidden:
+            parts.append(
+                f"{hidden} key(s) not shown, that are no field name "
+                "(is a space missing after a ':'?)"
+            )
+        raise CredentialsError(f"{where}: unknown field(s): {'; '.join(parts)}")
+    version = entry.get("version", "2c")
+    version = version.lower().lstrip("v") if isinstance(version, str) else ""
     if version not in ("1", "2c", "3"):
         raise CredentialsError(f"{where}: version must be 1, 2c or 3")
 
@@ -180,8 +201,8 @@ def _credential(entry: object, number: int, path: Path) -> Credential:
         value = entry.get(key)
         if value is None:
             return None
-        if not isinstance(value, str | int) or isinstance(value, bool):
-            raise CredentialsError(f"{where}: '{key}' must be a string")
+        if not isinstance(value, str):
+            raise CredentialsError(f"{where}: '{key}' must be a string, not a list or mapping")
         return Secret(str(value))
 
     if version in ("1", "2c"):
@@ -208,6 +229,8 @@ def _credential(entry: object, number: int, path: Path) -> Credential:
             # RFC 3414 passphrases are at least 8 characters; agents refuse shorter ones
             raise CredentialsError(f"{where}: {name}_key of at least 8 characters needed")
     context = entry.get("context", "")
+    if not isinstance(context, str):
+        raise CredentialsError(f"{where}: 'context' must be a string, not a list or mapping")
     return Credential(
         label=label,
         version="3",
@@ -221,7 +244,9 @@ def _credential(entry: object, number: int, path: Path) -> Credential:
 
 
 def _protocol(value: object, allowed: tuple[str, ...], name: str, where: str) -> str:
-    text = str(value).lower()
+    if not isinstance(value, str):
+        raise CredentialsError(f"{where}: {name} must be one of {', '.join(allowed)}")
+    text = value.lower()
     text = _ALIASES.get(text, text)
     if text not in allowed:
         raise CredentialsError(f"{where}: {name} must be one of {', '.join(allowed)}")

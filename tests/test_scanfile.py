@@ -1,0 +1,177 @@
+"""scan.json read back by its one reader: a hand-edited or hostile file is one line."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from builders import meta, tcp
+from clirun import run
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from legacyscan.assess import assess
+from legacyscan.model import Host, SnmpSystem
+from legacyscan.scanfile import ScanJsonError, StoredScan, assessment_to_dict, read_scan
+
+
+def _document() -> dict[str, Any]:
+    hosts = [
+        Host(address="127.42.1.10", services=tcp(22, 443), sources=("nmap",)),
+        Host(
+            address="127.42.1.11",
+            snmp=SnmpSystem(descr="Hardware: x86 - Software: Windows Version 5.1 (Build 2600)"),
+            sources=("snmp",),
+        ),
+    ]
+    return assessment_to_dict(assess(hosts, meta(("127.42.1.0/24",))))
+
+
+DOCUMENT = _document()
+
+
+def _write(folder: Path, data: object) -> Path:
+    path = folder / "scan.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_a_written_scan_reads_back(tmp_path: Path) -> None:
+    stored = read_scan(_write(tmp_path, DOCUMENT))
+    assert [h.address for h in stored.hosts] == ["127.42.1.10", "127.42.1.11"]
+    assert stored.assessment is not None
+
+
+def _set(path: str, value: object) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        *parents, last = path.split(".")
+        target: Any = data
+        for part in parents:
+            target = target[int(part)] if part.isdigit() else target[part]
+        target[int(last) if last.isdigit() else last] = value
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_set("scan.started", 12345), r"started: expected str, got int"),
+        (_set("scan.silent_addresses", "many"), r"silent_addresses' must be a whole number"),
+        (_set("scan.silent_addresses", -1), r"silent_addresses' must be a whole number"),
+        (_set("scan.tool_versions", ["nmap", "7.94"]), r"tool_versions' must be an object"),
+        (_set("scan.site", "ward \ud800"), r"lone UTF-16 surrogate"),
+        (_set("devices.0.observed.hostnames", ["\udcff"]), r"lone UTF-16 surrogate"),
+        (_set("as_of", 20261123), r"as_of: expected a date"),
+        (_set("scan.targets", "127.42.1.0/24"), r"targets: expected a list"),
+        (_set("scan.command_lines", [5]), r"command_lines\[0\]: expected str"),
+        (_set("devices", {}), r"'devices' must be a list"),
+        (_set("schema", True), r"schema 'True' is not one this version reads"),
+        (_set("schema", 99), r"schema '99' is not one"),
+        (_set("scan", []), r"'scan' must be an object"),
+    ],
+)
+def test_wrong_types_are_one_line_naming_the_field(
+    tmp_path: Path, change: Callable[[dict[str, Any]], None], message: str
+) -> None:
+    data = copy.deepcopy(DOCUMENT)
+    change(data)
+    with pytest.raises(ScanJsonError, match=message) as caught:
+        read_scan(_write(tmp_path, data))
+    assert "\n" not in str(caught.value)
+
+
+def test_a_surrogate_pair_is_text_not_an_error(tmp_path: Path) -> None:
+    data = copy.deepcopy(DOCUMENT)
+    data["scan"]["site"] = "ward \U0001f3e5"  # json.dumps writes it as a \ud83c\udfe5 pair
+    assert read_scan(_write(tmp_path, data)).meta.site == "ward \U0001f3e5"
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _paths(data: object, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix] if prefix else []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += _paths(value, (*prefix, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data[:2]):
+            found += _paths(value, (*prefix, index))
+    return found
+
+
+PATHS = _paths(DOCUMENT)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(PATHS), _JSON), min_size=1, max_size=3))
+def test_any_edit_of_a_scan_json_reads_or_is_one_line(
+    edits: list[tuple[tuple[Any, ...], Any]],
+) -> None:
+    data = copy.deepcopy(DOCUMENT)
+    for path, value in edits:
+        target: Any = data
+        try:
+            for part in path[:-1]:
+                target = target[part]
+            target[path[-1]] = value
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier edit replaced a parent
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            stored = read_scan(_write(Path(folder), data))
+        except ScanJsonError as exc:
+            assert str(exc).isprintable(), repr(str(exc))
+        else:
+            assert isinstance(stored, StoredScan)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=200))
+def test_any_bytes_read_or_are_one_line(raw: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "scan.json"
+        path.write_bytes(raw)
+        with pytest.raises(ScanJsonError) as caught:
+            read_scan(path)
+        assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "output", "message"),
+    [
+        ("html", "missing/report.html", r"folder .*missing does not exist"),
+        ("xlsx", "missing/report.xlsx", r"folder .*missing does not exist"),
+        ("json", "a-file/report.json", r"cannot write .*a-file/report\.json: Not a directory"),
+        ("graphml", "a-file/r.graphml", r"cannot write .*: Not a directory"),
+        ("csv", "a-file", r"a-file is a file; csv writes a folder of tables"),
+        ("csv", "missing/tables", r"folder .*missing does not exist"),
+        ("html", "", r"is a folder; give a file name"),
+    ],
+)
+def test_report_into_a_place_it_cannot_write_is_one_line(
+    tmp_path: Path, fmt: str, output: str, message: str
+) -> None:
+    scan = _write(tmp_path, DOCUMENT)
+    (tmp_path / "a-file").write_text("kept\n", encoding="utf-8")
+    result = run("report", str(scan), "--format", fmt, "-o", str(tmp_path / output))
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: ") and re.search(message, last), result.stderr
+    assert "internal error" not in result.stderr
+    assert (tmp_path / "a-file").read_text(encoding="utf-8") == "kept\n"
+    assert not list(tmp_path.rglob("*.tmp")), "a partial file was left behind"
+    assert not (tmp_path / "missing").exists()
