@@ -6,6 +6,12 @@ libyaml's C loader when it is there (several times faster: the knowledge is read
 command), and turns every failure into one line naming the file, the line and the problem,
 raised as the caller's own ``UserError`` subclass.
 
+``read_limited`` is the one way a user's file is read: a FIFO, a device or a folder is
+refused *before* it is opened (opening a FIFO with no writer blocks for ever, reading
+``/dev/zero`` never ends), and a file larger than the caller's limit is refused after
+reading at most one byte more than the limit.  ``read_input`` also decompresses gzip
+(told by its magic bytes, not its name), bounded by the same limit.
+
 ``atomic_open`` / ``atomic_write`` write beside the target and rename over it, so that a
 reader (or a kill) sees the old file or the new one, never half of one; a failure removes
 the partial file and is one line too.
@@ -15,6 +21,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, Literal, overload
@@ -135,14 +143,75 @@ def parse_yaml(
         raise error(f"{origin}: not valid YAML (a value cannot be read: {problem})") from None
 
 
-def read_text(path: Path, error: type[UserError] = UserError) -> str:
-    """A text file as UTF-8, any failure one line."""
+#: The default bound of a user's text file (credentials, segments, costs, target lists).
+MAX_TEXT_BYTES = 64 << 20
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _size(limit: int) -> str:
+    return f"{limit >> 20} MiB" if limit >= 1 << 20 else f"{limit} bytes"
+
+
+def read_limited(path: Path, limit: int, error: type[UserError] = UserError) -> bytes:
+    """The bytes of the regular file ``path``, refused when larger than ``limit``."""
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise error(f"{path}: not UTF-8 text") from None
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise error(
+                f"{path}: not a regular file (a pipe, a device or a folder); "
+                "save its content to a file first"
+            )
+        # O_NONBLOCK: were it swapped for a FIFO since the check, open would not block.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise error(f"{path}: not a regular file")
+            data = handle.read(limit + 1)
     except OSError as exc:
         raise error(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > limit:
+        raise error(f"{path}: larger than {_size(limit)}; not read")
+    return data
+
+
+def gunzip_limited(
+    data: bytes, limit: int, origin: str, error: type[UserError] = UserError
+) -> bytes:
+    """Decompress gzip ``data`` (every member), refusing more than ``limit`` bytes out."""
+    out: list[bytes] = []
+    total = 0
+    rest = data
+    try:
+        while rest:
+            inflater = zlib.decompressobj(wbits=31)
+            chunk = inflater.decompress(rest, limit + 1 - total)
+            total += len(chunk)
+            out.append(chunk)
+            if total > limit or inflater.unconsumed_tail:
+                raise error(f"{origin}: larger than {_size(limit)} once decompressed; not read")
+            if not inflater.eof:
+                raise error(f"{origin}: truncated gzip data")
+            rest = inflater.unused_data
+            if rest and not rest.startswith(GZIP_MAGIC):
+                break  # trailing garbage after the last member, as gzip(1) ignores it
+    except zlib.error as exc:
+        raise error(f"{origin}: not valid gzip data ({exc})") from None
+    return b"".join(out)
+
+
+def read_input(path: Path, limit: int, error: type[UserError] = UserError) -> bytes:
+    """A user's input file, gunzipped when it is gzip (magic bytes), at most ``limit``."""
+    data = read_limited(path, limit, error)
+    if data.startswith(GZIP_MAGIC):
+        return gunzip_limited(data, limit, str(path), error)
+    return data
+
+
+def read_text(path: Path, error: type[UserError] = UserError, limit: int = MAX_TEXT_BYTES) -> str:
+    """A text file as UTF-8, any failure one line; FIFOs, devices and huge files refused."""
+    try:
+        return read_limited(path, limit, error).decode("utf-8")
+    except UnicodeDecodeError:
+        raise error(f"{path}: not UTF-8 text") from None
 
 
 def load_yaml(

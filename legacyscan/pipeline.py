@@ -17,6 +17,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
+from netaddr import AddrFormatError, IPAddress, IPSet
+
 from legacyscan import __version__
 from legacyscan.assess import assess
 from legacyscan.clock import now
@@ -25,6 +27,7 @@ from legacyscan.collect.nmap.chunkstore import (
     ChunkStore,
     ChunkStoreError,
     FilesystemChunkStore,
+    refuse_another_scan,
 )
 from legacyscan.collect.nmap.parse import NmapRun, parse_nmap_xml
 from legacyscan.collect.nmap.plan import ScanPlan, is_root
@@ -211,19 +214,44 @@ def seen_by_others_step(
     return seen
 
 
+def store_folder(store: ChunkStore, out_dir: Path) -> Path:
+    """The folder a store keeps its chunks in, for messages."""
+    folder = getattr(store, "folder", None)
+    return folder if isinstance(folder, Path) else out_dir / "nmap"
+
+
 def nmap_store(out_dir: Path) -> FilesystemChunkStore:
     """Where a scan in ``out_dir`` keeps its nmap chunks (evidence and resume point)."""
     return FilesystemChunkStore(out_dir / "nmap")
 
 
-def refuse_unfinished(store: ChunkStore, out_dir: Path, resume: bool) -> None:
-    """Refuse to start over a scan whose chunks are in ``out_dir`` unless resuming it."""
-    finished = store.finished() if store.load_plan() is not None else {}
+def refuse_unfinished(
+    store: ChunkStore, out_dir: Path, resume: bool, plan: ScanPlan | None = None
+) -> None:
+    """Refuse to start over a scan whose chunks are in ``out_dir`` unless resuming it,
+    and (given ``plan``) to resume a stored scan whose command lines are not ``plan``'s."""
+    stored = store.load_plan()
+    if plan is not None:
+        refuse_another_scan(stored, plan, store_folder(store, out_dir))
+    finished = store.finished() if stored is not None else {}
     if finished and not resume:
         raise ChunkStoreError(
             f"{out_dir} already holds {len(finished)} finished chunk(s) of a scan: "
             "add --resume to continue it, or choose another --out folder"
         )
+
+
+def within(targets: Sequence[str], hosts: Sequence[Host]) -> tuple[list[Host], int]:
+    """The hosts whose address is in ``targets`` (CIDR blocks), and how many were not."""
+    scope = IPSet(targets)
+    kept = []
+    for host in hosts:
+        try:
+            if IPAddress(host.address) in scope:
+                kept.append(host)
+        except (AddrFormatError, ValueError, TypeError):
+            pass
+    return kept, len(hosts) - len(kept)
 
 
 def collect_live(
@@ -246,7 +274,7 @@ def collect_live(
         port=snmp_port, credentials=(community_credential(community, "--community"),)
     )
     store = store or nmap_store(out_dir)
-    refuse_unfinished(store, out_dir, resume)
+    refuse_unfinished(store, out_dir, resume, plan)
     if recorder is not None:
         store = RecordingChunkStore(store, recorder)
     progress(
@@ -261,10 +289,12 @@ def collect_live(
         for run, record in zip(result.runs, result.records, strict=True):
             if not recorder.committed(f"nmap:{record.index}"):
                 record_nmap_chunk(recorder, record.index, run, store.xml(record.index))
-    up = [h for run in result.runs for h in run.hosts if h.address]
-    progress(f"nmap: {len(up)} host(s) up; raw XML kept in {out_dir / 'nmap'}")
     # The chunks name exactly the in-scope addresses: a sweep never touches an excluded one.
     in_scope = tuple(t for chunk in plan.chunks for t in chunk.targets)
+    up, outside = within(in_scope, [h for run in result.runs for h in run.hosts if h.address])
+    if outside:  # nmap reports only its targets: a stored chunk's XML was edited
+        progress(f"nmap: {outside} host(s) outside the scope ignored (never asked by SNMP)")
+    progress(f"nmap: {len(up)} host(s) up; raw XML kept in {out_dir / 'nmap'}")
     hosts, results, reused = snmp_step(up, in_scope, options, snmp_sweep, progress, recorder)
     errors = tuple(r.error for r in results if r.error is not None)
     kept = with_macs_from_arp([h for h in hosts if h.has_data])

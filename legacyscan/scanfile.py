@@ -29,8 +29,8 @@ from legacyscan.model import (
     ScanMeta,
     Trend,
 )
+from legacyscan.topology.mapping import SegmentMap
 from legacyscan.topology.network import segment_of
-from legacyscan.topology.segments import SegmentMap
 
 SCHEMA_VERSION = 2
 #: Schema 1 files (no 'record') are read and judged again with the installed knowledge.

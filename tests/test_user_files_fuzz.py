@@ -22,7 +22,7 @@ from legacyscan.plan import CostModel
 from legacyscan.plan.budget import CostModelError
 from legacyscan.plan.whatif import load_changes
 from legacyscan.report.config import load_report_config
-from legacyscan.topology.segments import SegmentMap
+from legacyscan.topology.mapping import SegmentMap
 
 _SCALAR = st.one_of(
     st.none(), st.booleans(), st.integers(-10**30, 10**30), st.floats(),

@@ -27,6 +27,7 @@ from legacyscan.cli import (
 )
 from legacyscan.cli import scan as scan_commands
 from legacyscan.cli import snmp as snmp_commands
+from legacyscan.cli.terminal import echo
 from legacyscan.errors import UserError
 
 
@@ -74,25 +75,25 @@ def main() -> None:
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("interrupted", err=True)
+        echo("interrupted", err=True)
         sys.exit(130)
     except click.UsageError as exc:
         where = exc.ctx.command_path if exc.ctx else "legacyscan"
-        click.echo(f"error: {exc.format_message()} (see '{where} --help')", err=True)
+        echo(f"error: {exc.format_message()} (see '{where} --help')", err=True)
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        click.echo(f"error: {exc.format_message()}", err=True)
+        echo(f"error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
     except UserError as exc:
-        click.echo(f"error: {exc}", err=True)
+        echo(f"error: {exc}", err=True)
         sys.exit(2)
     except KeyboardInterrupt:
-        click.echo("interrupted: nothing was written for the unfinished step", err=True)
+        echo("interrupted: nothing was written for the unfinished step", err=True)
         sys.exit(130)
     except Exception as exc:  # the last line of defence: one line, no traceback
         if os.environ.get("LEGACYSCAN_DEBUG"):
             traceback.print_exc()
-        click.echo(
+        echo(
             f"internal error: {type(exc).__name__}: {exc} (set LEGACYSCAN_DEBUG=1 for details)",
             err=True,
         )

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
+from legacyscan.cli.terminal import echo
 from legacyscan.identify import Identifier, RuleSet
 from legacyscan.identify.recog import load_recog, recog_folders
 from legacyscan.identify.rules import load_vocabulary
@@ -63,7 +64,7 @@ def segments_context(segments_file: Path | None) -> Context | None:
     """The assessment context for ``--segments FILE`` (None: the defaults)."""
     if segments_file is None:
         return None
-    from legacyscan.topology.segments import SegmentMap
+    from legacyscan.topology.mapping import SegmentMap
 
     return Context(segment_map=SegmentMap.load(segments_file))
 
@@ -73,7 +74,7 @@ def as_of_date(value: dt.datetime | None) -> dt.date:
 
 
 def progress(message: str) -> None:
-    click.echo(f"  {message}", err=True)
+    echo(f"  {message}", err=True)
 
 
 def write_outputs(assessment: Assessment, out: Path) -> tuple[Path, Path]:

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from legacyscan.cli.common import as_of_date, as_of_option, format_option, progress
+from legacyscan.cli.terminal import echo
 from legacyscan.errors import UserError
 from legacyscan.identify.rules import load_vocabulary
 from legacyscan.lifecycle.database import EolDatabase
@@ -106,10 +107,10 @@ def show_command(product: str, fmt: str, as_of: dt.datetime | None) -> None:
     if fmt == "json":
         doc = {"vendor": vendor, "product": name, "as_of": day.isoformat(), "cycles": rows}
         doc["known_exploited"] = list(kev)
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
-    click.echo(f"{vendor} {name}: {len(rows)} cycle(s), verdicts as of {day.isoformat()}")
-    click.echo(
+    echo(f"{vendor} {name}: {len(rows)} cycle(s), verdicts as of {day.isoformat()}")
+    echo(
         f"{'cycle':<34} {'released':<10} {'mainstream':<10} {'security':<10} "
         f"{'paid ext.':<10} status"
     )
@@ -117,20 +118,20 @@ def show_command(product: str, fmt: str, as_of: dt.datetime | None) -> None:
         security = row["security_end"] or "-"
         if row["security_end_latest"]:
             security += f"..{row['security_end_latest']}"
-        click.echo(
+        echo(
             f"{row['cycle'][:34]:<34} {row['released'] or '-':<10} {row['support_end'] or '-':<10} "
             f"{security:<10} {row['extended_end'] or '-':<10} {row['status'].upper()}"
         )
     sources = sorted({(row["source"], row["checked"]) for row in rows})
     for source, checked in sources:
-        click.echo(f"source: {source} (checked {checked})")
+        echo(f"source: {source} (checked {checked})")
     for policy in sorted({row["policy"] for row in rows if row.get("policy")}):
-        click.echo(f"ends computed from the vendor's policy: {policy}")
+        echo(f"ends computed from the vendor's policy: {policy}")
     cpes = sorted({key for r in db.records_of(vendor, name) for key in r.cpe})
     if cpes:
-        click.echo("found by CPE: " + ", ".join(cpes))
+        echo("found by CPE: " + ", ".join(cpes))
     if kev:
-        click.echo(
+        echo(
             f"known exploited (CISA KEV, product-level): {len(kev)} CVE(s): "
             + ", ".join(kev[:10])
             + (" ..." if len(kev) > 10 else "")
@@ -155,16 +156,16 @@ def _show_policies(db: EolDatabase, fmt: str) -> None:
         for p in policies
     ]
     if fmt == "json":
-        click.echo(json.dumps({"policies": rows}, indent=2, ensure_ascii=False))
+        echo(json.dumps({"policies": rows}, indent=2, ensure_ascii=False))
         return
-    click.echo(f"{len(rows)} vendor support policies (fingerprints/eol-policies.yaml)")
+    echo(f"{len(rows)} vendor support policies (fingerprints/eol-policies.yaml)")
     for row in rows:
-        click.echo(
+        echo(
             f"{row['id']}: {row['vendor']}: {row['statement']} "
             f"({row['gives']} = {row['from']} + {row['years']} years; "
             f"{row['records']} record(s) use it)"
         )
-        click.echo(f"  source: {row['source']} (checked {row['checked']})")
+        echo(f"  source: {row['source']} (checked {row['checked']})")
 
 
 def find_hardware(db: EolDatabase, query: str) -> tuple[HardwareRecord, ...]:
@@ -200,18 +201,18 @@ def _show_hardware(records: tuple[HardwareRecord, ...], as_of: dt.date, fmt: str
         )
     if fmt == "json":
         doc = {"as_of": as_of.isoformat(), "hardware": rows}
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
-    click.echo(f"{len(rows)} hardware record(s), verdicts as of {as_of.isoformat()}")
-    click.echo(f"{'vendor':<8} {'family':<40} {'end sale':<10} {'last supp.':<10} status")
+    echo(f"{len(rows)} hardware record(s), verdicts as of {as_of.isoformat()}")
+    echo(f"{'vendor':<8} {'family':<40} {'end sale':<10} {'last supp.':<10} status")
     for row in rows:
-        click.echo(
+        echo(
             f"{row['vendor'][:8]:<8} {row['family'][:40]:<40} {row['end_of_sale'] or '-':<10} "
             f"{row['last_support'] or '-':<10} {row['status'].upper()}"
             + (f"  {row['bulletin']}" if row["bulletin"] else "")
         )
     for source in sorted({row["source"] for row in rows}):
-        click.echo(f"source: {source}")
+        echo(f"source: {source}")
 
 
 @eol_group.command("import")
@@ -248,7 +249,7 @@ def import_command(dump: Path | None, kev_file: Path | None, data_dir: Path | No
         progress(f"{dump}: {len(products)} product(s)")
         result = merge(products, load_records(), mapping, str(dump), dt.date.today())
         path = write_overlay(result.records, folder)
-        click.echo(
+        echo(
             f"endoflife.date: {result.added} cycle(s) added, {result.updated} updated, "
             f"{result.kept} kept from vendor sources, {len(result.by_cpe)} product(s) "
             f"mapped by CPE, {len(result.skipped_products)} "
@@ -260,7 +261,7 @@ def import_command(dump: Path | None, kev_file: Path | None, data_dir: Path | No
         marks = mark(catalog, vocabulary, mapping.get("kev") or ())
         path = write_marks(marks, catalog, kev_file, folder)
         total = sum(len(c) for c in marks.values())
-        click.echo(
+        echo(
             f"KEV {catalog.version or '(no version)'}: {len(catalog.entries)} entries, "
             f"{total} mark(s) on {len(marks)} of our products; saved: {path}"
         )

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from legacyscan.cli.common import as_of_date, as_of_option
+from legacyscan.cli.terminal import echo
 from legacyscan.identify.observe import FIELDS, field_list, is_field
 from legacyscan.identify.rules import RuleSet, load_vocabulary
 from legacyscan.identify.selftest import candidates, check_examples
@@ -81,19 +82,19 @@ def check_command(folders: tuple[Path, ...], with_bundled: bool, vocabulary: Pat
     if not folders or with_bundled:
         gaps = Gaps.load()
         failures.extend(alignment_problems(rules, EolDatabase.load(), gaps))
-        click.echo(
+        echo(
             f"{len(gaps.no_lifecycle_data)} product(s) named by rules have no lifecycle data "
             f"and {len(gaps.no_rule_yet)} EOL product(s) no rule yet, each with its reason in "
             "fingerprints/lifecycle-gaps.yaml"
         )
     examples = sum(len(rule.examples) for rule in rules.rules)
     for line in failures:
-        click.echo(f"FAIL {line}")
+        echo(f"FAIL {line}")
     summary = f"{len(rules.rules)} rule(s), {examples} example(s)"
     if failures:
-        click.echo(f"{summary}: {len(failures)} failure(s)", err=True)
+        echo(f"{summary}: {len(failures)} failure(s)", err=True)
         sys.exit(1)
-    click.echo(f"{summary}: all passed")
+    echo(f"{summary}: all passed")
 
 
 def _resolve_field(name: str) -> str:
@@ -157,7 +158,7 @@ def explain_command(
     context = _context(context_pairs)
     rules = _load(folders, with_bundled)
     day = as_of_date(as_of)
-    click.echo(f"{field} = {value!r}")
+    echo(f"{field} = {value!r}")
     found = candidates(rules, field, value, context)
     winner = next((c for c in found if c.matched), None)
     for candidate in found:
@@ -173,20 +174,20 @@ def explain_command(
             conditions = dict(rule.when)
             wanted = ", ".join(f"{f} ~ /{conditions[f].pattern}/" for f in candidate.missing_when)
             line += f": only with {wanted}"
-        click.echo(line)
+        echo(line)
     if winner is None:
-        click.echo("no rule names this value: it stays unknown")
+        echo("no rule names this value: it stays unknown")
         sys.exit(1)
     values = winner.values
     rule = winner.rule
-    click.echo(f"\nrule {rule.id} sets:")
+    echo(f"\nrule {rule.id} sets:")
     for key in ("kind", "vendor", "product", "version", "cpe", "class", "type"):
         if values.get(key):
-            click.echo(f"  {key:<8} {values[key]}")
+            echo(f"  {key:<8} {values[key]}")
     if rule.classify is not None:
-        click.echo(f"  weight   {rule.classify.weight} (class signal)")
+        echo(f"  weight   {rule.classify.weight} (class signal)")
     if rule.identity is None and not rule.also:
-        click.echo("  (no identity: a class signal only)")
+        echo("  (no identity: a class signal only)")
         return
     match = rule.pattern.search(value)
     assert match is not None  # the winner matched this very value
@@ -194,11 +195,11 @@ def explain_command(
     for identity in rule.identities(match, Evidence("explain", field, value, rule.id)):
         name = f"{identity.vendor} {identity.product} {identity.version or ''}".strip()
         life = database.lifecycle(identity, day)
-        click.echo(f"\n{name}: lifecycle on {day.isoformat()}: {life.status.upper()}")
+        echo(f"\n{name}: lifecycle on {day.isoformat()}: {life.status.upper()}")
         for alt in identity.alternatives:
-            click.echo(f"  or       {alt.vendor} {alt.product} {alt.version or ''}".rstrip())
+            echo(f"  or       {alt.vendor} {alt.product} {alt.version or ''}".rstrip())
         if life.cycle:
-            click.echo(f"  cycle    {life.cycle}")
-        click.echo(f"  why      {life.reason}")
+            echo(f"  cycle    {life.cycle}")
+        echo(f"  why      {life.reason}")
         if life.source:
-            click.echo(f"  source   {life.source} (checked {life.checked})")
+            echo(f"  source   {life.source} (checked {life.checked})")

@@ -12,6 +12,7 @@ import click
 
 from legacyscan.assess import OpenedScan, open_scan
 from legacyscan.cli.common import format_option, segments_option
+from legacyscan.cli.terminal import echo
 from legacyscan.topology import kind_of
 from legacyscan.topology.queries import (
     bridges,
@@ -64,7 +65,7 @@ def exposures_command(scan_json: Path, fmt: str, segments_file: Path | None, lim
     listed = first_exposures(opened.network, limit or None)
     total = opened.assessment.topology.total_exposures
     if fmt == "json":
-        click.echo(
+        echo(
             json.dumps(
                 {
                     "exposure_count": total,
@@ -78,14 +79,14 @@ def exposures_command(scan_json: Path, fmt: str, segments_file: Path | None, lim
         )
         return
     for exposure in listed:
-        click.echo(
+        echo(
             f"{_label(opened, exposure.legacy)} -> {_label(opened, exposure.clinical)}\n"
             f"  path:     {' > '.join(exposure.path)}\n"
             f"  evidence: {exposure.evidence}"
         )
-    click.echo(f"{total} legacy -> clinical pair(s); {len(listed)} listed")
+    echo(f"{total} legacy -> clinical pair(s); {len(listed)} listed")
     for note in opened.assessment.topology.notes:
-        click.echo(f"note: {note}")
+        echo(f"note: {note}")
 
 
 @graph_group.command("mixed")
@@ -95,17 +96,17 @@ def mixed_command(scan_json: Path, fmt: str, segments_file: Path | None) -> None
     opened = open_scan(scan_json, segments_file)
     found = mixed_segments(opened.network)
     if fmt == "json":
-        click.echo(json.dumps([asdict(m) for m in found], indent=2, ensure_ascii=False))
+        echo(json.dumps([asdict(m) for m in found], indent=2, ensure_ascii=False))
         return
     for mixed in found:
         where = ", ".join(x for x in (mixed.cidr, mixed.site, mixed.zone) if x)
-        click.echo(
+        echo(
             f"{mixed.name}" + (f" ({where})" if where else "") + f": "
             f"{len(mixed.legacy_it)} legacy IT system(s), {len(mixed.clinical)} clinical device(s)"
         )
-        click.echo(f"  legacy IT: {_some(mixed.legacy_it)}")
-        click.echo(f"  clinical:  {_some(mixed.clinical)}")
-    click.echo(f"{len(found)} mixed segment(s) of {len(opened.network.segments)}")
+        echo(f"  legacy IT: {_some(mixed.legacy_it)}")
+        echo(f"  clinical:  {_some(mixed.clinical)}")
+    echo(f"{len(found)} mixed segment(s) of {len(opened.network.segments)}")
 
 
 @graph_group.command("bridges")
@@ -116,16 +117,16 @@ def bridges_command(scan_json: Path, fmt: str, segments_file: Path | None) -> No
     opened = open_scan(scan_json, segments_file)
     found = bridges(opened.assessment)
     if fmt == "json":
-        click.echo(json.dumps([asdict(b) for b in found], indent=2, ensure_ascii=False))
+        echo(json.dumps([asdict(b) for b in found], indent=2, ensure_ascii=False))
         return
     for bridge in found:
-        click.echo(
+        echo(
             f"{_label(opened, bridge.address)}: centrality {bridge.centrality:.3f}, "
             f"segments {', '.join(bridge.segments)}"
         )
         for line in bridge.evidence:
-            click.echo(f"  {line}")
-    click.echo(f"{len(found)} legacy bridge(s)")
+            echo(f"  {line}")
+    echo(f"{len(found)} legacy bridge(s)")
 
 
 def _some(addresses: tuple[str, ...], shown: int = 10) -> str:

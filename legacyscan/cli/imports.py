@@ -20,6 +20,7 @@ from legacyscan.cli.common import (
     write_outputs,
 )
 from legacyscan.cli.inventory import inventory_options
+from legacyscan.cli.terminal import echo
 from legacyscan.clock import now
 from legacyscan.collect.nmap.chunkstore import FilesystemChunkStore
 from legacyscan.collect.nmap.imports import import_files
@@ -63,15 +64,15 @@ def import_command(
 
     def said(path: Path, run: NmapRun | None, error: str | None) -> None:
         if error is not None:
-            click.echo(f"error: {error}", err=True)
+            echo(f"error: {error}", err=True)
         if run is not None:
             version = f"nmap {run.nmap_version}" if run.nmap_version else "nmap (version unknown)"
-            click.echo(f"  {path.name}: {len(run.hosts)} host(s) up, {version}", err=True)
+            echo(f"  {path.name}: {len(run.hosts)} host(s) up, {version}", err=True)
 
     store = FilesystemChunkStore(out / "nmap", prefix="import")
     result = import_files(files, store, said)
     if not result.records:
-        click.echo("error: nothing could be imported", err=True)
+        echo("error: nothing could be imported", err=True)
         sys.exit(1)
     kept = tuple(h for h in result.hosts if h.has_data)
     versions = sorted({r.nmap_version for r in result.records if r.nmap_version})
@@ -89,10 +90,10 @@ def import_command(
         site=site,
         vantage=vantage,
     )
-    click.echo(f"identify: {len(kept)} device(s)", err=True)
+    echo(f"identify: {len(kept)} device(s)", err=True)
     assessment = assess(kept, meta, identifier_for(recog_dirs))
     json_path, html_path = write_outputs(assessment, out)
-    click.echo(summary_line(assessment), err=True)
+    echo(summary_line(assessment), err=True)
     if not no_db and not kept:
         # a scan with no host would make the next `diff` say that every device is gone
         progress("inventory: not recorded: the file(s) hold no host with anything observed")
@@ -105,7 +106,7 @@ def import_command(
         with Inventory.open(db) as inventory:
             scan_id = inventory.record_assessment(assessment, "import", evidence)
             progress(f"inventory: recorded as scan {scan_id} in {inventory.location}")
-    click.echo(f"report: {html_path}")
-    click.echo(f"data:   {json_path}")
+    echo(f"report: {html_path}")
+    echo(f"data:   {json_path}")
     if result.errors:
         sys.exit(1)

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from legacyscan.cli.common import format_option, progress
+from legacyscan.cli.terminal import echo
 from legacyscan.codec import to_data
-from legacyscan.files import atomic_write
+from legacyscan.errors import UserError
+from legacyscan.files import atomic_write, read_text
 from legacyscan.inventory.location import default_path
 
 if TYPE_CHECKING:
@@ -88,9 +90,10 @@ def _resumed(inventory: Inventory, out: Path) -> InventoryRecorder | None:
     from legacyscan.inventory.recorder import InventoryRecorder
 
     try:
-        marker = json.loads((out / RESUME_FILE).read_text(encoding="utf-8"))
+        # A scan folder is user data: a regular, small file only (a FIFO would block).
+        marker = json.loads(read_text(out / RESUME_FILE, UserError, limit=1 << 16))
         scan_id, where = int(marker["scan_id"]), str(marker["inventory"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (UserError, ValueError, KeyError, TypeError, RecursionError):
         progress(f"inventory: no readable {RESUME_FILE} in {out}; recording a new scan")
         return None
     if where != inventory.location:
@@ -109,17 +112,17 @@ def print_trend(trend: Trend | None) -> None:
     from legacyscan.cli.inventory_text import trend_line
 
     if trend is None:
-        click.echo(
+        echo(
             "no trend: no earlier finished scan of this site covers at least half of this "
             "scope (and half of its own) in the inventory",
             err=True,
         )
     else:
-        click.echo(trend_line(trend), err=True)
+        echo(trend_line(trend), err=True)
 
 
 def _echo_json(data: dict[str, Any]) -> None:
-    click.echo(json.dumps({k: to_data(v) for k, v in data.items()}, indent=2, ensure_ascii=False))
+    echo(json.dumps({k: to_data(v) for k, v in data.items()}, indent=2, ensure_ascii=False))
 
 
 @click.command("history")
@@ -139,11 +142,11 @@ def history_command(db: str | None, site: str | None, fmt: str) -> None:
         if fmt == "json":
             _echo_json({"inventory": inventory.location, "scans": scans})
             return
-        click.echo(f"inventory: {inventory.location}")
+        echo(f"inventory: {inventory.location}")
         if not scans:
-            click.echo("no scan recorded yet (run: legacyscan scan TARGETS --out DIR)")
+            echo("no scan recorded yet (run: legacyscan scan TARGETS --out DIR)")
             return
-        click.echo(
+        echo(
             f"{'id':>4}  {'kind':<6}  {'status':<8}  {'started':<25}  {'site/vantage':<20}  "
             f"{'devices':>7}  {'legacy':>6}  {'pairs':>5}  {'risk':>8}  targets"
         )
@@ -156,14 +159,12 @@ def history_command(db: str | None, site: str | None, fmt: str) -> None:
             else:
                 counts = f"{'':>7}  {'':>6}  {'':>5}  {'':>8}"
             targets = " ".join(s.targets[:3]) + (" ..." if len(s.targets) > 3 else "")
-            click.echo(
+            echo(
                 f"{s.id:>4}  {s.kind:<6}  {s.status:<8}  {s.started:<25}  {s.where:<20}  "
                 f"{counts}  {targets}"
             )
             if s.status == "running":
-                click.echo(
-                    f"{'':>6}unfinished: {s.chunks} piece(s) committed, {s.hosts} host(s) kept"
-                )
+                echo(f"{'':>6}unfinished: {s.chunks} piece(s) committed, {s.hosts} host(s) kept")
 
 
 @click.command("diff")
@@ -194,7 +195,7 @@ def diff_command(
     if fmt == "json":
         data = to_data(change)
         data["risk_delta"] = change.risk_delta
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     from legacyscan.cli.inventory_text import print_diff
 
@@ -238,7 +239,7 @@ def db_path(db: str | None) -> None:
     from legacyscan.inventory.backend import _redact
     from legacyscan.inventory.location import resolve
 
-    click.echo(_redact(resolve(db)))
+    echo(_redact(resolve(db)))
 
 
 @db_group.command("check")
@@ -256,24 +257,24 @@ def db_check(db: str | None) -> None:
         report = check(inventory)
         location = inventory.location
         unfinished = inventory.unfinished_scans() if report.unfinished else ()
-    click.echo(
+    echo(
         f"{location}: schema {report.schema_version}, {report.scans} scan(s) "
         f"({report.unfinished} unfinished), {report.observations} observation(s), "
         f"{report.results} result(s), {report.devices} device(s)"
     )
     for scan in unfinished:
         # not an inconsistency (a scan may be running right now), but never silent
-        click.echo(
+        echo(
             f"unfinished: scan {scan.id} ({scan.kind}, started {scan.started}): "
             f"{scan.chunks} piece(s), {scan.hosts} host(s) committed, no results; "
             "`legacyscan scan --resume --out DIR` continues a scan, and importing its "
             "backup again (`db import FILE`) replaces one that a killed `db import` left"
         )
     for problem in report.problems:
-        click.echo(f"problem: {problem}", err=True)
+        echo(f"problem: {problem}", err=True)
     if not report.ok:
         raise SystemExit(1)
-    click.echo("ok")
+    echo("ok")
 
 
 @db_group.command("export")
@@ -286,7 +287,7 @@ def db_export(file: Path, db: str | None) -> None:
 
     with Inventory.open(db, create=False) as inventory:
         count = export_file(inventory, file)
-    click.echo(f"exported {count} scan(s) to {file}")
+    echo(f"exported {count} scan(s) to {file}")
 
 
 @db_group.command("import")
@@ -310,7 +311,7 @@ def db_import(file: Path, db: str | None) -> None:
     with Inventory.open(db) as inventory:
         imported, skipped = import_scans(inventory, decoded, said)
         location = inventory.location
-    click.echo(f"imported {imported} scan(s) into {location} ({skipped} already present)")
+    echo(f"imported {imported} scan(s) into {location} ({skipped} already present)")
 
 
 @db_group.command("add")
@@ -349,7 +350,7 @@ def db_add(
                 content = path.read_bytes()
             except (UserError, OSError) as exc:
                 message = str(exc) if isinstance(exc, UserError) else f"{path}: cannot read"
-                click.echo(f"error: {message}", err=True)
+                echo(f"error: {message}", err=True)
                 failures += 1
                 continue
             if inventory is None:  # opened (created) only once a file is known good
@@ -358,10 +359,10 @@ def db_add(
             key = f"scan.json sha256:{hashlib.sha256(content).hexdigest()}"
             known = inventory.scan_with_chunk(key)
             if known is not None:
-                click.echo(f"{path}: already recorded as scan {known} (same content)")
+                echo(f"{path}: already recorded as scan {known} (same content)")
                 continue
             if not stored.hosts:
-                click.echo(
+                echo(
                     f"{path}: not recorded: no device in it (an empty scan would make "
                     "every device look gone in the next diff)"
                 )
@@ -374,6 +375,6 @@ def db_add(
             scan_id = inventory.record_assessment(
                 assess(stored.hosts, meta), "import", {"scan.json": content}, chunk_key=key
             )
-            click.echo(f"{path}: recorded as scan {scan_id}")
+            echo(f"{path}: recorded as scan {scan_id}")
     if failures:
         raise SystemExit(1)

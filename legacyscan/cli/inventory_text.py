@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import click
-
+from legacyscan.cli.terminal import echo, field
 from legacyscan.inventory.merge import MergedDevice
 from legacyscan.inventory.records import DeviceRef, ScanDiff, ScanRecord
 from legacyscan.model import Trend
@@ -16,22 +15,22 @@ def _scan(record: ScanRecord) -> str:
 
 
 def _device(ref: DeviceRef, label: bool = True) -> str:
-    name = f" {ref.name}" if ref.name else ""
-    text = f"{ref.address or '-'}{name} [device {ref.device_id}]"
-    return f"{text} {ref.label}" if label else text
+    name = f" {field(ref.name)}" if ref.name else ""
+    text = f"{field(ref.address or '-')}{name} [device {ref.device_id}]"
+    return f"{text} {field(ref.label)}" if label else text
 
 
 def _section(title: str, lines: Sequence[str]) -> None:
     if lines:
-        click.echo(f"\n{title} ({len(lines)}):")
+        echo(f"\n{title} ({len(lines)}):")
         for line in lines:
-            click.echo(f"  {line}")
+            echo(f"  {line}")
 
 
 def print_diff(change: ScanDiff) -> None:
-    click.echo(f"from {_scan(change.old)} to {_scan(change.new)}")
+    echo(f"from {_scan(change.old)} to {_scan(change.new)}")
     for caveat in change.caveats:
-        click.echo(f"  caveat: {caveat}")
+        echo(f"  caveat: {caveat}")
     _section("new devices", [f"+ {_device(d)}" for d in change.new_devices])
     _section("gone devices", [f"- {_device(d)}" for d in change.gone_devices])
     _section(
@@ -73,10 +72,8 @@ def print_diff(change: ScanDiff) -> None:
         )
     )
     if nothing:
-        click.echo("\nno change in devices, versions, verdicts or pairs")
-    click.echo(
-        f"\nrisk: {change.risk_before:.1f} -> {change.risk_after:.1f} ({change.risk_delta:+.1f})"
-    )
+        echo("\nno change in devices, versions, verdicts or pairs")
+    echo(f"\nrisk: {change.risk_before:.1f} -> {change.risk_after:.1f} ({change.risk_delta:+.1f})")
 
 
 def trend_line(trend: Trend) -> str:
@@ -96,20 +93,21 @@ def trend_line(trend: Trend) -> str:
 
 
 def print_devices(location: str, devices: Sequence[MergedDevice]) -> None:
-    click.echo(f"inventory: {location}: {len(devices)} device(s)")
+    echo(f"inventory: {location}: {len(devices)} device(s)")
     for device in devices:
         legacy = " LEGACY" if device.legacy else ""
-        name = f" {device.name}" if device.name else ""
-        mac = f" {device.mac}" if device.mac else ""
-        click.echo(
-            f"\n[device {device.device_id}] {device.site or '-'} {device.address or '-'}"
+        name = f" {field(device.name)}" if device.name else ""
+        mac = f" {field(device.mac)}" if device.mac else ""
+        echo(
+            f"\n[device {device.device_id}] {field(device.site or '-')} "
+            f"{field(device.address or '-')}"
             f"{name}{mac}: {device.device_class}{legacy} (last seen {device.last_seen[:10]},"
             f" {len(device.sightings)} source(s))"
         )
         for identity in device.identities:
-            click.echo(f"  {identity.kind:<11} {identity.label} [{identity.status}]")
+            echo(f"  {identity.kind:<11} {field(identity.label)} [{identity.status}]")
         for d in device.disagreements:
-            click.echo(
+            echo(
                 f"  disagreement on {d.topic}: kept {d.chosen!r} from {d.chosen_from};"
                 f" {d.other_from} says {d.other!r} ({d.rule})"
             )

@@ -7,6 +7,7 @@ import json
 import click
 
 from legacyscan.cli.common import format_option, progress
+from legacyscan.cli.terminal import echo
 
 _SCENARIO_HELP = (
     "Built-in scenario name (hospital: ~80 devices in 9 segments; minimal: 7 devices) "
@@ -48,12 +49,12 @@ def lab_up(scenario: str, scale: int | None, snmp_port: int | None) -> None:
     state = runner.up(scenario, progress=progress, scale=scale, snmp_port=snmp_port)
     targets = state.targets
     shown = " ".join(targets) if len(targets) <= 12 else "127.42.0.0/16 (and the lab's blocks)"
-    click.echo(
+    echo(
         f"lab up: {len(state.devices)} devices ({len(targets)} visible to a scan); "
         f"SNMP on UDP port {state.snmp_port}"
     )
-    click.echo(f"scan it with: legacyscan scan {shown} --snmp-port {state.snmp_port} --out DIR")
-    click.echo("ground truth: legacyscan lab truth")
+    echo(f"scan it with: legacyscan scan {shown} --snmp-port {state.snmp_port} --out DIR")
+    echo("ground truth: legacyscan lab truth")
 
 
 @lab_group.command("down")
@@ -62,7 +63,7 @@ def lab_down() -> None:
     from legacyscan.lab import runner
 
     stopped = runner.down()
-    click.echo(f"lab down: {stopped} process(es) stopped")
+    echo(f"lab down: {stopped} process(es) stopped")
 
 
 @lab_group.command("status")
@@ -70,7 +71,7 @@ def lab_status() -> None:
     """List the simulated devices, whether their processes run, and the printer trap's count."""
     from legacyscan.lab import runner
 
-    click.echo(runner.status())
+    echo(runner.status())
 
 
 @lab_group.command("truth")
@@ -86,13 +87,13 @@ def lab_truth(fmt: str, scenario: str | None, scale: int | None) -> None:
     devices = running.devices if running else runner.build(scenario or "hospital", scale).devices
     rows = runner.truth_rows(devices)
     if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
+        echo(json.dumps(rows, indent=2))
         return
     for row in rows:
-        click.echo(
+        echo(
             f"{row['address']:<15} {row['segment']:<14} {row['mac']:<17} {row['class']:<11} "
             f"{row['type'] or '-':<20} {row['vendor']} {row['product']} {row['version']}".rstrip()
             + f"  [{row['lifecycle']}]"
         )
     segments = {row["segment"] for row in rows}
-    click.echo(f"{len(rows)} devices in {len(segments)} segments")
+    echo(f"{len(rows)} devices in {len(segments)} segments")

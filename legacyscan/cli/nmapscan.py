@@ -19,7 +19,15 @@ from typing import Any, TypeVar
 
 import click
 
-from legacyscan.collect.nmap.plan import NmapOptions, ScanPlan, plan_scan
+from legacyscan.cli.terminal import clean, echo, echo_raw
+from legacyscan.collect.nmap.plan import (
+    MAX_CHUNKS,
+    MAX_PARALLEL,
+    Authorisation,
+    ScanPlan,
+    ScanRequest,
+    plan_request,
+)
 from legacyscan.collect.nmap.profiles import (
     DEFAULT_PROFILE,
     load_profiles,
@@ -32,12 +40,14 @@ from legacyscan.collect.scope import (
     DEFAULT_MAX_HOSTS,
     ScopeError,
     address_set,
-    build_scope,
     read_target_file,
 )
 from legacyscan.pipeline import nmap_store
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: A dry run lists this many command lines at most; the others are counted.
+DRY_RUN_LISTING = 50
 
 
 @dataclass(frozen=True)
@@ -69,34 +79,47 @@ class NmapCliOptions:
         address_set(self.second_pass_hosts)  # a bad target fails now, before any packet
         return SecondPassOptions(enabled=enabled, named=self.second_pass_hosts)
 
+    @property
+    def authorisation(self) -> Authorisation:
+        """What this command line allows: never taken from a scan folder."""
+        return Authorisation(self.allow_public, self.max_hosts, self.allow_printer_ports)
+
     def plan(self, targets: tuple[str, ...], out: Path | None) -> ScanPlan:
-        """The scan to run: built from the options, or the stored one for ``--resume``."""
+        """The scan to run, from the options or, for ``--resume``, from the stored request.
+
+        Either way the plan is made by ``plan_request``, through every guard of a new
+        scan, with this command line's authorisation; the stored command lines are only
+        compared with the new ones (``ChunkStore.begin``), never run.
+        """
         if self.resume and out is not None and not targets and self.targets_file is None:
-            stored = nmap_store(out).load_plan()
-            if stored is None:
+            request = nmap_store(out).load_request()
+            if request is None:
                 raise ScopeError(f"{out} holds no scan to resume (no nmap/plan.json)")
-            return stored
-        every = targets + (read_target_file(self.targets_file) if self.targets_file else ())
-        excluded = self.exclude + (read_target_file(self.exclude_file) if self.exclude_file else ())
-        scope = build_scope(every, self.allow_public, self.max_hosts, excluded)
-        return plan_scan(
-            scope,
-            NmapOptions(
+        else:
+            every = targets + (read_target_file(self.targets_file) if self.targets_file else ())
+            excluded = self.exclude + (
+                read_target_file(self.exclude_file) if self.exclude_file else ()
+            )
+            request = ScanRequest(
+                targets=every,
+                exclude=excluded,
                 profile=self.profile,
                 scripts=self.scripts,
                 tcp_ports=parse_ports(self.ports) if self.ports else (),
                 allow_printer_ports=self.allow_printer_ports,
                 chunk_size=self.chunk_size,
                 parallel=self.parallel,
-            ),
-        )
+            )
+        preview = DRY_RUN_LISTING if self.dry_run else None
+        return plan_request(request, self.authorisation, preview=preview)
 
 
 _OPTIONS: list[Callable[[F], F]] = [
     click.option(
         "--targets-file",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="Read more targets from FILE (one or more per line, # starts a comment).",
+        help="Read more targets from FILE (one or more per line, # starts a comment; a "
+        "regular file of at most 4 MiB).",
     ),
     click.option(
         "--exclude",
@@ -149,7 +172,7 @@ _OPTIONS: list[Callable[[F], F]] = [
     ),
     click.option(
         "--parallel",
-        type=click.IntRange(1, 64),
+        type=click.IntRange(1, MAX_PARALLEL),
         help="nmap processes at a time (default: the profile's); the profile's packet rate "
         "is shared among them.",
     ),
@@ -178,7 +201,9 @@ _OPTIONS: list[Callable[[F], F]] = [
         "--resume",
         is_flag=True,
         help="Continue the interrupted scan stored in --out without rescanning finished "
-        "chunks (targets may be omitted).",
+        "chunks (targets may be omitted: the stored request is planned again through every "
+        "guard; give --allow-public, --allow-printer-ports or --max-hosts again if it "
+        "needed them).",
     ),
 ]
 
@@ -199,42 +224,60 @@ def nmap_scan_options(function: F) -> F:
     return result
 
 
-def print_plan(plan: ScanPlan, second_pass: SecondPassOptions | None = None) -> None:
-    """The dry run's output: everything that would happen, nothing sent."""
+def print_plan(
+    plan: ScanPlan, checked: tuple[str, ...] = (), second_pass: SecondPassOptions | None = None
+) -> None:
+    """The dry run's output: everything that would happen, nothing sent; ``checked``:
+    what else the dry run read and found usable (credentials, segments)."""
     if second_pass is not None and second_pass.enabled:
-        click.echo("pass 1 (discovery):")
-    click.echo(
-        f"plan: {plan.address_count} address(es) in {len(plan.chunks)} chunk(s) of up to "
+        echo("pass 1 (discovery):")
+    echo(
+        f"plan: {plan.address_count} address(es) in {plan.chunk_count} chunk(s) of up to "
         f"{plan.chunk_size}, {plan.parallel} nmap process(es) at a time"
     )
-    click.echo(f"profile: {plan.profile}")
-    click.echo(f"targets: {' '.join(plan.targets)}")
+    echo(f"profile: {plan.profile}")
+    echo(f"targets: {_listing(plan.targets)}")
     if plan.excluded:
-        click.echo(f"excluded (never sent a packet): {' '.join(plan.excluded)}")
+        echo(f"excluded (never sent a packet): {_listing(plan.excluded)}")
     for note in plan.notes:
-        click.echo(f"note: {note}")
-    click.echo("nmap command lines:")
+        echo(f"note: {note}")
+    if plan.chunk_count > MAX_CHUNKS:
+        echo(
+            f"note: the scan itself would be refused: {plan.chunk_count} chunks is more "
+            f"than {MAX_CHUNKS}; give a larger --chunk-size"
+        )
+    echo("nmap command lines:")
     for chunk in plan.chunks:
-        click.echo(f"  [{chunk.index}/{len(plan.chunks)}] {chunk.command_line}")
+        echo(f"  [{chunk.index}/{plan.chunk_count}] {chunk.command_line}")
+    if plan.preview:
+        echo(f"  ... and {plan.chunk_count - len(plan.chunks)} more chunk(s), not listed")
+    for line in checked:
+        echo(line)
     if second_pass is not None:
         _print_second_pass(second_pass)
-    click.echo("dry run: nothing was sent")
+    echo("dry run: nothing was sent")
+
+
+def _listing(blocks: tuple[str, ...], shown: int = DRY_RUN_LISTING) -> str:
+    """CIDR blocks on one line, the first ``shown`` of them and a count of the rest."""
+    text = " ".join(blocks[:shown])
+    return text + (f" ... and {len(blocks) - shown} more" if len(blocks) > shown else "")
 
 
 def _print_second_pass(options: SecondPassOptions) -> None:
     if not options.enabled:
-        click.echo("pass 2: none (--no-second-pass, or the profile has none)")
+        echo("pass 2: none (--no-second-pass, or the profile has none)")
         return
-    click.echo(
+    echo(
         "pass 2 (read-only OS scripts): decided after pass 1, host by host, from the class "
         "the identify stage gives each host; the allow-list per class "
         "(fingerprints/scan-profiles.yaml, second_pass):"
     )
     for line in allow_list_lines(load_profiles()):
-        click.echo(line)
+        echo(line)
     if options.named:
-        click.echo(f"  named by you (--second-pass-host): {' '.join(options.named)}")
-    click.echo("  the scan's report and scan.json list what was sent to whom, and why")
+        echo(f"  named by you (--second-pass-host): {' '.join(options.named)}")
+    echo("  the scan's report and scan.json list what was sent to whom, and why")
 
 
 def _clock(seconds: float) -> str:
@@ -265,17 +308,26 @@ class ProgressLine:
             percent = f" {state.phase_percent:.0f}%" if state.phase_percent is not None else ""
             text += f" ({state.phase}{percent})"
         if self.tty:
-            click.echo(f"\r{text}\x1b[K", nl=False, err=True)
+            echo_raw(f"\r{clean(text)}\x1b[K", nl=False, err=True)  # our own sequence only
             if state.chunks_done == state.chunks_total:
-                click.echo("", err=True)
+                echo("", err=True)
         elif state.chunks_done != self.last_chunks or time.monotonic() - self.last_line > 10:
-            click.echo(f"  {text}", err=True)
+            echo(f"  {text}", err=True)
             self.last_line = time.monotonic()
             self.last_chunks = state.chunks_done
 
 
-def resume_hint(out: Path) -> str:
-    return f"legacyscan scan --resume --out {shlex.quote(str(out))}"
+def resume_hint(out: Path, plan: ScanPlan | None = None) -> str:
+    """The command that continues the scan, with the authorisations it needs again."""
+    hint = f"legacyscan scan --resume --out {shlex.quote(str(out))}"
+    if plan is not None:
+        if plan.public:
+            hint += " --allow-public"
+        if plan.request is not None and plan.request.allow_printer_ports:
+            hint += " --allow-printer-ports"
+        if plan.address_count > DEFAULT_MAX_HOSTS:
+            hint += f" --max-hosts {plan.address_count}"
+    return hint
 
 
 @click.command("profiles")
@@ -284,36 +336,36 @@ def profiles_command() -> None:
     book = load_profiles()
     for profile in book.profiles:
         default = " (default)" if profile.name == DEFAULT_PROFILE else ""
-        click.echo(f"{profile.name}{default}")
-        click.echo(f"  {profile.description}")
+        echo(f"{profile.name}{default}")
+        echo(f"  {profile.description}")
         ports = port_ranges(profile.tcp_ports)
         if profile.top_tcp_ports:
             ports += f" + nmap's top {profile.top_tcp_ports} TCP ports"
-        click.echo(f"  TCP ports: {ports}")
+        echo(f"  TCP ports: {ports}")
         if profile.udp_ports:
-            click.echo(f"  UDP ports (as root): {port_ranges(profile.udp_ports)}")
+            echo(f"  UDP ports (as root): {port_ranges(profile.udp_ports)}")
         version = {"off": "none", "light": "light (-sV --version-light)", "default": "-sV"}
-        click.echo(f"  version detection: {version[profile.version]}")
-        click.echo(f"  OS detection: {'yes, as root (-O)' if profile.os_detection else 'no'}")
-        click.echo(f"  NSE scripts: {', '.join(profile.scripts) or 'none'}")
-        click.echo(f"  second pass: {'yes (below)' if profile.second_pass else 'no'}")
-        click.echo(
+        echo(f"  version detection: {version[profile.version]}")
+        echo(f"  OS detection: {'yes, as root (-O)' if profile.os_detection else 'no'}")
+        echo(f"  NSE scripts: {', '.join(profile.scripts) or 'none'}")
+        echo(f"  second pass: {'yes (below)' if profile.second_pass else 'no'}")
+        echo(
             f"  rate: {profile.max_rate} packets/s for the whole scan"
             + (f", {profile.scan_delay_ms} ms between probes to one host" if profile.scan_delay_ms
                else "")
             + f"; {profile.parallel} nmap process(es) of {profile.chunk_size} addresses"
         )  # fmt: skip
-        click.echo("")
-    click.echo(
+        echo("")
+    echo(
         f"printer ports never probed unless --allow-printer-ports: "
         f"{port_ranges(book.printer_ports)}"
     )
     if book.second_pass is not None:
-        click.echo("second pass (after pass 1, by each host's class):")
+        echo("second pass (after pass 1, by each host's class):")
         for line in allow_list_lines(book):
-            click.echo(line)
+            echo(line)
     deny = book.denylist
-    click.echo(
+    echo(
         "NSE scripts never run: categories "
         + ", ".join(sorted(deny.categories))
         + f"; scripts {', '.join(deny.patterns)} except {', '.join(sorted(deny.allowed))}"

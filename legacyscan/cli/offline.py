@@ -24,6 +24,7 @@ from legacyscan.cli.common import (
     segments_option,
     today,
 )
+from legacyscan.cli.terminal import echo, field
 from legacyscan.clock import now
 from legacyscan.collect.nmap.parse import NmapXmlError, read_nmap_xml
 from legacyscan.collect.sightings import with_devices_seen_by_others
@@ -82,16 +83,23 @@ def identify_command(
         try:
             hosts.append(read_walk(path, warn=_warn))
         except WalkFileError as exc:
-            click.echo(f"error: {exc}", err=True)
+            echo(f"error: {exc}", err=True)
             failures += 1
     commands: list[str] = []
     for path in xmls:
         try:
             run = read_nmap_xml(path)
         except NmapXmlError as exc:
-            click.echo(f"error: {exc}", err=True)
             failures += 1
-            continue
+            if exc.partial is None:
+                echo(f"error: {exc}", err=True)
+                continue
+            # As `import` does: the hosts complete before the break are identified.
+            run = exc.partial
+            echo(
+                f"error: {exc}; the {len(run.hosts)} complete host(s) before it are shown",
+                err=True,
+            )
         hosts.extend(h for h in run.hosts if h.has_data)
         commands.append(run.command_line)
     meta = ScanMeta(
@@ -107,7 +115,7 @@ def identify_command(
     assessment = assess(seen, meta, identifier_for(recog_dirs), context=context)
     if fmt == "json":
         data = assessment_to_dict(assessment)
-        click.echo(
+        echo(
             json.dumps(
                 {"as_of": data["as_of"], "devices": data["devices"]}, indent=2, ensure_ascii=False
             )
@@ -119,28 +127,29 @@ def identify_command(
 
 
 def _warn(message: str) -> None:
-    click.echo(f"warning: {message}", err=True)
+    echo(f"warning: {message}", err=True)
 
 
 def _print_text(assessment: Assessment) -> None:
-    click.echo(f"as of {assessment.meta.as_of.isoformat()}")
+    echo(f"as of {assessment.meta.as_of.isoformat()}")
     for device in assessment.devices:
         ident = device.device
-        name = device.address or ", ".join(ident.host.sources)
+        name = field(device.address or ", ".join(ident.host.sources))
         kind = kind_of(device)
-        click.echo(f"\n{name}: {kind} (confidence {ident.class_confidence:.2f})")
+        echo(f"\n{name}: {kind} (confidence {ident.class_confidence:.2f})")
         if not device.identities:
-            click.echo("  not identified")
+            echo("  not identified")
         for item in device.identities:
             i, life = item.identity, item.lifecycle
-            click.echo(f"  {i.kind:<11} {i.vendor} {i.product} {i.version or ''}".rstrip())
-            click.echo(f"              {life.status.upper()}: {life.reason}")
+            what = field(f"{i.vendor} {i.product} {i.version or ''}".rstrip())
+            echo(f"  {i.kind:<11} {what}")
+            echo(f"              {life.status.upper()}: {field(life.reason)}")
             if life.source:
-                click.echo(f"              source: {life.source} (checked {life.checked})")
+                echo(f"              source: {life.source} (checked {life.checked})")
             if life.known_exploited:
                 cves = ", ".join(life.known_exploited[:5])
                 more = " ..." if len(life.known_exploited) > 5 else ""
-                click.echo(f"              known exploited (CISA KEV): {cves}{more}")
+                echo(f"              known exploited (CISA KEV): {cves}{more}")
 
 
 @click.command("report")
@@ -271,4 +280,4 @@ def report_command(
     progress(f"writing the {fmt} report")
     written = write_report(assessment, fmt, output, lang, cover, show_empty_segments, browser)
     for path in written:
-        click.echo(f"report: {path}")
+        echo(f"report: {path}")

@@ -11,6 +11,7 @@ import click
 
 from legacyscan.assess import open_scan
 from legacyscan.cli.common import budget_option, costs_option, format_option, segments_option
+from legacyscan.cli.terminal import echo
 from legacyscan.codec import to_data
 from legacyscan.model import Assessment
 from legacyscan.plan.budget import CostModel, make_plan
@@ -48,21 +49,21 @@ def plan_command(
             "costs_source": costs.source,
             "horizon": [to_data(h) for h in assessment.horizon],
         }
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     unit = costs.currency
-    click.echo(f"budget {plan.budget:,.0f} {unit}; costs from {costs.source}")
+    echo(f"budget {plan.budget:,.0f} {unit}; costs from {costs.source}")
     for number, action in enumerate(plan.actions, 1):
-        click.echo(
+        echo(
             f"{number:>3}. {action.action:<12} {action.target:<16} {action.cost:>10,.0f} {unit}"
             f"  -{action.risk_reduction:g} points"
         )
-        click.echo(f"     {action.explanation}")
-    click.echo(
+        echo(f"     {action.explanation}")
+    echo(
         f"total {plan.total_cost:,.0f} {unit}; risk {plan.risk_before:g} -> {plan.risk_after:g} "
         f"points (sum of device scores), {plan.risk_before - plan.risk_after:g} removed"
     )
-    click.echo(f"method: {plan.method}")
+    echo(f"method: {plan.method}")
     _print_horizon(assessment)
 
 
@@ -79,12 +80,12 @@ def _print_horizon(assessment: Assessment) -> None:
     shown_events = 0
     for entry in assessment.horizon:
         shown = ", ".join(entry.addresses[:10]) + (" ..." if len(entry.addresses) > 10 else "")
-        click.echo(
+        echo(
             f"out of support within {entry.months} months: {len(entry.addresses)} device(s)"
             + (f" ({shown})" if entry.addresses else "")
         )
         for event in entry.events[shown_events:]:  # the windows are cumulative
-            click.echo(
+            echo(
                 f"  {event.date.isoformat()}  {event.address}  {event.product}: "
                 f"{_MILESTONE_WORDS.get(event.milestone, event.milestone)}"
             )
@@ -117,11 +118,11 @@ def whatif_command(
     result = whatif(opened.assessment, changes, opened.context)
     summary = compare(result)
     if fmt == "json":
-        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        echo(json.dumps(summary, indent=2, ensure_ascii=False))
         return
     for change in result.changes:
-        click.echo(f"change: {change.describe()}")
-    click.echo(f"{'':<34}{'before':>10}{'after':>10}")
+        echo(f"change: {change.describe()}")
+    echo(f"{'':<34}{'before':>10}{'after':>10}")
     for label, key in (
         ("network segmentation score", "network_score"),
         ("total device risk (points)", "total_risk"),
@@ -129,13 +130,11 @@ def whatif_command(
         ("mixed segments", "mixed_segments"),
     ):
         before, after = summary["before"][key], summary["after"][key]
-        click.echo(f"{label:<34}{before:>10g}{after:>10g}")
+        echo(f"{label:<34}{before:>10g}{after:>10g}")
     for row in summary["devices"]:
-        click.echo(f"  {row['address']:<16} score {row['before']:g} -> {_num(row['after'])}")
+        echo(f"  {row['address']:<16} score {row['before']:g} -> {_num(row['after'])}")
     for row in summary["segments"]:
-        click.echo(
-            f"  segment {row['segment']:<20} score {row['before']:g} -> {_num(row['after'])}"
-        )
+        echo(f"  segment {row['segment']:<20} score {row['before']:g} -> {_num(row['after'])}")
 
 
 def _num(value: float | str) -> str:

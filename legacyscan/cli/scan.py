@@ -31,9 +31,9 @@ from legacyscan.cli.nmapscan import (
     resume_hint,
 )
 from legacyscan.cli.snmp import TABLES_HELP, build_options, parse_groups
-from legacyscan.collect.nmap.plan import plan_scan
+from legacyscan.cli.terminal import echo
+from legacyscan.collect.nmap.plan import Authorisation, ScanRequest, plan_request
 from legacyscan.collect.nmap.runner import ScanInterrupted
-from legacyscan.collect.scope import build_scope
 from legacyscan.collect.snmp.sweep import SnmpOptions
 from legacyscan.pipeline import nmap_store, refuse_unfinished, scan, scan_meta_at_start
 
@@ -93,7 +93,7 @@ def scan_command(
     vantage: str,
     recog_dirs: tuple[Path, ...],
 ) -> None:
-    """Scan TARGETS (addresses, CIDR blocks or ranges such as 10.1.2.10-10.1.2.40).
+    """Scan TARGETS (addresses, CIDR blocks or ranges such as 10.1.2.10-10.1.2.40 or 10.1.2.10-40).
 
     Runs nmap service detection with a scan profile (default clinical-safe: gentle,
     printer ports never probed), reads the SNMP system group of every host found,
@@ -118,17 +118,21 @@ def scan_command(
         raise click.UsageError("--out DIR is required (except with --dry-run)")
     plan = nmap_options.plan(targets, out)
     second_pass = nmap_options.second_pass_options(plan)
-    if nmap_options.dry_run:
-        print_plan(plan, second_pass)
-        return
-    assert out is not None
+    # A bad credentials or mapping file fails before the scan, and in a dry run too.
     snmp_options = build_options(
         snmp_credentials, community, snmp_port, groups=parse_groups(snmp_tables)
     )
-    context = segments_context(segments_file)  # a bad mapping file fails before the scan
-    refuse_unfinished(nmap_store(out), out, nmap_options.resume)
+    context = segments_context(segments_file)
+    if nmap_options.dry_run:
+        checked = f"snmp: {len(snmp_options.credentials)} credential(s) on UDP port {snmp_port}"
+        if segments_file is not None:
+            checked += f"; segments from {segments_file}"
+        print_plan(plan, (checked,), second_pass)
+        return
+    assert out is not None
+    refuse_unfinished(nmap_store(out), out, nmap_options.resume, plan)
     out.mkdir(parents=True, exist_ok=True)
-    click.echo(
+    echo(
         f"legacyscan {__version__}: scanning {plan.address_count} address(es) "
         f"with profile {plan.profile}",
         err=True,
@@ -156,15 +160,15 @@ def scan_command(
                 identifier=identifier_for(recog_dirs),
             )
         except ScanInterrupted as stop:
-            hint = resume_hint(out) + (f" --db {shlex.quote(db)}" if db else "")
-            click.echo(f"\n{stop}; resume with: {hint}", err=True)
+            hint = resume_hint(out, plan) + (f" --db {shlex.quote(db)}" if db else "")
+            echo(f"\n{stop}; resume with: {hint}", err=True)
             sys.exit(130)
         json_path, html_path = write_outputs(assessment, out)
-        click.echo(summary_line(assessment), err=True)
+        echo(summary_line(assessment), err=True)
         if recorder is not None:
             print_trend(assessment.trend)
-    click.echo(f"report: {html_path}")
-    click.echo(f"data:   {json_path}")
+    echo(f"report: {html_path}")
+    echo(f"data:   {json_path}")
 
 
 @click.command("demo")
@@ -184,13 +188,13 @@ def demo_command(out: Path, as_of: dt.datetime | None) -> None:
     try `legacyscan history --db OUT/inventory.sqlite`."""
     from legacyscan.lab import runner
 
-    click.echo("demo: starting the simulated hospital", err=True)
+    echo("demo: starting the simulated hospital", err=True)
     state = runner.up(progress=progress)
     try:
-        plan = plan_scan(build_scope(state.targets))
+        plan = plan_request(ScanRequest(targets=state.targets), Authorisation())
         out.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(nmap_store(out).folder, ignore_errors=True)  # a fresh demo each time
-        click.echo(f"demo: scanning {len(state.devices)} simulated devices", err=True)
+        echo(f"demo: scanning {len(state.devices)} simulated devices", err=True)
         begun = scan_meta_at_start(plan, as_of_date(as_of), "demo-hospital", "lab")
         with open_recorder(str(out / "inventory.sqlite"), False, begun, out, False) as recorder:
             # Every community and the v3 user of the lab, as an engineer's file would list them.
@@ -204,7 +208,7 @@ def demo_command(out: Path, as_of: dt.datetime | None) -> None:
             print_trend(assessment.trend)
     finally:
         runner.down()
-        click.echo("demo: lab stopped", err=True)
-    click.echo(summary_line(assessment), err=True)
-    click.echo(f"report: {html_path.resolve()}")
-    click.echo(f"data:   {json_path.resolve()}")
+        echo("demo: lab stopped", err=True)
+    echo(summary_line(assessment), err=True)
+    echo(f"report: {html_path.resolve()}")
+    echo(f"data:   {json_path.resolve()}")

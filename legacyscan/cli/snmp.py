@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from legacyscan.cli.common import format_option, progress
+from legacyscan.cli.terminal import echo, field
 from legacyscan.codec import to_data
 from legacyscan.collect.scope import build_scope
 from legacyscan.collect.snmp.credentials import community, load_credentials
@@ -135,7 +136,7 @@ def snmp_command(
         max_rows=max_rows,
     )
     addresses = sweep_addresses(scope.targets)
-    click.echo(
+    echo(
         f"snmp: {len(addresses)} address(es), {len(options.credentials)} credential(s), "
         f"{options.concurrency} at a time",
         err=True,
@@ -144,12 +145,12 @@ def snmp_command(
     results = run_sweep(addresses, options, text_progress(progress))
     elapsed = time.monotonic() - started
     if fmt == "json":
-        click.echo(json.dumps(_to_json(results, elapsed), indent=2, ensure_ascii=False))
+        echo(json.dumps(_to_json(results, elapsed), indent=2, ensure_ascii=False))
     else:
         for result in results:
             if result.status != "no-response" or show_silent:
                 _print_result(result)
-    click.echo(_summary(results, elapsed), err=True)
+    echo(_summary(results, elapsed), err=True)
 
 
 def _counts(results: list[SnmpResult]) -> dict[str, int]:
@@ -197,8 +198,8 @@ _TABLE_LABELS = (
 
 
 def _clean(text: str) -> str:
-    """Agent-supplied text made safe for a terminal: control characters shown as '?'."""
-    return "".join(c if c.isprintable() else "?" for c in text)
+    """Agent-supplied text inside one line (the one sanitiser, ``terminal.field``)."""
+    return field(text)
 
 
 def _print_result(result: SnmpResult) -> None:
@@ -207,19 +208,19 @@ def _print_result(result: SnmpResult) -> None:
         head += f"  credential={result.credential}"
     if result.detail and result.status != "partial":
         head += f"  ({result.detail})"
-    click.echo(_clean(head))
+    echo(_clean(head))
     system = result.system
     if system is not None:
         descr = (system.descr or "").splitlines()[0] if system.descr else ""
-        click.echo("    " + _clean(f"{system.name or '-'}: {descr[:100]}"))
+        echo("    " + _clean(f"{system.name or '-'}: {descr[:100]}"))
     tables = result.tables
     if tables is None:
         return
     counts = [f"{label} {len(getattr(tables, name))}" for name, label in _TABLE_LABELS]
-    click.echo("    " + ", ".join(counts))
+    echo("    " + ", ".join(counts))
     _print_entities(tables)
     for reason in tables.incomplete:
-        click.echo("    " + _clean(f"incomplete: {reason}"))
+        echo("    " + _clean(f"incomplete: {reason}"))
 
 
 def _print_entities(tables: SnmpTables) -> None:
@@ -236,4 +237,4 @@ def _print_entities(tables: SnmpTables) -> None:
         ]
         if revisions:
             name = entity.model_name or entity.descr or entity.name
-            click.echo("    " + _clean(f"entity {entity.index} {name}: {', '.join(revisions)}"))
+            echo("    " + _clean(f"entity {entity.index} {name}: {', '.join(revisions)}"))

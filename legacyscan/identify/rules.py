@@ -125,7 +125,7 @@ class Rule:
         """The identity values this rule sets for one match (templates filled in)."""
         if self.identity is None:
             return {}
-        return _render(self.identity, self.groups(found))
+        return render_template(self.identity, self.groups(found))
 
     def identities(self, found: re.Match[str], evidence: Evidence) -> tuple[Identity, ...]:
         """The identities one match names: the rule's identity, then its ``also`` ones."""
@@ -134,11 +134,11 @@ class Rule:
         for template in (self.identity, *self.also):
             if template is None:
                 continue
-            values = _render(template, groups)
+            values = render_template(template, groups)
             if template.optional and values.get("version") is None:
                 continue
             alternatives = tuple(
-                Alternative(alt.vendor, alt.product, _fill(alt.version, groups))
+                Alternative(alt.vendor, alt.product, fill_template(alt.version, groups))
                 for alt in template.alternatives
             )
             made.append(
@@ -156,9 +156,9 @@ class Rule:
         return tuple(made)
 
 
-def _render(template: IdentityTemplate, groups: Mapping[str, str]) -> dict[str, str | None]:
-    version = _fill(template.version, groups)
-    cpe = _fill(template.cpe, {**groups, "version": version or "*"})
+def render_template(template: IdentityTemplate, groups: Mapping[str, str]) -> dict[str, str | None]:
+    version = fill_template(template.version, groups)
+    cpe = fill_template(template.cpe, {**groups, "version": version or "*"})
     return {
         "kind": template.kind,
         "vendor": template.vendor,
@@ -168,7 +168,7 @@ def _render(template: IdentityTemplate, groups: Mapping[str, str]) -> dict[str, 
     }
 
 
-def _fill(template: str | None, groups: Mapping[str, str]) -> str | None:
+def fill_template(template: str | None, groups: Mapping[str, str]) -> str | None:
     if template is None:
         return None
     names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
@@ -371,38 +371,6 @@ class RuleSet:
             if found is not None:
                 return rule, found
         return None
-
-
-def named_products(rule: Rule) -> list[tuple[str, str]]:
-    """Every (vendor, product) a rule can name: identity, alternatives and ``also``."""
-    named: list[tuple[str, str]] = []
-    for template in (rule.identity, *rule.also):
-        if template is None:
-            continue
-        named.append((template.vendor, template.product))
-        named.extend((alt.vendor, alt.product) for alt in template.alternatives)
-    return named
-
-
-def produced_values(rule: Rule, found: re.Match[str]) -> dict[str, str | None]:
-    """Everything a rule sets for one match: identity values, class and type."""
-    produced: dict[str, str | None] = dict(rule.render(found))
-    if rule.identity is not None and rule.identity.alternatives:
-        groups = rule.groups(found)
-        produced["alternatives"] = "; ".join(
-            f"{alt.vendor} {alt.product} {_fill(alt.version, groups) or ''}".strip()
-            for alt in rule.identity.alternatives
-        )
-    if rule.also:
-        produced["also"] = "; ".join(
-            f"{v['vendor']} {v['product']} {v['version'] or ''}".strip()
-            for v, t in ((_render(t, rule.groups(found)), t) for t in rule.also)
-            if not (t.optional and v["version"] is None)
-        )
-    if rule.classify is not None:
-        produced["class"] = rule.classify.device_class
-        produced["type"] = rule.classify.device_type
-    return produced
 
 
 def load_vocabulary(path: Path | None = None) -> dict[str, tuple[str, ...]]:

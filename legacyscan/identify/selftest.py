@@ -15,13 +15,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from legacyscan.identify.observe import is_field, oui_organisation
-from legacyscan.identify.rules import Example, Rule, RuleSet, named_products, produced_values
-from legacyscan.identify.tables import (
+from legacyscan.identify.rules import Example, Rule, RuleSet, fill_template, render_template
+from legacyscan.identify.table_rows import (
     MAKER_NAME_FIELDS,
+    EnterpriseRow,
     TableAnswer,
-    Tables,
-    table_problems,
+    TableRow,
+    enterprise_number,
 )
+from legacyscan.identify.tables import Tables
 
 _OUI_IN_SOURCE = re.compile(r"\b([0-9A-F]{2})[-:]([0-9A-F]{2})[-:]([0-9A-F]{2})\b", re.I)
 
@@ -146,3 +148,102 @@ def table_answers(tables: Tables, field: str, value: str) -> list[str]:
         hint = f", class {row.classify.device_class}" if row.classify else ""
         lines.append(f"{row.id} ({row.origin}): {name}{hint}")
     return lines
+
+
+def table_problems(tables: Tables, vocabulary: Mapping[str, Sequence[str]]) -> list[str]:
+    """Every problem of the tables: names outside the vocabulary, rows that do not answer
+    their own key, registry names that are not IANA's (checked when nmap's copy is here)."""
+    problems: list[str] = []
+    for row in tables.rows:
+        if row.vendor is None:
+            continue
+        products = vocabulary.get(row.vendor)
+        if products is None:
+            problems.append(f"{row.origin}: {row.id}: vendor {row.vendor!r} not in vocabulary")
+        elif row.product and row.product not in products:
+            problems.append(f"{row.origin}: {row.id}: product {row.product!r} not in vocabulary")
+    for number, entry in tables.enterprises.items():
+        name = tables.registry.get(number)
+        if tables.registry and name != entry.registry:
+            problems.append(
+                f"{entry.row.origin}: enterprise {number} is {name!r} in IANA's registry, "
+                f"not {entry.registry!r}"
+            )
+        for vendor in entry.covers:
+            if vendor not in vocabulary:
+                problems.append(
+                    f"{entry.row.origin}: enterprise {number}: {vendor!r} not in vocabulary"
+                )
+        answer = tables.enterprise(f"1.3.6.1.4.1.{number}.1")
+        if answer is None or (entry.row.vendor and answer.row is not entry.row):
+            problems.append(f"{entry.row.origin}: enterprise {number} does not answer itself")
+    for oid_row in tables.object_ids:
+        probe = oid_row.oid + (".1" if oid_row.subtree else "")
+        answer = tables.object_id(probe)
+        if answer is None or answer.row is not oid_row.row:
+            got = answer.row.id if answer else None
+            problems.append(f"{oid_row.row.origin}: {oid_row.row.id}: {probe} gives {got}")
+        oid_number = enterprise_number(oid_row.oid)
+        mapped = tables.enterprises.get(oid_number) if oid_number is not None else None
+        if mapped is not None and mapped.row.vendor and not _same_maker(mapped, oid_row.row):
+            problems.append(
+                f"{oid_row.row.origin}: {oid_row.row.id}: enterprise {oid_number} is "
+                f"{mapped.row.vendor}'s, the row names {oid_row.row.vendor}"
+            )
+        if tables.registry and oid_number not in tables.registry:
+            problems.append(f"{oid_row.row.origin}: {oid_row.row.id}: {oid_number} unregistered")
+    for maker in tables.maker_names:
+        named = tables.maker_name(maker.text + " 1")
+        if named is None or named[0].row.vendor != maker.row.vendor:
+            problems.append(f"{maker.row.origin}: {maker.text!r} does not name {maker.row.vendor}")
+    for key, cpe_row in tables.cpes.items():
+        answer = tables.cpe(f"cpe:/{key}" + ("" if key.count(":") == 3 else ":"))
+        if answer is None or answer.row is not cpe_row.row:
+            problems.append(f"{cpe_row.row.origin}: {key} does not answer itself")
+        for value, version in cpe_row.examples:
+            answer = tables.cpe(value)
+            if answer is None or answer.row is not cpe_row.row:
+                problems.append(f"{cpe_row.row.origin}: example {value!r} is not read by {key}")
+            elif answer.version != version:
+                problems.append(
+                    f"{cpe_row.row.origin}: example {value!r} gives version "
+                    f"{answer.version!r}, expected {version!r}"
+                )
+    return problems
+
+
+def _same_maker(enterprise: EnterpriseRow, row: TableRow) -> bool:
+    """A product row agrees with its number's maker (HP's number also holds HPE products)."""
+    return row.vendor == enterprise.row.vendor or row.vendor in enterprise.covers
+
+
+def named_products(rule: Rule) -> list[tuple[str, str]]:
+    """Every (vendor, product) a rule can name: identity, alternatives and ``also``."""
+    named: list[tuple[str, str]] = []
+    for template in (rule.identity, *rule.also):
+        if template is None:
+            continue
+        named.append((template.vendor, template.product))
+        named.extend((alt.vendor, alt.product) for alt in template.alternatives)
+    return named
+
+
+def produced_values(rule: Rule, found: re.Match[str]) -> dict[str, str | None]:
+    """Everything a rule sets for one match: identity values, class and type."""
+    produced: dict[str, str | None] = dict(rule.render(found))
+    if rule.identity is not None and rule.identity.alternatives:
+        groups = rule.groups(found)
+        produced["alternatives"] = "; ".join(
+            f"{alt.vendor} {alt.product} {fill_template(alt.version, groups) or ''}".strip()
+            for alt in rule.identity.alternatives
+        )
+    if rule.also:
+        produced["also"] = "; ".join(
+            f"{v['vendor']} {v['product']} {v['version'] or ''}".strip()
+            for v, t in ((render_template(t, rule.groups(found)), t) for t in rule.also)
+            if not (t.optional and v["version"] is None)
+        )
+    if rule.classify is not None:
+        produced["class"] = rule.classify.device_class
+        produced["type"] = rule.classify.device_type
+    return produced

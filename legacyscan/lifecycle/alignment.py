@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from legacyscan.files import load_mapping
-from legacyscan.identify.rules import RuleSet, named_products
+from legacyscan.identify.rules import RuleSet
+from legacyscan.identify.selftest import named_products
 from legacyscan.lifecycle.database import EolDatabase
 from legacyscan.paths import fingerprints_dir
 

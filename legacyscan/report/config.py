@@ -25,7 +25,7 @@ def load_report_config(path: Path) -> dict[str, str]:
         return {}
     if not isinstance(data, dict):
         raise ReportConfigError(f"{path}: expected keys {', '.join(KEYS)}")
-    unknown = sorted(str(k) for k in data if k not in KEYS)
+    unknown = sorted(repr(str(k))[:40] for k in data if k not in KEYS)  # repr: one line
     if unknown:
         raise ReportConfigError(
             f"{path}: unknown key(s) {', '.join(unknown)} (known: {', '.join(KEYS)})"

@@ -15,8 +15,8 @@ from legacyscan.model import AssessedDevice, Assessment, ScanMeta
 from legacyscan.risk.device import RiskModel, score_all
 from legacyscan.risk.segment import network_score, score_segments
 from legacyscan.topology.build import analyse, build_network
+from legacyscan.topology.mapping import SegmentMap
 from legacyscan.topology.network import Network, Policy
-from legacyscan.topology.segments import SegmentMap
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ networkx graph with typed evidence, reach at segment level, the questions it ans
 """
 
 from legacyscan.topology.build import analyse, build_network
+from legacyscan.topology.mapping import SegmentMap
 from legacyscan.topology.network import Network, Policy, kind_of, sort_key
-from legacyscan.topology.segments import SegmentMap
 
 __all__ = ["Network", "Policy", "SegmentMap", "analyse", "build_network", "kind_of", "sort_key"]

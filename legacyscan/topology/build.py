@@ -32,6 +32,7 @@ import networkx as nx
 
 from legacyscan.messages import message, plain
 from legacyscan.model import AssessedDevice, Exposure, Message, Segment, Topology
+from legacyscan.topology.mapping import SegmentMap
 from legacyscan.topology.network import (
     Network,
     Policy,
@@ -39,7 +40,7 @@ from legacyscan.topology.network import (
     sort_key,
 )
 from legacyscan.topology.reach import bridges, count_reach, iter_reach, segment_pairs
-from legacyscan.topology.segments import SegmentMap, SegmentResolver, normal_mac, port_name
+from legacyscan.topology.segments import SegmentResolver, normal_mac, port_name
 
 #: How many exposures a Topology lists; their count stays exact (``exposure_count``).
 MAX_LISTED_EXPOSURES = 5000

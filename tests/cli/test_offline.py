@@ -136,7 +136,7 @@ def test_every_export(scan_json: Path, fmt: str, invoke: Callable[..., Result]) 
         (["--format", "docx"], "'docx' is not one of"),
         (["--lang", "de"], "'de' is not one of"),
         (["--config", "missing.yaml"], "missing.yaml: cannot read"),
-        (["--config", "bad.yaml"], "unknown key(s) colour"),
+        (["--config", "bad.yaml"], "unknown key(s) 'colour'"),
         (["--config", "badlang.yaml"], "lang 'de' is not one of fr, en"),
         (["-o", "."], "is a folder"),
     ],

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from legacyscan.identify.engine import Identifier, merge_identities, observations
+from legacyscan.identify.engine import Identifier, observations
+from legacyscan.identify.merging import merge_identities
 from legacyscan.model import Evidence, Host, Identity, OsMatch, Service, SnmpSystem
 
 WIN7_DESCR = (

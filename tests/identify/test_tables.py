@@ -12,13 +12,9 @@ import pytest
 from legacyscan.cpe import Cpe, observed_cpe
 from legacyscan.identify.engine import Identifier
 from legacyscan.identify.rules import RuleSet, load_vocabulary
-from legacyscan.identify.tables import (
-    TableError,
-    Tables,
-    enterprise_number,
-    read_registry,
-    table_problems,
-)
+from legacyscan.identify.selftest import table_problems
+from legacyscan.identify.table_rows import TableError, enterprise_number
+from legacyscan.identify.tables import Tables, read_registry
 from legacyscan.lifecycle import EolDatabase
 from legacyscan.model import Host, OsClass, OsMatch, Service, SnmpSystem
 from legacyscan.paths import fingerprints_dir

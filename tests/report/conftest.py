@@ -350,7 +350,7 @@ def build_many_segments(wards: int = len(WARD_NAMES)) -> Assessment:
     workstations and infusion gateways, scanned from the first: arrows of many widths."""
     from legacyscan.assess import assess
     from legacyscan.risk.evaluate import Context
-    from legacyscan.topology.segments import SegmentMap
+    from legacyscan.topology.mapping import SegmentMap
 
     hosts = []
     for ward in range(wards):

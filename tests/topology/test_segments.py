@@ -18,7 +18,7 @@ from legacyscan.model import (
     Vlan,
 )
 from legacyscan.topology.build import build_network
-from legacyscan.topology.segments import SegmentMap, SegmentMapError
+from legacyscan.topology.mapping import SegmentMap, SegmentMapError
 
 FIXTURES = ALL_FIXTURES / "topology"
 

@@ -3,14 +3,18 @@
 :class:`ChunkStore` is the small interface the runner needs; :class:`FilesystemChunkStore`
 implements it in the scan's output folder (``OUT/nmap/``)::
 
-    plan.json                 the plan: profile, targets, every chunk's command line
+    plan.json                 the plan: its request, profile, targets, every command line
     chunk-000001.xml.gz       nmap's XML, gzip-compressed, exactly as nmap wrote it
     chunk-000001.json         its journal entry: command line, nmap version, times, sha256
     pass2-plan.json, pass2-000001.xml.gz, pass2-000001.json   the second pass, alike
 
 Every file is written atomically (temporary file, fsync, rename) and the journal entry
 is written last, so a chunk counts as finished only when both are complete on disk: a
-scan killed at any instant resumes from the chunks that really finished.  The SQLite
+scan killed at any instant resumes from the chunks that really finished.
+
+A scan folder is user data that may have come from anywhere: ``load_request`` gives back
+only the plan's *request*, which ``plan_request`` checks like a new scan's; the stored
+command lines only serve to refuse a folder whose plan is not the one legacyscan makes.  The SQLite
 inventory can implement the same protocol to make chunks durable there instead.
 """
 
@@ -24,13 +28,17 @@ from pathlib import Path
 from typing import Protocol
 
 from legacyscan.codec import from_data, to_data
-from legacyscan.collect.nmap.plan import ScanPlan
+from legacyscan.collect.nmap.plan import ScanPlan, ScanRequest
 from legacyscan.errors import UserError
 from legacyscan.files import atomic_write
 
 
 class ChunkStoreError(UserError, RuntimeError):
     """The output folder holds another scan, or its files cannot be read or written."""
+
+
+#: A plan.json is a few kilobytes per thousand chunks; anything much larger is not ours.
+MAX_PLAN_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,17 @@ class ChunkStore(Protocol):
         """The XML of a stored chunk, uncompressed."""
 
 
+def refuse_another_scan(stored: ScanPlan | None, plan: ScanPlan, folder: Path) -> None:
+    """Refuse ``plan`` in a folder whose stored plan has other command lines."""
+    if stored is not None and stored.fingerprint != plan.fingerprint:
+        raise ChunkStoreError(
+            f"{folder} holds another scan (profile {stored.profile!r}, "
+            f"{stored.address_count} addresses), or its plan.json was edited: its nmap "
+            "command lines are not the ones legacyscan makes for it; nothing was run, "
+            "choose another --out folder"
+        )
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -85,22 +104,56 @@ class FilesystemChunkStore:
     def _name(self, index: int) -> str:
         return f"{self.prefix}-{index:06d}"
 
-    def load_plan(self) -> ScanPlan | None:
+    def _plan_data(self) -> object | None:
         path = self._plan_path()
+        if not path.exists():
+            return None
         if not path.is_file():
+            raise ChunkStoreError(f"{path}: not a regular file")
+        try:
+            with path.open("rb") as handle:
+                raw = handle.read(MAX_PLAN_BYTES + 1)
+            if len(raw) > MAX_PLAN_BYTES:
+                raise ValueError(f"larger than {MAX_PLAN_BYTES} bytes")
+            data: object = json.loads(raw.decode("utf-8"))
+        except (OSError, ValueError, RecursionError) as exc:
+            raise ChunkStoreError(f"{path}: cannot read the stored scan plan ({exc})") from None
+        return data
+
+    def load_plan(self) -> ScanPlan | None:
+        data = self._plan_data()
+        if data is None:
             return None
         try:
-            return from_data(ScanPlan, json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError, KeyError) as exc:
-            raise ChunkStoreError(f"{path}: cannot read the stored scan plan ({exc})") from exc
+            return from_data(ScanPlan, data)
+        except (ValueError, TypeError, KeyError, RecursionError) as exc:
+            raise ChunkStoreError(
+                f"{self._plan_path()}: not a scan plan of legacyscan ({exc})"
+            ) from None
+
+    def load_request(self) -> ScanRequest | None:
+        """What the stored scan was asked to do, types checked; None when no scan is here.
+
+        Only the request is read: ``plan_request`` checks it like a new scan's and makes
+        the command lines again.
+        """
+        data = self._plan_data()
+        if data is None:
+            return None
+        path = self._plan_path()
+        if not isinstance(data, dict) or data.get("request") is None:
+            raise ChunkStoreError(
+                f"{path}: the stored plan holds no scan request (made by an older legacyscan); "
+                "give the targets and options again with --resume"
+            )
+        try:
+            return from_data(ScanRequest, data["request"])
+        except (ValueError, TypeError, KeyError, RecursionError) as exc:
+            raise ChunkStoreError(f"{path}: not a scan request of legacyscan ({exc})") from None
 
     def begin(self, plan: ScanPlan) -> None:
         stored = self.load_plan()
-        if stored is not None and stored.fingerprint != plan.fingerprint:
-            raise ChunkStoreError(
-                f"{self.folder} holds another scan (profile {stored.profile}, "
-                f"{stored.address_count} addresses); choose another --out folder"
-            )
+        refuse_another_scan(stored, plan, self.folder)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             for leftover in self.folder.glob(".*.tmp"):  # a write cut short by a kill

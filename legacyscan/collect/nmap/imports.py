@@ -17,7 +17,12 @@ from typing import TypeVar
 
 from legacyscan.clock import now
 from legacyscan.collect.nmap.chunkstore import ChunkRecord, ChunkStore, sha256
-from legacyscan.collect.nmap.parse import NmapRun, NmapXmlError, parse_nmap_xml
+from legacyscan.collect.nmap.parse import (
+    NmapRun,
+    NmapXmlError,
+    parse_nmap_xml,
+    read_nmap_xml_bytes,
+)
 from legacyscan.model import CollectError, Host, Service
 
 T = TypeVar("T")
@@ -75,9 +80,9 @@ def import_files(
         run: NmapRun | None
         error: str | None = None
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            run, error = None, f"{path}: cannot read ({exc.strerror})"
+            data = read_nmap_xml_bytes(path)
+        except NmapXmlError as exc:
+            run, error = None, str(exc)
         else:
             try:
                 run = parse_nmap_xml(data, str(path), source)

@@ -25,6 +25,7 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
 from legacyscan.errors import UserError
+from legacyscan.files import read_input
 from legacyscan.model import Host, OsClass, OsMatch, Service
 from legacyscan.model.collect import PORTS, is_ip_address
 
@@ -235,9 +236,15 @@ def parse_nmap_xml(
     return run()
 
 
+#: The largest nmap XML read, once decompressed (a 20,000-host -sV scan is ~200 MB).
+MAX_NMAP_XML_BYTES = 1 << 30
+
+
+def read_nmap_xml_bytes(path: Path) -> bytes:
+    """A file's nmap XML: a regular file only (a FIFO would block), gunzipped if gzip
+    (``OUT/nmap/*.xml.gz``, told by its magic bytes), at most ``MAX_NMAP_XML_BYTES``."""
+    return read_input(path, MAX_NMAP_XML_BYTES, NmapXmlError)
+
+
 def read_nmap_xml(path: Path, source: str = "nmap") -> NmapRun:
-    try:
-        with open(path, "rb") as stream:
-            return parse_nmap_xml(stream, str(path), source)
-    except OSError as exc:
-        raise NmapXmlError(f"{path}: cannot read ({exc.strerror})") from exc
+    return parse_nmap_xml(read_nmap_xml_bytes(path), str(path), source)

@@ -6,6 +6,14 @@ chunk names its addresses as CIDR blocks that cover exactly the in-scope address
 an excluded address is never given to nmap, so it cannot receive a packet.  Printer
 ports are left out of the port list and also passed to ``--exclude-ports``, which
 keeps version detection and scripts away from them too.
+
+A plan is made from a :class:`ScanRequest` (what was asked: targets, exclusions, profile,
+scripts, ports, chunking) and an :class:`Authorisation` (what only the person at the
+command line may allow: public addresses, a larger scope, printer ports) by
+:func:`plan_request`, the one way to a plan that passes every guard.  The request is what
+``OUT/nmap/plan.json`` keeps for ``--resume``: a resumed scan is planned again from it,
+through the same guards, with the authorisation of the resuming command line; no command
+line is ever read back from a scan folder.
 """
 
 from __future__ import annotations
@@ -13,11 +21,14 @@ from __future__ import annotations
 import hashlib
 import os
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from netaddr import IPSet
 
 from legacyscan.collect.nmap.profiles import (
     DEFAULT_PROFILE,
     ProfileBook,
+    ProfileError,
     ScanProfile,
     check_ports,
     check_scripts,
@@ -25,10 +36,23 @@ from legacyscan.collect.nmap.profiles import (
     port_ranges,
     top_tcp_ports,
 )
-from legacyscan.collect.scope import Scope, split
+from legacyscan.collect.scope import (
+    DEFAULT_MAX_HOSTS,
+    NON_PUBLIC,
+    Scope,
+    ScopeError,
+    build_scope,
+    chunk_count,
+    split,
+)
 from legacyscan.errors import UserError
 
 NMAP = "nmap"
+MAX_PARALLEL = 64  # nmap processes at a time: the CLI's bound, and a stored request's
+#: A plan lists every chunk's command line: beyond this many, ask for larger chunks.
+MAX_CHUNKS = 100_000
+#: Targets and exclusions of one request, as written: merged in seconds, not minutes.
+MAX_REQUEST_ITEMS = 500_000
 #: How often nmap reports the progress of its current phase (read by the runner).
 STATS_EVERY = "5s"
 
@@ -48,6 +72,33 @@ class NmapOptions:
     chunk_size: int | None = None
     parallel: int | None = None
     as_root: bool | None = None  # None: ask the operating system
+
+
+@dataclass(frozen=True)
+class ScanRequest:
+    """What a scan was asked to do: all that its plan is made from, and all a resume reads.
+
+    Every field is checked again by :func:`plan_request` whoever made it (the command
+    line or a scan folder's ``plan.json``); nothing here is an nmap argument as such.
+    """
+
+    targets: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
+    profile: str = DEFAULT_PROFILE
+    scripts: tuple[str, ...] = ()
+    tcp_ports: tuple[int, ...] = ()  # replaces the profile's TCP ports when given
+    allow_printer_ports: bool = False  # the request probes printer ports (if authorised)
+    chunk_size: int | None = None
+    parallel: int | None = None
+
+
+@dataclass(frozen=True)
+class Authorisation:
+    """What only the person at the command line may allow; never read from a scan folder."""
+
+    allow_public: bool = False
+    max_hosts: int = DEFAULT_MAX_HOSTS
+    allow_printer_ports: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,6 +123,22 @@ class ScanPlan:
     parallel: int
     chunks: tuple[ChunkPlan, ...]
     notes: tuple[str, ...] = ()  # what the profile wanted but this run cannot do, and why
+    request: ScanRequest | None = None  # what it was made from (None: made by plan_scan)
+    chunks_in_all: int = 0  # a preview's real number of chunks (0: ``chunks`` are all)
+
+    @property
+    def chunk_count(self) -> int:
+        return self.chunks_in_all or len(self.chunks)
+
+    @property
+    def preview(self) -> bool:
+        """Only the first chunks are listed (a dry run of a large scope): never run."""
+        return self.chunk_count > len(self.chunks)
+
+    @property
+    def public(self) -> bool:
+        """Whether the scope holds globally routable addresses (--allow-public was needed)."""
+        return not IPSet(self.targets).issubset(NON_PUBLIC)
 
     @property
     def fingerprint(self) -> str:
@@ -146,14 +213,26 @@ def nmap_arguments(
     return args, notes
 
 
-def plan_scan(scope: Scope, options: NmapOptions | None = None) -> ScanPlan:
-    """Every nmap command line of the scan; nothing is sent."""
+def plan_scan(
+    scope: Scope, options: NmapOptions | None = None, preview: int | None = None
+) -> ScanPlan:
+    """Every nmap command line of the scan (``preview``: only the first ones); nothing is sent.
+
+    The chunks are counted from the scope's sizes before any is made, so that a huge
+    scope is answered at once: refused beyond ``MAX_CHUNKS`` unless only previewed.
+    """
     options = options or NmapOptions()
     book = load_profiles()
     profile = book.get(options.profile)
     chunk_size = options.chunk_size or profile.chunk_size
-    chunks = split(scope, chunk_size)
-    parallel = max(1, min(options.parallel or profile.parallel, len(chunks)))
+    count = chunk_count(scope, chunk_size)
+    if count > MAX_CHUNKS and preview is None:
+        raise ScopeError(
+            f"{count} chunks of {chunk_size} address(es) is more than {MAX_CHUNKS}; "
+            "give a larger --chunk-size"
+        )
+    chunks = split(scope, chunk_size, preview)
+    parallel = max(1, min(options.parallel or profile.parallel, count))
     # The profile's rate is for the whole scan: share it among the processes running at once.
     max_rate = max(1, profile.max_rate // parallel)
     as_root = is_root() if options.as_root is None else options.as_root
@@ -185,4 +264,56 @@ def plan_scan(scope: Scope, options: NmapOptions | None = None) -> ScanPlan:
         parallel=parallel,
         chunks=planned,
         notes=tuple(notes),
+        chunks_in_all=count if count > len(planned) else 0,
     )
+
+
+def _check_request(request: ScanRequest, authorised: Authorisation) -> None:
+    """The guards a request passes besides the scope's and the profile's own."""
+    if request.allow_printer_ports and not authorised.allow_printer_ports:
+        raise ProfileError(
+            "this scan probes printer ports (it was started with --allow-printer-ports): "
+            "a raw print port prints whatever it receives; give --allow-printer-ports "
+            "again only if you accept that"
+        )
+    items = len(request.targets) + len(request.exclude)
+    if items > MAX_REQUEST_ITEMS:
+        raise ScopeError(
+            f"{items} targets and exclusions is more than {MAX_REQUEST_ITEMS}; "
+            "write them as ranges or CIDR blocks"
+        )
+    bad = [p for p in request.tcp_ports if not 0 < p < 65536]
+    if bad:
+        raise ProfileError(f"port out of range: {bad[0]}")
+    if request.chunk_size is not None and request.chunk_size < 1:
+        raise ProfileError("the chunk size must be at least 1")
+    if request.parallel is not None and not 1 <= request.parallel <= MAX_PARALLEL:
+        raise ProfileError(f"parallel must be between 1 and {MAX_PARALLEL}")
+
+
+def plan_request(
+    request: ScanRequest,
+    authorised: Authorisation,
+    as_root: bool | None = None,
+    preview: int | None = None,
+) -> ScanPlan:
+    """The plan of ``request``: every guard of a new scan, whoever made the request.
+
+    Public addresses, the scope's size, exclusions (never given to nmap), printer ports,
+    the NSE denylist and script names (plain names of nmap's own ``script.db``) are all
+    checked here; the command lines are made from the checked values only.
+    """
+    _check_request(request, authorised)
+    scope = build_scope(
+        request.targets, authorised.allow_public, authorised.max_hosts, request.exclude
+    )
+    options = NmapOptions(
+        profile=request.profile,
+        scripts=request.scripts,
+        tcp_ports=request.tcp_ports,
+        allow_printer_ports=request.allow_printer_ports,
+        chunk_size=request.chunk_size,
+        parallel=request.parallel,
+        as_root=as_root,
+    )
+    return replace(plan_scan(scope, options, preview), request=request)

@@ -263,8 +263,19 @@ def run_plan(
     poll_interval: float = 0.1,
 ) -> NmapResult:
     """Run every chunk not yet stored; return every chunk's decoded XML, stored or new."""
+    if plan.preview:
+        raise NmapError("a dry run's preview of a plan cannot be run")
     store.begin(plan)
-    done = {i: r for i, r in store.finished().items() if 1 <= i <= len(plan.chunks)}
+    # A journal entry counts only for the chunk this plan would run: same addresses, same
+    # command line.  Any other (edited, or left by another scan) is run again.
+    done = {
+        i: r
+        for i, r in store.finished().items()
+        if 1 <= i <= len(plan.chunks)
+        and r.targets == plan.chunks[i - 1].targets
+        and r.address_count == plan.chunks[i - 1].address_count
+        and r.command_line == plan.chunks[i - 1].command_line
+    }
     resumed = len(done)
     runs: dict[int, NmapRun] = {}
     todo = [c for c in plan.chunks if c.index not in done]

@@ -18,6 +18,7 @@ from legacyscan.collect.snmp import mib_decode
 from legacyscan.collect.snmp.mib_tables import SYSTEM_OIDS
 from legacyscan.collect.snmp.mib_values import Value
 from legacyscan.errors import UserError
+from legacyscan.files import read_input
 from legacyscan.model import Host, SnmpTables
 
 __all__ = ["SYSTEM_OIDS", "Value", "WalkFileError", "parse_snmprec", "parse_snmpwalk", "read_walk"]
@@ -308,16 +309,18 @@ def parse_snmprec(
     return values
 
 
+MAX_WALK_BYTES = 256 << 20  # a full walk of a large switch is a few megabytes
+
+
 def read_walk(path: Path, warn: Warn = _ignore) -> Host:
     """One device from one walk file, in either format (told apart by their lines).
 
     Raises only ``WalkFileError``; a record that cannot be read is skipped and ``warn``
     is told, with the file and the line.
     """
-    try:
-        text = path.read_bytes().decode("latin-1")  # no newline translation: CR LF stays
-    except OSError as exc:
-        raise WalkFileError(f"{path}: cannot read ({exc.strerror})") from exc
+    # A regular file only (a FIFO would block), gunzipped if gzip, bounded; latin-1 and
+    # no newline translation: CR LF stays.
+    text = read_input(path, MAX_WALK_BYTES, WalkFileError).decode("latin-1")
     # split on LF only: str.splitlines() would also cut at CR, NEL (0x85) and friends
     lines = re.split(r"(?<=\n)", text)
     first = next((line for line in lines if line.strip() and not line.startswith("#")), "")

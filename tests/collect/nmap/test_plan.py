@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import shlex
+from pathlib import Path
 
 import pytest
 from netaddr import IPAddress, IPNetwork, IPSet
 
-from legacyscan.collect.nmap.plan import NmapOptions, plan_scan
+from legacyscan.cli.nmapscan import resume_hint
+from legacyscan.collect.nmap.plan import (
+    Authorisation,
+    NmapOptions,
+    ScanRequest,
+    plan_request,
+    plan_scan,
+)
 from legacyscan.collect.nmap.profiles import ProfileError, nmap_data_dir
-from legacyscan.collect.scope import build_scope
+from legacyscan.collect.scope import ScopeError, build_scope
 
 pytestmark = pytest.mark.skipif(nmap_data_dir() is None, reason="nmap is not installed")
 PRINTER = {*range(9100, 9108), 515, 631}
@@ -107,3 +115,17 @@ def test_same_inputs_same_fingerprint() -> None:
     scope = build_scope(("10.0.0.0/24",))
     assert plan_scan(scope).fingerprint == plan_scan(scope).fingerprint
     assert plan_scan(scope).fingerprint != plan_scan(scope, NmapOptions("standard")).fingerprint
+
+
+def test_a_request_needs_the_command_lines_authorisation() -> None:
+    printing = ScanRequest(("10.0.0.1",), tcp_ports=(22, 9100), allow_printer_ports=True)
+    with pytest.raises(ProfileError, match="--allow-printer-ports"):
+        plan_request(printing, Authorisation())
+    plan = plan_request(printing, Authorisation(allow_printer_ports=True), as_root=False)
+    assert "9100" in plan.chunks[0].command_line and plan.request == printing
+    with pytest.raises(ScopeError, match="public"):
+        plan_request(ScanRequest(("8.8.8.8",)), Authorisation())
+    public = plan_request(ScanRequest(("8.8.8.8",)), Authorisation(allow_public=True))
+    hint = resume_hint(Path("out dir"), public)
+    assert hint == "legacyscan scan --resume --out 'out dir' --allow-public"
+    assert resume_hint(Path("o"), plan).endswith("--allow-printer-ports")
