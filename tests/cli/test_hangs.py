@@ -24,7 +24,7 @@ def test_a_dry_run_of_the_whole_internet_answers_at_once() -> None:
     assert result.returncode == 0, result.stderr
     assert time.monotonic() - started < 20
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("plan: 4294967296 address(es) in 16777216 chunk(s)")
+    assert "plan: 4294967296 address(es) in 16777216 chunk(s)" in result.stdout
     assert len(lines) < 80  # the listing is capped, the rest counted
     assert "... and 16777166 more chunk(s), not listed" in result.stdout
     assert "the scan itself would be refused" in result.stdout

@@ -76,7 +76,9 @@ def test_scan_sweep_fills_tables_and_keeps_the_secret_out(agent: Path, tmp_path:
     assert "sweeping all 1 address(es)" in done.stderr
     scan_json = (out / "scan.json").read_text(encoding="utf-8")
     data = json.loads(scan_json)
-    [device] = data["devices"]
+    # the one scanned device; the others are seen only in its ARP/forwarding tables
+    [device] = [d for d in data["devices"] if d["address"] == ADDRESS]
+    assert all(d.get("scanned") is False for d in data["devices"] if d is not device)
     observed = device["observed"]
     assert observed["snmp_credential"] == "ward-ro"
     assert observed["snmp_tables"]["entities"][0]["firmware_rev"] == "12.2(44r)SE3"
