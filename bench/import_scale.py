@@ -141,13 +141,12 @@ def child(xml: Path) -> None:
     from legacyscan.collect.nmap.imports import import_files
     from legacyscan.identify import Identifier
     from legacyscan.lifecycle.database import EolDatabase
-    from legacyscan.pipeline import has_data
 
     start = time.perf_counter()
     identifier, eol = Identifier(), EolDatabase.load()
     loaded = time.perf_counter()
     result = import_files([xml])
-    hosts = [h for h in result.hosts if has_data(h)]
+    hosts = [h for h in result.hosts if h.has_data]
     parsed = time.perf_counter()
     identified = identifier.identify_all(hosts)
     named = time.perf_counter()

@@ -1,21 +1,15 @@
-"""The stages chained: collect -> identify -> lifecycle -> topology -> risk.
-
-``assess`` turns collected hosts into an Assessment (used by scans, imports and
-re-rendered reports alike); ``scan`` collects live first.  Progress lines go to a
-callback so that the CLI decides where they are printed.  A ``ScanRecorder`` (the
-inventory) is told of each finished piece of a scan as it completes -- every nmap chunk,
-every SNMP agent that answered -- and hands back, on ``--resume``, the SNMP answers an
-interrupted run already committed.
+"""The live scan: pass 1 (nmap, then SNMP), devices seen only by others, pass 2 where a
+device's class allows it, then ``assess``; every finished piece goes to the recorder
+(``recording``).  Progress lines go to a callback so the CLI decides where they print.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Protocol
 
 from netaddr import AddrFormatError, IPAddress, IPSet
 
@@ -29,7 +23,6 @@ from legacyscan.collect.nmap.chunkstore import (
     FilesystemChunkStore,
     refuse_another_scan,
 )
-from legacyscan.collect.nmap.parse import NmapRun, parse_nmap_xml
 from legacyscan.collect.nmap.plan import ScanPlan, is_root
 from legacyscan.collect.nmap.profiles import load_profiles
 from legacyscan.collect.nmap.runner import OnProgress, run_plan
@@ -55,90 +48,11 @@ from legacyscan.model import (
     IdentifiedDevice,
     PassDecision,
     ScanMeta,
-    Trend,
 )
+from legacyscan.recording import RecordingChunkStore, ScanRecorder, record_nmap_chunk
 from legacyscan.risk.evaluate import Context
 
 Progress = Callable[[str], None]
-
-
-class ScanRecorder(Protocol):
-    """Where the finished pieces of a scan go (``legacyscan.inventory.InventoryRecorder``).
-
-    Pieces are named ``nmap:N`` (chunk N's hosts, with its XML as evidence),
-    ``snmp:ADDRESS`` (the host with everything its agent answered), ``nmap-pass2:N`` (the
-    second pass's chunk N) and ``seen-by-others`` (the devices only switch tables show).
-    """
-
-    def done(self, key: str) -> tuple[tuple[Host, ...], Mapping[str, bytes]] | None:
-        """The hosts and evidence of a piece committed by an earlier, interrupted run."""
-        ...
-
-    def committed(self, key: str) -> bool:
-        """Whether a piece is committed (by this run or an earlier one); cheap."""
-        ...
-
-    def chunk(
-        self, key: str, hosts: Sequence[Host], evidence: Mapping[str, bytes] | None = None
-    ) -> None:
-        """Commit one finished piece, all or nothing."""
-
-    def finished(self, assessment: Assessment) -> Trend | None:
-        """Commit the verdicts, close the scan; the trend since the previous one, if any."""
-
-
-class RecordingChunkStore:
-    """A ``ChunkStore`` that also commits every chunk to a recorder the moment it is saved.
-
-    The folder store stays the resume point and the evidence beside the report; the
-    inventory gets the same chunk (hosts and XML) in one transaction right after.
-    """
-
-    def __init__(
-        self,
-        inner: ChunkStore,
-        recorder: ScanRecorder,
-        key: str = "nmap",
-        first_pass: Mapping[str, Host] | None = None,
-    ) -> None:
-        self.inner = inner
-        self.recorder = recorder
-        self.key = key  # "nmap" for the first pass's pieces, "nmap-pass2" for the second
-        self.first_pass = first_pass  # pass 2: its hosts are committed merged with these
-
-    def load_plan(self) -> ScanPlan | None:
-        return self.inner.load_plan()
-
-    def begin(self, plan: ScanPlan) -> None:
-        self.inner.begin(plan)
-
-    def finished(self) -> dict[int, ChunkRecord]:
-        return self.inner.finished()
-
-    def xml(self, index: int) -> bytes:
-        return self.inner.xml(index)
-
-    def save(self, record: ChunkRecord, xml: bytes) -> None:
-        self.inner.save(record, xml)
-        run = parse_nmap_xml(xml, f"nmap output of chunk {record.index}")
-        record_nmap_chunk(self.recorder, record.index, run, xml, self.key, self.first_pass)
-
-
-def record_nmap_chunk(
-    recorder: ScanRecorder,
-    index: int,
-    run: NmapRun,
-    xml: bytes,
-    key: str = "nmap",
-    first_pass: Mapping[str, Host] | None = None,
-) -> None:
-    """Commit one chunk; a second-pass chunk's hosts go in whole (pass 1's data and the
-    scripts' output), so that the inventory's latest sighting of a host loses nothing."""
-    hosts = [h for h in run.hosts if h.address]
-    if first_pass is not None:
-        known = [first_pass[h.address] for h in hosts if h.address and h.address in first_pass]
-        hosts = merge_second_pass(known, hosts)
-    recorder.chunk(f"{key}:{index}", hosts, {f"{key}-{index:06d}.xml": xml})
 
 
 def _quiet(_: str) -> None:
