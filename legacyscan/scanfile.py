@@ -183,11 +183,13 @@ def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
             "silent_addresses": meta.silent_addresses,
             "errors": [asdict(e) for e in meta.errors],
             "second_pass": [asdict(d) for d in meta.second_pass],
+            "ai_probes": [asdict(d) for d in meta.ai_probes],
         },
         "devices": devices,
         "segments": [asdict(s) for s in assessment.topology.segments],
         "mixed_segments": list(assessment.topology.mixed_segments),
         "exposures": [record_to_dict(e) for e in assessment.topology.exposures],
+        "ai_services": [record_to_dict(f) for f in assessment.ai_services],
         **topology_and_risk_to_dict(assessment),
         "provenance": to_data(assessment.provenance),
         # The records themselves, generated from their fields: what `report` renders.
@@ -310,6 +312,7 @@ def _meta(data: dict[str, Any]) -> ScanMeta:
             "silent_addresses": _count(scan, "silent_addresses"),
             "errors": scan.get("errors", []),
             "second_pass": scan.get("second_pass", []),
+            "ai_probes": scan.get("ai_probes", []),
         },
     )
 
