@@ -15,8 +15,10 @@ from builders import meta, tcp
 from clirun import run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from testpaths import FIXTURES
 
 from legacyscan.assess import assess
+from legacyscan.messages import plain
 from legacyscan.model import Host, SnmpSystem
 from legacyscan.scanfile import ScanJsonError, StoredScan, assessment_to_dict, read_scan
 
@@ -46,6 +48,32 @@ def test_a_written_scan_reads_back(tmp_path: Path) -> None:
     stored = read_scan(_write(tmp_path, DOCUMENT))
     assert [h.address for h in stored.hosts] == ["127.42.1.10", "127.42.1.11"]
     assert stored.assessment is not None
+
+
+def test_a_schema_2_scan_reads_back_with_the_sentences_it_was_made_with() -> None:
+    # written by the previous release (each sentence twice: text and message)
+    path = FIXTURES / "scanjson" / "schema2-with-plan.json"
+    old = json.loads(path.read_text(encoding="utf-8"))
+    stored = read_scan(path)
+    assert stored.assessment is not None and stored.assessment.plan is not None
+    plan, topology = stored.assessment.plan, stored.assessment.topology
+    assert plain(plan.method) == old["record"]["plan"]["method"]
+    assert [plain(a.explanation) for a in plan.actions] == [
+        a["explanation"] for a in old["record"]["plan"]["actions"]
+    ]
+    assert [plain(e.evidence) for e in topology.exposures] == [
+        e["evidence"] for e in old["record"]["topology"]["exposures"]
+    ]
+    reasons = [plain(a.lifecycle.reason) for d in stored.assessment.devices for a in d.identities]
+    assert reasons == [
+        a["lifecycle"]["reason"] for d in old["record"]["devices"] for a in d["identities"]
+    ]
+    factors = [plain(f.explanation) for r in stored.assessment.risks for f in r.factors]
+    assert factors and factors == [
+        f["explanation"] for r in old["record"]["risks"] for f in r["factors"]
+    ]
+    again = assessment_to_dict(stored.assessment)
+    assert again["schema"] == 3 and again["exposures"] == old["exposures"]
 
 
 def _set(path: str, value: object) -> Callable[[dict[str, Any]], None]:
