@@ -19,7 +19,7 @@ from legacyscan.paths import fingerprints_dir
 
 CATALOGUE_FILE = "ai-servers.yaml"
 #: A request target we are willing to send: a plain absolute path, no query, no escapes.
-SAFE_PATH = re.compile(r"^/[A-Za-z0-9._~/-]{0,200}$")
+SAFE_PATH = re.compile(r"^(?!.*//)/[A-Za-z0-9._~/-]{0,200}$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
