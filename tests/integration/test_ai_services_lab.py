@@ -60,7 +60,7 @@ def test_the_three_ai_servers_are_named_with_version_and_models(scan: dict[str, 
         "nomic-embed-text:latest",
     ]
     assert ollama["service"]["unauthenticated"] is True
-    assert [v["id"] for v in ollama["vulnerabilities"]] == ["CVE-2024-37032"]
+    assert "CVE-2024-37032" in [v["id"] for v in ollama["vulnerabilities"]]
     assert (vllm["service"]["product"], vllm["service"]["version"]) == ("vLLM", "0.6.3")
     assert vllm["service"]["models"] == ["meta-llama/Llama-3.1-8B-Instruct"]
     assert vllm["service"]["unauthenticated"] is True

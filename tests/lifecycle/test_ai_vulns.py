@@ -13,11 +13,25 @@ def _ollama(version: str) -> AiService:
                      version=version)  # fmt: skip
 
 
+def _ids(version: str) -> set[str]:
+    return {v.id for v in vulnerabilities_of(_ollama(version))}
+
+
 def test_cve_2024_37032_affects_ollama_before_0_1_34_only() -> None:
     for version in ("0.1.0", "0.1.32", "0.1.33", "v0.1.33"):
-        assert [v.id for v in vulnerabilities_of(_ollama(version))] == ["CVE-2024-37032"]
+        assert "CVE-2024-37032" in _ids(version), version
     for version in ("0.1.34", "0.2.0", "0.12.6"):
-        assert vulnerabilities_of(_ollama(version)) == (), version
+        assert "CVE-2024-37032" not in _ids(version), version
+    assert _ids("0.1.32") == {"CVE-2024-37032", "CVE-2024-45436", "CVE-2026-7482"}
+    assert _ids("0.17.1") == set()
+
+
+def test_a_range_with_a_first_affected_version() -> None:
+    # CVE-2026-103663: 0.34.2 <= affected < 0.35.0 (the CNA's record)
+    assert "CVE-2026-103663" in _ids("0.34.2")
+    assert "CVE-2026-103663" in _ids("0.34.9")
+    assert "CVE-2026-103663" not in _ids("0.34.1")
+    assert "CVE-2026-103663" not in _ids("0.35.0")
 
 
 def test_an_unknown_version_is_never_called_affected() -> None:
