@@ -3,10 +3,9 @@
 Each answer follows the product's documented format (the sources are cited by API
 below); the values (version, models) come from the scenario.  Only read-only GETs get
 data; any other method gets the product's "method not allowed".  Nothing is generated:
-a completion endpoint does not exist here.  Every request received is appended to the
-listener's request log (``log_file``: one JSON line with the method, the path and the
-User-Agent), so that tests can check what a scan sent, and to whom; the lab's plain web
-servers (kind ``http``) keep the same log.  ``services.py`` does the network side.
+a completion endpoint does not exist here.  Every request received goes to the
+listener's request log (``request_log.py``), as for the lab's plain web servers.
+``services.py`` does the network side.
 """
 
 from __future__ import annotations
@@ -14,7 +13,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from email.utils import formatdate
-from pathlib import Path
+
+from legacyscan.lab.request_log import log_request, request_of
 
 #: API -> the documentation its answers follow.
 SOURCES = {
@@ -26,30 +26,7 @@ SOURCES = {
     "open-webui": "https://github.com/open-webui/open-webui/blob/main/backend/open_webui/main.py",
 }
 APIS = tuple(SOURCES)
-_MAX_LOGGED = 200  # characters of a path or User-Agent written to the log
 _CREATED = 1733500000  # a fixed "created" stamp: answers do not depend on the clock
-
-
-def request_of(head: bytes) -> tuple[str, str, str]:
-    """(method, path, User-Agent) of an HTTP request head; empty strings when absent."""
-    lines = head.decode("latin-1").split("\r\n")
-    parts = lines[0].split(" ")
-    method, path = (parts[0], parts[1]) if len(parts) == 3 else ("", "")
-    agent = ""
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        if name.strip().lower() == "user-agent":
-            agent = value.strip()
-    return method[:16], path[:_MAX_LOGGED], agent[:_MAX_LOGGED]
-
-
-def log_request(params: Mapping[str, str], method: str, path: str, agent: str) -> None:
-    where = params.get("log_file")
-    if not where:
-        return
-    line = json.dumps({"method": method, "path": path, "user_agent": agent}, ensure_ascii=True)
-    with Path(where).open("a", encoding="utf-8") as handle:
-        handle.write(line + "\n")
 
 
 def _models(params: Mapping[str, str]) -> list[str]:

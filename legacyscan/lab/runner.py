@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from legacyscan.collect.snmp.credentials import Credential, Secret, community
+from legacyscan.lab.request_log import log_path
 from legacyscan.lab.scenario import SNMP_V3_USER, LabDevice, LabError, Scenario, load, scaled
 from legacyscan.lab.snmpdata import Network, snmprec
 
@@ -232,8 +233,8 @@ def _start_services(plan: Scenario, folder: Path, pids: list[int]) -> list[Path]
             params = dict(service.get("params") or {})
             if service["kind"] == "printer":
                 params["count_file"] = str(_count_file(folder, device.address, service["port"]))
-            if service["kind"] in ("http", "ai-http"):
-                params["log_file"] = str(request_log(folder, device.address, service["port"]))
+            if service["kind"] in ("http", "ai-http"):  # what it is asked: request_log.py
+                params["log_file"] = str(log_path(folder, device.address, service["port"]))
                 (folder / "requests").mkdir(exist_ok=True)
             if service["kind"] in ("smb", "rdp") and "netbios_name" not in params:
                 params["netbios_name"] = netbios_name(device)
@@ -250,22 +251,6 @@ def _start_services(plan: Scenario, folder: Path, pids: list[int]) -> list[Path]
         pids.append(_spawn(command, folder / f"services-{number}.log", folder))
         ready_files.append(ready)
     return ready_files
-
-
-def request_log(folder: Path, address: str, port: int) -> Path:
-    """Where a lab web server appends each request it receives (method, path, User-Agent)."""
-    return folder / "requests" / f"{address}_{port}.log"
-
-
-def requests_received() -> dict[str, list[dict[str, str]]]:
-    """Every HTTP request the lab's web servers received since ``up``: "address:port" ->
-    the requests in order (``method``, ``path``, ``user_agent``)."""
-    found: dict[str, list[dict[str, str]]] = {}
-    for path in sorted((state_dir() / "requests").glob("*.log")):
-        address, _, port = path.stem.rpartition("_")
-        lines = path.read_text(encoding="utf-8").splitlines()
-        found[f"{address}:{port}"] = [json.loads(line) for line in lines if line]
-    return found
 
 
 def _count_file(folder: Path, address: str, port: int) -> Path:

@@ -58,7 +58,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from legacyscan.lab import ai_http, ntlm, smb
+from legacyscan.lab import ai_http, ntlm, request_log, smb
 
 PROG = "python -m legacyscan.lab.services"
 IDLE_TIMEOUT = 10.0  # seconds without a byte before we hang up
@@ -274,7 +274,7 @@ async def _http(reader: Reader, writer: Writer, params: Params) -> None:
         return
     parts = head.split(b"\r\n", 1)[0].decode("latin-1").split(" ")
     method = parts[0] if len(parts) == 3 and parts[2].startswith("HTTP/1.") else ""
-    ai_http.log_request(params, *ai_http.request_of(head))
+    request_log.log_request(params, *request_log.request_of(head))
     if complete and method in ("GET", "HEAD", "POST", "OPTIONS"):
         status, title = "200 OK", params["title"]  # config text, used as-is
     else:

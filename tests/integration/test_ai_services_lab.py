@@ -2,7 +2,7 @@
 
 The hospital lab holds an Ollama, a vLLM and an Open WebUI in the datacentre segment
 (legacyscan/lab/hospital.yaml); every lab web server logs each request it receives
-(method, path, User-Agent: ``runner.requests_received``).  One real scan (real nmap,
+(method, path, User-Agent: ``lab/request_log.py``).  One real scan (real nmap,
 real snmpsim, the real CLI, default profile) of the datacentre segment and of the
 medical devices that serve a web page (two PACS, a pump gateway) must:
 
@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from labscan import running_lab, scan_lab
 
-from legacyscan.lab import runner
+from legacyscan.lab import request_log, runner
 
 pytestmark = pytest.mark.lab
 
@@ -45,7 +45,7 @@ def scan(hospital: runner.LabState, tmp_path_factory: pytest.TempPathFactory) ->
 
 @pytest.fixture(scope="module")
 def received(scan: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
-    return runner.requests_received()
+    return request_log.received(runner.state_dir())
 
 
 def test_the_three_ai_servers_are_named_with_version_and_models(scan: dict[str, Any]) -> None:
