@@ -298,9 +298,12 @@ def _print_ai_probes(options: SecondPassOptions) -> None:
     if not options.ai_probes:
         echo("AI services: no GET sent (--no-ai-probes, or the profile sends none)")
         return
-    echo("AI services (read-only HTTP GETs, fingerprints/ai-servers.yaml): ports per class")
+    echo(
+        "AI services (read-only HTTP GETs, fingerprints/ai-servers.yaml): after pass 1, "
+        "only on these ports when pass 1 found them open, by class:"
+    )
     for device_class, ports in load_ai_rules().classes:
-        echo(f"  class {device_class}: {port_ranges(ports) if ports else 'nothing'}")
+        echo(f"  {device_class}: {'tcp/' + port_ranges(ports) if ports else 'nothing'}")
 
 
 def _clock(seconds: float) -> str:

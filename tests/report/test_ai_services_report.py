@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from builders import meta
+from openpyxl import load_workbook
 from testpaths import FIXTURES
 
 from legacyscan.assess import assess
@@ -81,7 +82,10 @@ def test_exports_carry_the_findings_and_neutralise_formulas(assessment, tmp_path
     assert rows[0]["ai_unauthenticated"] == "true" and rows[2]["ai_unauthenticated"] == "false"
     cells = [v for r in rows for v in r.values()]
     assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))]  # no formula runs
-    write_report(assessment, "xlsx", tmp_path / "report.xlsx")
+    write_report(assessment, "xlsx", tmp_path / "report.xlsx")  # an ESC cannot break it
+    sheet = load_workbook(tmp_path / "report.xlsx")["AI services"]
+    models = [row[6] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "\ufffd[31mred\ufffd[0m:7b" in models[0] and "\x1b" not in models[0]
 
 
 def test_scan_json_round_trip_and_tampering(assessment, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
