@@ -46,12 +46,7 @@ def _date(value: dt.date | None) -> str | None:
 
 #: A record's sentence is exported twice for readers of the file: in plain English under
 #: its own name and as ``{"key", "args"}`` under this one (docs/scan-json.md).
-_MESSAGE_KEYS = {
-    "explanation": "message",
-    "reason": "reason_message",
-    "evidence": "evidence_message",
-    "method": "method_message",
-}
+_MESSAGE_KEYS = {"explanation": "message", "reason": "reason_message", "method": "method_message"}
 
 
 def message_fields(name: str, value: Message) -> dict[str, Any]:
