@@ -166,8 +166,9 @@ class EolDatabase:
                     return by_cpe
             gap = self.gaps.get((identity.vendor, identity.product))
             if not known and gap:
-                # the gap's reason is data, written in English: shown as written
-                why = message("lifecycle.no_record_gap", product=_name(identity), gap=gap)
+                # the gap's reason is data written in English: en_ values are left out of
+                # the other languages' sentences
+                why = message("lifecycle.no_record_gap", product=_name(identity), en_gap=gap)
                 return unknown_verdict(why)
             if not known and identity.vendor_only:
                 why = message("lifecycle.vendor_only", vendor=identity.vendor)

@@ -29,7 +29,8 @@ from legacyscan.collect.http.prober import GetLimits, ProbeRefused, http_get
 from legacyscan.collect.nmap.profiles import PROFILE_FILE, ProfileError
 from legacyscan.collect.nmap.second_pass import ClassedHost
 from legacyscan.files import load_mapping
-from legacyscan.model import DEVICE_CLASSES, HttpAnswer, PassDecision
+from legacyscan.messages import Term, message
+from legacyscan.model import DEVICE_CLASSES, HttpAnswer, Message, PassDecision
 from legacyscan.paths import fingerprints_dir
 
 #: Classes that never get an AI-service GET, whatever a profile file says.
@@ -98,38 +99,46 @@ def load_rules(path: Path | None = None) -> AiProbeRules:
     return rules
 
 
+def _why_class(host: ClassedHost) -> Message:
+    # The same words as the second pass's decisions: one class, one sentence.
+    if not host.reasons:
+        return message("pass2.class_no_rule", cls=Term(host.device_class))
+    return message(
+        "pass2.class",
+        cls=Term(host.device_class),
+        confidence=host.confidence,
+        rules=", ".join(host.reasons),
+    )
+
+
 def decide(hosts: Sequence[ClassedHost], rules: AiProbeRules) -> tuple[PassDecision, ...]:
     """What the AI-service probe sends each host, and the rule that says so."""
     decisions = []
     for host in hosts:
-        why = f"class {host.device_class}"
-        if host.reasons:
-            why += f" ({host.confidence:.2f}: {', '.join(host.reasons)})"
+        why = _why_class(host)
         if not host.scanned:
-            rule = "seen only in other devices' tables: never probed"
-            decisions.append(PassDecision(host.address, host.device_class, rule))
+            never = message("ai_service_probe.never_probed")
+            decisions.append(PassDecision(host.address, host.device_class, never))
             continue
         allowed = rules.ports(host.device_class)
         if not allowed:
-            rule = f"{why}: no AI-service request for this class"
-            decisions.append(PassDecision(host.address, host.device_class, rule))
+            none = message("ai_service_probe.no_class", why=why)
+            decisions.append(PassDecision(host.address, host.device_class, none))
             continue
         fragile = [(c, r) for c, r in host.other_signals if not rules.ports(c)]
         if fragile:
-            signs = ", ".join(f"{c} ({r})" for c, r in fragile)
-            rule = f"{why}, but it also shows signs of {signs}: held back, nothing sent"
-            decisions.append(PassDecision(host.address, host.device_class, rule))
+            signs = [message("pass2.sign", cls=Term(c), rule=r) for c, r in fragile]
+            held = message("ai_service_probe.held_back", why=why, signs=signs)
+            decisions.append(PassDecision(host.address, host.device_class, held))
             continue
         open_ports = sorted(set(allowed) & host.open_tcp)
         if not open_ports:
-            rule = f"{why}: none of its AI-service ports was open in pass 1"
-            decisions.append(PassDecision(host.address, host.device_class, rule))
+            closed = message("ai_service_probe.no_port", why=why)
+            decisions.append(PassDecision(host.address, host.device_class, closed))
             continue
         ports = tuple(f"tcp/{p}" for p in open_ports)
-        rule = f"{why} allows read-only GETs on {', '.join(ports)} (open in pass 1)"
-        decisions.append(
-            PassDecision(host.address, host.device_class, rule, (PROBE_NAME,), ports)
-        )  # fmt: skip
+        sent = message("ai_service_probe.sent", why=why, ports=", ".join(ports))
+        decisions.append(PassDecision(host.address, host.device_class, sent, (PROBE_NAME,), ports))
     return tuple(decisions)
 
 

@@ -22,6 +22,7 @@ from legacyscan.collect.http.catalogue import load_probes, requests_for
 from legacyscan.collect.http.prober import GetLimits, ProbeRefused
 from legacyscan.collect.nmap.profiles import ProfileError
 from legacyscan.collect.nmap.second_pass import ClassedHost
+from legacyscan.messages import plain
 from legacyscan.model import DEVICE_CLASSES, HttpAnswer
 
 RULES = load_rules()
@@ -73,7 +74,7 @@ def test_decisions_by_class() -> None:
     )  # fmt: skip
     for quiet, why in quiet_hosts:
         assert got[quiet].scripts == () and got[quiet].ports == (), quiet
-        assert why in got[quiet].rule, (quiet, got[quiet].rule)
+        assert why in plain(got[quiet].rule), (quiet, plain(got[quiet].rule))
 
 
 def test_each_port_gets_the_documented_paths_once() -> None:
