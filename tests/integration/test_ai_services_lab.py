@@ -3,8 +3,9 @@
 The hospital lab holds an Ollama, a vLLM and an Open WebUI in the datacentre segment
 (legacyscan/lab/hospital.yaml); every lab web server logs each request it receives
 (method, path, User-Agent: ``lab/request_log.py``).  One real scan (real nmap,
-real snmpsim, the real CLI, default profile) of the datacentre segment and of the
-medical devices that serve a web page (two PACS, a pump gateway) must:
+real snmpsim, the real CLI, default profile) of the three AI servers, a Windows web server
+of the datacentre and the medical devices that serve a web page (two PACS, a pump
+gateway) must:
 
 * name the three services with their product, version and models, say which answered
   without credentials, and list CVE-2024-37032 for the Ollama (0.1.32 < 0.1.34);
@@ -28,7 +29,8 @@ pytestmark = pytest.mark.lab
 
 OLLAMA, VLLM, WEBUI = "127.42.50.60", "127.42.50.61", "127.42.50.62"
 MEDICAL_WEB = ("127.42.10.20", "127.42.10.21", "127.42.20.15")
-TARGETS = ("127.42.50.0/24", *(f"{a}/32" for a in MEDICAL_WEB))
+EHR = "127.42.50.10"  # a Windows server with a web page: a server, so it is asked too
+TARGETS = tuple(f"{a}/32" for a in (OLLAMA, VLLM, WEBUI, EHR, *MEDICAL_WEB))
 PROBE_AGENT = "legacyscan/"
 
 
@@ -83,6 +85,7 @@ def test_the_probe_sent_only_gets_and_nothing_to_medical_devices(
         assert ours[f"{address}:{port}"], f"no probe reached {address}:{port}"
     assert {r["path"] for r in ours[f"{OLLAMA}:11434"]} >= {"/api/version", "/api/tags"}
     assert {r["path"] for r in ours[f"{VLLM}:8000"]} >= {"/v1/models", "/version"}
+    assert ours.get(f"{EHR}:443"), "a server's web port is asked too (its class allows it)"
     medical = {d.address for d in hospital.devices if d.truth.get("class") == "medical"}
     assert set(MEDICAL_WEB) <= medical
     to_medical = {w: r for w, r in ours.items() if w.rsplit(":", 1)[0] in medical and r}
