@@ -175,6 +175,39 @@ class AiCatalogue:
             )
         return None
 
+    def example_problems(self) -> list[str]:
+        """Every product example that is not named by its own product with its values
+        (``legacyscan fingerprints check`` and the suite run these)."""
+        problems = []
+        for product in self.products:
+            for n, example in enumerate(product.examples):
+                where = f"{CATALOGUE_FILE}: {product.id} example {n + 1}"
+                raw = example.get("answers")
+                if not isinstance(raw, dict) or not all(p in self.paths for p in raw):
+                    problems.append(f"{where}: answers must be keyed by probe id")
+                    continue
+                answers = tuple(
+                    HttpAnswer(port=8080, path=self.paths[p], status=int(a["status"]),
+                               body=str(a.get("body", "")))
+                    for p, a in raw.items()
+                )  # fmt: skip
+                found = self.name_port(8080, answers)
+                if found is None or found.product_id != product.id:
+                    problems.append(f"{where}: named {found.product_id if found else 'nothing'}")
+                    continue
+                expect = example.get("expect") or {}
+                got = {
+                    "product": found.product,
+                    "version": found.version,
+                    "models": list(found.models),
+                    "unauthenticated": found.unauthenticated,
+                }
+                for key, value in expect.items():
+                    value = str(value) if key == "version" else value
+                    if got.get(key) != value:
+                        problems.append(f"{where}: {key} is {got.get(key)!r}, not {value!r}")
+        return problems
+
     def identify(self, host: Host) -> tuple[AiService, ...]:
         """Every AI service the host's answers name, one per port at most."""
         ports = sorted({a.port for a in host.http_answers})

@@ -5,6 +5,7 @@ format, and a device that lies)."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,15 @@ def test_every_catalogue_example_names_its_own_product(
     assert list(service.models) == expect.get("models", [])
     if "unauthenticated" in expect:
         assert service.unauthenticated is expect["unauthenticated"]
+
+
+def test_the_self_check_finds_no_problem_and_catches_a_wrong_example() -> None:
+    assert CATALOGUE.example_problems() == []
+    product = CATALOGUE.products[0]
+    wrong = {"answers": product.examples[0]["answers"], "expect": {"version": "9.9.9"}}
+    broken = AiCatalogue((replace(product, examples=(wrong,)),), CATALOGUE.paths)
+    (problem,) = broken.example_problems()
+    assert "version is '0.1.32', not '9.9.9'" in problem
 
 
 def test_every_product_has_an_example_and_a_cited_source() -> None:
