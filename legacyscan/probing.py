@@ -87,7 +87,10 @@ def ai_probe_step(
     }
     answers = ai_probes.send(sent, load_probes(), rules, IPSet(in_scope), tls)
     merged = tuple(
-        replace(h, http_answers=answers[h.address]) if h.address in answers else h for h in hosts
+        replace(h, http_answers=answers[h.address], sources=(*h.sources, AI_PIECE))
+        if h.address in answers
+        else h
+        for h in hosts
     )
     answered = sum(1 for a in answers.values() for x in a if x.status is not None)
     progress(f"ai services: {answered} answer(s) kept")
