@@ -302,8 +302,11 @@ def _print_ai_probes(options: SecondPassOptions) -> None:
         "AI services (read-only HTTP GETs, fingerprints/ai-servers.yaml): after pass 1, "
         "only on these ports when pass 1 found them open, by class:"
     )
-    for device_class, ports in load_ai_rules().classes:
-        echo(f"  {device_class}: {'tcp/' + port_ranges(ports) if ports else 'nothing'}")
+    classes = load_ai_rules().classes
+    for device_class, ports in classes:
+        if ports:
+            echo(f"  {device_class}: tcp/{port_ranges(ports)}")
+    echo(f"  nothing to: {', '.join(c for c, ports in classes if not ports)}")
 
 
 def _clock(seconds: float) -> str:
