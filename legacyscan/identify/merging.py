@@ -176,11 +176,18 @@ def agreeing_makers(
     """The vendor-only identities, unless they name different makers.
 
     Tied nmap guesses may come from two makers ("3Com 4200G or Huawei Quidway S5600"):
-    naming either would be a guess, so contradicting makers name none.
+    naming either would be a guess, so contradicting makers name none.  Two names of one
+    maker's lines agree when one covers the other (an "HP" sysDescr on Aruba's HPE
+    number): the most confident of them is kept.
     """
-    if len({maker.vendor for maker, _ in makers}) > 1:
+    vendors = {maker.vendor for maker, _ in makers}
+    if len(vendors) <= 1:
+        return list(makers[:1])
+    names = [({maker.vendor} | covers) for maker, covers in makers]
+    if not any(vendors <= named for named in names):
         return []
-    return list(makers[:1])
+    best = max(makers, key=lambda m: m[0].confidence)
+    return [best]
 
 
 def drop_less_specific(identities: Sequence[Identity]) -> tuple[Identity, ...]:
