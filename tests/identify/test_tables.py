@@ -112,6 +112,23 @@ def test_a_named_product_of_the_maker_makes_the_vendor_only_identity_redundant()
     assert device.identities  # type: ignore[attr-defined]
 
 
+def test_a_number_several_brands_share_names_nobody_not_even_verbatim() -> None:
+    # ATEN's number: its own PDUs, and the BMC firmware it writes for Supermicro
+    assert _identify("1.3.6.1.4.1.21317.1.2").identities == ()  # type: ignore[attr-defined]
+    # MGE's: a UPS, but Eaton's or Schneider Electric's; the class stays
+    ups = _identify("1.3.6.1.4.1.705.9.9")
+    assert (ups.identities, ups.device_class) == ((), "power")  # type: ignore[attr-defined]
+
+
+def test_a_shared_number_cannot_name_a_vendor(tmp_path: Path) -> None:
+    (tmp_path / "enterprise-numbers.yaml").write_text(
+        "enterprises:\n  - {number: 9, registry: ciscoSystems, vendor: Cisco, shared: both}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(TableError, match="names no 'vendor'"):
+        Tables.load(tmp_path, registry={})
+
+
 def test_two_names_of_one_maker_s_lines_agree_on_the_more_confident() -> None:
     # an "HP" sysDescr (HP's name covers HPE) on Hewlett Packard Enterprise's own number
     device = _identify("1.3.6.1.4.1.47196.9.9", "HP Example Switch")
