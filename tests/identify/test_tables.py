@@ -134,6 +134,10 @@ def test_two_names_of_one_maker_s_lines_agree_on_the_more_confident() -> None:
     device = _identify("1.3.6.1.4.1.47196.9.9", "HP Example Switch")
     (maker,) = device.identities  # type: ignore[attr-defined]
     assert (maker.vendor, maker.vendor_only) == ("HPE", True)
+    # an "HP" sysDescr on H3C's number (which covers HP's Comware switches): HP's brand,
+    # a network device, so HPE's
+    comware = _identify("1.3.6.1.4.1.25506.11.1.9", "HP Example Switch Software Version 5.20")
+    assert [i.vendor for i in comware.identities] == ["HPE"]  # type: ignore[attr-defined]
     # makers that do not cover each other name none: a guess between two companies
     assert _identify("1.3.6.1.4.1.4526.9.9", "Cisco Example").identities == ()  # type: ignore[attr-defined]
 
