@@ -29,7 +29,6 @@ from legacyscan.model import (
     Message,
     ScanMeta,
     Trend,
-    words,
 )
 from legacyscan.topology.mapping import SegmentMap
 from legacyscan.topology.network import segment_of
@@ -46,12 +45,7 @@ def _date(value: dt.date | None) -> str | None:
 
 #: A record's sentence is exported twice for readers of the file: in plain English under
 #: its own name and as ``{"key", "args"}`` under this one (docs/scan-json.md).
-_MESSAGE_KEYS = {
-    "explanation": "message",
-    "reason": "reason_message",
-    "evidence": "evidence_message",
-    "method": "method_message",
-}
+_MESSAGE_KEYS = {"explanation": "message", "reason": "reason_message", "method": "method_message"}
 
 
 def message_fields(name: str, value: Message) -> dict[str, Any]:
@@ -192,7 +186,7 @@ def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
             "legacyscan_version": meta.legacyscan_version,
             "silent_addresses": meta.silent_addresses,
             "errors": [asdict(e) for e in meta.errors],
-            "second_pass": [asdict(d) for d in meta.second_pass],
+            "second_pass": [record_to_dict(d) for d in meta.second_pass],
         },
         "devices": devices,
         "segments": [asdict(s) for s in assessment.topology.segments],
@@ -345,10 +339,9 @@ def _sentences_once(data: Any) -> Any:
     data = {k: _sentences_once(v) for k, v in data.items()}
     for text_key, message_key, marker in _SCHEMA_2_SENTENCES:
         if marker in data and isinstance(data.get(text_key), str):
-            said, text = data.pop(message_key, None), data[text_key]
-            if said is None or plain(from_data(Message, said)) != text:
-                said = to_data(words(text))
-            data[text_key] = said
+            said = data.pop(message_key, None)  # (the codec reads a text as its words)
+            if said is not None and plain(from_data(Message, said)) == data[text_key]:
+                data[text_key] = said
     return data
 
 
