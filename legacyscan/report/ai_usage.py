@@ -153,6 +153,19 @@ class AiUsageView:
         return dict(cells)
 
     @cached_property
+    def first_day(self) -> str:
+        return min((r.day for r in self.rows), default="")
+
+    @cached_property
+    def last_day(self) -> str:
+        return max((r.day for r in self.rows), default="")
+
+    @cached_property
+    def devices(self) -> int:
+        """Distinct sources: inventory devices, and addresses no scan saw."""
+        return len({r.device_id if r.device_id is not None else r.address for r in self.rows})
+
+    @cached_property
     def malformed(self) -> int:
         return sum(i.malformed for i in self.data.inputs)
 
