@@ -5,6 +5,7 @@ edited or tampered with before ``legacyscan report --ai-usage FILE`` renders it)
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -108,8 +109,27 @@ def build(
     )
 
 
+#: Rows are written as arrays under these names (one a line): a month of a large
+#: hospital holds hundreds of thousands of rows, and named keys would triple the file.
+ROW_FIELDS = tuple(f.name for f in dataclasses.fields(UsageRow))
+
+
 def to_json(data: UsageData) -> str:
-    return json.dumps(to_data(data), indent=1, ensure_ascii=False) + "\n"
+    head = to_data(dataclasses.replace(data, rows=()))
+    head["row_fields"] = list(ROW_FIELDS)
+    text = json.dumps(head, indent=1, ensure_ascii=False)
+    rows = ",\n".join(
+        json.dumps([getattr(row, name) for name in ROW_FIELDS], ensure_ascii=False)
+        for row in data.rows
+    )
+    return (
+        text[: text.rindex('"rows": []')]
+        + '"rows": [\n'
+        + rows
+        + "\n]"
+        + text[text.rindex('"rows": []') + len('"rows": []') :]
+        + "\n"
+    )
 
 
 def write_usage(data: UsageData, path: Path) -> None:
@@ -152,6 +172,14 @@ def read_usage(path: Path) -> UsageData:
         raise UsageFileError(f"{path}: not a legacyscan AI-usage file")
     if document.get("version") != USAGE_VERSION:
         raise UsageFileError(f"{path}: AI-usage file version {document.get('version')!r} unknown")
+    names, rows = document.get("row_fields"), document.get("rows")
+    if names != list(ROW_FIELDS) or not isinstance(rows, list):
+        raise UsageFileError(f"{path}: its rows are not those of this version of legacyscan")
+    for number, row in enumerate(rows, 1):
+        if not isinstance(row, list) or len(row) != len(ROW_FIELDS):
+            raise UsageFileError(f"{path}: row {number} does not have {len(ROW_FIELDS)} values")
+    document = {**document, "rows": [dict(zip(ROW_FIELDS, row, strict=True)) for row in rows]}
+    document.pop("row_fields")
     try:
         data = from_data(UsageData, document)
     except DataShapeError as exc:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
-from legacyscan import clock
 from legacyscan.cli.common import progress
 from legacyscan.cli.inventory import db_option
 from legacyscan.cli.terminal import echo, field
 from legacyscan.errors import UserError
+from legacyscan.model.aiusage import InputSummary
 
 USER_KEY_ENV = "LEGACYSCAN_USER_KEY"
 
@@ -40,6 +40,20 @@ def _year(path: Path, given: int | None) -> int:
         return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).year
     except (OSError, OverflowError, ValueError):
         return 2026
+
+
+def print_file(path: Path, summary: InputSummary) -> None:
+    """One line per log read: its format, lines, AI connections and malformed lines."""
+    line = (
+        f"{field(path.name)}: {summary.format}, {summary.lines:,} line(s), "
+        f"{summary.matched:,} to AI services"
+    )
+    if summary.malformed:
+        first = ", ".join(map(str, summary.first_malformed))
+        line += f", {summary.malformed:,} malformed (first at line {first})"
+    if summary.note:
+        line += f"; {field(summary.note)}"
+    progress(line)
 
 
 @click.command("ai-usage")
@@ -154,49 +168,33 @@ def ai_usage_command(
       legacyscan ai-usage dns.log.gz ssl.log.gz --policy policy.yaml --csv nov-csv/
       legacyscan report scan.json --ai-usage nov.json -o report.html
     """
-    from legacyscan.aiusage.attribution import Timeline
+    from legacyscan.aiusage import measure
     from legacyscan.aiusage.catalogue import Policy, load_catalogue
-    from legacyscan.aiusage.count import Counter, Pseudonyms
-    from legacyscan.aiusage.usagefile import build, write_usage
+    from legacyscan.aiusage.count import Pseudonyms
+    from legacyscan.aiusage.usagefile import write_usage
     from legacyscan.collect.logs import CsvColumns, reader_for
-    from legacyscan.inventory import Inventory
+    from legacyscan.inventory import Inventory, InventoryError
     from legacyscan.report.ai_usage import AiUsageView, write_usage_csv
     from legacyscan.topology.mapping import SegmentMap
 
     columns = CsvColumns.parse(csv_columns)
-    users = Pseudonyms(_user_key(user_key_file)) if keep_users else None
     if user_key_file is not None and not keep_users:
         raise click.UsageError("--user-key-file goes with --keep-users")
+    users = Pseudonyms(_user_key(user_key_file)) if keep_users else None
     policy = Policy.load(policy_file) if policy_file else None
     catalogue = load_catalogue(catalogue_file, policy)
     segments = SegmentMap.load(segments_file) if segments_file else None
     readers = [(path, reader_for(path, fmt, columns, _year(path, year))) for path in logfiles]
-    inventory = None if no_db else Inventory.open(db, create=False)
     try:
-        timeline = Timeline(inventory, site, segments)
-        progress(
-            f"{len(catalogue.entries)} AI service(s) in the catalogue; "
-            f"{len(timeline.scans)} inventory scan(s) to attribute connections"
-        )
-        counter = Counter(catalogue, timeline.position, users, progress)
-        for path, reader in readers:
-            summary = counter.read(path, reader)
-            line = (
-                f"{field(path.name)}: {reader.name}, {summary.lines:,} line(s), "
-                f"{summary.matched:,} to AI services"
-            )
-            if summary.malformed:
-                first = ", ".join(map(str, summary.first_malformed))
-                line += f", {summary.malformed:,} malformed (first at line {first})"
-            if summary.note:
-                line += f"; {field(summary.note)}"
-            progress(line)
-        data = build(
-            counter.tally, catalogue, timeline,
-            inventory=Path(inventory.location).name if inventory else "", site=site or "",
-            segments=segments_file.name if segments_file else "",
-            policy=policy.source if policy else "", keep_users=keep_users,
-            generated=clock.now(),
+        inventory = None if no_db else Inventory.open(db, create=False)
+    except InventoryError as exc:
+        raise UserError(f"{exc}; or count without devices: --no-db") from None
+    try:
+        data = measure(
+            readers, catalogue, inventory, site=site, segments=segments,
+            segments_name=segments_file.name if segments_file else "",
+            policy_name=policy.source if policy else "", users=users, progress=progress,
+            on_file=print_file,
         )  # fmt: skip
     finally:
         if inventory is not None:

@@ -30,6 +30,9 @@ from legacyscan.files import atomic_write
 from legacyscan.lab.scenario import LabDevice, Scenario
 
 SITE = "demo-hospital"
+#: The files written, in the order ai-usage reads them.
+LOG_FILES = ("squid-access.log.gz", "proxy-wifi.csv", "bind-query.log", "dnsmasq.log",
+             "zeek-dns.log", "zeek-ssl.json")  # fmt: skip
 #: The lab hospital's on-premises assistant: approved, in the policy file, not the catalogue.
 ON_PREMISES = ("chu-assistant", "assistant.ch-exemple.invalid")
 APPROVED = ("mistral-le-chat", "chu-assistant")

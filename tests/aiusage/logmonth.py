@@ -14,12 +14,10 @@ import pytest
 
 from legacyscan.inventory import Inventory
 from legacyscan.inventory.records import DeviceResult, ScanSummary
-from legacyscan.lab.logs import write_month
+from legacyscan.lab.logs import LOG_FILES, write_month
 from legacyscan.lab.scenario import LabDevice, load
 from legacyscan.model import ScanMeta
 
-LOG_FILES = ("squid-access.log.gz", "proxy-wifi.csv", "bind-query.log", "dnsmasq.log",
-             "zeek-dns.log", "zeek-ssl.json")  # fmt: skip
 #: The guest Wi-Fi's DHCP: guest-laptop leaves before the second scan, and two phones
 #: swap their addresses between the scans.
 LEFT = "127.42.80.101"

@@ -33,15 +33,11 @@ _SYSLOG_TIME = re.compile(rb"^([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})
 def host_of_url(url: bytes) -> bytes:
     """The host of ``http://user@host:port/path?query``, of ``host:443`` (a CONNECT) or of
     a bare ``host/path``; empty when there is none (a path only, an IPv6 literal)."""
-    start = url.find(b"://")
-    rest = url[start + 3 :] if start >= 0 else url
-    hostport = rest.split(b"/", 1)[0]
-    if b"?" in hostport or b"#" in hostport:
-        hostport = re.split(rb"[?#]", hostport, maxsplit=1)[0]
-    if b"@" in hostport:
-        hostport = hostport.rsplit(b"@", 1)[1]
-    if hostport.startswith(b"["):
-        return b""
+    hostport = (url.split(b"://", 1)[1] if b"://" in url else url).split(b"/", 1)[0]
+    if b"@" in hostport or b"?" in hostport or b"#" in hostport or b"[" in hostport:
+        hostport = re.split(rb"[?#]", hostport, maxsplit=1)[0].rsplit(b"@", 1)[-1]
+        if hostport.startswith(b"["):
+            return b""
     return hostport.split(b":", 1)[0]
 
 

@@ -28,11 +28,20 @@ class SquidReader:
     name = "squid"
     evidence = "proxy"
 
+    def __init__(self) -> None:
+        #: CONNECT targets (``host:443``) repeat all day: their host is cut once
+        self._connect: dict[bytes, bytes] = {}
+
     def parse(self, line: bytes) -> Record | tuple[()] | None:
-        fields = line.split()
-        if len(fields) < 10:
+        fields = line.split(None, 8)  # the ninth holds peerstatus/peerhost and type
+        if len(fields) < 9 or b" " not in fields[8].strip():
             return None if fields else SKIP
-        host = host_of_url(fields[6])
+        url = fields[6]
+        host = self._connect.get(url)
+        if host is None:
+            host = host_of_url(url)
+            if b"/" not in url and len(self._connect) < 100_000:
+                self._connect[url] = host
         if not host:
             return None
         return (fields[0], fields[2], host, fields[4], fields[7])
