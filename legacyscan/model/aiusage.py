@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: How sure the attribution of a connection to a device is (docs/ai-usage.md).
+#: How sure the attribution of a connection to a device is (aiusage/attribution.py).
 ATTRIBUTIONS = ("sure", "likely", "unattributed")
 #: What kind of log saw the connection: a proxy request, a DNS query, a TLS handshake.
 EVIDENCE = ("proxy", "tls", "dns")
