@@ -33,13 +33,8 @@ from legacyscan.model.aiusage import (
 
 MAX_USAGE_BYTES = 512 << 20
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-KEPT_FIELDS = (
-    "destination host (AI services only)",
-    "source address and inventory device",
-    "connection counts",
-    "bytes where the log records them",
-    "day",
-)
+#: What is kept of a log line, by name (the report says each in its language).
+KEPT_FIELDS = ("destination_host", "source_device", "counts", "bytes", "day")
 
 
 class UsageFileError(UserError):
@@ -93,7 +88,7 @@ def build(
         )  # fmt: skip
         for k, v in sorted(rows.items(), key=lambda item: tuple(map(str, item[0])))
     ]
-    fields = KEPT_FIELDS + (("user pseudonym (keyed hash)",) if keep_users else ())
+    fields = KEPT_FIELDS + (("user_pseudonym",) if keep_users else ())
     return UsageData(
         legacyscan_version=__version__,
         generated=generated,
@@ -138,6 +133,8 @@ def write_usage(data: UsageData, path: Path) -> None:
 
 def _check(data: UsageData, where: str) -> None:
     services = {s.id: s for s in data.services}
+    if not set(data.kept.fields) <= {*KEPT_FIELDS, "user_pseudonym"}:
+        raise UsageFileError(f"{where}: 'kept' names a field this version does not know")
     for service in data.services:
         if service.kind not in AI_KINDS:
             raise UsageFileError(f"{where}: service {service.id[:40]!r} has an unknown kind")

@@ -34,7 +34,7 @@ class SquidReader:
 
     def parse(self, line: bytes) -> Record | tuple[()] | None:
         fields = line.split(None, 8)  # the ninth holds peerstatus/peerhost and type
-        if len(fields) < 9 or b" " not in fields[8].strip():
+        if len(fields) < 9:
             return None if fields else SKIP
         url = fields[6]
         host = self._connect.get(url)
@@ -49,6 +49,18 @@ class SquidReader:
     @staticmethod
     def timestamp(raw: Any) -> float | None:
         return epoch(raw)
+
+    @staticmethod
+    def urls(lines: list[bytes | None]) -> list[bytes | None]:
+        """The URL field of every line at once (``None``: malformed, ``b""``: empty), for
+        the counter's fast path: one comprehension instead of a call per line."""
+        return [
+            None if line is None
+            else b"" if not (fields := line.split(None, 8))
+            else fields[6] if len(fields) >= 9
+            else None
+            for line in lines
+        ]  # fmt: skip
 
 
 #: The column names tried for each field, in order, when the user names none.

@@ -82,8 +82,19 @@ def head(path: Path, limit: int = 16) -> list[bytes]:
     return out
 
 
-def iter_lines(handle: BinaryIO, path: Path) -> Iterator[bytes | None]:
-    """Every line of ``handle`` without its end of line; ``None`` for a line too long.
+def _clean(parts: list[bytes], crlf: bool) -> list[bytes | None]:
+    """The lines of one block: ``None`` for those too long, the CR of CRLF removed."""
+    lines: list[bytes | None] = list(parts)
+    if max(map(len, parts), default=0) > MAX_LINE:  # rare: only then look at each
+        lines = [None if len(p) > MAX_LINE else p for p in parts]
+    if crlf:
+        lines = [p[:-1] if p is not None and p.endswith(b"\r") else p for p in lines]
+    return lines
+
+
+def iter_blocks(handle: BinaryIO, path: Path) -> Iterator[list[bytes | None]]:
+    """The lines of ``handle``, a block's worth at a time, without their ends of line;
+    ``None`` for a line too long (a line is never split between two lists).
 
     A truncated or corrupt gzip stream ends the file with a one-line error, after the
     lines read so far have been handed on (nothing collected is lost).
@@ -100,27 +111,29 @@ def iter_lines(handle: BinaryIO, path: Path) -> Iterator[bytes | None]:
             if len(parts) == 1:  # no end of line in this block
                 if len(carry) > MAX_LINE:
                     if not dropping:
-                        yield None
+                        yield [None]
                     dropping, carry = True, b""
                 continue
+            first: list[bytes | None] = []
             if dropping:
                 dropping = False
-            elif len(carry) > MAX_LINE:
-                yield None
             else:
-                yield carry.rstrip(b"\r")
+                first = _clean([carry], carry.endswith(b"\r"))
             carry = parts.pop()
-            for line in parts[1:]:
-                if len(line) > MAX_LINE:
-                    yield None
-                else:
-                    yield line.rstrip(b"\r") if line.endswith(b"\r") else line
+            lines = first + _clean(parts[1:], b"\r" in block)
             if len(carry) > MAX_LINE:
-                yield None
+                lines.append(None)
                 dropping, carry = True, b""
+            yield lines
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise LogError(f"{path}: corrupt or truncated gzip data ({exc})") from None
     except OSError as exc:
         raise LogError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if carry and not dropping:
-        yield carry.rstrip(b"\r")
+        yield _clean([carry], carry.endswith(b"\r"))
+
+
+def iter_lines(handle: BinaryIO, path: Path) -> Iterator[bytes | None]:
+    """Every line of ``handle`` (see ``iter_blocks``), one at a time."""
+    for lines in iter_blocks(handle, path):
+        yield from lines
