@@ -128,9 +128,10 @@ def lab_logs(out: Path, month: str, seed: int, scenario: str) -> None:
     \b
     Try:
       legacyscan lab logs --out lab-logs
-      legacyscan ai-usage lab-logs/*.log* lab-logs/*.csv lab-logs/*.json --no-db \\
-        --segments lab-logs/segments.yaml --policy lab-logs/policy.yaml \\
-        --csv-columns host=cs-url --year 2026 -o ai-usage.json
+      cd lab-logs && legacyscan ai-usage squid-access.log.gz proxy-wifi.csv \\
+        bind-query.log dnsmasq.log zeek-dns.log zeek-ssl.json --no-db \\
+        --segments segments.yaml --policy policy.yaml --csv-columns host=cs-url \\
+        --year 2026 -o ai-usage.json
     """
     from legacyscan.lab.logs import write_month
     from legacyscan.lab.scenario import load

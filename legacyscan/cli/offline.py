@@ -276,6 +276,8 @@ def report_command(
         from legacyscan.aiusage.usagefile import read_usage
 
         ai_usage = read_usage(ai_usage_file)  # a bad file fails before the scan is read
+        if fmt in ("xlsx", "graphml"):
+            progress(f"note: the {fmt} format has no AI-usage section; use html, pdf, json or csv")
     opened = reopen(scan_json, segments_file, as_of.date() if as_of else None, reassess)
     assessment = opened.assessment
     made = assessment.provenance

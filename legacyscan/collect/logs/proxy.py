@@ -67,7 +67,7 @@ class SquidReader:
 DEFAULT_NAMES: dict[str, tuple[str, ...]] = {
     "time": ("time", "timestamp", "datetime", "date_time", "ts", "date"),
     "client": ("client", "client_ip", "c-ip", "src", "src_ip", "source", "source_ip"),
-    "host": ("host", "hostname", "cs-host", "dest_host", "destination", "domain", "url"),
+    "host": ("host", "hostname", "cs-host", "dest_host", "destination", "domain", "url", "cs-uri"),
     "bytes": ("bytes", "sc-bytes", "bytes_out", "size", "bytes_sent"),
     "user": ("user", "username", "cs-username", "user_name"),
 }
