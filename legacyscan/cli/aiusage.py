@@ -51,6 +51,8 @@ def print_file(path: Path, summary: InputSummary) -> None:
     if summary.malformed:
         first = ", ".join(map(str, summary.first_malformed))
         line += f", {summary.malformed:,} malformed (first at line {first})"
+    if summary.skipped and summary.skipped == summary.lines:
+        line += " (no line records a connection: is --format right?)"
     if summary.note:
         line += f"; {field(summary.note)}"
     progress(line)
@@ -201,11 +203,14 @@ def ai_usage_command(
             inventory.close()
     write_usage(data, output)
     view = AiUsageView(data)
-    echo(
-        f"{view.total:,} {view.evidence} connection(s) to AI services, "
-        f"{view.unapproved:,} to unapproved ones ({view.unapproved_share:.0%})",
-        err=True,
-    )
+    if view.total:
+        echo(
+            f"{view.total:,} {view.evidence} connection(s) to AI services, "
+            f"{view.unapproved:,} to unapproved ones ({view.unapproved_share:.0%})",
+            err=True,
+        )
+    else:
+        echo("no connection to an AI service of the catalogue in these logs", err=True)
     for count in view.by_service[:5]:
         echo(f"  {field(count.name)}: {count.connections:,}", err=True)
     echo(f"data: {output}")
