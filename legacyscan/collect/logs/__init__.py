@@ -68,6 +68,10 @@ def _zeek_kind(lines: list[bytes]) -> str | None:
     return None
 
 
+def _squid_like(fields: list[bytes]) -> bool:
+    return len(fields) >= 10 and epoch(fields[0]) is not None and b"/" in fields[3]
+
+
 def sniff(lines: list[bytes]) -> str | None:
     """The format the first lines of a file are written in, or None."""
     if not lines:
@@ -79,8 +83,8 @@ def sniff(lines: list[bytes]) -> str | None:
         return "bind"
     if any(b"dnsmasq[" in line for line in lines):
         return "dnsmasq"
-    fields = lines[0].split()
-    if len(fields) >= 10 and epoch(fields[0]) is not None and b"/" in fields[3]:
+    squid = sum(1 for line in lines if _squid_like(line.split()))
+    if squid * 2 >= len(lines):  # most first lines: a damaged first line is no verdict
         return "squid"
     header = lines[0].lower()
     if b"," in header and any(name in header for name in (b"host", b"url", b"domain")):

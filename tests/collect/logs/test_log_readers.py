@@ -188,3 +188,9 @@ def test_huge_line_memory_is_one_block(tmp_path: Path) -> None:
 )
 def test_host_of_url(url: bytes, host: bytes) -> None:
     assert host_of_url(url) == host
+
+
+def test_a_damaged_first_line_does_not_hide_the_format(tmp_path: Path) -> None:
+    log = tmp_path / "access.log"
+    log.write_bytes(b"\x00\x00garbage\n" + (LOGS / "squid-access.log").read_bytes())
+    assert reader_for(log).name == "squid"
