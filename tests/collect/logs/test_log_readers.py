@@ -194,3 +194,14 @@ def test_a_damaged_first_line_does_not_hide_the_format(tmp_path: Path) -> None:
     log = tmp_path / "access.log"
     log.write_bytes(b"\x00\x00garbage\n" + (LOGS / "squid-access.log").read_bytes())
     assert reader_for(log).name == "squid"
+
+
+def test_bind_older_and_syslog_forms() -> None:
+    reader = reader_for(LOGS / "bind-query.log")
+    # BIND 9.9 and before: no (name) after the client; through syslog: no year
+    old = b"03-Nov-2026 09:12:01.000 client 10.42.30.11#51234: query: claude.ai IN A + (10.0.0.1)"
+    syslog = b"Nov  3 09:12:01 ns1 named[901]: client 10.42.30.11#5: query: claude.ai IN A +"
+    for line in (old, syslog):
+        record = reader.parse(line)
+        assert record and record[1:3] == (b"10.42.30.11", b"claude.ai"), line
+        assert reader.timestamp(record[0]) == T0, line
