@@ -33,6 +33,19 @@ def _user_key(key_file: Path | None) -> bytes:
     return key
 
 
+def _zone(name: str) -> dt.tzinfo:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if name.upper() == "UTC":
+        return dt.UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(
+            f"{name[:60]!r} is not a time zone (e.g. Europe/Paris, UTC)", param_hint="--timezone"
+        ) from None
+
+
 def _year(path: Path, given: int | None) -> int:
     if given is not None:
         return given
@@ -81,6 +94,14 @@ def print_file(path: Path, summary: InputSummary) -> None:
     default=None,
     help="Year of syslog time stamps, which have none (dnsmasq, BIND through syslog); "
     "default: the year each file was last modified.",
+)
+@click.option(
+    "--timezone",
+    default="UTC",
+    show_default=True,
+    help="Time zone of the times logs write without one (BIND's print-time, syslog stamps "
+    "of dnsmasq, CSV times without an offset), e.g. Europe/Paris.  Squid and Zeek write "
+    "seconds since 1970 and need none.",
 )
 @db_option
 @click.option("--no-db", is_flag=True, help="Attribute nothing to devices (no inventory).")
@@ -139,6 +160,7 @@ def ai_usage_command(
     fmt: str,
     csv_columns: str | None,
     year: int | None,
+    timezone: str,
     db: str | None,
     no_db: bool,
     site: str | None,
@@ -186,7 +208,8 @@ def ai_usage_command(
     policy = Policy.load(policy_file) if policy_file else None
     catalogue = load_catalogue(catalogue_file, policy)
     segments = SegmentMap.load(segments_file) if segments_file else None
-    readers = [(path, reader_for(path, fmt, columns, _year(path, year))) for path in logfiles]
+    zone = _zone(timezone)
+    readers = [(path, reader_for(path, fmt, columns, _year(path, year), zone)) for path in logfiles]
     try:
         inventory = None if no_db else Inventory.open(db, create=False)
     except InventoryError as exc:

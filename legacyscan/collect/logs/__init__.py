@@ -10,6 +10,7 @@ reads the other fields of the matching lines only.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -93,9 +94,14 @@ def sniff(lines: list[bytes]) -> str | None:
 
 
 def reader_for(
-    path: Path, fmt: str = "auto", columns: CsvColumns | None = None, year: int = 2026
+    path: Path,
+    fmt: str = "auto",
+    columns: CsvColumns | None = None,
+    year: int = 2026,
+    zone: dt.tzinfo = dt.UTC,
 ) -> LogReader:
-    """The reader for ``path`` (``fmt`` one of :data:`FORMATS`)."""
+    """The reader for ``path`` (``fmt`` one of :data:`FORMATS`); ``year`` and ``zone``
+    complete the times written without them (syslog stamps, BIND's print-time)."""
     if fmt == "auto":
         first = head(path)
         if not first:
@@ -108,11 +114,11 @@ def reader_for(
     if fmt == "squid":
         return SquidReader()
     if fmt == "csv":
-        return CsvReader(columns or CsvColumns(), str(path))
+        return CsvReader(columns or CsvColumns(), str(path), zone)
     if fmt == "bind":
-        return BindReader(year)
+        return BindReader(year, zone)
     if fmt == "dnsmasq":
-        return DnsmasqReader(year)
+        return DnsmasqReader(year, zone)
     if fmt in ("zeek-dns", "zeek-ssl"):
         return ZeekReader(fmt.split("-", 1)[1])
     raise LogError(f"unknown log format {fmt!r} (one of {', '.join(FORMATS)})")

@@ -8,7 +8,7 @@ BIND 9 (category ``queries``; the ARM, https://bind9.readthedocs.io/en/stable/re
 
 (one line, cut here)
 Older releases leave out the ``@0x...`` client object.  The time is BIND's ``print-time``
-(local time, read here as UTC) or ISO 8601.
+(the server's local time: ``--timezone``, UTC by default) or ISO 8601.
 
 dnsmasq (``log-queries``; dnsmasq(8), https://thekelleys.org.uk/dnsmasq/docs/dnsmasq-man.html)
 logs through syslog::
@@ -23,17 +23,19 @@ is given one.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from legacyscan.collect.logs.fields import SKIP, Record, bind_time, syslog_time
+from legacyscan.collect.logs.fields import SKIP, Record, Zone, bind_time, syslog_time
 
 
 class BindReader:
     name = "bind"
     evidence = "dns"
 
-    def __init__(self, year: int) -> None:
+    def __init__(self, year: int, zone: Zone = dt.UTC) -> None:
         self.year = year  # for lines that reached a file through syslog
+        self.zone = zone
 
     def parse(self, line: bytes) -> Record | tuple[()] | None:
         at = line.find(b" query: ")
@@ -63,16 +65,16 @@ class BindReader:
         return (stamp, client, name[0].rstrip(b"."), None, None)
 
     def timestamp(self, raw: Any) -> float | None:
-        seconds = bind_time(raw)
-        return seconds if seconds is not None else syslog_time(raw, self.year)
+        seconds = bind_time(raw, self.zone)
+        return seconds if seconds is not None else syslog_time(raw, self.year, self.zone)
 
 
 class DnsmasqReader:
     name = "dnsmasq"
     evidence = "dns"
 
-    def __init__(self, year: int) -> None:
-        self.year = year
+    def __init__(self, year: int, zone: Zone = dt.UTC) -> None:
+        self.year, self.zone = year, zone
 
     def parse(self, line: bytes) -> Record | tuple[()] | None:
         tag = line.find(b"dnsmasq[")
@@ -92,4 +94,4 @@ class DnsmasqReader:
         return (stamp, words[3], words[1].rstrip(b"."), None, None)
 
     def timestamp(self, raw: Any) -> float | None:
-        return syslog_time(raw, self.year)
+        return syslog_time(raw, self.year, self.zone)

@@ -55,52 +55,59 @@ def epoch(raw: Any) -> float | None:
         return None
 
 
-def iso8601(raw: Any) -> float | None:
-    """``2026-11-03T09:12:01.342Z`` or with an offset; without a zone it is taken as UTC."""
+#: Where a time written without a zone was written (BIND's print-time, syslog stamps):
+#: UTC unless the user says (``ai-usage --timezone Europe/Paris``).
+Zone = dt.tzinfo
+
+
+def iso8601(raw: Any, zone: Zone = dt.UTC) -> float | None:
+    """``2026-11-03T09:12:01.342Z`` or with an offset; without a zone, in ``zone``."""
     try:
         text = raw.decode("ascii") if isinstance(raw, bytes) else str(raw)
         when = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except (UnicodeDecodeError, ValueError, TypeError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
+        when = when.replace(tzinfo=zone)
     return _checked(when.timestamp())
 
 
-def epoch_or_iso(raw: Any) -> float | None:
+def epoch_or_iso(raw: Any, zone: Zone = dt.UTC) -> float | None:
     """Zeek writes either, depending on ``LogAscii::json_timestamps``; CSV exports too."""
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         return _checked(float(raw))
     seconds = epoch(raw)
-    return seconds if seconds is not None else iso8601(raw)
+    return seconds if seconds is not None else iso8601(raw, zone)
 
 
-def _utc(year: int, month: int, day: int, h: int, m: int, s: int, micro: int = 0) -> float | None:
+def _at(
+    zone: Zone, year: int, month: int, day: int, h: int, m: int, s: int, micro: int = 0
+) -> float | None:
     try:
-        return _checked(dt.datetime(year, month, day, h, m, s, micro, tzinfo=dt.UTC).timestamp())
+        return _checked(dt.datetime(year, month, day, h, m, s, micro, tzinfo=zone).timestamp())
     except ValueError:  # 31 February
         return None
 
 
-def bind_time(raw: bytes) -> float | None:
+def bind_time(raw: bytes, zone: Zone = dt.UTC) -> float | None:
     """BIND's ``print-time yes``: ``07-Dec-2026 09:12:01.342`` (read as UTC), or ISO 8601
     (``print-time iso8601`` / ``iso8601-utc``)."""
     found = _BIND_TIME.match(raw)
     if found is None:
-        return iso8601(raw)
+        return iso8601(raw, zone)
     day, month, year, h, m, s, frac = found.groups()
     if month not in _MONTHS:
         return None
     micro = int((frac or b"0").ljust(6, b"0"))
-    return _utc(int(year), _MONTHS[month], int(day), int(h), int(m), int(s), micro)
+    return _at(zone, int(year), _MONTHS[month], int(day), int(h), int(m), int(s), micro)
 
 
-def syslog_time(raw: bytes, year: int) -> float | None:
+def syslog_time(raw: bytes, year: int, zone: Zone = dt.UTC) -> float | None:
     """A syslog stamp ``Dec  7 09:12:01`` (no year: the caller's), or RFC 3339."""
     found = _SYSLOG_TIME.match(raw)
     if found is None:
-        return iso8601(raw)
+        return iso8601(raw, zone)
     month, day, h, m, s = found.groups()
     if month not in _MONTHS:
         return None
-    return _utc(year, _MONTHS[month], int(day), int(h), int(m), int(s))
+    return _at(zone, year, _MONTHS[month], int(day), int(h), int(m), int(s))

@@ -17,10 +17,18 @@ which (defaults: the usual names, listed in ``DEFAULT_NAMES``).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from legacyscan.collect.logs.fields import SKIP, Record, epoch, epoch_or_iso, host_of_url
+from legacyscan.collect.logs.fields import (
+    SKIP,
+    Record,
+    Zone,
+    epoch,
+    epoch_or_iso,
+    host_of_url,
+)
 from legacyscan.collect.logs.source import LogError
 
 
@@ -126,8 +134,8 @@ class CsvReader:
     name = "csv"
     evidence = "proxy"
 
-    def __init__(self, columns: CsvColumns, where: str) -> None:
-        self.columns, self.where = columns, where
+    def __init__(self, columns: CsvColumns, where: str, zone: Zone = dt.UTC) -> None:
+        self.columns, self.where, self.zone = columns, where, zone
         self.index: dict[str, int] | None = None
 
     def parse(self, line: bytes) -> Record | tuple[()] | None:
@@ -150,6 +158,5 @@ class CsvReader:
         except IndexError:
             return None
 
-    @staticmethod
-    def timestamp(raw: Any) -> float | None:
-        return epoch_or_iso(raw)
+    def timestamp(self, raw: Any) -> float | None:
+        return epoch_or_iso(raw, self.zone)

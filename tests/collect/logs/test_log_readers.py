@@ -205,3 +205,18 @@ def test_bind_older_and_syslog_forms() -> None:
         record = reader.parse(line)
         assert record and record[1:3] == (b"10.42.30.11", b"claude.ai"), line
         assert reader.timestamp(record[0]) == T0, line
+
+
+def test_local_times_in_the_given_zone() -> None:
+    from zoneinfo import ZoneInfo
+
+    paris = ZoneInfo("Europe/Paris")  # UTC+1 in November
+    bind = reader_for(LOGS / "bind-query.log", zone=paris)
+    record = bind.parse((LOGS / "bind-query.log").read_bytes().splitlines()[0])
+    assert record and bind.timestamp(record[0]) == T0 + 0.342 - 3600
+    dnsmasq = reader_for(LOGS / "dnsmasq.log", year=2026, zone=paris)
+    record = dnsmasq.parse((LOGS / "dnsmasq.log").read_bytes().splitlines()[0])
+    assert record and dnsmasq.timestamp(record[0]) == T0 - 3600
+    squid = reader_for(LOGS / "squid-access.log", zone=paris)  # seconds since 1970: no zone
+    record = squid.parse((LOGS / "squid-access.log").read_bytes().splitlines()[0])
+    assert record and squid.timestamp(record[0]) == T0
