@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import io
+import ipaddress
 import json
 import random
 from collections import defaultdict
@@ -74,7 +75,8 @@ CANARY_PATHS = (
     "/v1/chat/completions?nir=2850575123456",
     "/app/c/ordonnance-patient-Bernard",
 )
-#: Guest phones of visitors: seen by the logs, never by a scan (unattributed).
+#: Guest phones of visitors (hosts .150-.152 of the guest segment): seen by the logs,
+#: never by a scan (unattributed).
 VISITORS = ("127.42.80.150", "127.42.80.151", "127.42.80.152")
 
 
@@ -105,7 +107,10 @@ def _connections(scenario: Scenario, month: str, seed: int) -> list[Connection]:
     days = [first + dt.timedelta(days=n) for n in range(31)]
     days = [d for d in days if d.month == first.month]
     sources = [(d.address, d.segment, _group(d)) for d in scenario.devices]
-    sources += [(v, "guest", "other") for v in VISITORS]
+    guest = next((seg for seg in scenario.segments if seg.name == "guest"), None)
+    if guest is not None:  # visitors' phones on the guest Wi-Fi, when the scenario has one
+        network = ipaddress.ip_network(guest.cidr).network_address
+        sources += [(str(network + 150 + n), "guest", "other") for n in range(len(VISITORS))]
     out: list[Connection] = []
     for address, segment, group in sources:
         if group is None:
@@ -240,8 +245,12 @@ def write_month(
             atomic_write(out / name, buffer.getvalue())
         else:
             atomic_write(out / name, text)
+    # a scenario without segments (minimal) places its devices one by one
+    placed = [(s.cidr, s.name) for s in scenario.segments] or [
+        (f"{d.address}/32", d.segment) for d in scenario.devices if d.segment
+    ]
     segments = ["segments:"] + [
-        f"  - {{cidr: {s.cidr}, name: {s.name}, site: {SITE}}}" for s in scenario.segments
+        f"  - {{cidr: {cidr}, name: {name}, site: {SITE}}}" for cidr, name in placed
     ]
     atomic_write(out / "segments.yaml", "\n".join(segments) + "\n")
     atomic_write(out / "policy.yaml", (

@@ -34,3 +34,14 @@ def test_a_bad_month_is_refused(tmp_path: Path) -> None:
     done = run("lab", "logs", "--out", str(tmp_path), "--month", "2026-13")
     assert done.returncode == 2
     assert "YYYY-MM" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_minimal_scenario_adds_up_too(tmp_path: Path) -> None:
+    from legacyscan.lab.logs import write_month
+    from legacyscan.lab.scenario import load
+
+    truth = write_month(load("minimal"), tmp_path)
+    segments = {seg for by in truth["counts"]["proxy"].values() for seg in by}
+    assert segments and segments <= {d.segment for d in load("minimal").devices}
+    mapping = (tmp_path / "segments.yaml").read_text()
+    assert all(f"name: {segment}," in mapping for segment in segments)
