@@ -135,9 +135,7 @@ class Counter:
                 self._by_urls(path, reader, counts, handle, number)
             else:
                 self._by_lines(path, reader, counts, handle, number)
-        except LogError as exc:
-            if number[0] == 0:
-                raise
+        except LogError as exc:  # what was read is kept; the other files are still read
             note = str(exc).removeprefix(f"{path}: ")
         finally:
             handle.close()

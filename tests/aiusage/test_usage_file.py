@@ -134,3 +134,21 @@ def test_cli_progress_and_summary_are_clean(tmp_path: Path) -> None:
     assert "\x1b" not in done.stderr + done.stdout
     assert "1 malformed (first at line 2)" in done.stderr
     assert "1 proxy connection(s) to AI services, 1 to unapproved ones (100%)" in done.stderr
+
+
+def test_a_file_cut_short_keeps_what_was_read(tmp_path: Path) -> None:
+    import gzip
+
+    line = b"1793697121.000 1 10.0.0.1 TCP_TUNNEL/200 5 CONNECT chatgpt.com:443 - HIER_DIRECT/x -\n"
+    cut = tmp_path / "access.log.1.gz"
+    cut.write_bytes(gzip.compress(line * 40_000)[:-40])  # rotated while being written
+    whole = tmp_path / "access.log"
+    whole.write_bytes(line * 3)
+    output = tmp_path / "u.json"
+    done = run("ai-usage", str(cut), str(whole), "--no-db", "-o", str(output))
+    assert done.returncode == 0, done.stderr
+    assert "truncated" in done.stderr
+    inputs = {i.name: i for i in read_usage(output).inputs}
+    assert inputs["access.log"].matched == 3
+    assert 0 < inputs["access.log.1.gz"].matched < 40_000
+    assert "truncated" in inputs["access.log.1.gz"].note

@@ -102,8 +102,8 @@ def reader_for(
 ) -> LogReader:
     """The reader for ``path`` (``fmt`` one of :data:`FORMATS`); ``year`` and ``zone``
     complete the times written without them (syslog stamps, BIND's print-time)."""
+    first = head(path)  # unreadable, not a file, not gzip after all: said before any work
     if fmt == "auto":
-        first = head(path)
         if not first:
             fmt = "squid"  # an empty file (a rotated log): nothing to read, no error
         else:
