@@ -21,16 +21,15 @@ import json
 import os
 import shutil
 import signal
-import struct
 import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from labscan import running_lab, scan_lab
+from labscan import Packet, running_lab, scan_lab
+from labscan import read_pcap as _packets
 
 from legacyscan.lab import runner
 
@@ -41,44 +40,6 @@ pytestmark = [
 ]
 PRINTER_PORTS = frozenset({9100, 9101, 9102, 9103, 9104, 9105, 9106, 9107, 515, 631})
 FRAGILE = ("medical", "printer", "unknown")
-
-
-@dataclass(frozen=True)
-class Packet:
-    time: float
-    destination: str
-    protocol: int  # 6 TCP, 17 UDP
-    port: int
-    payload: int  # bytes after the TCP or UDP header
-
-
-def _packets(path: Path) -> list[Packet]:
-    """IPv4 packets of a pcap file (tcpdump -w), Ethernet or Linux cooked framing."""
-    data = path.read_bytes()
-    magic = struct.unpack("<I", data[:4])[0]
-    endian = "<" if magic in (0xA1B2C3D4, 0xA1B23C4D) else ">"
-    nano = magic in (0xA1B23C4D, 0x4D3CB2A1)
-    linktype = struct.unpack(endian + "I", data[20:24])[0]
-    offset = {1: 14, 113: 16, 276: 20}[linktype]  # Ethernet, SLL, SLL2
-    found, at = [], 24
-    while at + 16 <= len(data):
-        seconds, fraction, captured, _ = struct.unpack(endian + "IIII", data[at : at + 16])
-        frame = data[at + 16 : at + 16 + captured]
-        at += 16 + captured
-        ip = frame[offset:]
-        if len(ip) < 20 or ip[0] >> 4 != 4:
-            continue
-        header, total, protocol = (ip[0] & 0x0F) * 4, struct.unpack("!H", ip[2:4])[0], ip[9]
-        port, payload = 0, 0
-        if protocol == 6 and len(ip) >= header + 14:
-            port = struct.unpack("!H", ip[header + 2 : header + 4])[0]
-            payload = total - header - (ip[header + 12] >> 4) * 4
-        elif protocol == 17 and len(ip) >= header + 8:
-            port = struct.unpack("!H", ip[header + 2 : header + 4])[0]
-            payload = total - header - 8
-        stamp = seconds + fraction / (1e9 if nano else 1e6)
-        found.append(Packet(stamp, ".".join(str(b) for b in ip[16:20]), protocol, port, payload))
-    return found
 
 
 @pytest.fixture(scope="module")
