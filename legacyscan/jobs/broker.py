@@ -43,8 +43,8 @@ class BrokerError(UserError, RuntimeError):
 
 
 def redact(url: str) -> str:
-    """The URL without its password, for messages."""
-    return re.sub(r"://([^:/@]*):[^@]*@", r"://\1:***@", url)
+    """The URL without its password, for messages (a raw '@' in the password too)."""
+    return re.sub(r"://([^:/@]*):[^/]*@", r"://\1:***@", url)
 
 
 @dataclass(frozen=True)

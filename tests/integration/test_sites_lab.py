@@ -24,7 +24,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -35,7 +34,8 @@ from typing import Any
 
 import pytest
 from labscan import AS_OF, Packet, capture, read_pcap, running_lab
-from pgserver import free_port, pg_skip_reason, postgres_server
+from pgserver import pg_skip_reason, postgres_server
+from redisserver import redis_server, redis_skip_reason
 
 from legacyscan.inventory import Inventory
 from legacyscan.jobs.store import JobRecord, JobStore
@@ -45,7 +45,7 @@ pytestmark = [
     pytest.mark.lab,
     pytest.mark.skipif(os.geteuid() != 0, reason="tcpdump on the loopback interface needs root"),
     pytest.mark.skipif(shutil.which("tcpdump") is None, reason="tcpdump is not installed"),
-    pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server not installed"),
+    pytest.mark.skipif(redis_skip_reason() is not None, reason=str(redis_skip_reason())),
     pytest.mark.skipif(pg_skip_reason() is not None, reason=str(pg_skip_reason())),
 ]
 
@@ -115,27 +115,6 @@ def _policy(folder: Path, name: str, site: str, networks: tuple[str, ...], port:
     return path
 
 
-def _redis(folder: Path) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(folder)],
-        stdout=(folder / "redis.log").open("wb"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and server.poll() is None:
-        try:  # Redis's own protocol: PING answers +PONG once the server is up
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
-                connection.sendall(b"PING\r\n")
-                if connection.recv(16).startswith(b"+PONG"):
-                    return server, port
-        except OSError:
-            pass
-        time.sleep(0.1)
-    server.kill()
-    raise AssertionError("redis-server did not start")
-
-
 def _stop(process: subprocess.Popen[bytes]) -> None:
     """SIGTERM to the process group (a worker and its nmap), SIGKILL if it lingers."""
     if process.poll() is not None:
@@ -178,15 +157,13 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outcome]:
     folder = tmp_path_factory.mktemp("sites")
     with running_lab("minimal", folder / "lab") as lab, postgres_server() as pg:
         db = pg.new_schema_url()
-        redis, port = _redis(folder)
-        workers: dict[str, subprocess.Popen[bytes]] = {}
-        try:
-            yield _run(folder, lab, db, port, workers)
-        finally:
-            for process in workers.values():
-                _stop(process)
-            redis.terminate()
-            redis.wait(timeout=15)
+        with redis_server(folder) as port:
+            workers: dict[str, subprocess.Popen[bytes]] = {}
+            try:
+                yield _run(folder, lab, db, port, workers)
+            finally:
+                for process in workers.values():
+                    _stop(process)
 
 
 def _run(
