@@ -16,6 +16,8 @@ import typing
 from functools import cache
 from typing import Any, TypeVar, get_args, get_origin
 
+from legacyscan.model.words import Message, words
+
 T = TypeVar("T")
 
 
@@ -86,6 +88,8 @@ def _convert(hint: Any, data: Any) -> Any:
             except (TypeError, ValueError) as exc:
                 raise _located(f"[{index}]", exc) from None
         return tuple(items)
+    if hint is Message and isinstance(data, str):
+        return words(data)  # a sentence stored as text, before it was a message
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         if not isinstance(data, dict):
             raise TypeError(f"expected an object for {hint.__name__}, got {type(data).__name__}")

@@ -20,6 +20,7 @@ from legacyscan.codec import from_data, to_data
 from legacyscan.errors import UserError
 from legacyscan.files import atomic_write
 from legacyscan.identify.observe import oui_organisation
+from legacyscan.messages import plain
 from legacyscan.messages import to_data as message_to_data
 from legacyscan.model import (
     AssessedDevice,
@@ -32,30 +33,38 @@ from legacyscan.model import (
 from legacyscan.topology.mapping import SegmentMap
 from legacyscan.topology.network import segment_of
 
-SCHEMA_VERSION = 2
-#: Schema 1 files (no 'record') are read and judged again with the installed knowledge.
-READABLE_SCHEMAS = (1, 2)
+SCHEMA_VERSION = 3
+#: Schema 1 files (no 'record') are read and judged again with the installed knowledge;
+#: schema 2 records carried each sentence twice (``_sentences_once`` reads them).
+READABLE_SCHEMAS = (1, 2, 3)
 
 
 def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-_MESSAGE_FIELDS = frozenset({"message", "reason_message", "evidence_message", "method_message"})
+#: A record's sentence is exported twice for readers of the file: in plain English under
+#: its own name and as ``{"key", "args"}`` under this one (docs/scan-json.md).
+_MESSAGE_KEYS = {"explanation": "message", "reason": "reason_message", "method": "method_message"}
+
+
+def message_fields(name: str, value: Message) -> dict[str, Any]:
+    """A record's sentence as the exports show it: its text and its message."""
+    return {name: plain(value), _MESSAGE_KEYS.get(name, f"{name}_message"): message_to_data(value)}
 
 
 def record_to_dict(record: Any) -> Any:
-    """``asdict`` for the exports: a message becomes ``{"key", "args"}`` (docs/scan-json.md),
-    an absent one is left out, so that records made without messages export as before."""
+    """``asdict`` for the exports; a sentence as ``message_fields`` writes it."""
     if isinstance(record, Message):
         return message_to_data(record)
     if dataclasses.is_dataclass(record) and not isinstance(record, type):
         result = {}
         for f in dataclasses.fields(record):
             value = getattr(record, f.name)
-            if value is None and f.name in _MESSAGE_FIELDS:
-                continue
-            result[f.name] = record_to_dict(value)
+            if isinstance(value, Message):
+                result.update(message_fields(f.name, value))
+            else:
+                result[f.name] = record_to_dict(value)
         return result
     if isinstance(record, tuple | list):
         return [record_to_dict(v) for v in record]
@@ -108,12 +117,7 @@ def device_to_dict(device: AssessedDevice) -> dict[str, Any]:
                     "policy": a.lifecycle.policy,
                     "source": a.lifecycle.source,
                     "checked": _date(a.lifecycle.checked),
-                    "reason": a.lifecycle.reason,
-                    **(
-                        {"reason_message": message_to_data(a.lifecycle.reason_message)}
-                        if a.lifecycle.reason_message
-                        else {}
-                    ),
+                    **message_fields("reason", a.lifecycle.reason),
                 },
             }
             for a in device.identities
@@ -132,7 +136,7 @@ def _decided_by(device: AssessedDevice) -> dict[str, Any] | None:
         "vendor": identity.vendor,
         "product": identity.product,
         "version": identity.version,
-        "reason": deciding.lifecycle.reason,
+        "reason": plain(deciding.lifecycle.reason),
     }
 
 
@@ -182,7 +186,7 @@ def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
             "legacyscan_version": meta.legacyscan_version,
             "silent_addresses": meta.silent_addresses,
             "errors": [asdict(e) for e in meta.errors],
-            "second_pass": [asdict(d) for d in meta.second_pass],
+            "second_pass": [record_to_dict(d) for d in meta.second_pass],
         },
         "devices": devices,
         "segments": [asdict(s) for s in assessment.topology.segments],
@@ -314,6 +318,33 @@ def _meta(data: dict[str, Any]) -> ScanMeta:
     )
 
 
+#: Schema 2 records: (text key, message key, a key only that record has).  The message
+#: is None when the record was made without one, and a verdict's text could say more than
+#: its message (the reason of a known gap): the text is the sentence then.
+_SCHEMA_2_SENTENCES = (
+    ("reason", "reason_message", "status"),  # Lifecycle
+    ("explanation", "message", "points"),  # RiskFactor
+    ("explanation", "message", "risk_reduction"),  # PlanAction
+    ("method", "method_message", "budget"),  # Plan
+    ("evidence", "evidence_message", "clinical"),  # Exposure
+)
+
+
+def _sentences_once(data: Any) -> Any:
+    """A schema 2 record with one message per sentence, as the records now hold it."""
+    if isinstance(data, list):
+        return [_sentences_once(v) for v in data]
+    if not isinstance(data, dict):
+        return data
+    data = {k: _sentences_once(v) for k, v in data.items()}
+    for text_key, message_key, marker in _SCHEMA_2_SENTENCES:
+        if marker in data and isinstance(data.get(text_key), str):
+            said = data.pop(message_key, None)  # (the codec reads a text as its words)
+            if said is not None and plain(from_data(Message, said)) == data[text_key]:
+                data[text_key] = said
+    return data
+
+
 def read_scan(path: Path) -> StoredScan:
     """The one reader of scan.json: schema and types checked, any problem one line."""
     try:
@@ -345,6 +376,8 @@ def read_scan(path: Path) -> StoredScan:
             raise TypeError("'devices' must be a list")
         hosts = tuple(host_from_dict(d["address"], d.get("mac"), d["observed"]) for d in devices)
         record = data.get("record")
+        if record is not None and schema == 2:
+            record = _sentences_once(record)
         assessment = None if record is None else from_data(Assessment, record)
         trend = None if data.get("trend") is None else from_data(Trend, data["trend"])
         mapping = _mapping(data, path)

@@ -33,9 +33,8 @@ from legacyscan.lifecycle.verdicts import (
     as_texts,
     status_on,
     unknown_verdict,
-    verdict_reason,
 )
-from legacyscan.messages import Term, message, plain
+from legacyscan.messages import Term, message
 from legacyscan.model import (
     AssessedDevice,
     AssessedIdentity,
@@ -167,10 +166,10 @@ class EolDatabase:
                     return by_cpe
             gap = self.gaps.get((identity.vendor, identity.product))
             if not known and gap:
-                # the gap's reason is English data: in the plain sentence (CLI, scan.json,
-                # CSV), not in the message the report translates
-                why = message("lifecycle.no_record_for", product=_name(identity))
-                return replace(unknown_verdict(why), reason=f"{plain(why)}: {gap}")
+                # the gap's reason is data written in English: en_ values are left out of
+                # the other languages' sentences
+                why = message("lifecycle.no_record_gap", product=_name(identity), en_gap=gap)
+                return unknown_verdict(why)
             if not known and identity.vendor_only:
                 why = message("lifecycle.vendor_only", vendor=identity.vendor)
             elif not known:
@@ -193,8 +192,8 @@ class EolDatabase:
             why = message("lifecycle.by_cpe_no_cycle", cpe=cpe, product=name)
             return unknown_verdict(why)
         verdict = self.status(record, as_of)
-        why = message("lifecycle.by_cpe", cpe=cpe, product=name, reason=verdict_reason(verdict))
-        return replace(verdict, reason=plain(why), reason_message=why)
+        why = message("lifecycle.by_cpe", cpe=cpe, product=name, reason=verdict.reason)
+        return replace(verdict, reason=why)
 
     def _either(self, identity: Identity, as_of: dt.date) -> Lifecycle:
         """The verdict of an identity that may be one of several products.
@@ -234,7 +233,7 @@ class EolDatabase:
                 "lifecycle.candidate",
                 name=name,
                 status=Term(life.status),
-                reason=life.reason_message or message("text", text=life.reason),
+                reason=life.reason,
             )
             for name, life in judged
         ]
@@ -253,11 +252,11 @@ class EolDatabase:
             why = message(
                 "lifecycle.either_all", names=names, status=Term(earliest.status), detail=detail
             )
-            return replace(earliest, reason=plain(why), reason_message=why)
+            return replace(earliest, reason=why)
         if statuses <= {"eol", "extended"}:
             ended = next(life for _, life in judged if life.status == "eol")
             why = message("lifecycle.either_some_extension", names=names, detail=detail)
-            return replace(ended, reason=plain(why), reason_message=why)
+            return replace(ended, reason=why)
         why = message("lifecycle.either_differ", names=names, detail=detail)
         return replace(
             unknown_verdict(why),
@@ -303,16 +302,12 @@ class EolDatabase:
                 "lifecycle.distribution_build",
                 component=name,
                 platform=_name(distribution.identity),
-                reason=verdict_reason(platform),
+                reason=platform.reason,
             )
-            return AssessedIdentity(
-                identity, replace(platform, reason=plain(why), reason_message=why)
-            )
+            return AssessedIdentity(identity, replace(platform, reason=why))
         if marker is not None:
             why = message("lifecycle.distribution_not_seen", component=name, marker=marker)
-            return AssessedIdentity(
-                identity, replace(verdict, reason=plain(why), reason_message=why)
-            )
+            return AssessedIdentity(identity, replace(verdict, reason=why))
         return AssessedIdentity(identity, self._upstream(identity, verdict, as_of))
 
     def _follow_platform(
@@ -332,9 +327,9 @@ class EolDatabase:
             "lifecycle.follows",
             component=name,
             platform=_name(platform.identity),
-            reason=verdict_reason(platform.lifecycle),
+            reason=platform.lifecycle.reason,
         )
-        return replace(platform.lifecycle, reason=plain(why), reason_message=why)
+        return replace(platform.lifecycle, reason=why)
 
     def _upstream(self, identity: Identity, verdict: Lifecycle, as_of: dt.date) -> Lifecycle:
         """An upstream build: its record without the distributions' caveat, or, for an
@@ -343,8 +338,8 @@ class EolDatabase:
         record = self.find(identity.vendor, identity.product, identity.version)
         if record is not None and record.backports:
             upstream = status_on(replace(record, backports=False), as_of)
-            why = message("lifecycle.upstream_build", reason=verdict_reason(upstream))
-            return replace(upstream, reason=plain(why), reason_message=why)
+            why = message("lifecycle.upstream_build", reason=upstream.reason)
+            return replace(upstream, reason=why)
         history = self.components.histories.get((identity.vendor, identity.product))
         if history is None or identity.version is None:
             return verdict
@@ -360,8 +355,7 @@ class EolDatabase:
                 cycle=identity.version,
                 source=history.source,
                 checked=history.checked,
-                reason=plain(why),
-                reason_message=why,
+                reason=why,
             )
         following, released = successor
         if not history.judge_unmarked:
@@ -385,8 +379,7 @@ class EolDatabase:
             eol_date=released,
             source=history.source,
             checked=history.checked,
-            reason=plain(why),
-            reason_message=why,
+            reason=why,
         )
 
 

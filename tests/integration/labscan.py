@@ -1,10 +1,11 @@
 """What the lab integration tests share: a lab that is always stopped, a scan of it, and
-the packets tcpdump saw on the loopback interface (``capture``, ``read_pcap``)."""
+the packets tcpdump saw it send (``watched_scan``, or ``capture`` around any block)."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import struct
 import subprocess
@@ -61,7 +62,7 @@ class Packet:
     payload: int  # bytes after the TCP or UDP header
 
 
-def read_pcap(path: Path) -> list[Packet]:
+def packets_of(path: Path) -> list[Packet]:
     """IPv4 packets of a pcap file (tcpdump -w), Ethernet or Linux cooked framing."""
     data = path.read_bytes()
     magic = struct.unpack("<I", data[:4])[0]
@@ -90,6 +91,11 @@ def read_pcap(path: Path) -> list[Packet]:
     return found
 
 
+def can_capture() -> bool:
+    """tcpdump on the loopback interface needs root and tcpdump."""
+    return os.geteuid() == 0 and shutil.which("tcpdump") is not None
+
+
 @contextmanager
 def capture(path: Path, bpf: str = "dst net 127.42.0.0/16") -> Iterator[Path]:
     """tcpdump on ``lo`` into ``path`` while the block runs (root); every packet kept.
@@ -113,4 +119,30 @@ def capture(path: Path, bpf: str = "dst net 127.42.0.0/16") -> Iterator[Path]:
             tcpdump.kill()
             _, stderr = tcpdump.communicate()
     dropped = [line for line in stderr.splitlines() if "dropped by kernel" in line]
-    assert dropped and dropped[0].startswith("0 "), stderr
+    assert dropped and dropped[0].startswith("0 "), stderr  # every packet was seen
+
+
+def watched_scan(
+    state: runner.LabState, out: Path, timeout: float
+) -> tuple[dict[str, Any], list[Packet] | None]:
+    """``scan_lab`` while tcpdump records every packet sent to the lab's addresses (None
+    when it cannot run: the tests that read packets then skip)."""
+    if not can_capture():
+        return scan_lab(state, out, timeout), None
+    capture = out / "lo.pcap"
+    tcpdump = subprocess.Popen(
+        ["tcpdump", "-i", "lo", "-n", "-s", "128", "-B", "32768", "-U", "-w", str(capture),
+         "dst net 127.42.0.0/16"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        time.sleep(1.5)  # tcpdump is listening before the first probe
+        assert tcpdump.poll() is None, tcpdump.communicate()[1]
+        scan = scan_lab(state, out, timeout)
+        time.sleep(1)
+    finally:
+        tcpdump.send_signal(signal.SIGINT)
+        _, stderr = tcpdump.communicate(timeout=30)
+    dropped = [line for line in stderr.splitlines() if "dropped by kernel" in line]
+    assert dropped and dropped[0].startswith("0 "), stderr  # every packet was seen
+    return scan, packets_of(capture)

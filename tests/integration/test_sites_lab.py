@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -33,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from labscan import AS_OF, Packet, capture, read_pcap, running_lab
+from labscan import AS_OF, Packet, can_capture, capture, packets_of, running_lab
 from pgserver import pg_skip_reason, postgres_server
 from redisserver import redis_server, redis_skip_reason
 
@@ -43,8 +42,7 @@ from legacyscan.lab import runner
 
 pytestmark = [
     pytest.mark.lab,
-    pytest.mark.skipif(os.geteuid() != 0, reason="tcpdump on the loopback interface needs root"),
-    pytest.mark.skipif(shutil.which("tcpdump") is None, reason="tcpdump is not installed"),
+    pytest.mark.skipif(not can_capture(), reason="tcpdump on the loopback interface needs root"),
     pytest.mark.skipif(redis_skip_reason() is not None, reason=str(redis_skip_reason())),
     pytest.mark.skipif(pg_skip_reason() is not None, reason=str(pg_skip_reason())),
 ]
@@ -218,7 +216,7 @@ def _run(
         sud_start = time.time()
         sud = group.wait(group.dispatch(*SUD, "--site", "chu-sud", *common))
         sud_done = time.time()
-    packets = read_pcap(pcap)
+    packets = packets_of(pcap)
     report = group.cli("report", "--all-sites", "-o", str(folder / "group" / "group.html"))
     return Outcome(
         group=group,
