@@ -129,21 +129,24 @@ class JobStore:
     def set_scan(self, job_id: int, scan_id: int) -> None:
         self.backend.execute("UPDATE jobs SET scan_id = ? WHERE id = ?", (scan_id, job_id))
 
-    def finish(self, job_id: int, worker: str) -> None:
-        with self.backend.transaction():
-            self.backend.execute(
-                "UPDATE jobs SET state = 'done', finished = ?, worker = ?, reason = ''"
-                " WHERE id = ?",
-                (wall_clock(), worker, job_id),
-            )
+    def finish(self, job_id: int, worker: str) -> bool:
+        """Mark the job done; False (nothing changed) when ``worker`` no longer holds it."""
+        return self._close(job_id, worker, "done", "")
 
-    def fail(self, job_id: int, worker: str, reason: str) -> None:
+    def fail(self, job_id: int, worker: str, reason: str) -> bool:
+        """Mark the job failed with one line of reason; False when ``worker`` lost it."""
+        return self._close(job_id, worker, "failed", reason.splitlines()[0][:500] if reason else "")
+
+    def _close(self, job_id: int, worker: str, state: str, reason: str) -> bool:
+        # Only the holder closes a job (or anyone a queued one): a worker that lost its
+        # lease to another never marks the other's running job done or failed.
         with self.backend.transaction():
-            self.backend.execute(
-                "UPDATE jobs SET state = 'failed', finished = ?, worker = ?, reason = ?"
-                " WHERE id = ?",
-                (wall_clock(), worker, reason.splitlines()[0][:500] if reason else "", job_id),
+            rows = self.backend.query(
+                "UPDATE jobs SET state = ?, finished = ?, worker = ?, reason = ?"
+                " WHERE id = ? AND (worker = ? OR state = 'queued') RETURNING id",
+                (state, wall_clock(), worker, reason, job_id, worker),
             )
+        return bool(rows)
 
     def orphaned(
         self, site: str, vantages: tuple[str, ...], now: float, lease: float

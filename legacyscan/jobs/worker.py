@@ -28,7 +28,7 @@ from typing import Any
 from legacyscan.codec import from_data
 from legacyscan.collect.nmap.chunkstore import ChunkRecord, FilesystemChunkStore
 from legacyscan.collect.nmap.profiles import load_profiles
-from legacyscan.collect.nmap.runner import ScanProgress
+from legacyscan.collect.nmap.runner import ScanInterrupted, ScanProgress
 from legacyscan.collect.nmap.second_pass import PASS2_PREFIX, PASS2_SOURCE, SecondPassOptions
 from legacyscan.collect.snmp.sweep import SnmpOptions
 from legacyscan.errors import UserError
@@ -94,21 +94,41 @@ def run_job(ctx: WorkerContext, message: object) -> dict[str, Any]:
         lease.start()
         try:
             scan_id = _scan(ctx, inventory, jobs, job, plan, credentials, lease)
+        except ScanInterrupted:
+            # Ctrl-C or SIGTERM reached nmap's runner: the job stays running, its lease
+            # runs out and the site's next worker resumes it; this worker stops as asked.
+            ctx.say(f"job {job.id}: interrupted; the site's next worker resumes it")
+            raise _shutdown() from None
         except UserError as exc:
             return _failed(ctx, jobs, job, str(exc))
         except Exception as exc:  # noqa: BLE001 - the job says what happened, the worker lives on
             return _failed(ctx, jobs, job, f"internal error: {type(exc).__name__}: {exc}")
         finally:
             lease.stop()
-        jobs.finish(job.id, ctx.name)
+        if not jobs.finish(job.id, ctx.name):
+            return _lost(ctx, job)
         ctx.say(f"job {job.id}: done, scan {scan_id} in {inventory.location}")
         return {"status": "done", "job": job.id, "scan": scan_id}
 
 
+def _shutdown() -> BaseException:
+    from celery.exceptions import WorkerShutdown
+
+    stop: BaseException = WorkerShutdown()  # a SystemExit: Celery stops the worker
+    return stop
+
+
 def _failed(ctx: WorkerContext, jobs: JobStore, job: JobRecord, reason: str) -> dict[str, Any]:
-    jobs.fail(job.id, ctx.name, reason)
+    if not jobs.fail(job.id, ctx.name, reason):
+        return _lost(ctx, job)
     ctx.say(f"job {job.id}: failed: {reason}")
     return {"status": "failed", "job": job.id, "reason": reason}
+
+
+def _lost(ctx: WorkerContext, job: JobRecord) -> dict[str, Any]:
+    """Another worker took the job over (this one missed its lease): its state is theirs."""
+    ctx.say(f"job {job.id}: taken over by another worker meanwhile; left to it")
+    return {"status": "lost", "job": job.id}
 
 
 def _scan(
@@ -135,7 +155,11 @@ def _scan(
             return scan_id
         recorder = InventoryRecorder.resume(inventory, scan_id, ctx.say)
         kept = rebuild_folder(inventory, scan_id, out)
-        ctx.say(f"job {job.id}: resuming scan {scan_id}, {kept} nmap chunk(s) already done")
+        done = sum(1 for key in inventory.finished_chunks(scan_id) if key.startswith("nmap:"))
+        ctx.say(
+            f"job {job.id}: resuming scan {scan_id}: {done} nmap chunk(s) already in the "
+            f"inventory ({kept} written back to {out / 'nmap'})"
+        )
     enabled = payload.second_pass
     if enabled is None:
         enabled = load_profiles().get(plan.profile).second_pass

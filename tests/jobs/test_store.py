@@ -46,8 +46,13 @@ def test_a_job_whose_worker_died_goes_to_the_next_worker(jobs: JobStore) -> None
     assert jobs.orphaned("chu-sud", (), now=1061.0, lease=LEASE) == ()
     taken = jobs.claim(job_id, "nord-b", now=1061.0, lease=LEASE)
     assert taken is not None and taken.worker == "nord-b" and taken.attempts == 2
-    # The first worker, back from the dead, has lost its lease and knows it.
+    # The first worker, back from the dead, has lost its lease and knows it: it can
+    # neither renew it nor close the job the other worker now runs.
     assert not jobs.renew(job_id, "nord-a", now=1062.0, done=1, total=5)
+    assert not jobs.finish(job_id, "nord-a")
+    assert not jobs.fail(job_id, "nord-a", "nmap failed")
+    assert jobs.job(job_id).state == "running"
+    assert jobs.finish(job_id, "nord-b") and jobs.job(job_id).state == "done"
 
 
 def test_done_and_failed_jobs_are_never_run_again(jobs: JobStore) -> None:
