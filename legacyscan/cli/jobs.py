@@ -160,12 +160,20 @@ def dispatch_command(
     plan = check_centrally(payload)  # refused here: nothing recorded, nothing sent
     app, config = _engine(broker_file)
     with Inventory.open(db) as inventory:
-        sent = dispatch(JobStore(inventory.backend), app, payload, every_s, time.time())
+        store = JobStore(inventory.backend)
+        served = any(j.worker for j in store.jobs(site=payload.site))
+        sent = dispatch(store, app, payload, every_s, time.time())
         location = inventory.location
     echo(
         f"job {sent.job_id}: {plan.address_count} address(es), profile {plan.profile}, "
         f"sent to {sent.queue} on {config.shown}; recorded in {location}"
     )
+    if not served:  # a typo in --site would otherwise wait for ever, silently
+        echo(
+            f"note: no worker of site {payload.site} has taken a job from this inventory "
+            f"yet; start one: legacyscan worker --site {payload.site} --policy FILE",
+            err=True,
+        )
     if every_s:
         echo(f"schedule {sent.schedule_id}: again every {describe(every_s)}")
 

@@ -138,6 +138,7 @@ def test_a_dispatched_job_is_recorded_and_its_message_holds_no_secret(
                  "--broker-file", str(url_file))  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "sent to legacyscan.site.chu-nord.dc-vlan5" in result.stdout
+    assert "note: no worker of site chu-nord has taken a job" in result.stderr  # a typo?
     assert PASSWORD not in result.stdout + result.stderr
     raw = command(port, "LRANGE", "legacyscan.site.chu-nord.dc-vlan5", "0", "-1",
                   password=PASSWORD)  # fmt: skip
