@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from legacyscan.inventory import Inventory
+from legacyscan.inventory.check import check
 from legacyscan.jobs.payload import JobPayload
 from legacyscan.jobs.store import JobStore
+from legacyscan.model import ScanMeta
 
 LEASE = 60.0
 
@@ -75,3 +78,17 @@ def test_a_due_schedule_is_taken_by_one_caller_only(jobs: JobStore) -> None:
     assert jobs.schedules()[0].next_due == 8600.0
     jobs.stop_schedule(schedule_id)
     assert jobs.schedules() == ()
+
+
+def test_db_check_knows_a_done_job_needs_a_finished_scan(tmp_path: Path) -> None:
+    with Inventory.open(tmp_path / "inventory.sqlite") as inventory:
+        jobs = JobStore(inventory.backend)
+        job_id = jobs.create(_payload())
+        jobs.claim(job_id, "nord-a", now=1000.0, lease=LEASE)
+        scan_id = inventory.begin_scan(ScanMeta(dt.date(2026, 11, 23), "", "", ()))
+        jobs.set_scan(job_id, scan_id)
+        assert check(inventory).ok  # running job, running scan: fine
+        jobs.finish(job_id, "nord-a")
+        assert check(inventory).problems == (
+            f"job {job_id}: state 'done' with scan running (a done job's scan is finished)",
+        )
