@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import socket
 import threading
 import time
@@ -57,7 +58,7 @@ class WorkerContext:
     db: str | None
     app: Any
     vantages: tuple[str, ...] = ()
-    name: str = field(default_factory=lambda: f"{socket.gethostname()}:{id(object())}")
+    name: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     lease: float = 60.0
     as_of: dt.date | None = None
     clock: Callable[[], float] = time.time
