@@ -320,3 +320,5 @@ def test_one_inventory_and_the_group_report_show_both_sites(outcome: Outcome) ->
     listing = outcome.jobs_listing.stdout
     assert outcome.jobs_listing.returncode == 0
     assert listing.count(" done ") == 2 and listing.count(" failed ") == 1, listing
+    assert "3/3 chunks" in listing and "2/2 chunks" in listing  # the progress, kept
+    assert "why: refused by the policy of sud-a" in listing
