@@ -236,6 +236,10 @@ def worker_command(
     missing = [v for v in vantages if v not in policy.vantages]
     if missing:
         raise PolicyError(f"{policy_file}: vantage point(s) {', '.join(missing)} not listed")
+    try:  # a work folder it cannot write would fail every job: say it now
+        policy.work_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PolicyError(f"{policy_file}: work_dir {policy.work_dir}: {exc.strerror}") from None
     from legacyscan.inventory import Inventory
 
     with Inventory.open(db) as inventory:  # unreachable or bad inventory: say it now
