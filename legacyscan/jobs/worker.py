@@ -229,14 +229,16 @@ class Lease(threading.Thread):
         try:
             jobs = JobStore(backend)
             while True:
+                stopping = self._stop_event.is_set()  # one last renewal: the final progress
                 kept = jobs.renew(
                     self.job_id, self.ctx.name, self.ctx.clock(), self.done, self.total
                 )
                 if not kept and not self.lost:
                     self.lost = True
                     self.ctx.say(f"job {self.job_id}: lease taken by another worker")
-                if self._stop_event.wait(self.ctx.lease / 4):
+                if stopping:
                     break
+                self._stop_event.wait(self.ctx.lease / 4)
         except UserError as exc:
             self.ctx.say(f"job {self.job_id}: cannot renew the lease: {exc}")
         finally:
