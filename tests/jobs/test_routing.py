@@ -69,7 +69,11 @@ def test_a_worker_takes_only_the_jobs_of_its_site_and_vantage_point(tmp_path: Pa
             time.sleep(2)  # time enough to take a wrong job too, if it would
         finally:
             os.killpg(worker.pid, signal.SIGTERM)
-            worker.wait(timeout=30)
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+                worker.wait(timeout=30)
     for job_id in (site, mine):
         state, by, why = _state(db, job_id)
         assert (state, by) == ("failed", "nord-dc")
