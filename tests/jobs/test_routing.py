@@ -1,9 +1,9 @@
 """Queues: a real worker process takes only its site's and its vantage point's jobs.
 
 A real ``redis-server`` and a real ``legacyscan worker`` (site chu-nord, vantage dc);
-every job here is outside the worker's networks, so it is refused before any packet and
-which worker refused it shows who took it.  A job for another vantage point of the site,
-or for another site, is never taken: it stays queued.
+every job here (a loopback address) is outside the worker's networks, so it is refused
+before any packet and which worker refused it shows who took it.  A job for another
+vantage point of the site, or for another site, is never taken: it stays queued.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def test_a_worker_takes_only_the_jobs_of_its_site_and_vantage_point(tmp_path: Pa
     db = str(tmp_path / "inventory.sqlite")
     policy = tmp_path / "policy.yaml"
     policy.write_text(
-        "site: chu-nord\nvantages: [dc]\nnetworks: [10.99.0.0/24]\nprofiles: [clinical-safe]\n"
+        "site: chu-nord\nvantages: [dc]\nnetworks: [127.98.0.0/24]\nprofiles: [clinical-safe]\n"
         "work_dir: work\n"
     )
     with redis_server(tmp_path) as port:
@@ -44,7 +44,7 @@ def test_a_worker_takes_only_the_jobs_of_its_site_and_vantage_point(tmp_path: Pa
         common = ("--db", db, "--broker-file", str(url))
 
         def dispatch(*args: str) -> int:
-            result = run("dispatch", "10.20.0.1", *args, *common)
+            result = run("dispatch", "127.99.0.1", *args, *common)
             assert result.returncode == 0, result.stderr
             return int(result.stdout.split()[1].rstrip(":"))
 
