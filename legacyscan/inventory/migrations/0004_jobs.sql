@@ -14,7 +14,7 @@ CREATE TABLE jobs (
     worker TEXT NOT NULL DEFAULT '',  -- the worker holding (or last holding) the job
     heartbeat REAL,                   -- seconds since the epoch: the worker's lease
     attempts INTEGER NOT NULL DEFAULT 0,
-    scan_id BIGINT REFERENCES scans (id),
+    scan_id BIGINT REFERENCES scans (id) ON DELETE SET NULL,  -- a discarded scan: begun again
     chunks_done INTEGER NOT NULL DEFAULT 0,
     chunks_total INTEGER NOT NULL DEFAULT 0,
     reason TEXT NOT NULL DEFAULT '',  -- why a job failed or was refused, one line
