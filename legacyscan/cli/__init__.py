@@ -15,6 +15,7 @@ import click
 
 from legacyscan import __version__
 from legacyscan.cli import (
+    aiusage,
     eol,
     fingerprints,
     graph,
@@ -70,6 +71,7 @@ for command in (
     graph.graph_group,
     planning.plan_command,
     planning.whatif_command,
+    aiusage.ai_usage_command,
 ):
     cli.add_command(command)
 

@@ -17,7 +17,7 @@ from legacyscan.report.i18n import Language
 
 AS_OF = dt.date(2026, 11, 23)
 #: The day the newest records were checked against their sources.
-LAST_CHECKED = dt.date(2026, 12, 3)
+LAST_CHECKED = dt.date(2026, 12, 7)
 D = dt.date
 
 
