@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-APT_PACKAGES := nmap snmp snmpd xsltproc chromium poppler-utils python3-venv postgresql tcpdump
+APT_PACKAGES := nmap snmp snmpd xsltproc chromium poppler-utils python3-venv postgresql tcpdump redis-server
 OUT    ?= demo-output
 
 .PHONY: all deps system-deps demo test test-fast lint clean
@@ -13,10 +13,11 @@ all: test
 
 # System packages: only installed when a command is missing, so a second run is instant.
 # postgresql: the inventory tests start a throw-away server from its binaries; tcpdump: the
-# two-pass lab test watches the loopback interface with it.
+# two-pass lab test watches the loopback interface with it; redis-server: the jobs tests
+# start a throw-away broker (the default broker of legacyscan dispatch / worker).
 system-deps:
 	@if ! command -v nmap >/dev/null || ! command -v snmpget >/dev/null || ! command -v xsltproc >/dev/null || ! test -x /usr/sbin/snmpd \
-		|| ! command -v tcpdump >/dev/null \
+		|| ! command -v tcpdump >/dev/null || ! command -v redis-server >/dev/null \
 		|| ! test -x /usr/bin/chromium || ! command -v pdftotext >/dev/null \
 		|| ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
 		|| ! $(PYTHON) -c 'import venv, ensurepip' 2>/dev/null; then \

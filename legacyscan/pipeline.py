@@ -201,7 +201,7 @@ def collect_live(
         # A kill between the folder's save and the inventory's commit: commit it now.
         for run, record in zip(result.runs, result.records, strict=True):
             if not recorder.committed(f"nmap:{record.index}"):
-                record_nmap_chunk(recorder, record.index, run, store.xml(record.index))
+                record_nmap_chunk(recorder, record, run, store.xml(record.index))
     # The chunks name exactly the in-scope addresses: a sweep never touches an excluded one.
     in_scope = tuple(t for chunk in plan.chunks for t in chunk.targets)
     up, outside = within(in_scope, [h for run in result.runs for h in run.hosts if h.address])
@@ -281,7 +281,7 @@ def second_pass_step(
         for run, record in zip(result.runs, result.records, strict=True):
             if not recorder.committed(f"{PASS2_SOURCE}:{record.index}"):
                 xml = store.xml(record.index)
-                record_nmap_chunk(recorder, record.index, run, xml, PASS2_SOURCE, first_pass)
+                record_nmap_chunk(recorder, record, run, xml, PASS2_SOURCE, first_pass)
     found = [h for run in result.runs for h in run.hosts]
     return merge_second_pass(hosts, found), decisions, list(result.records)
 

@@ -8,9 +8,11 @@ each nmap chunk right after the scan folder stores it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
+from legacyscan.codec import to_data
 from legacyscan.collect.nmap.chunkstore import (
     ChunkRecord,
     ChunkStore,
@@ -86,21 +88,30 @@ class RecordingChunkStore:
     def save(self, record: ChunkRecord, xml: bytes) -> None:
         self.inner.save(record, xml)
         run = parse_nmap_xml(xml, f"nmap output of chunk {record.index}")
-        record_nmap_chunk(self.recorder, record.index, run, xml, self.key, self.first_pass)
+        record_nmap_chunk(self.recorder, record, run, xml, self.key, self.first_pass)
 
 
 def record_nmap_chunk(
     recorder: ScanRecorder,
-    index: int,
+    chunk: int | ChunkRecord,
     run: NmapRun,
     xml: bytes,
     key: str = "nmap",
     first_pass: Mapping[str, Host] | None = None,
 ) -> None:
     """Commit one chunk; a second-pass chunk's hosts go in whole (pass 1's data and the
-    scripts' output), so that the inventory's latest sighting of a host loses nothing."""
+    scripts' output), so that the inventory's latest sighting of a host loses nothing.
+
+    Given its journal entry (``ChunkRecord``), the chunk's evidence holds it beside the
+    XML (``nmap-000001.json``): another machine can then resume the scan from the
+    inventory alone (``legacyscan.jobs.worker`` rebuilds the scan folder from them).
+    """
+    index = chunk if isinstance(chunk, int) else chunk.index
     hosts = [h for h in run.hosts if h.address]
     if first_pass is not None:
         known = [first_pass[h.address] for h in hosts if h.address and h.address in first_pass]
         hosts = merge_second_pass(known, hosts)
-    recorder.chunk(f"{key}:{index}", hosts, {f"{key}-{index:06d}.xml": xml})
+    evidence = {f"{key}-{index:06d}.xml": xml}
+    if isinstance(chunk, ChunkRecord):
+        evidence[f"{key}-{index:06d}.json"] = json.dumps(to_data(chunk), sort_keys=True).encode()
+    recorder.chunk(f"{key}:{index}", hosts, evidence)

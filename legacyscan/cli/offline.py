@@ -24,6 +24,7 @@ from legacyscan.cli.common import (
     segments_option,
     today,
 )
+from legacyscan.cli.inventory import DB_HELP
 from legacyscan.cli.terminal import echo, field
 from legacyscan.clock import now
 from legacyscan.collect.nmap.parse import NmapXmlError, read_nmap_xml
@@ -154,7 +155,7 @@ def _print_text(assessment: Assessment) -> None:
 
 
 @click.command("report")
-@click.argument("scan_json", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("scan_json", type=click.Path(dir_okay=False, path_type=Path), required=False)
 @click.option(
     "--format",
     "fmt",
@@ -175,7 +176,19 @@ def _print_text(assessment: Assessment) -> None:
     "report holds both and opens in this one; its header switches.",
 )
 @click.option("--client", default=None, help="Client named on the cover, e.g. 'CHU de Nantes'.")
-@click.option("--site", default=None, help="Site named on the cover (default: the scan's).")
+@click.option(
+    "--site",
+    default=None,
+    help="Site named on the cover (default: the scan's).  Without SCAN_JSON: render the "
+    "latest finished scan of this site from the inventory (--db).",
+)
+@click.option(
+    "--all-sites",
+    is_flag=True,
+    help="Without SCAN_JSON: every site of the inventory side by side (a group page, -o, "
+    "default group-report.html) and each site's full report beside it.",
+)
+@click.option("--db", "db", default=None, metavar="PATH|URL", help=DB_HELP)
 @click.option("--author", default=None, help="Author named on the cover.")
 @click.option(
     "--config",
@@ -230,6 +243,8 @@ def report_command(
     lang: str | None,
     client: str | None,
     site: str | None,
+    all_sites: bool,
+    db: str | None,
     author: str | None,
     config_path: Path | None,
     output: Path | None,
@@ -242,7 +257,7 @@ def report_command(
     costs_file: Path | None,
     ai_usage_file: Path | None,
 ) -> None:
-    """Render a stored scan (its scan.json) as a report or an export.
+    """Render a stored scan (its scan.json, or the inventory's) as a report or an export.
 
     The report shows the verdicts the scan was made with, and the knowledge, weights and
     costs that made them (method section), whatever is installed today.  --reassess, or
@@ -255,6 +270,8 @@ def report_command(
       legacyscan report scan.json --format xlsx --lang fr -o inventaire.xlsx
       legacyscan report scan.json --format csv -o tables/
       legacyscan report scan.json --format pdf --lang fr --client "CHU Exemple"
+      legacyscan report --site chu-nord --db postgresql://legacyscan@db/inventory
+      legacyscan report --all-sites -o group.html     # every site side by side
     """
     config = load_report_config(config_path) if config_path else {}
     lang = lang or config.get("lang") or "en"
@@ -271,6 +288,17 @@ def report_command(
     )
     if fmt == "pdf":
         find_browser(browser)  # no Chromium: say so before reading the scan
+    if scan_json is None:
+        if not site and not all_sites:
+            raise click.UsageError("give SCAN_JSON, or --site SITE or --all-sites (inventory)")
+        from legacyscan.cli.sitereport import report_from_inventory
+
+        report_from_inventory(
+            db, site, all_sites, fmt, output, lang, cover, show_empty_segments, browser
+        )
+        return
+    if all_sites:
+        raise click.UsageError("--all-sites renders from the inventory: give no SCAN_JSON")
     costs = CostModel.load(costs_file) if costs_file or budget is not None else None
     ai_usage = None
     if ai_usage_file is not None:

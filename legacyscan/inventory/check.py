@@ -98,6 +98,16 @@ def check(inventory: Inventory) -> CheckReport:
         " WHERE f.id IS NULL OR l.id IS NULL OR d.first_scan > d.last_scan"
     )
     problems.extend(f"device {r[0]}: first or last scan missing or out of order" for r in devices)
+    # Jobs (legacyscan/jobs/): a job is done only once its scan has finished.
+    jobs = backend.query(
+        "SELECT j.id, j.state, s.status FROM jobs j LEFT JOIN scans s ON s.id = j.scan_id"
+        " WHERE j.state NOT IN ('queued', 'running', 'done', 'failed')"
+        " OR (j.state = 'done' AND (s.status IS NULL OR s.status != 'finished'))"
+    )
+    problems.extend(
+        f"job {r[0]}: state {r[1]!r} with scan {r[2] or 'missing'} (a done job's scan is finished)"
+        for r in jobs
+    )
     device_count = int(backend.query("SELECT COUNT(*) FROM devices")[0][0])
     return CheckReport(
         schema_version=version,

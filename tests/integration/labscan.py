@@ -1,5 +1,5 @@
 """What the lab integration tests share: a lab that is always stopped, a scan of it, and
-the packets tcpdump saw it send."""
+the packets tcpdump saw it send (``watched_scan``, or ``capture`` around any block)."""
 
 from __future__ import annotations
 
@@ -97,6 +97,32 @@ def packets_of(path: Path) -> list[Packet]:
 def can_capture() -> bool:
     """tcpdump on the loopback interface needs root and tcpdump."""
     return os.geteuid() == 0 and shutil.which("tcpdump") is not None
+
+
+@contextmanager
+def capture(path: Path, bpf: str = "dst net 127.42.0.0/16") -> Iterator[Path]:
+    """tcpdump on ``lo`` into ``path`` while the block runs (root); every packet kept.
+
+    Stopped even when the block fails; checks that the kernel dropped no packet.
+    """
+    tcpdump = subprocess.Popen(
+        ["tcpdump", "-i", "lo", "-n", "-s", "128", "-B", "32768", "-U", "-w", str(path), bpf],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        time.sleep(1.5)  # tcpdump is listening before the first probe
+        assert tcpdump.poll() is None, tcpdump.communicate()[1]
+        yield path
+        time.sleep(1)
+    finally:
+        tcpdump.send_signal(signal.SIGINT)
+        try:
+            _, stderr = tcpdump.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            tcpdump.kill()
+            _, stderr = tcpdump.communicate()
+    dropped = [line for line in stderr.splitlines() if "dropped by kernel" in line]
+    assert dropped and dropped[0].startswith("0 "), stderr  # every packet was seen
 
 
 def watched_scan(
