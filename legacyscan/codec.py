@@ -19,12 +19,46 @@ from typing import Any, TypeVar, get_args, get_origin
 T = TypeVar("T")
 
 
-def to_data(value: Any) -> Any:
-    """A JSON-compatible form: dataclasses become dicts, tuples lists, dates ISO strings."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
+_NO_DEFAULT: Any = object()
+
+
+def _empty(default: Any) -> bool:
+    # Only empty defaults may be left out: were a default like ``0.5`` changed one day,
+    # the files written before would silently read back with the new value.
+    return default is None or default is False or (type(default) in (str, tuple) and not default)
+
+
+@cache
+def _layout(cls: type) -> tuple[tuple[str, Any], ...]:
+    """A dataclass's fields and their empty defaults (``_NO_DEFAULT`` when none), once per
+    class: ``dataclasses.fields`` is too slow to call for every record of a large scan."""
+    return tuple(
+        (f.name, f.default if _empty(f.default) else _NO_DEFAULT) for f in dataclasses.fields(cls)
+    )
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def to_data(value: Any, compact: bool = False) -> Any:
+    """A JSON-compatible form: dataclasses become dicts, tuples lists, dates ISO strings.
+
+    ``compact`` leaves out every field that holds its declared empty default (``None``,
+    ``()``, ``""``, ``False``): :func:`from_data` gives missing fields their defaults, so
+    the records read back the same, and a large scan.json is not mostly ``null``s.
+    """
+    if isinstance(value, _SCALARS):
+        return value
     if isinstance(value, tuple | list):
-        return [to_data(v) for v in value]
+        return [to_data(v, compact) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        result = {}
+        for name, default in _layout(type(value)):
+            item = getattr(value, name)
+            if compact and default is not _NO_DEFAULT and (item is default or item == default):
+                continue
+            result[name] = to_data(item, compact)
+        return result
     if isinstance(value, dt.date):
         return value.isoformat()
     return value

@@ -19,7 +19,7 @@ from legacyscan.messages import message
 from legacyscan.model import AssessedIdentity, Host, Message, RiskFactor, Sighting
 from legacyscan.report.i18n import LANGUAGES, Language, catalogue
 from legacyscan.report.view import ReportView, Sentence
-from legacyscan.scanfile import host_to_dict
+from legacyscan.scandicts import host_to_dict
 
 
 class _Interner:
