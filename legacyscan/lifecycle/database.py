@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from legacyscan.cpe import Cpe, CpeKey, try_parse
 from legacyscan.lifecycle.components import Components, FollowRule
@@ -31,6 +32,7 @@ from legacyscan.lifecycle.records import (
 from legacyscan.lifecycle.verdicts import (
     apply_policies,
     as_texts,
+    product_name,
     status_on,
     unknown_verdict,
     verdict_reason,
@@ -61,6 +63,10 @@ class EolDatabase:
     #: (vendor, product) -> why no record exists (lifecycle-gaps.yaml, no_lifecycle_data):
     #: an unknown verdict names what is missing.
     gaps: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    #: verdicts by (identities, as-of date): a fleet of one model is judged once
+    _judged: dict[Any, tuple[AssessedIdentity, ...]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     @classmethod
     def load(cls, folder: Path | None = None, overlay: Path | None = None) -> EolDatabase:
@@ -169,12 +175,12 @@ class EolDatabase:
             if not known and gap:
                 # the gap's reason is English data: in the plain sentence (CLI, scan.json,
                 # CSV), not in the message the report translates
-                why = message("lifecycle.no_record_for", product=_name(identity))
+                why = message("lifecycle.no_record_for", product=product_name(identity))
                 return replace(unknown_verdict(why), reason=f"{plain(why)}: {gap}")
             if not known and identity.vendor_only:
                 why = message("lifecycle.vendor_only", vendor=identity.vendor)
             elif not known:
-                why = message("lifecycle.no_record_for", product=_name(identity))
+                why = message("lifecycle.no_record_for", product=product_name(identity))
             elif identity.version is None:
                 why = message("lifecycle.no_version")
             else:
@@ -269,17 +275,18 @@ class EolDatabase:
     def assess(self, device: IdentifiedDevice, as_of: dt.date) -> AssessedDevice:
         """Every identity's verdict, components following their platform, and the
         hardware's own verdict when its model has a record."""
-        judged = [
-            AssessedIdentity(identity, self.lifecycle(identity, as_of))
-            for identity in device.identities
-        ]
-        judged = [self._component(item, judged, as_of) for item in judged]
+        judged = self._judged.get((device.identities, as_of))
+        if judged is None:
+            first = [AssessedIdentity(i, self.lifecycle(i, as_of)) for i in device.identities]
+            judged = tuple(self._component(item, first, as_of) for item in first)
+            if len(self._judged) >= 20_000:
+                self._judged.clear()  # bounded: unique devices gain nothing from it
+            self._judged[device.identities, as_of] = judged
         match = self.hardware.match(device.host)
         if match is not None:
-            judged.append(
-                AssessedIdentity(hardware_identity(match), hardware_lifecycle(match.record, as_of))
-            )
-        return AssessedDevice(device=device, identities=tuple(judged))
+            hardware = hardware_identity(match), hardware_lifecycle(match.record, as_of)
+            judged += (AssessedIdentity(*hardware),)
+        return AssessedDevice(device=device, identities=judged)
 
     def _component(
         self, item: AssessedIdentity, judged: list[AssessedIdentity], as_of: dt.date
@@ -296,13 +303,13 @@ class EolDatabase:
             return item
         distribution = next((j for j in judged if components.is_distribution(j.identity)), None)
         marker = components.marker(identity)
-        name = _name(identity)
+        name = product_name(identity)
         if distribution is not None:
             platform = distribution.lifecycle
             why = message(
                 "lifecycle.distribution_build",
                 component=name,
-                platform=_name(distribution.identity),
+                platform=product_name(distribution.identity),
                 reason=verdict_reason(platform),
             )
             return AssessedIdentity(
@@ -322,7 +329,7 @@ class EolDatabase:
             (j for j in judged if j.identity.kind == "os" and rule.platform_matches(j.identity)),
             None,
         )
-        name = _name(identity)
+        name = product_name(identity)
         if platform is None:
             why = message(
                 "lifecycle.platform_not_seen", component=name, vendor=rule.platform_vendor
@@ -331,7 +338,7 @@ class EolDatabase:
         why = message(
             "lifecycle.follows",
             component=name,
-            platform=_name(platform.identity),
+            platform=product_name(platform.identity),
             reason=verdict_reason(platform.lifecycle),
         )
         return replace(platform.lifecycle, reason=plain(why), reason_message=why)
@@ -339,7 +346,7 @@ class EolDatabase:
     def _upstream(self, identity: Identity, verdict: Lifecycle, as_of: dt.date) -> Lifecycle:
         """An upstream build: its record without the distributions' caveat, or, for an
         upstream that fixes only its newest release, superseded by the next release."""
-        name = _name(identity)
+        name = product_name(identity)
         record = self.find(identity.vendor, identity.product, identity.version)
         if record is not None and record.backports:
             upstream = status_on(replace(record, backports=False), as_of)
@@ -388,12 +395,3 @@ class EolDatabase:
             reason=plain(why),
             reason_message=why,
         )
-
-
-def _name(identity: Identity) -> str:
-    full = (
-        identity.product
-        if identity.product.startswith(identity.vendor)
-        else f"{identity.vendor} {identity.product}"
-    )
-    return f"{full} {identity.version or ''}".strip()

@@ -24,6 +24,7 @@ from legacyscan.lifecycle.policy import Policy, policy_named
 from legacyscan.messages import message, plain
 from legacyscan.model import (
     EolRecord,
+    Identity,
     Lifecycle,
     Message,
 )
@@ -134,3 +135,13 @@ def as_texts(names: list[str]) -> list[Message]:
 
 def verdict_reason(verdict: Lifecycle) -> Message:
     return verdict.reason_message or message("text", text=verdict.reason)
+
+
+def product_name(identity: Identity) -> str:
+    """ "Microsoft Windows 7 SP1", the vendor once, for the verdicts' sentences."""
+    full = (
+        identity.product
+        if identity.product.startswith(identity.vendor)
+        else f"{identity.vendor} {identity.product}"
+    )
+    return f"{full} {identity.version or ''}".strip()
