@@ -28,40 +28,78 @@ def _empty(default: Any) -> bool:
     return default is None or default is False or (type(default) in (str, tuple) and not default)
 
 
-@cache
+_LAYOUTS: dict[type, tuple[tuple[str, Any], ...]] = {}
+
+
 def _layout(cls: type) -> tuple[tuple[str, Any], ...]:
     """A dataclass's fields and their empty defaults (``_NO_DEFAULT`` when none), once per
     class: ``dataclasses.fields`` is too slow to call for every record of a large scan."""
-    return tuple(
-        (f.name, f.default if _empty(f.default) else _NO_DEFAULT) for f in dataclasses.fields(cls)
-    )
+    layout = _LAYOUTS.get(cls)
+    if layout is None:
+        layout = _LAYOUTS[cls] = tuple(
+            (f.name, f.default if _empty(f.default) else _NO_DEFAULT)
+            for f in dataclasses.fields(cls)
+        )
+    return layout
 
 
 _SCALARS = (str, int, float, bool, type(None))
 
 
-def to_data(value: Any, compact: bool = False) -> Any:
+def to_data(value: Any, compact: bool = False, shared: dict[int, Any] | None = None) -> Any:
     """A JSON-compatible form: dataclasses become dicts, tuples lists, dates ISO strings.
 
     ``compact`` leaves out every field that holds its declared empty default (``None``,
     ``()``, ``""``, ``False``): :func:`from_data` gives missing fields their defaults, so
     the records read back the same, and a large scan.json is not mostly ``null``s.
+    ``shared`` (a dict the caller keeps for one document) converts a record met again --
+    the same object: a fleet's devices share their identified parts -- only once; the
+    results then share parts too, so they must not be changed.
     """
     if isinstance(value, _SCALARS):
         return value
-    if isinstance(value, tuple | list):
-        return [to_data(v, compact) for v in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        result = {}
-        for name, default in _layout(type(value)):
-            item = getattr(value, name)
-            if compact and default is not _NO_DEFAULT and (item is default or item == default):
-                continue
-            result[name] = to_data(item, compact)
+    if isinstance(value, tuple) or dataclasses.is_dataclass(value):
+        if shared is None:
+            return _converted(value, compact, None)
+        known = shared.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        result = _converted(value, compact, shared)
+        if len(shared) >= 50_000:
+            shared.clear()  # bounded: what is not shared would only fill it
+        shared[id(value)] = (value, result)  # the value kept, so that its id stays its own
         return result
+    if isinstance(value, list):
+        return [to_data(v, compact, shared) for v in value]
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def _converted(value: Any, compact: bool, shared: dict[int, Any] | None) -> Any:
+    if isinstance(value, tuple):
+        return [to_data(v, compact, shared) for v in value]
+    if isinstance(value, type):
+        return value
+    return fields_data(value, compact, shared)
+
+
+def fields_data(
+    value: object,
+    compact: bool = False,
+    shared: dict[int, Any] | None = None,
+    without: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """:func:`to_data` of one record's fields, those named in ``without`` left out."""
+    result = {}
+    for name, default in _layout(type(value)):
+        if name in without:
+            continue
+        item = getattr(value, name)
+        if compact and default is not _NO_DEFAULT and (item is default or item == default):
+            continue
+        result[name] = to_data(item, compact, shared)
+    return result
 
 
 class DataShapeError(TypeError, ValueError):

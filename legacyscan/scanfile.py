@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from legacyscan.codec import from_data, to_data
+from legacyscan.codec import fields_data, from_data, to_data
 from legacyscan.errors import UserError
 from legacyscan.files import atomic_open
 from legacyscan.model import (
@@ -79,23 +79,25 @@ def _device_entries(assessment: Assessment) -> Iterator[dict[str, Any]]:
 def _record(assessment: Assessment) -> dict[str, Any]:
     """The records themselves (``to_data``, empty defaults left out), what ``report``
     renders; the long lists are written as they are made."""
-    record: dict[str, Any] = {"devices": _Rows(_recorded_device(d) for d in assessment.devices)}
+    shared: dict[int, Any] = {}  # a fleet's devices share their identities and verdicts
+    record: dict[str, Any] = {}
     for f in dataclasses.fields(assessment):
         value = getattr(assessment, f.name)
         if f.name == "devices":
-            continue
-        if isinstance(value, tuple) and len(value) > 1:
-            record[f.name] = _Rows(to_data(v, compact=True) for v in value)
+            record[f.name] = _Rows(_recorded_device(d, shared) for d in value)
+        elif isinstance(value, tuple) and len(value) > 1:
+            record[f.name] = _Rows(to_data(v, True, shared) for v in value)
         else:
-            record[f.name] = to_data(value, compact=True)
+            record[f.name] = to_data(value, True, shared)
     return record
 
 
-def _recorded_device(device: AssessedDevice) -> dict[str, Any]:
-    data: dict[str, Any] = to_data(device, compact=True)
+def _recorded_device(device: AssessedDevice, shared: dict[int, Any]) -> dict[str, Any]:
     # Schema 3: the host is the device's ``observed`` (with its address and mac) above.
-    del data["device"]["host"]
-    return data
+    return {
+        "device": fields_data(device.device, True, shared, without=("host",)),
+        **fields_data(device, True, shared, without=("device",)),
+    }
 
 
 def _document(assessment: Assessment) -> dict[str, Any]:
