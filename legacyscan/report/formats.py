@@ -20,7 +20,6 @@ from legacyscan.report.graphml_format import write_graphml
 from legacyscan.report.html import render_view
 from legacyscan.report.pdf import find_browser, print_pdf
 from legacyscan.report.view import Cover, ReportView, build_view
-from legacyscan.report.xlsx_format import write_xlsx
 from legacyscan.scandicts import record_to_dict
 from legacyscan.scanfile import assessment_to_dict
 
@@ -94,6 +93,8 @@ def write_report(
     elif fmt == "graphml":
         write_graphml(view, path)
     elif fmt == "xlsx":
+        from legacyscan.report.xlsx_format import write_xlsx  # openpyxl: only when asked
+
         write_xlsx(view, path, lang)
     else:
         raise ValueError(f"unknown report format {fmt!r}")
