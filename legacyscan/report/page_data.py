@@ -9,17 +9,18 @@ Every string here is data, never markup: the script writes it with ``textContent
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Hashable
-from dataclasses import asdict
+from dataclasses import asdict, fields, is_dataclass
 from functools import cache, partial
+from types import NoneType
 from typing import Any
 
 from legacyscan.messages import message
 from legacyscan.model import AssessedIdentity, Host, Message, RiskFactor, Sighting
 from legacyscan.report.i18n import LANGUAGES, Language, catalogue
 from legacyscan.report.view import ReportView, Sentence
-from legacyscan.scandicts import host_to_dict
 
 
 class _Interner:
@@ -110,9 +111,34 @@ def _identity(item: AssessedIdentity) -> dict[str, Any]:
 
 
 def _observed(host: Host) -> dict[str, Any]:
-    data = host_to_dict(host)
-    compact: dict[str, Any] = _compact({"address": host.address, "mac": host.mac, **data})
+    """``_compact(to_data(host))`` in one walk: the raw observations of every device."""
+    compact: dict[str, Any] = _compact_record(host)
     return compact
+
+
+_EMPTY: tuple[Any, ...] = (None, "", [], {})
+
+
+@cache
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _compact_record(value: Any) -> Any:
+    if isinstance(value, str | int | float | NoneType):
+        return value
+    if isinstance(value, tuple | list):
+        return [_compact_record(v) for v in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        kept = {}
+        for name in _names(type(value)):
+            item = _compact_record(getattr(value, name))
+            if item not in _EMPTY:
+                kept[name] = item
+        return kept
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def _sighting(seen: Sighting) -> dict[str, str]:
