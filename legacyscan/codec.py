@@ -43,7 +43,7 @@ def _layout(cls: type) -> tuple[tuple[str, Any], ...]:
     return layout
 
 
-_SCALARS = (str, int, float, bool, type(None))
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def to_data(value: Any, compact: bool = False, shared: dict[int, Any] | None = None) -> Any:
@@ -56,9 +56,10 @@ def to_data(value: Any, compact: bool = False, shared: dict[int, Any] | None = N
     the same object: a fleet's devices share their identified parts -- only once; the
     results then share parts too, so they must not be changed.
     """
-    if isinstance(value, _SCALARS):
+    kind = type(value)
+    if kind in _SCALARS:
         return value
-    if isinstance(value, tuple) or dataclasses.is_dataclass(value):
+    if kind is tuple or kind in _LAYOUTS or dataclasses.is_dataclass(value):
         if shared is None:
             return _converted(value, compact, None)
         known = shared.get(id(value))
@@ -69,7 +70,7 @@ def to_data(value: Any, compact: bool = False, shared: dict[int, Any] | None = N
             shared.clear()  # bounded: what is not shared would only fill it
         shared[id(value)] = (value, result)  # the value kept, so that its id stays its own
         return result
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return [to_data(v, compact, shared) for v in value]
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -78,7 +79,7 @@ def to_data(value: Any, compact: bool = False, shared: dict[int, Any] | None = N
 
 def _converted(value: Any, compact: bool, shared: dict[int, Any] | None) -> Any:
     if isinstance(value, tuple):
-        return [to_data(v, compact, shared) for v in value]
+        return [v if type(v) in _SCALARS else to_data(v, compact, shared) for v in value]
     if isinstance(value, type):
         return value
     return fields_data(value, compact, shared)
@@ -93,12 +94,13 @@ def fields_data(
     """:func:`to_data` of one record's fields, those named in ``without`` left out."""
     result = {}
     for name, default in _layout(type(value)):
-        if name in without:
+        if without and name in without:
             continue
         item = getattr(value, name)
         if compact and default is not _NO_DEFAULT and (item is default or item == default):
             continue
-        result[name] = to_data(item, compact, shared)
+        # scalars inline: most fields are, and a call per field is what a large scan costs
+        result[name] = item if type(item) in _SCALARS else to_data(item, compact, shared)
     return result
 
 

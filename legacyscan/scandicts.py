@@ -14,7 +14,7 @@ from typing import Any
 from legacyscan.codec import to_data
 from legacyscan.identify.observe import oui_organisation
 from legacyscan.messages import to_data as message_to_data
-from legacyscan.model import AssessedDevice, Host, Message
+from legacyscan.model import AssessedDevice, AssessedIdentity, Host, Message
 from legacyscan.topology.network import segment_of
 
 
@@ -25,18 +25,28 @@ def _date(value: dt.date | None) -> str | None:
 _MESSAGE_FIELDS = frozenset({"message", "reason_message", "evidence_message", "method_message"})
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def record_to_dict(record: Any) -> Any:
     """``asdict`` for the exports: a message becomes ``{"key", "args"}`` (docs/scan-json.md),
     an absent one is left out, so that records made without messages export as before."""
+    kind = type(record)
+    if kind in _SCALARS:
+        return record
     if isinstance(record, Message):
         return message_to_data(record)
-    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+    names = _FIELD_NAMES.get(kind)
+    if names is None and dataclasses.is_dataclass(record) and not isinstance(record, type):
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(record))
+    if names is not None:
         result = {}
-        for f in dataclasses.fields(record):
-            value = getattr(record, f.name)
-            if value is None and f.name in _MESSAGE_FIELDS:
+        for name in names:
+            value = getattr(record, name)
+            if value is None and name in _MESSAGE_FIELDS:
                 continue
-            result[f.name] = record_to_dict(value)
+            result[name] = value if type(value) in _SCALARS else record_to_dict(value)
         return result
     if isinstance(record, tuple | list):
         return [record_to_dict(v) for v in record]
@@ -45,8 +55,11 @@ def record_to_dict(record: Any) -> Any:
     return record
 
 
-def device_to_dict(device: AssessedDevice) -> dict[str, Any]:
+def device_to_dict(device: AssessedDevice, shared: dict[int, Any] | None = None) -> dict[str, Any]:
+    """One device of scan.json (docs/scan-json.md).  ``shared``: as in ``codec.to_data``,
+    a dict kept for one document, in which a fleet's common parts are converted once."""
     ident = device.device
+    memo: dict[int, Any] = {} if shared is None else shared
     return {
         "address": device.address,
         "mac": ident.host.mac,
@@ -59,48 +72,57 @@ def device_to_dict(device: AssessedDevice) -> dict[str, Any]:
         "device_class": ident.device_class,
         "device_type": ident.device_type,
         "class_confidence": ident.class_confidence,
-        "class_signals": [to_data(s) for s in ident.class_signals],
+        "class_signals": to_data(ident.class_signals, False, shared),
         "class_conflicts": list(ident.class_conflicts),
         "legacy": device.is_legacy,
         "lifecycle_status": device.worst_status,
         # which verdict made the device's status: its hardware, its OS or an application
         "lifecycle_decided_by": _decided_by(device),
         "segment": segment_of(device.address),
-        "identities": [
-            {
-                "kind": a.identity.kind,
-                "vendor": a.identity.vendor,
-                "product": a.identity.product,
-                "version": a.identity.version,
-                "cpe": a.identity.cpe,
-                "confidence": a.identity.confidence,
-                "evidence": [
-                    {k: v for k, v in to_data(e).items() if k != "port" or v is not None}
-                    for e in a.identity.evidence
-                ],
-                "lifecycle": {
-                    "status": a.lifecycle.status,
-                    "cycle": a.lifecycle.cycle,
-                    "eol_date": _date(a.lifecycle.eol_date),
-                    "extended_end": _date(a.lifecycle.extended_end),
-                    "end_of_sale": _date(a.lifecycle.end_of_sale),
-                    "support_end": _date(a.lifecycle.support_end),
-                    "last_support": _date(a.lifecycle.last_support),
-                    "policy": a.lifecycle.policy,
-                    "source": a.lifecycle.source,
-                    "checked": _date(a.lifecycle.checked),
-                    "reason": a.lifecycle.reason,
-                    **(
-                        {"reason_message": message_to_data(a.lifecycle.reason_message)}
-                        if a.lifecycle.reason_message
-                        else {}
-                    ),
-                },
-            }
-            for a in device.identities
-        ],
+        "identities": [_identity(a, memo) for a in device.identities],
         "observed": host_to_dict(ident.host),
     }
+
+
+def _identity(a: AssessedIdentity, shared: dict[int, Any]) -> dict[str, Any]:
+    known = shared.get(id(a))
+    if known is not None and known[0] is a:
+        made: dict[str, Any] = known[1]
+        return made
+    made = {
+        "kind": a.identity.kind,
+        "vendor": a.identity.vendor,
+        "product": a.identity.product,
+        "version": a.identity.version,
+        "cpe": a.identity.cpe,
+        "confidence": a.identity.confidence,
+        "evidence": [
+            {k: v for k, v in to_data(e).items() if k != "port" or v is not None}
+            for e in a.identity.evidence
+        ],
+        "lifecycle": {
+            "status": a.lifecycle.status,
+            "cycle": a.lifecycle.cycle,
+            "eol_date": _date(a.lifecycle.eol_date),
+            "extended_end": _date(a.lifecycle.extended_end),
+            "end_of_sale": _date(a.lifecycle.end_of_sale),
+            "support_end": _date(a.lifecycle.support_end),
+            "last_support": _date(a.lifecycle.last_support),
+            "policy": a.lifecycle.policy,
+            "source": a.lifecycle.source,
+            "checked": _date(a.lifecycle.checked),
+            "reason": a.lifecycle.reason,
+            **(
+                {"reason_message": message_to_data(a.lifecycle.reason_message)}
+                if a.lifecycle.reason_message
+                else {}
+            ),
+        },
+    }
+    if len(shared) >= 50_000:
+        shared.clear()  # bounded, as in codec.to_data
+    shared[id(a)] = (a, made)  # the record kept, so that its id stays its own
+    return made
 
 
 def _decided_by(device: AssessedDevice) -> dict[str, Any] | None:

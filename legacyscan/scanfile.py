@@ -61,8 +61,9 @@ def _device_entries(assessment: Assessment) -> Iterator[dict[str, Any]]:
         for member in segment.members:
             segments_of.setdefault(member, []).append(segment.name)
     risks = {r.address: r for r in assessment.risks}
+    shared: dict[int, Any] = {}  # a fleet's identities, converted once
     for device in assessment.devices:
-        entry = device_to_dict(device)
+        entry = device_to_dict(device, shared)
         names = segments_of.get(device.address or "", [])
         entry["segment"] = names[0] if names else entry["segment"]
         entry["segments"] = names
@@ -131,7 +132,8 @@ def _document(assessment: Assessment) -> dict[str, Any]:
 
 
 def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
-    """scan.json as one dict (``identify --format json``, tests); the file is streamed."""
+    """scan.json as one dict (``identify --format json``, tests); the file is streamed.
+    A fleet's devices share the dicts of their common parts: copy before changing one."""
     data: dict[str, Any] = _materialised(_document(assessment))
     return data
 
