@@ -124,15 +124,20 @@ def _names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
 
+_SCALARS = frozenset({str, int, float, bool, NoneType})
+
+
 def _compact_record(value: Any) -> Any:
     if isinstance(value, str | int | float | NoneType):
         return value
     if isinstance(value, tuple | list):
-        return [_compact_record(v) for v in value]
+        return [v if type(v) in _SCALARS else _compact_record(v) for v in value]
     if is_dataclass(value) and not isinstance(value, type):
         kept = {}
         for name in _names(type(value)):
-            item = _compact_record(getattr(value, name))
+            item = getattr(value, name)
+            if type(item) not in _SCALARS:
+                item = _compact_record(item)
             if item not in _EMPTY:
                 kept[name] = item
         return kept
@@ -188,7 +193,9 @@ def page_data(view: ReportView, lang: str) -> dict[str, Any]:
             entry["r"] = row.risk.score
             entry["lv"] = row.risk.level
             entry["f"] = [intern(f, partial(_factor, f)) for f in row.risk.factors]
-        devices.append(_compact(entry) | {"g": entry["g"]})
+        # "o" is compact already: walking the raw observations again is half the cost
+        kept = {k: v if k == "o" else _compact(v) for k, v in entry.items()}
+        devices.append({k: v for k, v in kept.items() if v not in _EMPTY} | {"g": entry["g"]})
     segments = [
         _compact(
             {
