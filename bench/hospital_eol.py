@@ -22,6 +22,7 @@ from legacyscan.identify.engine import Identifier
 from legacyscan.lab import scenario as lab_scenario
 from legacyscan.lab.snmpdata import Network, snmprec
 from legacyscan.lifecycle.database import EolDatabase
+from legacyscan.messages import plain
 from legacyscan.model import Host, SnmpTables
 
 
@@ -63,9 +64,11 @@ def main() -> None:
             f"{a.identity.vendor} {a.identity.product} {a.identity.version or ''}".strip()
             for a in assessed.identities
         )
-        why = deciding.lifecycle.reason if deciding else ""
+        why = plain(deciding.lifecycle.reason) if deciding else ""
         truth = device.truth.get("lifecycle", "?")
-        flag = "  !! called supported, truth eol" if status == "supported" and truth == "eol" else ""
+        flag = (
+            "  !! called supported, truth eol" if status == "supported" and truth == "eol" else ""
+        )
         print(f"{status:9} {device.name:24} [{named}] -- {why}{flag}")
     total = sum(counts.values())
     print(

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from functools import cache, partial
 from typing import Any, TypeVar, get_args, get_origin
 
+from legacyscan.model.words import Message, words
+
 T = TypeVar("T")
 
 
@@ -160,6 +162,8 @@ def _make_converter(hint: Any) -> Converter:
         if len(args) == 2 and args[1] is Ellipsis:
             return partial(_tuple_of, _Lazy(args[0]))
         return partial(_fixed_tuple, tuple(_Lazy(a) for a in args))
+    if hint is Message:
+        return partial(_message, _Record(hint))
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _Record(hint)
     if hint is dt.date:
@@ -207,6 +211,12 @@ class _Record:
                 except (TypeError, ValueError) as exc:
                     raise _located(name, exc) from None
         return cls(**kwargs)
+
+
+def _message(record: Converter, data: Any) -> Any:
+    if isinstance(data, str):
+        return words(data)  # a sentence stored as text, before it was a message
+    return record(data)
 
 
 def _optional(convert: Converter, data: Any) -> Any:

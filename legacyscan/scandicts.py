@@ -13,6 +13,7 @@ from typing import Any
 
 from legacyscan.codec import to_data
 from legacyscan.identify.observe import oui_organisation
+from legacyscan.messages import plain
 from legacyscan.messages import to_data as message_to_data
 from legacyscan.model import AssessedDevice, AssessedIdentity, Host, Message
 from legacyscan.topology.network import segment_of
@@ -22,7 +23,14 @@ def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-_MESSAGE_FIELDS = frozenset({"message", "reason_message", "evidence_message", "method_message"})
+#: A record's sentence is exported twice for readers of the file: in plain English under
+#: its own name and as ``{"key", "args"}`` under this one (docs/scan-json.md).
+_MESSAGE_KEYS = {"explanation": "message", "reason": "reason_message", "method": "method_message"}
+
+
+def message_fields(name: str, value: Message) -> dict[str, Any]:
+    """A record's sentence as the exports show it: its text and its message."""
+    return {name: plain(value), _MESSAGE_KEYS.get(name, f"{name}_message"): message_to_data(value)}
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
@@ -30,8 +38,7 @@ _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def record_to_dict(record: Any) -> Any:
-    """``asdict`` for the exports: a message becomes ``{"key", "args"}`` (docs/scan-json.md),
-    an absent one is left out, so that records made without messages export as before."""
+    """``asdict`` for the exports; a sentence as ``message_fields`` writes it."""
     kind = type(record)
     if kind in _SCALARS:
         return record
@@ -39,14 +46,18 @@ def record_to_dict(record: Any) -> Any:
         return message_to_data(record)
     names = _FIELD_NAMES.get(kind)
     if names is None and dataclasses.is_dataclass(record) and not isinstance(record, type):
+        # the names once per class: ``dataclasses.fields`` for every record is slow
         names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(record))
     if names is not None:
         result = {}
         for name in names:
             value = getattr(record, name)
-            if value is None and name in _MESSAGE_FIELDS:
-                continue
-            result[name] = value if type(value) in _SCALARS else record_to_dict(value)
+            if type(value) in _SCALARS:
+                result[name] = value
+            elif isinstance(value, Message):
+                result.update(message_fields(name, value))
+            else:
+                result[name] = record_to_dict(value)
         return result
     if isinstance(record, tuple | list):
         return [record_to_dict(v) for v in record]
@@ -111,12 +122,7 @@ def _identity(a: AssessedIdentity, shared: dict[int, Any]) -> dict[str, Any]:
             "policy": a.lifecycle.policy,
             "source": a.lifecycle.source,
             "checked": _date(a.lifecycle.checked),
-            "reason": a.lifecycle.reason,
-            **(
-                {"reason_message": message_to_data(a.lifecycle.reason_message)}
-                if a.lifecycle.reason_message
-                else {}
-            ),
+            **message_fields("reason", a.lifecycle.reason),
         },
     }
     if len(shared) >= 50_000:
@@ -135,7 +141,7 @@ def _decided_by(device: AssessedDevice) -> dict[str, Any] | None:
         "vendor": identity.vendor,
         "product": identity.product,
         "version": identity.version,
-        "reason": deciding.lifecycle.reason,
+        "reason": plain(deciding.lifecycle.reason),
     }
 
 

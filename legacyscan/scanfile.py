@@ -19,20 +19,23 @@ from typing import IO, Any
 from legacyscan.codec import fields_data, from_data, to_data
 from legacyscan.errors import UserError
 from legacyscan.files import atomic_open
+from legacyscan.messages import plain
 from legacyscan.model import (
     AssessedDevice,
     Assessment,
     Host,
+    Message,
     ScanMeta,
     Trend,
 )
 from legacyscan.scandicts import device_to_dict, record_to_dict
 from legacyscan.topology.mapping import SegmentMap
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: Schema 1 files (no 'record') are read and judged again with the installed knowledge;
-#: schema 2 files hold every host twice (``observed`` and in ``record``), schema 3 once.
-READABLE_SCHEMAS = (1, 2, 3)
+#: schema 2 records carried each sentence twice (``_sentences_once`` reads them); schema 2
+#: and 3 files hold every host twice (``observed`` and in ``record``), schema 4 once.
+READABLE_SCHEMAS = (1, 2, 3, 4)
 
 
 def host_from_dict(address: str | None, mac: str | None, data: dict[str, Any]) -> Host:
@@ -94,7 +97,7 @@ def _record(assessment: Assessment) -> dict[str, Any]:
 
 
 def _recorded_device(device: AssessedDevice, shared: dict[int, Any]) -> dict[str, Any]:
-    # Schema 3: the host is the device's ``observed`` (with its address and mac) above.
+    # Schema 4: the host is the device's ``observed`` (with its address and mac) above.
     return {
         "device": fields_data(device.device, True, shared, without=("host",)),
         **fields_data(device, True, shared, without=("device",)),
@@ -119,7 +122,7 @@ def _document(assessment: Assessment) -> dict[str, Any]:
             "legacyscan_version": meta.legacyscan_version,
             "silent_addresses": meta.silent_addresses,
             "errors": [asdict(e) for e in meta.errors],
-            "second_pass": [asdict(d) for d in meta.second_pass],
+            "second_pass": [record_to_dict(d) for d in meta.second_pass],
         },
         "devices": _Rows(_device_entries(assessment)),
         "segments": _Rows(asdict(s) for s in assessment.topology.segments),
@@ -281,8 +284,35 @@ def _meta(data: dict[str, Any]) -> ScanMeta:
     )
 
 
+#: Schema 2 records: (text key, message key, a key only that record has).  The message
+#: is None when the record was made without one, and a verdict's text could say more than
+#: its message (the reason of a known gap): the text is the sentence then.
+_SCHEMA_2_SENTENCES = (
+    ("reason", "reason_message", "status"),  # Lifecycle
+    ("explanation", "message", "points"),  # RiskFactor
+    ("explanation", "message", "risk_reduction"),  # PlanAction
+    ("method", "method_message", "budget"),  # Plan
+    ("evidence", "evidence_message", "clinical"),  # Exposure
+)
+
+
+def _sentences_once(data: Any) -> Any:
+    """A schema 2 record with one message per sentence, as the records now hold it."""
+    if isinstance(data, list):
+        return [_sentences_once(v) for v in data]
+    if not isinstance(data, dict):
+        return data
+    data = {k: _sentences_once(v) for k, v in data.items()}
+    for text_key, message_key, marker in _SCHEMA_2_SENTENCES:
+        if marker in data and isinstance(data.get(text_key), str):
+            said = data.pop(message_key, None)  # (the codec reads a text as its words)
+            if said is not None and plain(from_data(Message, said)) == data[text_key]:
+                data[text_key] = said
+    return data
+
+
 def _with_hosts(record: Any, devices: list[Any]) -> dict[str, Any]:
-    """A schema 3 ``record`` with each device's host put back from ``devices``."""
+    """A schema 4 ``record`` with each device's host put back from ``devices``."""
     if not isinstance(record, dict):
         raise TypeError("'record' must be an object")
     recorded = record.get("devices")
@@ -328,7 +358,9 @@ def read_scan(path: Path) -> StoredScan:
             raise TypeError("'devices' must be a list")
         hosts = tuple(host_from_dict(d["address"], d.get("mac"), d["observed"]) for d in devices)
         record = data.get("record")
-        if record is not None and schema >= 3:
+        if record is not None and schema == 2:
+            record = _sentences_once(record)
+        if record is not None and schema >= 4:
             record = _with_hosts(record, devices)
         assessment = None if record is None else from_data(Assessment, record)
         trend = None if data.get("trend") is None else from_data(Trend, data["trend"])

@@ -25,12 +25,13 @@ def _isolated_user_data(
 
 
 #: Test files that start the simulated hospital (fixed addresses 127.42.x.y, one lab at a
-#: time) or bind listeners among its addresses: one worker runs them all, in order.
+#: time) or bind listeners among its addresses: one worker runs them all, in order.  (The
+#: kill test, tests/inventory/test_durability.py, starts its own devices on 127.53.0.x
+#: and its own SNMP port, so it runs beside them on the other worker.)
 LAB_FILES = (
     "tests/integration/",
     "tests/lab/",
     "tests/inventory/test_lab_diff.py",
-    "tests/inventory/test_durability.py",
 )
 
 

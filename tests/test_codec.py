@@ -16,11 +16,13 @@ from legacyscan.model import (
     Interface,
     Neighbour,
     OsMatch,
+    PassDecision,
     Service,
     SnmpSystem,
     SnmpTables,
     TcpConnection,
     Vlan,
+    words,
 )
 
 FULL_HOST = Host(
@@ -93,3 +95,13 @@ def test_dates_round_trip() -> None:
 def test_wrong_shapes_are_refused(data: dict[str, object]) -> None:
     with pytest.raises((TypeError, ValueError)):
         from_data(Host, data)
+
+
+def test_a_sentence_stored_as_text_reads_as_its_words() -> None:
+    # an inventory or scan.json written when the second pass's rule was a plain string
+    stored = {"address": "127.42.1.5", "device_class": "server", "rule": "class server (…)"}
+    decision = from_data(PassDecision, stored)
+    assert decision.rule == words("class server (…)")
+    assert from_data(PassDecision, to_data(decision)) == decision
+    with pytest.raises(TypeError, match="rule"):
+        from_data(PassDecision, {**stored, "rule": 12})

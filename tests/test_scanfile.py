@@ -16,9 +16,12 @@ from builders import meta, tcp
 from clirun import run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from jsonedits import JSON_VALUES, edited, json_paths
+from testpaths import FIXTURES
 
 from legacyscan.assess import assess
 from legacyscan.codec import to_data
+from legacyscan.messages import plain
 from legacyscan.model import Host, SnmpSystem
 from legacyscan.scanfile import (
     ScanJsonError,
@@ -54,6 +57,32 @@ def test_a_written_scan_reads_back(tmp_path: Path) -> None:
     stored = read_scan(_write(tmp_path, DOCUMENT))
     assert [h.address for h in stored.hosts] == ["127.42.1.10", "127.42.1.11"]
     assert stored.assessment is not None
+
+
+def test_a_schema_2_scan_reads_back_with_the_sentences_it_was_made_with() -> None:
+    # written by the previous release (each sentence twice: text and message)
+    path = FIXTURES / "scanjson" / "schema2-with-plan.json"
+    old = json.loads(path.read_text(encoding="utf-8"))
+    stored = read_scan(path)
+    assert stored.assessment is not None and stored.assessment.plan is not None
+    plan, topology = stored.assessment.plan, stored.assessment.topology
+    assert plain(plan.method) == old["record"]["plan"]["method"]
+    assert [plain(a.explanation) for a in plan.actions] == [
+        a["explanation"] for a in old["record"]["plan"]["actions"]
+    ]
+    assert [plain(e.evidence) for e in topology.exposures] == [
+        e["evidence"] for e in old["record"]["topology"]["exposures"]
+    ]
+    reasons = [plain(a.lifecycle.reason) for d in stored.assessment.devices for a in d.identities]
+    assert reasons == [
+        a["lifecycle"]["reason"] for d in old["record"]["devices"] for a in d["identities"]
+    ]
+    factors = [plain(f.explanation) for r in stored.assessment.risks for f in r.factors]
+    assert factors and factors == [
+        f["explanation"] for r in old["record"]["risks"] for f in r["factors"]
+    ]
+    again = assessment_to_dict(stored.assessment)
+    assert again["schema"] == 4 and again["exposures"] == old["exposures"]
 
 
 def _set(path: str, value: object) -> Callable[[dict[str, Any]], None]:
@@ -101,43 +130,15 @@ def test_a_surrogate_pair_is_text_not_an_error(tmp_path: Path) -> None:
     assert read_scan(_write(tmp_path, data)).meta.site == "ward \U0001f3e5"
 
 
-_JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
-    ),
-    max_leaves=6,
-)
-
-
-def _paths(data: object, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [prefix] if prefix else []
-    if isinstance(data, dict):
-        for key, value in data.items():
-            found += _paths(value, (*prefix, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data[:2]):
-            found += _paths(value, (*prefix, index))
-    return found
-
-
-PATHS = _paths(DOCUMENT)
+PATHS = json_paths(DOCUMENT)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from(PATHS), _JSON), min_size=1, max_size=3))
+@given(st.lists(st.tuples(st.sampled_from(PATHS), JSON_VALUES), min_size=1, max_size=3))
 def test_any_edit_of_a_scan_json_reads_or_is_one_line(
     edits: list[tuple[tuple[Any, ...], Any]],
 ) -> None:
-    data = copy.deepcopy(DOCUMENT)
-    for path, value in edits:
-        target: Any = data
-        try:
-            for part in path[:-1]:
-                target = target[part]
-            target[path[-1]] = value
-        except (KeyError, IndexError, TypeError):
-            continue  # an earlier edit replaced a parent
+    data = edited(DOCUMENT, edits)
     with tempfile.TemporaryDirectory() as folder:
         try:
             stored = read_scan(_write(Path(folder), data))
@@ -207,21 +208,21 @@ def test_the_written_file_is_the_document_and_gives_the_records_back(tmp_path: P
     assert stored.hosts == tuple(hosts)
 
 
-def test_a_schema_2_file_with_every_host_twice_still_reads(tmp_path: Path) -> None:
+def test_a_schema_3_file_with_every_host_twice_still_reads(tmp_path: Path) -> None:
     made = assess(
         [Host(address="127.42.1.10", services=tcp(22, 443), sources=("nmap",))],
         meta(("127.42.1.0/24",)),
     )
     data = json.loads(json.dumps(assessment_to_dict(made)))
-    assert "host" not in data["record"]["devices"][0]["device"]  # schema 3: stored once
-    data["schema"] = 2  # as legacyscan 0.2 wrote it: the whole host inside the record too
+    assert "host" not in data["record"]["devices"][0]["device"]  # schema 4: stored once
+    data["schema"] = 3  # as the previous release wrote it: the whole host in the record too
     data["record"]["devices"][0]["device"]["host"] = to_data(made.devices[0].device.host)
     stored = read_scan(_write(tmp_path, data))
     assert stored.assessment is not None
     assert stored.assessment.devices == made.devices
 
 
-def test_a_schema_3_record_that_lists_other_devices_is_one_line(tmp_path: Path) -> None:
+def test_a_schema_4_record_that_lists_other_devices_is_one_line(tmp_path: Path) -> None:
     data = copy.deepcopy(DOCUMENT)
     data["record"]["devices"] = data["record"]["devices"][:1]
     with pytest.raises(ScanJsonError, match=r"'record.devices' must list the same devices"):

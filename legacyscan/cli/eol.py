@@ -18,6 +18,7 @@ from legacyscan.lifecycle.hardware import HardwareRecord, hardware_lifecycle
 from legacyscan.lifecycle.kev import mark, read_kev, write_marks
 from legacyscan.lifecycle.overlay import load_mapping, merge, read_dump, write_overlay
 from legacyscan.lifecycle.records import load_records
+from legacyscan.messages import plain
 from legacyscan.model import EolRecord
 from legacyscan.paths import user_data_dir
 
@@ -74,7 +75,7 @@ def _row(db: EolDatabase, record: EolRecord, as_of: dt.date) -> dict[str, Any]:
         "security_end_latest": day(record.security_end_latest),
         "extended_end": day(record.extended_end),
         "status": verdict.status,
-        "reason": verdict.reason,
+        "reason": plain(verdict.reason),
         "source": record.source,
         "checked": record.checked.isoformat(),
         **({"policy": verdict.policy} if verdict.policy else {}),
@@ -193,7 +194,7 @@ def _show_hardware(records: tuple[HardwareRecord, ...], as_of: dt.date, fmt: str
                 "last_support": record.last_support.isoformat() if record.last_support else None,
                 "bulletin": record.bulletin,
                 "status": verdict.status,
-                "reason": verdict.reason,
+                "reason": plain(verdict.reason),
                 "source": record.source,
                 "checked": record.checked.isoformat(),
             }

@@ -21,6 +21,7 @@ from legacyscan.identify.rules import RuleSet, load_vocabulary
 from legacyscan.identify.selftest import candidates, check_examples
 from legacyscan.lifecycle.alignment import Gaps, alignment_problems
 from legacyscan.lifecycle.database import EolDatabase
+from legacyscan.messages import plain
 from legacyscan.model import Evidence
 from legacyscan.paths import fingerprints_dir
 
@@ -200,6 +201,6 @@ def explain_command(
             echo(f"  or       {alt.vendor} {alt.product} {alt.version or ''}".rstrip())
         if life.cycle:
             echo(f"  cycle    {life.cycle}")
-        echo(f"  why      {life.reason}")
+        echo(f"  why      {plain(life.reason)}")
         if life.source:
             echo(f"  source   {life.source} (checked {life.checked})")

@@ -13,6 +13,7 @@ import click
 from legacyscan.assess import OpenedScan, open_scan
 from legacyscan.cli.common import format_option, segments_option
 from legacyscan.cli.terminal import echo
+from legacyscan.messages import plain
 from legacyscan.topology import kind_of
 from legacyscan.topology.queries import (
     bridges,
@@ -82,7 +83,7 @@ def exposures_command(scan_json: Path, fmt: str, segments_file: Path | None, lim
         echo(
             f"{_label(opened, exposure.legacy)} -> {_label(opened, exposure.clinical)}\n"
             f"  path:     {' > '.join(exposure.path)}\n"
-            f"  evidence: {exposure.evidence}"
+            f"  evidence: {plain(exposure.evidence)}"
         )
     echo(f"{total} legacy -> clinical pair(s); {len(listed)} listed")
     for note in opened.assessment.topology.notes:

@@ -29,6 +29,7 @@ from legacyscan.clock import now
 from legacyscan.collect.nmap.parse import NmapXmlError, read_nmap_xml
 from legacyscan.collect.sightings import with_devices_seen_by_others
 from legacyscan.collect.snmp.walkfile import WalkFileError, read_walk
+from legacyscan.messages import plain
 from legacyscan.model import Assessment, Host, ScanMeta
 from legacyscan.plan import CostModel
 from legacyscan.report.config import load_report_config
@@ -143,7 +144,7 @@ def _print_text(assessment: Assessment) -> None:
             i, life = item.identity, item.lifecycle
             what = field(f"{i.vendor} {i.product} {i.version or ''}".rstrip())
             echo(f"  {i.kind:<11} {what}")
-            echo(f"              {life.status.upper()}: {field(life.reason)}")
+            echo(f"              {life.status.upper()}: {field(plain(life.reason))}")
             if life.source:
                 echo(f"              source: {life.source} (checked {life.checked})")
             if life.known_exploited:

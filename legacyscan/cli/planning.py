@@ -13,6 +13,7 @@ from legacyscan.assess import open_scan
 from legacyscan.cli.common import budget_option, costs_option, format_option, segments_option
 from legacyscan.cli.terminal import echo
 from legacyscan.codec import to_data
+from legacyscan.messages import plain
 from legacyscan.model import Assessment
 from legacyscan.plan.budget import CostModel, make_plan
 from legacyscan.plan.whatif import WhatIf, load_changes, total_risk, whatif
@@ -58,12 +59,12 @@ def plan_command(
             f"{number:>3}. {action.action:<12} {action.target:<16} {action.cost:>10,.0f} {unit}"
             f"  -{action.risk_reduction:g} points"
         )
-        echo(f"     {action.explanation}")
+        echo(f"     {plain(action.explanation)}")
     echo(
         f"total {plan.total_cost:,.0f} {unit}; risk {plan.risk_before:g} -> {plan.risk_after:g} "
         f"points (sum of device scores), {plan.risk_before - plan.risk_after:g} removed"
     )
-    echo(f"method: {plan.method}")
+    echo(f"method: {plain(plan.method)}")
     _print_horizon(assessment)
 
 

@@ -32,12 +32,10 @@ from legacyscan.lifecycle.records import (
 from legacyscan.lifecycle.verdicts import (
     apply_policies,
     as_texts,
-    product_name,
     status_on,
     unknown_verdict,
-    verdict_reason,
 )
-from legacyscan.messages import Term, message, plain
+from legacyscan.messages import Term, message
 from legacyscan.model import (
     AssessedDevice,
     AssessedIdentity,
@@ -173,14 +171,14 @@ class EolDatabase:
                     return by_cpe
             gap = self.gaps.get((identity.vendor, identity.product))
             if not known and gap:
-                # the gap's reason is English data: in the plain sentence (CLI, scan.json,
-                # CSV), not in the message the report translates
-                why = message("lifecycle.no_record_for", product=product_name(identity))
-                return replace(unknown_verdict(why), reason=f"{plain(why)}: {gap}")
+                # the gap's reason is data written in English: en_ values are left out of
+                # the other languages' sentences
+                why = message("lifecycle.no_record_gap", product=_name(identity), en_gap=gap)
+                return unknown_verdict(why)
             if not known and identity.vendor_only:
                 why = message("lifecycle.vendor_only", vendor=identity.vendor)
             elif not known:
-                why = message("lifecycle.no_record_for", product=product_name(identity))
+                why = message("lifecycle.no_record_for", product=_name(identity))
             elif identity.version is None:
                 why = message("lifecycle.no_version")
             else:
@@ -199,8 +197,8 @@ class EolDatabase:
             why = message("lifecycle.by_cpe_no_cycle", cpe=cpe, product=name)
             return unknown_verdict(why)
         verdict = self.status(record, as_of)
-        why = message("lifecycle.by_cpe", cpe=cpe, product=name, reason=verdict_reason(verdict))
-        return replace(verdict, reason=plain(why), reason_message=why)
+        why = message("lifecycle.by_cpe", cpe=cpe, product=name, reason=verdict.reason)
+        return replace(verdict, reason=why)
 
     def _either(self, identity: Identity, as_of: dt.date) -> Lifecycle:
         """The verdict of an identity that may be one of several products.
@@ -240,7 +238,7 @@ class EolDatabase:
                 "lifecycle.candidate",
                 name=name,
                 status=Term(life.status),
-                reason=life.reason_message or message("text", text=life.reason),
+                reason=life.reason,
             )
             for name, life in judged
         ]
@@ -259,11 +257,11 @@ class EolDatabase:
             why = message(
                 "lifecycle.either_all", names=names, status=Term(earliest.status), detail=detail
             )
-            return replace(earliest, reason=plain(why), reason_message=why)
+            return replace(earliest, reason=why)
         if statuses <= {"eol", "extended"}:
             ended = next(life for _, life in judged if life.status == "eol")
             why = message("lifecycle.either_some_extension", names=names, detail=detail)
-            return replace(ended, reason=plain(why), reason_message=why)
+            return replace(ended, reason=why)
         why = message("lifecycle.either_differ", names=names, detail=detail)
         return replace(
             unknown_verdict(why),
@@ -303,23 +301,19 @@ class EolDatabase:
             return item
         distribution = next((j for j in judged if components.is_distribution(j.identity)), None)
         marker = components.marker(identity)
-        name = product_name(identity)
+        name = _name(identity)
         if distribution is not None:
             platform = distribution.lifecycle
             why = message(
                 "lifecycle.distribution_build",
                 component=name,
-                platform=product_name(distribution.identity),
-                reason=verdict_reason(platform),
+                platform=_name(distribution.identity),
+                reason=platform.reason,
             )
-            return AssessedIdentity(
-                identity, replace(platform, reason=plain(why), reason_message=why)
-            )
+            return AssessedIdentity(identity, replace(platform, reason=why))
         if marker is not None:
             why = message("lifecycle.distribution_not_seen", component=name, marker=marker)
-            return AssessedIdentity(
-                identity, replace(verdict, reason=plain(why), reason_message=why)
-            )
+            return AssessedIdentity(identity, replace(verdict, reason=why))
         return AssessedIdentity(identity, self._upstream(identity, verdict, as_of))
 
     def _follow_platform(
@@ -329,7 +323,7 @@ class EolDatabase:
             (j for j in judged if j.identity.kind == "os" and rule.platform_matches(j.identity)),
             None,
         )
-        name = product_name(identity)
+        name = _name(identity)
         if platform is None:
             why = message(
                 "lifecycle.platform_not_seen", component=name, vendor=rule.platform_vendor
@@ -338,20 +332,20 @@ class EolDatabase:
         why = message(
             "lifecycle.follows",
             component=name,
-            platform=product_name(platform.identity),
-            reason=verdict_reason(platform.lifecycle),
+            platform=_name(platform.identity),
+            reason=platform.lifecycle.reason,
         )
-        return replace(platform.lifecycle, reason=plain(why), reason_message=why)
+        return replace(platform.lifecycle, reason=why)
 
     def _upstream(self, identity: Identity, verdict: Lifecycle, as_of: dt.date) -> Lifecycle:
         """An upstream build: its record without the distributions' caveat, or, for an
         upstream that fixes only its newest release, superseded by the next release."""
-        name = product_name(identity)
+        name = _name(identity)
         record = self.find(identity.vendor, identity.product, identity.version)
         if record is not None and record.backports:
             upstream = status_on(replace(record, backports=False), as_of)
-            why = message("lifecycle.upstream_build", reason=verdict_reason(upstream))
-            return replace(upstream, reason=plain(why), reason_message=why)
+            why = message("lifecycle.upstream_build", reason=upstream.reason)
+            return replace(upstream, reason=why)
         history = self.components.histories.get((identity.vendor, identity.product))
         if history is None or identity.version is None:
             return verdict
@@ -367,8 +361,7 @@ class EolDatabase:
                 cycle=identity.version,
                 source=history.source,
                 checked=history.checked,
-                reason=plain(why),
-                reason_message=why,
+                reason=why,
             )
         following, released = successor
         if not history.judge_unmarked:
@@ -392,6 +385,14 @@ class EolDatabase:
             eol_date=released,
             source=history.source,
             checked=history.checked,
-            reason=plain(why),
-            reason_message=why,
+            reason=why,
         )
+
+
+def _name(identity: Identity) -> str:
+    full = (
+        identity.product
+        if identity.product.startswith(identity.vendor)
+        else f"{identity.vendor} {identity.product}"
+    )
+    return f"{full} {identity.version or ''}".strip()

@@ -24,7 +24,7 @@ from typing import Any
 from legacyscan.errors import UserError
 from legacyscan.files import load_yaml
 from legacyscan.lifecycle.policy import Policy, PolicyDataError, policy_named
-from legacyscan.messages import message, plain
+from legacyscan.messages import message
 from legacyscan.model import Evidence, Host, Identity, Lifecycle
 from legacyscan.paths import fingerprints_dir
 
@@ -264,8 +264,7 @@ def hardware_lifecycle(record: HardwareRecord, as_of: dt.date) -> Lifecycle:
         eol_date=end,
         source=record.source,
         checked=record.checked,
-        reason=plain(why),
-        reason_message=why,
+        reason=why,
         end_of_sale=record.end_of_sale,
         last_support=end,
         policy=policy.source if policy else None,

@@ -21,10 +21,9 @@ from dataclasses import replace
 from typing import Any
 
 from legacyscan.lifecycle.policy import Policy, policy_named
-from legacyscan.messages import message, plain
+from legacyscan.messages import message
 from legacyscan.model import (
     EolRecord,
-    Identity,
     Lifecycle,
     Message,
 )
@@ -63,8 +62,8 @@ def _by_policy(verdict: Lifecycle, record: EolRecord, policy: Policy) -> Lifecyc
     elif record.security_end is None:
         why = message("lifecycle.policy_no_end_of_sale", name=name, **args)
     else:
-        why = message("lifecycle.by_policy", reason=verdict_reason(verdict), **args)
-    return replace(verdict, reason=plain(why), reason_message=why, policy=policy.source)
+        why = message("lifecycle.by_policy", reason=verdict.reason, **args)
+    return replace(verdict, reason=why, policy=policy.source)
 
 
 def status_on(record: EolRecord, as_of: dt.date, policy: Policy | None = None) -> Lifecycle:
@@ -84,8 +83,7 @@ def _status_on(record: EolRecord, as_of: dt.date) -> Lifecycle:
             extended_end=record.extended_end,
             source=record.source,
             checked=record.checked,
-            reason=plain(reason),
-            reason_message=reason,
+            reason=reason,
             end_of_sale=record.end_of_sale,
             support_end=record.support_end,
         )
@@ -125,23 +123,9 @@ def _status_on(record: EolRecord, as_of: dt.date) -> Lifecycle:
 
 
 def unknown_verdict(why: Message) -> Lifecycle:
-    return Lifecycle(status="unknown", reason=plain(why), reason_message=why)
+    return Lifecycle(status="unknown", reason=why)
 
 
 def as_texts(names: list[str]) -> list[Message]:
     """Product names (never translated) as a list a sentence joins with "or" or commas."""
     return [message("text", text=name) for name in names]
-
-
-def verdict_reason(verdict: Lifecycle) -> Message:
-    return verdict.reason_message or message("text", text=verdict.reason)
-
-
-def product_name(identity: Identity) -> str:
-    """ "Microsoft Windows 7 SP1", the vendor once, for the verdicts' sentences."""
-    full = (
-        identity.product
-        if identity.product.startswith(identity.vendor)
-        else f"{identity.vendor} {identity.product}"
-    )
-    return f"{full} {identity.version or ''}".strip()

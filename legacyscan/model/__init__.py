@@ -52,11 +52,13 @@ from legacyscan.model.words import (
     DEVICE_CLASSES,
     IDENTITY_KINDS,
     LEGACY_STATUSES,
+    NO_WORDS,
     Arg,
     DeviceClass,
     IdentityKind,
     LifecycleStatus,
     Message,
+    words,
 )
 
 __all__ = [
@@ -64,6 +66,8 @@ __all__ = [
     "Provenance",
     "Arg",
     "Message",
+    "NO_WORDS",
+    "words",
     "DeviceClass",
     "DEVICE_CLASSES",
     "CLINICAL_CLASSES",

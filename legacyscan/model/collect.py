@@ -5,6 +5,8 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
+from legacyscan.model.words import Message
+
 #: TCP and UDP port numbers (RFC 793, RFC 768): 0 is reserved and never "open"
 PORTS = range(1, 65536)
 
@@ -291,7 +293,7 @@ class PassDecision:
 
     address: str
     device_class: str
-    rule: str
+    rule: Message
     scripts: tuple[str, ...] = ()
     ports: tuple[str, ...] = ()  # "tcp/445", "udp/161": the only ports pass 2 touched
     chunk: int | None = None  # the pass-2 chunk that carried it

@@ -6,7 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from legacyscan.model.identify import IdentifiedDevice, Identity
-from legacyscan.model.words import CLINICAL_CLASSES, LEGACY_STATUSES, LifecycleStatus, Message
+from legacyscan.model.words import (
+    CLINICAL_CLASSES,
+    LEGACY_STATUSES,
+    NO_WORDS,
+    LifecycleStatus,
+    Message,
+)
 
 
 @dataclass(frozen=True)
@@ -52,9 +58,7 @@ class Lifecycle:
     extended_end: dt.date | None = None
     source: str | None = None
     checked: dt.date | None = None
-    reason: str = ""  # one sentence saying why this status, in plain English
-    #: The same sentence as a message, for the report's languages (None: only ``reason``).
-    reason_message: Message | None = None
+    reason: Message = NO_WORDS  # one sentence saying why this status
     #: CVE ids of this product listed in CISA's Known Exploited Vulnerabilities catalog,
     #: when the user gave one (``--kev FILE``); empty when unknown or none.
     known_exploited: tuple[str, ...] = ()

@@ -19,8 +19,7 @@ class PlanAction:
     target: str  # device address or segment name
     cost: float  # euros
     risk_reduction: float  # points of risk removed
-    explanation: str  # plain English
-    message: Message | None = None  # the same sentence, for the report's languages
+    explanation: Message
 
 
 @dataclass(frozen=True)
@@ -32,8 +31,7 @@ class Plan:
     total_cost: float
     risk_before: float
     risk_after: float
-    method: str  # how it was chosen, e.g. "exact" or "greedy (within 50% of optimal)"
-    method_message: Message | None = None  # the same sentence, for the report's languages
+    method: Message  # how it was chosen, e.g. "exact" or "greedy (within 50% of optimal)"
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,7 @@ from legacyscan.model.words import Message
 class RiskFactor:
     name: str  # "lifecycle", "exposure", "blast-radius"
     points: float
-    explanation: str  # in words a manager understands, in plain English
-    message: Message | None = None  # the same sentence, for the report's languages
+    explanation: Message  # in words a manager understands
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,7 @@ class Exposure:
     legacy: str  # address
     clinical: str  # address
     path: tuple[str, ...]  # graph nodes from legacy to clinical
-    evidence: str  # e.g. "same segment 127.42.10.0/24 (no filtering observed)"
-    evidence_message: Message | None = None  # the same, for the report's languages
+    evidence: Message  # e.g. "same segment 127.42.10.0/24 (no filtering observed)"
 
 
 @dataclass(frozen=True)

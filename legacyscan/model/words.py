@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 DeviceClass = Literal[
     "medical",
@@ -17,22 +17,12 @@ DeviceClass = Literal[
     "power",
     "unknown",
 ]
-DEVICE_CLASSES: tuple[DeviceClass, ...] = (
-    "medical",
-    "iot",
-    "telehealth",
-    "network",
-    "server",
-    "workstation",
-    "printer",
-    "power",
-    "unknown",
-)
+DEVICE_CLASSES: tuple[DeviceClass, ...] = get_args(DeviceClass)
 #: Classes whose devices we protect: the question is which legacy systems can reach them.
 CLINICAL_CLASSES: frozenset[str] = frozenset({"medical", "iot", "telehealth"})
 
 IdentityKind = Literal["os", "firmware", "application", "hardware"]
-IDENTITY_KINDS: tuple[IdentityKind, ...] = ("os", "firmware", "application", "hardware")
+IDENTITY_KINDS: tuple[IdentityKind, ...] = get_args(IdentityKind)
 
 LifecycleStatus = Literal["supported", "extended", "eol", "unknown"]
 #: Statuses that make a device "legacy" (obsolete) for topology and risk.
@@ -67,3 +57,12 @@ class Message:
 
     key: str
     args: tuple[Arg, ...] = ()
+
+
+def words(text: str) -> Message:
+    """A sentence that is only its text (a note from the data, already in its words)."""
+    return Message("text", (Arg("text", text=text),))
+
+
+#: A verdict made without a stated reason.
+NO_WORDS = words("")

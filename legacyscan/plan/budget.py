@@ -25,7 +25,7 @@ from typing import Any
 
 from legacyscan.errors import UserError
 from legacyscan.files import load_yaml
-from legacyscan.messages import Term, message, plain
+from legacyscan.messages import Term, message
 from legacyscan.model import PLAN_ACTIONS, AssessedDevice, Assessment, Message, Plan, PlanAction
 from legacyscan.paths import fingerprints_dir
 from legacyscan.plan.knapsack import Option, choose
@@ -237,17 +237,14 @@ def make_plan(
         (o, _explain(o, devices[o.target], costs.currency))
         for o in sorted(chosen, key=lambda o: (-o.value / o.cost, o.target))
     ]
-    actions = tuple(
-        PlanAction(o.action, o.target, o.cost, o.value, plain(why), why) for o, why in explained
-    )
+    actions = tuple(PlanAction(o.action, o.target, o.cost, o.value, why) for o, why in explained)
     return Plan(
         budget=budget,
         actions=actions,
         total_cost=float(sum(a.cost for a in actions)),
         risk_before=before,
         risk_after=after,
-        method=plain(method),
-        method_message=method,
+        method=method,
     )
 
 

@@ -22,7 +22,15 @@ from typing import Any
 
 from legacyscan.errors import UserError
 from legacyscan.files import load_yaml
-from legacyscan.model import PLAN_ACTIONS, AssessedDevice, AssessedIdentity, Assessment, Lifecycle
+from legacyscan.messages import message
+from legacyscan.model import (
+    PLAN_ACTIONS,
+    AssessedDevice,
+    AssessedIdentity,
+    Assessment,
+    Lifecycle,
+    Message,
+)
 from legacyscan.risk.evaluate import Context, evaluate
 from legacyscan.topology.network import Policy
 
@@ -83,7 +91,7 @@ def load_changes(path: Path) -> tuple[Change, ...]:
     return parse_changes(load_yaml(path, WhatIfError), str(path))
 
 
-def supported_again(device: AssessedDevice, why: str) -> AssessedDevice:
+def supported_again(device: AssessedDevice, why: Message) -> AssessedDevice:
     """The device as it would be after a replacement or an upgrade: every identity supported."""
     identities = tuple(
         AssessedIdentity(item.identity, Lifecycle(status="supported", reason=why))
@@ -111,10 +119,12 @@ def apply(
             if change.target not in by_address:
                 raise WhatIfError(f"{change.describe()}: no device has that address")
             if change.action in ("replace", "upgrade"):
-                why = "replaced" if change.action == "replace" else "upgraded"
-                by_address[change.target] = supported_again(
-                    by_address[change.target], f"{why} in the what-if"
+                why = (
+                    message("lifecycle.whatif_replace")
+                    if change.action == "replace"
+                    else message("lifecycle.whatif_upgrade")
                 )
+                by_address[change.target] = supported_again(by_address[change.target], why)
             elif change.action == "isolate":
                 isolated.add(change.target)
             else:

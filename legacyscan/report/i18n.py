@@ -117,12 +117,6 @@ class Language:
             decimals = next((d for d in (0, 1) if round(value, d) == round(value, 2)), 2)
         return self.num(value, decimals)
 
-    def msg(self, message: Message | None, fallback: str = "") -> str:
-        """A model's sentence (a risk factor, a verdict's reason) in this language.
-
-        ``fallback`` (the plain English text) is shown only for a record made without a
-        message, e.g. by an older caller of the API.
-        """
-        if message is None:
-            return fallback
+    def msg(self, message: Message) -> str:
+        """A model's sentence (a risk factor, a verdict's reason) in this language."""
         return render(message, self.messages, self.style)

@@ -57,14 +57,8 @@ def _record(record: Any) -> Any:
     return _compact(asdict(record))
 
 
-def _words(message: Message | None, plain: str) -> dict[str, str]:
-    """A model's sentence in every language of the page (``{"fr": ..., "en": ...}``).
-
-    A record made without a message (an API caller's own) has only its English text,
-    which the script shows marked ``lang="en"``.
-    """
-    if message is None:
-        return {"en": plain} if plain else {}
+def _words(message: Message) -> dict[str, str]:
+    """A model's sentence in every language of the page (``{"fr": ..., "en": ...}``)."""
     return {code: _language(code).msg(message) for code in LANGUAGES}
 
 
@@ -77,7 +71,7 @@ def _factor(factor: RiskFactor) -> dict[str, Any]:
     return {
         "name": factor.name,
         "points": factor.points,
-        "x": _words(factor.message, factor.explanation),
+        "x": _words(factor.explanation),
     }
 
 
@@ -102,7 +96,7 @@ def _identity(item: AssessedIdentity) -> dict[str, Any]:
                 "ext": life.extended_end.isoformat() if life.extended_end else None,
                 "src": life.source,
                 "chk": life.checked.isoformat() if life.checked else None,
-                "why": _words(life.reason_message, life.reason),
+                "why": _words(life.reason),
                 "kev": list(life.known_exploited),
             },
         }
@@ -155,7 +149,7 @@ def _sighting(seen: Sighting) -> dict[str, str]:
         why = message("sighting.forwarding_vlan", agent=seen.agent, port=port, vlan=str(seen.vlan))
     else:
         why = message("sighting.forwarding", agent=seen.agent, port=port)
-    return _words(why, seen.evidence)
+    return _words(why)
 
 
 def page_data(view: ReportView, lang: str) -> dict[str, Any]:
@@ -223,7 +217,7 @@ def page_data(view: ReportView, lang: str) -> dict[str, Any]:
         groups[(legacy, evidence)].append(clinical)
     reach: list[int] = []
     for (legacy, evidence), targets in groups.items():
-        words = partial(_words, evidence.message, evidence.plain)
+        words = partial(_words, evidence.message)
         reach.extend((legacy, target_sets(tuple(sorted(targets))), strings(evidence, words)))
     js_messages = {
         code: {k: v for k, v in catalogue(code).items() if k.startswith(("js.", "term.", "date."))}

@@ -78,7 +78,7 @@ def findings_table(view: ReportView) -> Table:
                     life.extended_end,
                     life.source,
                     life.checked,
-                    Sentence(life.reason, life.reason_message),
+                    Sentence(life.reason),
                     " ".join(life.known_exploited),
                     " | ".join(f"{e.field}={e.value} ({e.rule})" for e in i.evidence),
                 )
@@ -94,7 +94,7 @@ def findings_table(view: ReportView) -> Table:
 def plan_table(view: ReportView) -> Table:
     plan = view.assessment.plan
     rows: list[tuple[Value, ...]] = [
-        (n, a.action, a.target, a.cost, a.risk_reduction, Sentence(a.explanation, a.message))
+        (n, a.action, a.target, a.cost, a.risk_reduction, Sentence(a.explanation))
         for n, a in enumerate(plan.actions if plan else (), start=1)
     ]
     columns = ("rank", "action", "target", "cost_eur", "risk_reduction", "explanation")

@@ -14,6 +14,7 @@ from functools import cached_property
 
 from legacyscan.collect.scope import target_set
 from legacyscan.lifecycle.horizon import eol_horizon
+from legacyscan.messages import plain
 from legacyscan.model import (
     DEVICE_CLASSES,
     AssessedDevice,
@@ -38,10 +39,14 @@ LEVEL_ORDER: tuple[str, ...] = ("critical", "high", "medium", "low")
 
 @dataclass(frozen=True)
 class Sentence:
-    """A model's sentence: plain English (CSV, GraphML) and its message (page, XLSX)."""
+    """A model's sentence in a table cell: its message (page, XLSX), in plain English for
+    CSV and GraphML."""
 
-    plain: str
-    message: Message | None = None
+    message: Message
+
+    @property
+    def plain(self) -> str:
+        return plain(self.message)
 
 
 @dataclass(frozen=True)
@@ -293,6 +298,6 @@ def build_view(
     for exposure in assessment.topology.exposures:
         source, target = index_of.get(exposure.legacy), index_of.get(exposure.clinical)
         if source is not None and target is not None:
-            why = Sentence(exposure.evidence, exposure.evidence_message)
+            why = Sentence(exposure.evidence)
             view.reach.append((source, target, why))
     return view

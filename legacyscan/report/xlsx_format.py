@@ -53,7 +53,7 @@ MAX_ROWS = 1_048_576 - 2
 
 def _cell(sheet: Any, value: Value, lang: Language, column: str) -> WriteOnlyCell:
     if isinstance(value, Sentence):
-        value = lang.msg(value.message, value.plain)
+        value = lang.msg(value.message)
     if isinstance(value, str):
         if column in TERMS:
             value = lang.term(TERMS[column], value)

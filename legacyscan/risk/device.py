@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from legacyscan.files import load_mapping
-from legacyscan.messages import Term, known, message, plain
+from legacyscan.messages import Term, known, message
 from legacyscan.model import AssessedDevice, DeviceRisk, Host, Message, RiskFactor, Topology
 from legacyscan.paths import fingerprints_dir
 from legacyscan.risk.weights import (
@@ -44,8 +44,8 @@ REASON_PREFIX = "reason."
 
 
 def factor(name: str, points: float, why: Message) -> RiskFactor:
-    """A risk factor whose sentence is a message, with its plain English rendering."""
-    return RiskFactor(name, points, plain(why), why)
+    """A risk factor and the sentence that explains it."""
+    return RiskFactor(name, points, why)
 
 
 def reason_of(entry: ServiceWeight | DefaultCommunity) -> Message:

@@ -30,8 +30,8 @@ from dataclasses import replace
 
 import networkx as nx
 
-from legacyscan.messages import message, plain
-from legacyscan.model import AssessedDevice, Exposure, Message, Segment, Topology
+from legacyscan.messages import message
+from legacyscan.model import AssessedDevice, Exposure, Message, Segment, Topology, words
 from legacyscan.topology.mapping import SegmentMap
 from legacyscan.topology.network import (
     Network,
@@ -49,21 +49,16 @@ MAX_LISTED_EXPOSURES = 5000
 def _add_edge(
     graph: nx.Graph, a: str, b: str, kind: str, evidence: Message | str, **extra: str
 ) -> None:
-    """An edge of ``kind`` with its evidence per kind: ``evidence`` in plain English, ``why``
-    the same as a message for the report's languages (None: the text is all there is)."""
-    why: Message | None
-    if isinstance(evidence, str):
-        text, why = evidence, None
-    else:
-        text, why = plain(evidence), evidence
+    """An edge of ``kind`` with its evidence per kind (``why``, one message per kind; a text
+    is a note already in its words)."""
+    why = words(evidence) if isinstance(evidence, str) else evidence
     if graph.has_edge(a, b):
         data = graph.edges[a, b]
         if kind not in data["kinds"]:
             data["kinds"].append(kind)
-            data["evidence"].append(text)
             data["why"].append(why)
         return
-    graph.add_edge(a, b, kind=kind, kinds=[kind], evidence=[text], why=[why], **extra)
+    graph.add_edge(a, b, kind=kind, kinds=[kind], why=[why], **extra)
 
 
 def _answered(device: AssessedDevice) -> str:

@@ -183,12 +183,12 @@ def _port_evidence(network: Network, path: tuple[str, ...]) -> list[Message]:
         for kind in ("mac-on-port", "neighbour"):
             if kind in edge["kinds"]:
                 at = edge["kinds"].index(kind)
-                found.append(edge["why"][at] or message("text", text=edge["evidence"][at]))
+                found.append(edge["why"][at])
     return found
 
 
 def _exposure(source: str, target: str, path: tuple[str, ...], why: Message) -> Exposure:
-    return Exposure(source, target, path, plain(why), why)
+    return Exposure(source, target, path, why)
 
 
 def iter_reach(network: Network, source: str) -> Iterator[Exposure]:

@@ -91,7 +91,7 @@ def test_show_policies_lists_the_vendor_rules_with_their_pages() -> None:
 
     text = run("eol", "show", "policies")
     assert text.returncode == 0, text.stderr
-    assert text.stdout.startswith("2 vendor support policies")
+    assert text.stdout.startswith("3 vendor support policies")
     assert "aruba-hardware: Aruba: hardware support (TAC) ends 5 years after the end of sale" in (
         text.stdout
     )
@@ -101,6 +101,8 @@ def test_show_policies_lists_the_vendor_rules_with_their_pages() -> None:
     doc = json.loads(run("eol", "show", "policies", "--format", "json").stdout)
     lsr = next(p for p in doc["policies"] if p["id"] == "arubaos-lsr")
     assert (lsr["from"], lsr["years"], lsr["gives"]) == ("released", 5, "security_end")
+    axis = next(p for p in doc["policies"] if p["id"] == "axis-hardware")
+    assert (axis["from"], axis["years"], axis["gives"]) == ("end_of_sale", 6, "last_support")
     # a product's listing says which CPE names find it
     assert "found by CPE: cpe:2.3:o:juniper:junos" in run("eol", "show", "junos").stdout
 

@@ -21,6 +21,7 @@ import pytest
 from clirun import run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from jsonedits import JSON_VALUES, edited, json_paths
 from samples import assess, meta, record, ssh_server, switch, xp_console
 
 from legacyscan.inventory import Inventory
@@ -213,14 +214,6 @@ def test_db_import_of_a_missing_file_creates_no_inventory(tmp_path: Path) -> Non
 
 # --- backups fuzzed ----------------------------------------------------------------------
 
-_JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-    lambda inner: (
-        st.lists(inner, max_size=2) | st.dictionaries(st.text(max_size=4), inner, max_size=2)
-    ),
-    max_leaves=4,
-)
-
 
 @pytest.fixture(scope="module")
 def small_backup(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
@@ -229,17 +222,6 @@ def small_backup(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         record(inventory, [switch(), xp_console()], site="nord")
         data: dict[str, Any] = json.loads(json.dumps(export_data(inventory)))
     return data
-
-
-def _paths(data: object, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [prefix] if prefix else []
-    if isinstance(data, dict):
-        for key, value in data.items():
-            found += _paths(value, (*prefix, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data[:2]):
-            found += _paths(value, (*prefix, index))
-    return found
 
 
 @settings(
@@ -251,20 +233,15 @@ def _paths(data: object, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 def test_any_edited_backup_imports_or_is_one_line(
     small_backup: dict[str, Any], data: st.DataObject
 ) -> None:
-    edited = copy.deepcopy(small_backup)
-    paths = _paths(edited)
-    for _ in range(data.draw(st.integers(1, 3))):
-        path = data.draw(st.sampled_from(paths))
-        target: Any = edited
-        try:
-            for part in path[:-1]:
-                target = target[part]
-            target[path[-1]] = data.draw(_JSON)
-        except (KeyError, IndexError, TypeError):
-            continue
+    paths = json_paths(small_backup)
+    edits = [
+        (data.draw(st.sampled_from(paths)), data.draw(JSON_VALUES))
+        for _ in range(data.draw(st.integers(1, 3)))
+    ]
+    changed = edited(small_backup, edits)
     with tempfile.TemporaryDirectory() as folder:
         file = Path(folder) / "backup.json"
-        file.write_text(json.dumps(edited), encoding="utf-8")
+        file.write_text(json.dumps(changed), encoding="utf-8")
         try:
             decoded = read_export(file)
         except InventoryError as exc:

@@ -13,6 +13,7 @@ from legacyscan.cpe import CpeError, CpeKey, parse_cpe
 from legacyscan.lifecycle.database import EolDatabase
 from legacyscan.lifecycle.overlay import load_mapping, merge, read_dump, write_overlay
 from legacyscan.lifecycle.records import EolDataError, load_records, parse_record
+from legacyscan.messages import plain
 from legacyscan.model import Evidence, Identity
 
 AS_OF = dt.date(2026, 11, 23)
@@ -93,22 +94,24 @@ def test_an_identity_without_a_record_of_its_name_is_judged_by_its_cpe(
     identity = _identity("Unlisted vendor", "unlisted product", version, cpe)
     verdict = db.lifecycle(identity, AS_OF)
     assert verdict.status == status
-    assert verdict.reason.startswith(f"found by its CPE {cpe} ({product})")
+    assert plain(verdict.reason).startswith(f"found by its CPE {cpe} ({product})")
     assert verdict.source and verdict.source.startswith("https://")
 
 
 def test_a_cpe_of_a_known_product_without_the_cycle_says_so(db: EolDatabase) -> None:
     verdict = db.lifecycle(_identity("X", "Y", None, "cpe:/o:cisco:ios"), AS_OF)
     assert verdict.status == "unknown"
-    assert "names Cisco IOS, but no recorded cycle matches" in verdict.reason
+    assert "names Cisco IOS, but no recorded cycle matches" in plain(verdict.reason)
 
 
 def test_an_unknown_cpe_or_a_named_record_leaves_the_old_verdicts(db: EolDatabase) -> None:
     unknown = db.lifecycle(_identity("X", "Y", "1.0", "cpe:/a:nobody:nothing:1.0"), AS_OF)
-    assert unknown.status == "unknown" and unknown.reason == "no end-of-life record for X Y 1.0"
+    assert (
+        unknown.status == "unknown" and plain(unknown.reason) == "no end-of-life record for X Y 1.0"
+    )
     # the vocabulary name has a record: the CPE is not consulted
     named = db.lifecycle(_identity("Juniper", "Junos", "12.3R12", "cpe:/o:cisco:ios:15.9"), AS_OF)
-    assert named.status == "eol" and "CPE" not in named.reason
+    assert named.status == "eol" and "CPE" not in plain(named.reason)
 
 
 def test_import_maps_unnamed_products_through_their_cpe_identifiers(tmp_path: Path) -> None:
@@ -136,7 +139,7 @@ def test_import_maps_unnamed_products_through_their_cpe_identifiers(tmp_path: Pa
         _identity("HAProxy", "HAProxy", "2.0.14", "cpe:/a:haproxy:haproxy:2.0.14"), AS_OF
     )
     assert verdict.status == "unknown"  # upstream ended 2024-04-01; distributions may patch
-    assert "2024-04-01" in verdict.reason and "found by its CPE" in verdict.reason
+    assert "2024-04-01" in plain(verdict.reason) and "found by its CPE" in plain(verdict.reason)
     new_junos = db.lifecycle(_identity("Juniper", "Junos", "24.2R1", None), AS_OF)
     assert (
         new_junos.status == "supported"

@@ -11,11 +11,13 @@ import pytest
 from legacyscan.lifecycle.database import EolDatabase
 from legacyscan.lifecycle.records import EolDataError, load_records, parse_record
 from legacyscan.lifecycle.verdicts import status_on
+from legacyscan.messages import plain
 from legacyscan.model import EolRecord, Evidence, Identity
+from legacyscan.report.i18n import Language
 
 AS_OF = dt.date(2026, 11, 23)
 #: The day the newest records were checked against their sources.
-LAST_CHECKED = dt.date(2026, 12, 3)
+LAST_CHECKED = dt.date(2026, 12, 7)
 D = dt.date
 
 
@@ -56,7 +58,7 @@ def test_unknown_between_the_earliest_and_latest_edition_ends() -> None:
     assert status_on(record, D(2020, 1, 14)).status == "supported"
     between = status_on(record, D(2021, 6, 1))
     assert between.status == "unknown"
-    assert "2020-01-14" in between.reason and "2023-01-10" in between.reason
+    assert "2020-01-14" in plain(between.reason) and "2023-01-10" in plain(between.reason)
     assert status_on(record, D(2023, 1, 10)).status == "unknown"
     assert status_on(record, D(2023, 1, 11)).status == "eol"
 
@@ -66,7 +68,7 @@ def test_extended_while_a_paid_extension_runs() -> None:
     verdict = status_on(record, D(2022, 6, 1))
     assert verdict.status == "extended"
     assert verdict.extended_end == D(2023, 1, 10)
-    assert "paid extension" in verdict.reason
+    assert "paid extension" in plain(verdict.reason)
     assert status_on(record, D(2023, 1, 10)).status == "extended"
     assert status_on(record, D(2023, 1, 11)).status == "eol"
 
@@ -74,7 +76,7 @@ def test_extended_while_a_paid_extension_runs() -> None:
 def test_eol_after_everything() -> None:
     verdict = status_on(_record(extended_end=D(2023, 1, 10)), AS_OF)
     assert verdict.status == "eol"
-    assert "2020-01-14" in verdict.reason
+    assert "2020-01-14" in plain(verdict.reason)
 
 
 def test_no_end_announced_is_supported() -> None:
@@ -82,7 +84,7 @@ def test_no_end_announced_is_supported() -> None:
     verdict = status_on(record, D(2100, 1, 1))
     assert verdict.status == "supported"
     assert verdict.eol_date is None
-    assert "no end" in verdict.reason
+    assert "no end" in plain(verdict.reason)
 
 
 # --- parse_record --------------------------------------------------------------------------
@@ -200,7 +202,7 @@ def test_spot_checks_as_of_2026_11_23(
     db: EolDatabase, vendor: str, product: str, version: str, status: str
 ) -> None:
     verdict = db.lifecycle(_identity(vendor, product, version), AS_OF)
-    assert verdict.status == status, verdict.reason
+    assert verdict.status == status, plain(verdict.reason)
     assert verdict.source is not None and verdict.source.startswith("https://")
 
 
@@ -218,7 +220,7 @@ def test_unknown_is_never_supported(
 ) -> None:
     verdict = db.lifecycle(_identity(vendor, product, version), AS_OF)
     assert verdict.status == "unknown"
-    assert reason in verdict.reason
+    assert reason in plain(verdict.reason)
     assert verdict.source is None
 
 
@@ -391,21 +393,21 @@ def test_verdict_for_chosen_cycles_and_dates(
     db: EolDatabase, vendor: str, product: str, version: str, as_of: str, status: str
 ) -> None:
     verdict = db.lifecycle(_identity(vendor, product, version), D.fromisoformat(as_of))
-    assert verdict.status == status, verdict.reason
+    assert verdict.status == status, plain(verdict.reason)
 
 
 def test_dateless_cycle_is_named_but_unknown(db: EolDatabase) -> None:
     verdict = db.lifecycle(_identity("Cisco", "IOS", "12.2(55)SE7"), AS_OF)
     assert verdict.status == "unknown"
     assert verdict.cycle is not None and verdict.cycle.startswith("12.2")
-    assert "no end-of-support date could be cited" in verdict.reason
+    assert "no end-of-support date could be cited" in plain(verdict.reason)
 
 
 def test_backports_never_turn_into_supported() -> None:
     record = _record(backports=True)
     assert status_on(record, D(2020, 1, 14)).status == "supported"
     later = status_on(record, D(2020, 1, 15))
-    assert later.status == "unknown" and "backport" in later.reason
+    assert later.status == "unknown" and "backport" in plain(later.reason)
     paid = status_on(_record(backports=True, extended_end=D(2023, 1, 1)), D(2021, 1, 1))
     assert paid.status == "extended"
 
@@ -516,15 +518,18 @@ def test_a_sysobjectid_names_one_hardware_family() -> None:
 def test_an_unknown_names_what_is_missing(db: EolDatabase) -> None:
     from legacyscan.lifecycle.database import EolDatabase as Db
 
-    # a product lifecycle-gaps.yaml explains: its reason is in the plain sentence
+    # a product lifecycle-gaps.yaml explains: its reason is in the sentence, as written
     jetdirect = db.lifecycle(_identity("HP", "JetDirect", "V.43.92"), AS_OF)
     assert jetdirect.status == "unknown"
-    assert jetdirect.reason.startswith("no end-of-life record for HP JetDirect V.43.92: JetDirect")
-    assert jetdirect.reason_message is not None  # the report's sentence, without English data
+    said = plain(jetdirect.reason)
+    assert said.startswith("no end-of-life record for HP JetDirect V.43.92: JetDirect")
+    # the French report does not quote the English data
+    french = Language.load("fr").msg(jetdirect.reason)
+    assert french == "aucune fiche de fin de vie pour HP JetDirect V.43.92"
     # without the gaps file the sentence only names the product
     bare = Db(db.records).lifecycle(_identity("HP", "JetDirect", "V.43.92"), AS_OF)
-    assert bare.reason == "no end-of-life record for HP JetDirect V.43.92"
+    assert plain(bare.reason) == "no end-of-life record for HP JetDirect V.43.92"
     maker = db.lifecycle(_identity("Polycom", "", None), AS_OF)
-    assert (
-        maker.reason == "only the maker (Polycom) is identified: no product or version to look up"
+    assert plain(maker.reason) == (
+        "only the maker (Polycom) is identified: no product or version to look up"
     )

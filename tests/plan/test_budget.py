@@ -10,6 +10,7 @@ from builders import device, legacy_pc, meta, pump
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from legacyscan.messages import plain
 from legacyscan.model import AssessedDevice
 from legacyscan.plan import budget as plan_module
 from legacyscan.plan.budget import CostModel, CostModelError, make_plan, naive_reduction
@@ -35,11 +36,11 @@ def test_a_plan_within_budget_that_says_what_it_buys() -> None:
     plan = make_plan(assessment, network, 3000)
     assert plan.total_cost <= 3000
     assert plan.risk_after < plan.risk_before
-    assert plan.method.startswith("exact")
-    assert all(a.cost > 0 and a.risk_reduction > 0 and a.explanation for a in plan.actions)
+    assert plain(plan.method).startswith("exact")
+    assert all(a.cost > 0 and a.risk_reduction > 0 and plain(a.explanation) for a in plan.actions)
     assert len({a.target for a in plan.actions}) == len(plan.actions)
     upgrade = next(a for a in plan.actions if a.action == "upgrade")
-    assert "upgrade its OS or firmware" in upgrade.explanation
+    assert "upgrade its OS or firmware" in plain(upgrade.explanation)
     assert plan.risk_before - plan.risk_after >= naive_reduction(assessment, 3000)
 
 
@@ -47,7 +48,7 @@ def test_no_budget_no_actions() -> None:
     assessment, network = evaluate_network(_ward(), meta())
     plan = make_plan(assessment, network, 0)
     assert plan.actions == () and plan.risk_after == plan.risk_before
-    assert plan.method.startswith("nothing to choose")
+    assert plain(plan.method).startswith("nothing to choose")
 
 
 def test_the_greedy_states_its_bound(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -55,7 +56,7 @@ def test_the_greedy_states_its_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     assessment, network = evaluate_network(_ward(), meta())
     plan = make_plan(assessment, network, 3000)
     assert plan.total_cost <= 3000
-    assert plan.method.startswith("greedy") and "at least" in plan.method
+    assert plain(plan.method).startswith("greedy") and "at least" in plain(plan.method)
 
 
 def test_user_costs_override_the_defaults(tmp_path: Path) -> None:
@@ -68,7 +69,7 @@ def test_user_costs_override_the_defaults(tmp_path: Path) -> None:
     assessment, network = evaluate_network(_ward(), meta())
     plan = make_plan(assessment, network, 100, costs)
     assert {a.action for a in plan.actions} == {"decommission"}
-    assert "CHF" in plan.actions[0].explanation
+    assert "CHF" in plain(plan.actions[0].explanation)
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ import pytest
 from legacyscan.assess import provenance
 from legacyscan.identify import Identifier
 from legacyscan.lifecycle import EolDatabase
-from legacyscan.messages import message, plain
+from legacyscan.messages import message
 from legacyscan.model import (
     AssessedDevice,
     AssessedIdentity,
@@ -42,6 +42,7 @@ from legacyscan.model import (
     Service,
     SnmpSystem,
     Topology,
+    words,
 )
 from legacyscan.plan import CostModel
 from legacyscan.risk import RiskModel
@@ -94,8 +95,7 @@ def identity(
             eol_date=eol,
             source=source,
             checked=AS_OF if source else None,
-            reason=plain(why := _why(status, eol)),
-            reason_message=why,
+            reason=_why(status, eol),
             known_exploited=kev,
         ),
     )
@@ -212,7 +212,7 @@ def build_rich() -> Assessment:
         Segment("guest", "10.1.3.0/24", ("10.1.3.50",), "scanned-subnet"),
     )
     exposures = tuple(
-        Exposure(src, dst, (src, dst), f"{src} to {dst}: no filter observed")
+        Exposure(src, dst, (src, dst), words(f"{src} to {dst}: no filter observed"))
         for src in ("10.1.1.10", "10.1.1.11")
         for dst in ("10.1.1.20", "10.1.2.30", "10.1.2.31")
     )
@@ -225,13 +225,15 @@ def build_rich() -> Assessment:
     plan = Plan(
         budget=50000,
         actions=(
-            PlanAction("replace", "10.1.1.10", 18500.5, 62, "replace the XP console"),
-            PlanAction("isolate", "admin", 4200, 25, "put a firewall between admin and biomed"),
+            PlanAction("replace", "10.1.1.10", 18500.5, 62, words("replace the XP console")),
+            PlanAction(
+                "isolate", "admin", 4200, 25, words("put a firewall between admin and biomed")
+            ),
         ),
         total_cost=22700.5,
         risk_before=205,
         risk_after=118,
-        method="exact",
+        method=words("exact"),
     )
     meta = ScanMeta(
         as_of=AS_OF,
@@ -253,7 +255,7 @@ def build_rich() -> Assessment:
         topology=Topology(segments, exposures, ("admin",)),
         risks=risks,
         segment_risks=(
-            SegmentRisk("admin", 80, "critical", 2, 1, (RiskFactor("mix", 80, "mixed"),)),
+            SegmentRisk("admin", 80, "critical", 2, 1, (RiskFactor("mix", 80, words("mixed")),)),
             SegmentRisk("biomed", 20, "low", 0, 2, ()),
         ),
         network_score=37.5,

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from legacyscan.messages import plain
 from legacyscan.model import Assessment
 from legacyscan.report.html import render_html, write_html
 from legacyscan.report.i18n import Language
@@ -25,17 +26,15 @@ from legacyscan.report.i18n import Language
 def english_sentences(assessment: Assessment) -> set[str]:
     """Every explanation the model wrote for this assessment, in English: as the CLI and
     scan.json print it, and as the English report shows it (long dates, grouped digits)."""
-    pairs = [(i.lifecycle.reason, i.lifecycle.reason_message)
-             for d in assessment.devices for i in d.identities]  # fmt: skip
+    said = [i.lifecycle.reason for d in assessment.devices for i in d.identities]
     factors = [f for r in (*assessment.risks, *assessment.segment_risks) for f in r.factors]
-    pairs += [(f.explanation, f.message) for f in (*factors, *assessment.network_factors)]
-    pairs += [(e.evidence, e.evidence_message) for e in assessment.topology.exposures]
+    said += [f.explanation for f in (*factors, *assessment.network_factors)]
+    said += [e.evidence for e in assessment.topology.exposures]
     if assessment.plan:
-        pairs += [(a.explanation, a.message) for a in assessment.plan.actions]
-        pairs.append((assessment.plan.method, assessment.plan.method_message))
+        said += [a.explanation for a in assessment.plan.actions]
+        said.append(assessment.plan.method)
     english = Language.load("en")
-    texts = {plain for plain, _ in pairs}
-    texts |= {english.msg(message) for _, message in pairs if message is not None}
+    texts = {plain(m) for m in said} | {english.msg(m) for m in said}
     return {t for t in texts if t}
 
 

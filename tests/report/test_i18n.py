@@ -34,9 +34,12 @@ PLACEHOLDER = re.compile(r"\{(\w+(?::[^}]*)?)\}")  # {name} or {name:spec}
 
 
 def test_placeholders_match_between_languages() -> None:
+    # an ``en_`` value is English data (a note of the knowledge files): other languages
+    # may leave it out rather than show English words in their sentence
     for key, english in catalogue("en").items():
-        french = catalogue("fr")[key]
-        assert set(PLACEHOLDER.findall(french)) == set(PLACEHOLDER.findall(english)), key
+        french = set(PLACEHOLDER.findall(catalogue("fr")[key]))
+        expected = set(PLACEHOLDER.findall(english))
+        assert french in (expected, {p for p in expected if not p.startswith("en_")}), key
 
 
 def test_french_differs_from_english_where_words_are_words() -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from builders import AS_OF, device, legacy_pc, meta, pump, tcp
 
+from legacyscan.messages import plain
 from legacyscan.model import Assessment, Host
 from legacyscan.paths import fingerprints_dir
 from legacyscan.risk.device import RiskModel, RiskModelError, is_default_community
@@ -35,8 +36,8 @@ def test_known_exploited_vulnerabilities_add_points_with_their_ids(model: RiskMo
     risk = model.score(dev, Counter(), AS_OF)
     kev = next(f for f in risk.factors if f.name == "known-exploited")
     assert kev.points == 20  # 3 x 10, capped at 20
-    assert "CVE-2008-4250, CVE-2017-0144, CVE-2019-0708" in kev.explanation
-    assert "being exploited" in kev.explanation
+    assert "CVE-2008-4250, CVE-2017-0144, CVE-2019-0708" in plain(kev.explanation)
+    assert "being exploited" in plain(kev.explanation)
 
 
 def test_services_behind_tls_do_not_count_but_telnet_always_does(model: RiskModel) -> None:
@@ -71,14 +72,14 @@ def test_life_sustaining_devices_weigh_most(model: RiskModel) -> None:
     blast = next(f for f in risk.factors if f.name == "blast-radius")
     assert blast.points == 30
     assert "3 medical infusion-pump, life-sustaining (12 points each), capped at 30" in (
-        blast.explanation
+        plain(blast.explanation)
     )
 
 
 def test_years_past_eol_say_how_many(model: RiskModel) -> None:
     risk = model.score(legacy_pc("127.61.0.5"), Counter(), AS_OF)  # EOL 2020-01-14
     years = next(f for f in risk.factors if f.name == "years-past-eol")
-    assert (years.points, years.explanation) == (
+    assert (years.points, plain(years.explanation)) == (
         12, "6 full years past the end of support, 2 points a year",
     )  # fmt: skip
 
@@ -117,7 +118,7 @@ def test_segment_scores_explain_the_mix(ward: Assessment) -> None:
         "mixed": 20,
     }
     assert ward1.score == 38 and ward1.level == "medium"
-    assert "1 of them life-sustaining" in ward1.factors[1].explanation
+    assert "1 of them life-sustaining" in plain(ward1.factors[1].explanation)
     imaging = risks["127.62.2.0/24"]  # a legacy imaging device next to a pump: no legacy IT
     assert [f.name for f in imaging.factors] == ["legacy-systems", "clinical-at-stake"]
     assert risks["127.62.3.0/24"].factors == ()
@@ -131,7 +132,7 @@ def test_network_score_is_a_share_of_what_is_protected(ward: Assessment) -> None
     # imaging device, which only its own legacy self reaches);
     # 2 of 3 segments with clinical devices reached
     assert parts["clinical-reached"].points == pytest.approx(60 * 3 / 5)
-    assert "3 of 5 clinical device(s) (60%)" in parts["clinical-reached"].explanation
+    assert "3 of 5 clinical device(s) (60%)" in plain(parts["clinical-reached"].explanation)
     assert parts["clinical-segments-reached"].points == pytest.approx(40 * 2 / 3)
     assert ward.network_score == sum(f.points for f in ward.network_factors)
 

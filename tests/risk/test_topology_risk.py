@@ -11,6 +11,7 @@ import pytest
 from legacyscan.assess import assess
 from legacyscan.identify.engine import Identifier
 from legacyscan.lifecycle.database import EolDatabase
+from legacyscan.messages import plain
 from legacyscan.model import AssessedDevice, Assessment, Host, ScanMeta, Service, SnmpSystem
 from legacyscan.risk.device import RiskModel, score_all
 from legacyscan.topology.build import analyse, build_graph
@@ -95,7 +96,7 @@ def test_one_exposure_through_the_segment_node(ward: Assessment) -> None:
     assert exposure.legacy == "127.42.20.15"
     assert exposure.clinical == "127.42.20.30"
     assert exposure.path == ("127.42.20.15", "segment:127.42.20.0/24", "127.42.20.30")
-    assert "127.42.20.0/24" in exposure.evidence
+    assert "127.42.20.0/24" in plain(exposure.evidence)
 
 
 def test_segments_and_mixed_segment(ward: Assessment) -> None:
@@ -110,7 +111,7 @@ def test_graph_edges_carry_evidence(ward: Assessment) -> None:
     graph = build_graph(ward.devices)
     edge = graph.edges["127.42.20.15", "segment:127.42.20.0/24"]
     assert edge["kind"] == "member-of"
-    assert "127.42.20.0/24" in edge["evidence"][0]
+    assert "127.42.20.0/24" in plain(edge["why"][0])
     assert graph.nodes["127.42.20.15"]["legacy"] is True
     assert graph.nodes["127.42.20.30"]["clinical"] is True
 
@@ -135,7 +136,7 @@ def test_factors_add_up_to_the_score(ward: Assessment) -> None:
     assert len(ward.risks) == 3
     for risk in ward.risks:
         assert risk.score == pytest.approx(sum(f.points for f in risk.factors)), risk.address
-        assert all(f.explanation for f in risk.factors)
+        assert all(plain(f.explanation) for f in risk.factors)
 
 
 def test_the_xp_score_line_by_line(ward: Assessment) -> None:
@@ -216,7 +217,7 @@ def test_blast_radius_is_capped_and_counts_classes(model: RiskModel, ward: Asses
     risk = model.score(xp, Counter({"medical": 2, "iot": 1}), AS_OF)
     blast = next(f for f in risk.factors if f.name == "blast-radius")
     assert blast.points == 2 * 8 + 3
-    assert "2 medical (8 points each); 1 iot (3 points each)" in blast.explanation
+    assert "2 medical (8 points each); 1 iot (3 points each)" in plain(blast.explanation)
     many = model.score(xp, Counter({"medical": 50}), AS_OF)
     assert next(f for f in many.factors if f.name == "blast-radius").points == 30
 

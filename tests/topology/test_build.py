@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from builders import device, legacy_pc, meta, pump
 
+from legacyscan.messages import plain
 from legacyscan.model import (
     ArpEntry,
     ForwardingEntry,
@@ -47,13 +48,13 @@ def test_l2_path_through_the_switch_with_port_evidence() -> None:
     ])  # fmt: skip
     (exposure,) = iter_reach(net, "127.50.10.10")
     assert exposure.path == ("127.50.10.10", "127.50.0.2", "127.50.10.11")
-    assert "same segment vlan-10" in exposure.evidence
-    assert "port Gi0/1 in VLAN 10" in exposure.evidence
-    assert "port Gi0/2 in VLAN 10" in exposure.evidence
+    assert "same segment vlan-10" in plain(exposure.evidence)
+    assert "port Gi0/1 in VLAN 10" in plain(exposure.evidence)
+    assert "port Gi0/2 in VLAN 10" in plain(exposure.evidence)
     # CDP from the access switch names the core by address, LLDP from the core by name
     edge = net.graph.edges["127.50.0.2", "127.50.0.1"]
     assert edge["kinds"] == ["neighbour"]
-    assert edge["evidence"][0].startswith("CDP: 127.50.0.2 port Gi0/48 sees CORE")
+    assert plain(edge["why"][0]).startswith("CDP: 127.50.0.2 port Gi0/48 sees CORE")
     assert net.graph.nodes["neighbour:FIREWALL-NOT-SCANNED"]["kind"] == "network-device"
     assert net.graph.nodes["127.50.0.1"]["kind"] == "network-device"
 
@@ -70,7 +71,7 @@ def test_arp_entries_are_l2_adjacency_inside_a_segment_only() -> None:
     )
     edge = net.graph.edges["127.51.1.10", "127.51.1.20"]
     assert edge["kind"] == "l2-adjacent"
-    assert "resolved 127.51.1.20 to MAC 02:00:00:00:01:20" in edge["evidence"][0]
+    assert "resolved 127.51.1.20 to MAC 02:00:00:00:01:20" in plain(edge["why"][0])
     assert not net.graph.has_edge("127.51.1.10", "127.51.2.20")
 
 
@@ -97,7 +98,7 @@ def test_flows_know_client_and_server() -> None:
     (exposure,) = iter_reach(net, "127.52.1.10")
     assert exposure.clinical == "127.52.2.20"
     assert exposure.path == ("127.52.1.10", "127.52.2.20")
-    assert "TCP connection 127.52.1.10 -> 127.52.2.20:80 (established)" in exposure.evidence
+    assert "TCP connection 127.52.1.10 -> 127.52.2.20:80 (established)" in plain(exposure.evidence)
     assert net.graph.edges["127.52.1.10", "127.52.2.20"]["kind"] == "flow"
 
 
@@ -128,7 +129,9 @@ def test_from_the_vantage_segment_every_answering_service_is_reached() -> None:
     assert net.vantage == "127.53.1.0/24"
     (exposure,) = iter_reach(net, "127.53.1.10")
     assert exposure.path == ("127.53.1.10", "segment:127.53.1.0/24", "127.53.2.20")
-    assert "tcp/80 of 127.53.2.20 (segment 127.53.2.0/24) answered the scan" in exposure.evidence
+    assert "tcp/80 of 127.53.2.20 (segment 127.53.2.0/24) answered the scan" in plain(
+        exposure.evidence
+    )
     assert list(iter_reach(net, "127.53.4.40")) == []
     edge = net.graph.edges["segment:127.53.1.0/24", "127.53.2.20"]
     assert edge["kind"] == "answered-scan"

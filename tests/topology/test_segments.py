@@ -8,6 +8,7 @@ import pytest
 from builders import device, legacy_pc
 from testpaths import FIXTURES as ALL_FIXTURES
 
+from legacyscan.messages import plain
 from legacyscan.model import (
     ArpEntry,
     ForwardingEntry,
@@ -70,9 +71,9 @@ def test_vlan_from_the_forwarding_table_and_the_arp_table() -> None:
     assert placed["127.43.20.1"] == ("BIOMED", "snmp-vlan")
     assert list(net.segments) == ["BIOMED"]
     edge = net.graph.edges["127.43.20.15", "segment:BIOMED"]
-    assert "learnt in VLAN 20 on port Gi0/5 of switch 127.43.20.1" in edge["evidence"][0]
+    assert "learnt in VLAN 20 on port Gi0/5 of switch 127.43.20.1" in plain(edge["why"][0])
     edge = net.graph.edges["127.43.20.1", "segment:BIOMED"]
-    assert "configured on 127.43.20.1 and carried by VLAN 20" in edge["evidence"][0]
+    assert "configured on 127.43.20.1 and carried by VLAN 20" in plain(edge["why"][0])
 
 
 def _router(vlans: tuple[Vlan, ...], svi_names: tuple[str, str]) -> object:
@@ -143,7 +144,7 @@ def test_the_access_port_wins_over_the_uplink() -> None:
     edge = net.graph.edges["127.43.20.15", "127.43.20.1"]
     # now in one segment, the switch's ARP entry for the PC is an L2 adjacency too
     assert edge["kinds"] == ["l2-adjacent", "mac-on-port"]
-    assert "port Gi0/5 in VLAN 20" in edge["evidence"][1]
+    assert "port Gi0/5 in VLAN 20" in plain(edge["why"][1])
 
 
 def test_interface_subnet_then_scanned_cidr_then_assumed() -> None:
@@ -158,7 +159,7 @@ def test_interface_subnet_then_scanned_cidr_then_assumed() -> None:
     assert placed["127.43.20.77"] == ("BIOMED", "snmp-vlan")  # the subnet VLAN 20 carries
     assert placed["127.44.5.9"] == ("127.44.4.0/23", "scanned-subnet")
     assert placed["127.45.1.9"] == ("127.45.1.0/24", "assumed-subnet")
-    assert "assumed" in net.graph.edges["127.45.1.9", "segment:127.45.1.0/24"]["evidence"][0]
+    assert "assumed" in plain(net.graph.edges["127.45.1.9", "segment:127.45.1.0/24"]["why"][0])
 
 
 def test_the_mapping_file_wins_over_snmp_and_scans() -> None:

@@ -36,7 +36,8 @@ from legacyscan.collect.nmap.profiles import (
     check_scripts,
     port_ranges,
 )
-from legacyscan.model import Host, PassDecision, Service
+from legacyscan.messages import Term, message
+from legacyscan.model import Host, Message, PassDecision, Service
 
 PASS2_PREFIX = "pass2"
 PASS2_SOURCE = "nmap-pass2"
@@ -73,10 +74,15 @@ def rules_of(book: ProfileBook) -> SecondPassRules:
     return book.second_pass
 
 
-def _why_class(host: ClassedHost) -> str:
+def _why_class(host: ClassedHost) -> Message:
     if not host.reasons:
-        return f"class {host.device_class} (no rule matched)"
-    return f"class {host.device_class} ({host.confidence:.2f}: {', '.join(host.reasons)})"
+        return message("pass2.class_no_rule", cls=Term(host.device_class))
+    return message(
+        "pass2.class",
+        cls=Term(host.device_class),
+        confidence=host.confidence,
+        rules=", ".join(host.reasons),
+    )
 
 
 def _open_for(
@@ -101,35 +107,38 @@ def decide(
     for host in hosts:
         why = _why_class(host)
         if not host.scanned:
-            decisions.append(
-                PassDecision(host.address, host.device_class,
-                             "seen only in other devices' tables: never probed")
-            )  # fmt: skip
+            never = message("pass2.never_probed")
+            decisions.append(PassDecision(host.address, host.device_class, never))
             continue
         is_named = named is not None and _in(host.address, named)
         allowed = rules.named if is_named else rules.allowed(host.device_class)
-        origin = "named by the user (--second-pass-host), " if is_named else ""
         if not allowed:
-            decisions.append(
-                PassDecision(host.address, host.device_class,
-                             f"{why}: its allow-list is empty, nothing more is sent")
-            )  # fmt: skip
+            empty = message("pass2.empty", why=why)
+            decisions.append(PassDecision(host.address, host.device_class, empty))
             continue
         fragile = [(c, r) for c, r in host.other_signals if not rules.allowed(c)]
         if fragile and not is_named:
-            signs = ", ".join(f"{c} ({r})" for c, r in fragile)
-            rule = f"{why}, but it also shows signs of {signs}: held back, nothing more is sent"
-            decisions.append(PassDecision(host.address, host.device_class, rule))
+            signs = [message("pass2.sign", cls=Term(c), rule=r) for c, r in fragile]
+            held = message("pass2.held_back", why=why, signs=signs)
+            decisions.append(PassDecision(host.address, host.device_class, held))
             continue
         found = _open_for(host, rules, allowed)
+        scripts = ", ".join(allowed)
         if not found:
-            rule = (f"{origin}{why} allows {', '.join(allowed)}, but none of their ports "
-                    "was open in pass 1: nothing sent")  # fmt: skip
-            decisions.append(PassDecision(host.address, host.device_class, rule))
+            none = (
+                message("pass2.no_port_named", why=why, scripts=scripts)
+                if is_named
+                else message("pass2.no_port", why=why, scripts=scripts)
+            )
+            decisions.append(PassDecision(host.address, host.device_class, none))
             continue
         ports = tuple(sorted({p for listed in found.values() for p in listed}, key=_port_key))
-        rule = f"{origin}{why} allows {', '.join(allowed)}; open in pass 1: {', '.join(ports)}"
-        decisions.append(PassDecision(host.address, host.device_class, rule, tuple(found), ports))
+        sent = (
+            message("pass2.sent_named", why=why, scripts=scripts, ports=", ".join(ports))
+            if is_named
+            else message("pass2.sent", why=why, scripts=scripts, ports=", ".join(ports))
+        )
+        decisions.append(PassDecision(host.address, host.device_class, sent, tuple(found), ports))
     return tuple(decisions)
 
 
@@ -205,7 +214,7 @@ def plan_second_pass(
                 decision,
                 scripts=scripts if ports else (),
                 ports=ports if scripts else (),
-                rule=decision.rule + "; UDP left out (nmap -sU needs root)",
+                rule=message("pass2.udp_left_out", rule=decision.rule),
             )
         adjusted.append(decision)
         if decision.scripts:

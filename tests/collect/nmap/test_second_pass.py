@@ -15,6 +15,7 @@ from legacyscan.collect.nmap.second_pass import (
     plan_second_pass,
     rules_of,
 )
+from legacyscan.messages import plain
 from legacyscan.model import DEVICE_CLASSES, Host, PassDecision, Service
 
 BOOK = load_profiles()
@@ -58,19 +59,19 @@ def test_decisions_follow_the_class_and_the_open_ports() -> None:
     assert workstation.scripts == ("smb-os-discovery", "smb2-time", "smb-protocols",
                                    "rdp-ntlm-info")  # fmt: skip
     assert workstation.ports == ("tcp/445", "tcp/3389")  # never 9100
-    assert "class workstation (0.90: rule.x) allows" in workstation.rule
+    assert "class workstation (0.90: rule.x) allows" in plain(workstation.rule)
     server = decisions["10.0.0.2"]
     assert set(server.scripts) >= {"http-title", "ssl-cert", "rdp-ntlm-info", "smb-os-discovery"}
     assert server.ports == ("tcp/80", "tcp/443", "tcp/445", "tcp/3389")
     for address in ("10.0.0.3", "10.0.0.4", "10.0.0.5", "10.0.0.6", "10.0.0.7"):
         assert decisions[address].scripts == () and decisions[address].ports == (), address
-        assert "allow-list is empty" in decisions[address].rule
+        assert "allow-list is empty" in plain(decisions[address].rule)
     network = decisions["10.0.0.8"]
     assert (network.scripts, network.ports) == (("ssh-hostkey",), ("tcp/22",))  # not telnet
     telehealth = decisions["10.0.0.9"]
     assert telehealth.scripts == ("rdp-ntlm-info",)  # no SMB for a video cart
-    assert "none of their ports was open" in decisions["10.0.0.10"].rule
-    assert decisions["10.0.0.11"].rule == "seen only in other devices' tables: never probed"
+    assert "none of their ports was open" in plain(decisions["10.0.0.10"].rule)
+    assert plain(decisions["10.0.0.11"].rule) == "seen only in other devices' tables: never probed"
 
 
 def test_a_host_with_a_sign_of_a_fragile_class_is_held_back() -> None:
@@ -82,10 +83,10 @@ def test_a_host_with_a_sign_of_a_fragile_class_is_held_back() -> None:
         frozenset({104, 445, 3389}),
         other_signals=(("medical", "port.dicom"),),
     )
-    plain = ClassedHost("10.0.3.2", "workstation", 0.7, ("snmp.windows.7",),
+    ordinary = ClassedHost("10.0.3.2", "workstation", 0.7, ("snmp.windows.7",),
                         frozenset({445}), other_signals=(("server", "port.ms-sql"),))  # fmt: skip
-    held, sent = decide([console, plain], RULES)
-    assert held.scripts == () and "signs of medical (port.dicom): held back" in held.rule
+    held, sent = decide([console, ordinary], RULES)
+    assert held.scripts == () and "signs of medical (port.dicom): held back" in plain(held.rule)
     assert sent.scripts  # a server signal is no reason to hold a workstation back
     (named,) = decide([console], RULES, IPSet(["10.0.3.1"]))
     assert named.scripts  # the user named it: their call
@@ -95,7 +96,7 @@ def test_a_named_host_gets_the_named_list_whatever_its_class() -> None:
     decisions = {d.address: d for d in decide(WARD, RULES, IPSet(["10.0.0.3", "10.0.0.11"]))}
     medical = decisions["10.0.0.3"]
     assert medical.scripts == ("smb-os-discovery", "smb2-time", "rdp-ntlm-info")
-    assert medical.rule.startswith("named by the user (--second-pass-host), class medical")
+    assert plain(medical.rule).startswith("named by the user (--second-pass-host), class medical")
     assert decisions["10.0.0.11"].scripts == ()  # seen only by others: still never probed
 
 
@@ -138,7 +139,7 @@ def test_udp_needs_root() -> None:
     assert decision.ports == ("tcp/22", "udp/161")
     plan, (placed,) = plan_second_pass([decision], PROFILE, BOOK, as_root=False)
     assert placed.scripts == ("ssh-hostkey",) and placed.ports == ("tcp/22",)
-    assert "UDP left out" in placed.rule and "-sU" not in plan.chunks[0].argv
+    assert "UDP left out" in plain(placed.rule) and "-sU" not in plan.chunks[0].argv
     plan, (placed,) = plan_second_pass([decision], PROFILE, BOOK, as_root=True)
     argv = plan.chunks[0].argv
     assert "-sU" in argv and argv[argv.index("-p") + 1] == "T:22,U:161"
