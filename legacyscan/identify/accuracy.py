@@ -197,8 +197,17 @@ def _system_identity(device: IdentifiedDevice, kind: str | None) -> Identity | N
     systems = [i for i in device.identities if i.kind in _SYSTEM_KINDS]
     if not systems:
         return None
-    # a vendor-only identity (an enterprise number's maker) only when nothing names more
-    return min(systems, key=lambda i: (i.vendor_only, _RANK.get(i.kind, 9), -i.confidence))
+    # a vendor-only identity (an enterprise number's maker) only when nothing names more; a
+    # shared platform (the Linux kernel under an iDRAC) only when no maker's product is named
+    return min(
+        systems,
+        key=lambda i: (
+            i.vendor_only,
+            (i.vendor, i.product) in SHARED_PLATFORMS,
+            _RANK.get(i.kind, 9),
+            -i.confidence,
+        ),
+    )
 
 
 def judge_dimensions(device: IdentifiedDevice, truth: Truth) -> Dimensions:

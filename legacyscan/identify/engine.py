@@ -67,6 +67,15 @@ class KindProduct:
 
 
 @dataclass(frozen=True)
+class ClassMaker:
+    """A maker named alone whose line of this class is sold under another name of ours."""
+
+    vendor: str
+    classes: frozenset[str]
+    becomes: str
+
+
+@dataclass(frozen=True)
 class ClassPolicy:
     """How class signals combine; read from ``fingerprints/classes.yaml``."""
 
@@ -74,6 +83,7 @@ class ClassPolicy:
     conflict_weight: float
     refinements: tuple[TypeRefinement, ...]
     kind_products: tuple[KindProduct, ...] = ()
+    class_makers: tuple[ClassMaker, ...] = ()
 
     @classmethod
     def load(cls, path: Path | None = None) -> ClassPolicy:
@@ -98,7 +108,22 @@ class ClassPolicy:
                 )
                 for k in data.get("kind_products") or []
             ),
+            class_makers=tuple(
+                ClassMaker(
+                    str(m["vendor"]),
+                    frozenset(str(c) for c in m["classes"]),
+                    str(m["becomes"]),
+                )
+                for m in data.get("class_makers") or []
+            ),
         )
+
+    def class_maker(self, vendor: str, device_class: str) -> str:
+        """The name of ``vendor``'s line of ``device_class`` (the vendor itself by default)."""
+        for maker in self.class_makers:
+            if maker.vendor == vendor and device_class in maker.classes:
+                return maker.becomes
+        return vendor
 
     def kind_product(self, device_class: str, device_type: str | None) -> str | None:
         for kind in self.kind_products:
@@ -234,6 +259,10 @@ class Identifier:
         named_all = drop_less_specific(merge_identities(narrow_alternatives(identities)))
         device_class, device_type, confidence, conflicts = self._classify(signals)
         kind = self.policy.kind_product(device_class, device_type)
+        makers = [
+            (replace(m, vendor=self.policy.class_maker(m.vendor, device_class)), c)
+            for m, c in makers
+        ]
         makers_left = tuple(
             replace(maker, product=kind)
             if kind and kind in self.vocabulary.get(maker.vendor, ())

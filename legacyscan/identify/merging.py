@@ -176,11 +176,19 @@ def agreeing_makers(
     """The vendor-only identities, unless they name different makers.
 
     Tied nmap guesses may come from two makers ("3Com 4200G or Huawei Quidway S5600"):
-    naming either would be a guess, so contradicting makers name none.
+    naming either would be a guess, so contradicting makers name none.  Names of one
+    maker's lines agree when the others cover one of them: that one is kept (an "HP"
+    sysDescr, which covers HPE, on Aruba's HPE number is HPE's; an "HP" sysDescr on H3C's
+    number, which covers HP's Comware switches, is HP's).
     """
-    if len({maker.vendor for maker, _ in makers}) > 1:
+    vendors = {maker.vendor for maker, _ in makers}
+    if len(vendors) <= 1:
+        return list(makers[:1])
+    names = [({maker.vendor} | covers) for maker, covers in makers]
+    covered = [pair for pair in makers if all(pair[0].vendor in named for named in names)]
+    if not covered:
         return []
-    return list(makers[:1])
+    return [max(covered, key=lambda pair: pair[0].confidence)]
 
 
 def drop_less_specific(identities: Sequence[Identity]) -> tuple[Identity, ...]:

@@ -65,6 +65,9 @@ class EnterpriseRow:
     #: other vendor names of ours whose products sit under this number (Hewlett-Packard's
     #: 11 holds HPE switches since the 2015 separation)
     covers: tuple[str, ...] = ()
+    #: why the registered organisation does not say the device's brand (several makers'
+    #: lines answer with this number): the number then names nobody, not even verbatim
+    shared: str | None = None
 
 
 @dataclass(frozen=True)
@@ -158,10 +161,14 @@ def read_enterprise_row(raw: Mapping[str, Any], origin: str) -> EnterpriseRow:
         raise TableError(f"{where}: 'registry' (the organisation as IANA spells it) is required")
     vendor = raw.get("vendor")
     agent = raw.get("agent")
-    if not vendor and not agent and raw.get("class") is None:
+    shared = raw.get("shared")
+    if not vendor and not agent and not shared and raw.get("class") is None:
         raise TableError(
-            f"{where}: give a 'vendor' (the maker), an 'agent' (not a maker) or a 'class'"
+            f"{where}: give a 'vendor' (the maker), an 'agent' (not a maker), 'shared'"
+            " (why the number names no brand) or a 'class'"
         )
+    if vendor and shared:
+        raise TableError(f"{where}: a 'shared' number names no 'vendor'")
     row = TableRow(
         id=f"enterprise.{number}",
         kind=read_kind(raw, "hardware", where) if vendor else None,
@@ -173,7 +180,14 @@ def read_enterprise_row(raw: Mapping[str, Any], origin: str) -> EnterpriseRow:
         source=str(raw.get("source") or ""),
     )
     covers = tuple(str(v) for v in raw.get("covers") or ())
-    return EnterpriseRow(number, str(raw["registry"]), row, str(agent) if agent else None, covers)
+    return EnterpriseRow(
+        number,
+        str(raw["registry"]),
+        row,
+        str(agent) if agent else None,
+        covers,
+        str(shared) if shared else None,
+    )
 
 
 def read_object_id_row(raw: Mapping[str, Any], origin: str) -> ObjectIdRow:

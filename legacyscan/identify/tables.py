@@ -232,7 +232,8 @@ class Tables:
         if number is None:
             return None
         mapped = self.enterprises.get(number)
-        if mapped is not None and (mapped.row.vendor or mapped.agent):
+        if mapped is not None and (mapped.row.vendor or mapped.agent or mapped.shared):
+            # a maker, an agent, or a number several brands share: no registry name verbatim
             return TableAnswer(mapped.row)
         name = self.registry.get(number)
         if not name:

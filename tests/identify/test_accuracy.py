@@ -119,6 +119,22 @@ def test_a_shared_platform_is_a_less_specific_answer_not_a_wrong_vendor() -> Non
     assert (itself.vendor, itself.version, itself.platform_only) == ("right", "right", False)
 
 
+def test_a_named_firmware_is_the_device_s_system_rather_than_its_shared_kernel() -> None:
+    # an iDRAC's sysDescr names its Linux kernel, its sysObjectID the iDRAC: the device is
+    # the iDRAC (as the inventory's main identity, firmware before OS, shows it)
+    device = _device(
+        _named("Linux", "Linux kernel", "2.6.23"), _named("Dell", "iDRAC", None, "firmware")
+    )
+    judged = judge_dimensions(device, Truth("Dell", "iDRAC"))
+    assert (judged.vendor, judged.product, judged.platform_only) == ("right", "right", False)
+    # a maker alone does not outrank the kernel: a vendor-only answer stays the last resort
+    maker = _named("Check Point", "", None, "hardware")
+    alone = judge_dimensions(
+        _device(_named("Linux", "Linux kernel", "3.10"), maker), Truth("Check Point")
+    )
+    assert (alone.vendor, alone.platform_only) == ("none", True)
+
+
 def test_a_hedged_dimension_is_neither_right_nor_wrong() -> None:
     kernel = Identity(
         "os",

@@ -112,6 +112,45 @@ def test_a_named_product_of_the_maker_makes_the_vendor_only_identity_redundant()
     assert device.identities  # type: ignore[attr-defined]
 
 
+def test_a_number_several_brands_share_names_nobody_not_even_verbatim() -> None:
+    # ATEN's number: its own PDUs, and the BMC firmware it writes for Supermicro
+    assert _identify("1.3.6.1.4.1.21317.1.2").identities == ()  # type: ignore[attr-defined]
+    # MGE's: a UPS, but Eaton's or Schneider Electric's; the class stays
+    ups = _identify("1.3.6.1.4.1.705.9.9")
+    assert (ups.identities, ups.device_class) == ((), "power")  # type: ignore[attr-defined]
+
+
+def test_a_shared_number_cannot_name_a_vendor(tmp_path: Path) -> None:
+    (tmp_path / "enterprise-numbers.yaml").write_text(
+        "enterprises:\n  - {number: 9, registry: ciscoSystems, vendor: Cisco, shared: both}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(TableError, match="names no 'vendor'"):
+        Tables.load(tmp_path, registry={})
+
+
+def test_two_names_of_one_maker_s_lines_agree_on_the_more_confident() -> None:
+    # an "HP" sysDescr (HP's name covers HPE) on Hewlett Packard Enterprise's own number
+    device = _identify("1.3.6.1.4.1.47196.9.9", "HP Example Switch")
+    (maker,) = device.identities  # type: ignore[attr-defined]
+    assert (maker.vendor, maker.vendor_only) == ("HPE", True)
+    # an "HP" sysDescr on H3C's number (which covers HP's Comware switches): HP's brand,
+    # a network device, so HPE's
+    comware = _identify("1.3.6.1.4.1.25506.11.1.9", "HP Example Switch Software Version 5.20")
+    assert [i.vendor for i in comware.identities] == ["HPE"]  # type: ignore[attr-defined]
+    # makers that do not cover each other name none: a guess between two companies
+    assert _identify("1.3.6.1.4.1.4526.9.9", "Cisco Example").identities == ()  # type: ignore[attr-defined]
+
+
+def test_an_hp_named_network_device_is_hpe_s_and_an_hp_printer_stays_hp_s() -> None:
+    # Radlan's number gives a network signal and no maker; the sysDescr names "HP"
+    switch = _identify("1.3.6.1.4.1.89.9.9", "HP Example 24-port Switch")
+    (maker,) = switch.identities  # type: ignore[attr-defined]
+    assert (switch.device_class, maker.vendor) == ("network", "HPE")  # type: ignore[attr-defined]
+    printer = _identify("1.3.6.1.4.1.11.2.3.9.1", "HP ETHERNET MULTI-ENVIRONMENT,SN:X")
+    assert {i.vendor for i in printer.identities} == {"HP"}  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("oid", ["1.3.6.1.4.1.9.424242", "1.3.6.1.4.1.367.1.1"])
 def test_a_maker_s_identity_is_never_supported(oid: str) -> None:
     # Cisco's number alone (vendor only), Ricoh's (a printer, no model): no record matches
