@@ -43,6 +43,7 @@ from legacyscan.model import (
     SnmpSystem,
     Topology,
 )
+from legacyscan.model.words import words
 from legacyscan.report.formats import write_report
 from legacyscan.report.page_data import page_data
 from legacyscan.report.view import build_view
@@ -114,7 +115,7 @@ def _device(n: int, rng: random.Random) -> AssessedDevice:
                     None,
                     "https://example.invalid/" + product.replace(" ", "-"),
                     AS_OF,
-                    f"status {status}",
+                    words(f"status {status}"),
                 ),  # fmt: skip
             ),
         )
@@ -145,7 +146,9 @@ def synthetic(count: int, seed: int = 8) -> Assessment:
         clinical = [d for d in members if d.is_clinical]
         for a in legacy:
             for b in clinical:
-                exposures.append(Exposure(a.address or "", b.address or "", (), f"same {name}"))
+                exposures.append(
+                    Exposure(a.address or "", b.address or "", (), words(f"same {name}"))
+                )
     risks = tuple(
         DeviceRisk(
             d.address,
@@ -157,13 +160,13 @@ def synthetic(count: int, seed: int = 8) -> Assessment:
             else "medium"
             if score >= 25
             else "low",
-            (RiskFactor("lifecycle", float(score), "lifecycle"),),
+            (RiskFactor("lifecycle", float(score), words("lifecycle")),),
         )  # fmt: skip
         for d in devices
         for score in [rng.randint(0, 100)]
     )
-    plan = Plan(250000, tuple(PlanAction("replace", d.address or "", 12000, 40, "replace")
-                              for d in devices[:15]), 180000, 900000, 820000, "greedy")  # fmt: skip
+    plan = Plan(250000, tuple(PlanAction("replace", d.address or "", 12000, 40, words("replace"))
+                              for d in devices[:15]), 180000, 900000, 820000, words("greedy"))  # fmt: skip
     meta = ScanMeta(AS_OF, "2026-11-20T09:00:00+00:00", "2026-11-21T17:00:00+00:00",
                     ("10.0.0.0/16",), legacyscan_version="bench")  # fmt: skip
     return Assessment(meta, devices, Topology(tuple(segments), tuple(exposures), ()),

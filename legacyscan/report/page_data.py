@@ -34,12 +34,19 @@ class _Interner:
     def __init__(self) -> None:
         self.values: list[Any] = []
         self._index: dict[Hashable, int] = {}
+        #: by identity first: a fleet's devices share their records, and hashing a
+        #: record hashes every field inside it again
+        self._same: dict[int, tuple[Hashable, int]] = {}
 
     def __call__(self, key: Hashable, make: Callable[[], Any] | None = None) -> int:
+        same = self._same.get(id(key))
+        if same is not None and same[0] is key:
+            return same[1]
         found = self._index.get(key)
         if found is None:
             found = self._index[key] = len(self.values)
             self.values.append(make() if make else key)
+        self._same[id(key)] = (key, found)  # the key kept, so that its id stays its own
         return found
 
 
