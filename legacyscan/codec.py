@@ -49,7 +49,7 @@ def _layout(cls: type) -> tuple[tuple[str, Any], ...]:
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
-def to_data(value: Any, compact: bool = False, shared: dict[int, Any] | None = None) -> Any:
+def to_data(value: Any, compact: bool = False, shared: dict[Any, Any] | None = None) -> Any:
     """A JSON-compatible form: dataclasses become dicts, tuples lists, dates ISO strings.
 
     ``compact`` leaves out every field that holds its declared empty default (``None``,
@@ -68,10 +68,16 @@ def to_data(value: Any, compact: bool = False, shared: dict[int, Any] | None = N
         known = shared.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
+        # a sentence is small and made afresh for each device ("6 years past its end"):
+        # equal ones are found by value
+        key: Any = value if kind is Message else id(value)
+        known = shared.get(key) if kind is Message else None
+        if known is not None:
+            return known[1]
         result = _converted(value, compact, shared)
         if len(shared) >= 50_000:
             shared.clear()  # bounded: what is not shared would only fill it
-        shared[id(value)] = (value, result)  # the value kept, so that its id stays its own
+        shared[key] = (value, result)  # the value kept, so that its id stays its own
         return result
     if isinstance(value, list | tuple):
         return [to_data(v, compact, shared) for v in value]
@@ -80,7 +86,7 @@ def to_data(value: Any, compact: bool = False, shared: dict[int, Any] | None = N
     return value
 
 
-def _converted(value: Any, compact: bool, shared: dict[int, Any] | None) -> Any:
+def _converted(value: Any, compact: bool, shared: dict[Any, Any] | None) -> Any:
     if isinstance(value, tuple):
         return [v if type(v) in _SCALARS else to_data(v, compact, shared) for v in value]
     if isinstance(value, type):
@@ -91,7 +97,7 @@ def _converted(value: Any, compact: bool, shared: dict[int, Any] | None) -> Any:
 def fields_data(
     value: object,
     compact: bool = False,
-    shared: dict[int, Any] | None = None,
+    shared: dict[Any, Any] | None = None,
     without: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """:func:`to_data` of one record's fields, those named in ``without`` left out."""
