@@ -75,3 +75,20 @@ def test_pip_install_outside_the_checkout(tmp_path: Path) -> None:
     )  # fmt: skip
     assert report.returncode == 0, report.stderr
     assert "Content-Security-Policy" in (tmp_path / "report.html").read_text()
+
+    # The AI-usage pieces ship too: the log readers, the catalogue, the section's template.
+    log = tmp_path / "access.log"
+    log.write_text((FIXTURES / "logs" / "squid-access.log").read_text())
+    usage = subprocess.run(
+        [str(env_dir / "bin" / "legacyscan"), "ai-usage", str(log), "--no-db",
+         "-o", str(tmp_path / "ai-usage.json")],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert usage.returncode == 0, usage.stderr
+    with_ai = subprocess.run(
+        [str(env_dir / "bin" / "legacyscan"), "report", str(scan_json), "--ai-usage",
+         str(tmp_path / "ai-usage.json"), "-o", str(tmp_path / "ai.html")],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert with_ai.returncode == 0, with_ai.stderr
+    assert 'id="shadow-ai"' in (tmp_path / "ai.html").read_text()

@@ -37,6 +37,7 @@ COMMANDS = {
     "graph": ("graph", "graph_group"),
     "plan": ("planning", "plan_command"),
     "whatif": ("planning", "whatif_command"),
+    "ai-usage": ("aiusage", "ai_usage_command"),
 }
 
 

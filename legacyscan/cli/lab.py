@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import click
 
@@ -97,3 +99,44 @@ def lab_truth(fmt: str, scenario: str | None, scale: int | None) -> None:
         )
     segments = {row["segment"] for row in rows}
     echo(f"{len(rows)} devices in {len(segments)} segments")
+
+
+def _month(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not re.match(r"^(20\d\d)-(0[1-9]|1[0-2])$", value):
+        raise click.BadParameter("give a month as YYYY-MM, e.g. 2026-11", ctx, param)
+    return value
+
+
+@lab_group.command("logs")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the logs, segments.yaml, policy.yaml and truth.json (created).",
+)
+@click.option("--month", default="2026-11", show_default=True, callback=_month,
+              help="The month the logs cover, YYYY-MM.")  # fmt: skip
+@click.option("--seed", type=int, default=19, show_default=True, help="Same seed, same logs.")
+@click.option("--scenario", default="hospital", show_default=True, help=_SCENARIO_HELP)
+def lab_logs(out: Path, month: str, seed: int, scenario: str) -> None:
+    """Write a month of synthetic web-proxy, DNS and Zeek logs from the lab's devices,
+    for `legacyscan ai-usage`: Squid native (gzip), a CSV proxy export, BIND and dnsmasq
+    query logs, Zeek dns.log (TSV) and ssl.log (JSON), with the segment mapping, the lab
+    hospital's policy of approved AI services and truth.json (the exact connections per
+    service and department in each kind of evidence).  Nothing is sent anywhere.
+
+    \b
+    Try:
+      legacyscan lab logs --out lab-logs
+      cd lab-logs && legacyscan ai-usage squid-access.log.gz proxy-wifi.csv \\
+        bind-query.log dnsmasq.log zeek-dns.log zeek-ssl.json --no-db \\
+        --segments segments.yaml --policy policy.yaml --csv-columns host=cs-url \\
+        --year 2026 -o ai-usage.json
+    """
+    from legacyscan.lab.logs import write_month
+    from legacyscan.lab.scenario import load
+
+    truth = write_month(load(scenario), out, month, seed)
+    total = sum(sum(d.values()) for d in truth["counts"]["proxy"].values())
+    echo(f"lab logs: {month}, {total:,} AI connection(s) in {len(truth['lines'])} log file(s)")
+    echo(f"truth:    {out / 'truth.json'}")

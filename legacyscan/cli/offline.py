@@ -216,6 +216,14 @@ def _print_text(assessment: Assessment) -> None:
 )
 @budget_option(required=False)
 @costs_option
+@click.option(
+    "--ai-usage",
+    "ai_usage_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The file 'legacyscan ai-usage -o FILE' wrote: adds the connections to outside AI "
+    "services (section 'Shadow AI') to the html, pdf, json and csv reports.",
+)
 def report_command(
     scan_json: Path,
     fmt: str,
@@ -232,6 +240,7 @@ def report_command(
     show_empty_segments: bool,
     budget: float | None,
     costs_file: Path | None,
+    ai_usage_file: Path | None,
 ) -> None:
     """Render a stored scan (its scan.json) as a report or an export.
 
@@ -263,6 +272,13 @@ def report_command(
     if fmt == "pdf":
         find_browser(browser)  # no Chromium: say so before reading the scan
     costs = CostModel.load(costs_file) if costs_file or budget is not None else None
+    ai_usage = None
+    if ai_usage_file is not None:
+        from legacyscan.aiusage.usagefile import read_usage
+
+        ai_usage = read_usage(ai_usage_file)  # a bad file fails before the scan is read
+        if fmt in ("xlsx", "graphml"):
+            progress(f"note: the {fmt} format has no AI-usage section; use html, pdf, json or csv")
     opened = reopen(scan_json, segments_file, as_of.date() if as_of else None, reassess)
     assessment = opened.assessment
     made = assessment.provenance
@@ -279,6 +295,8 @@ def report_command(
     if fmt != "csv" and output.is_dir():
         raise click.BadParameter(f"{output} is a folder; give a file name", param_hint="-o")
     progress(f"writing the {fmt} report")
-    written = write_report(assessment, fmt, output, lang, cover, show_empty_segments, browser)
+    written = write_report(
+        assessment, fmt, output, lang, cover, show_empty_segments, browser, ai_usage
+    )
     for path in written:
         echo(f"report: {path}")

@@ -35,6 +35,7 @@ from legacyscan.cli.terminal import echo
 from legacyscan.collect.nmap.plan import Authorisation, ScanRequest, plan_request
 from legacyscan.collect.nmap.runner import ScanInterrupted
 from legacyscan.collect.snmp.sweep import SnmpOptions
+from legacyscan.model import Assessment
 from legacyscan.pipeline import nmap_store, refuse_unfinished, scan, scan_meta_at_start
 
 
@@ -171,6 +172,39 @@ def scan_command(
     echo(f"data:   {json_path}")
 
 
+def demo_ai_usage(assessment: Assessment, out: Path, as_of: dt.date, html_path: Path) -> None:
+    """The demo's last step: the lab's logs of the month before, counted against the
+    demo's inventory, and the report written again with its section on outside AI."""
+    from legacyscan.aiusage import measure
+    from legacyscan.aiusage.catalogue import Policy, load_catalogue
+    from legacyscan.aiusage.usagefile import write_usage
+    from legacyscan.collect.logs import CsvColumns, reader_for
+    from legacyscan.inventory import Inventory
+    from legacyscan.lab.logs import LOG_FILES, write_month
+    from legacyscan.lab.scenario import load
+    from legacyscan.report.formats import write_report
+    from legacyscan.topology.mapping import SegmentMap
+
+    month = (as_of.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    logs = out / "logs"
+    echo(f"demo: writing a month of proxy, DNS and Zeek logs ({month}) in {logs}", err=True)
+    write_month(load("hospital"), logs, month)
+    columns = CsvColumns.parse("host=cs-url")
+    year = int(month[:4])
+    readers = [(logs / name, reader_for(logs / name, "auto", columns, year)) for name in LOG_FILES]
+    policy = Policy.load(logs / "policy.yaml")
+    with Inventory.open(out / "inventory.sqlite", create=False) as inventory:
+        data = measure(
+            readers, load_catalogue(policy=policy), inventory,
+            segments=SegmentMap.load(logs / "segments.yaml"), segments_name="segments.yaml",
+            policy_name=policy.source, progress=progress,
+        )  # fmt: skip
+    write_usage(data, out / "ai-usage.json")
+    write_report(assessment, "html", html_path, ai_usage=data)
+    total = sum(r.connections for r in data.rows if r.evidence == "proxy")
+    echo(f"demo: {total:,} connection(s) to outside AI services (report: Shadow AI)", err=True)
+
+
 @click.command("demo")
 @click.option(
     "--out",
@@ -209,6 +243,7 @@ def demo_command(out: Path, as_of: dt.datetime | None) -> None:
     finally:
         runner.down()
         echo("demo: lab stopped", err=True)
+    demo_ai_usage(assessment, out, as_of_date(as_of), html_path)
     echo(summary_line(assessment), err=True)
     echo(f"report: {html_path.resolve()}")
     echo(f"data:   {json_path.resolve()}")

@@ -72,7 +72,7 @@ class ClassMaker:
 
     vendor: str
     classes: frozenset[str]
-    becomes: str
+    named: str  # the vendor our vocabulary names that line by
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ class ClassPolicy:
                 ClassMaker(
                     str(m["vendor"]),
                     frozenset(str(c) for c in m["classes"]),
-                    str(m["becomes"]),
+                    str(m["named"]),
                 )
                 for m in data.get("class_makers") or []
             ),
@@ -122,7 +122,7 @@ class ClassPolicy:
         """The name of ``vendor``'s line of ``device_class`` (the vendor itself by default)."""
         for maker in self.class_makers:
             if maker.vendor == vendor and device_class in maker.classes:
-                return maker.becomes
+                return maker.named
         return vendor
 
     def kind_product(self, device_class: str, device_type: str | None) -> str | None:

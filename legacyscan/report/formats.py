@@ -15,6 +15,8 @@ from typing import Any
 from legacyscan.codec import to_data
 from legacyscan.files import atomic_write
 from legacyscan.model import Assessment
+from legacyscan.model.aiusage import UsageData
+from legacyscan.report.ai_usage import write_usage_csv
 from legacyscan.report.csv_format import write_csv
 from legacyscan.report.graphml_format import write_graphml
 from legacyscan.report.html import render_view
@@ -77,19 +79,25 @@ def write_report(
     cover: Cover | None = None,
     show_empty_segments: bool = False,
     browser: str | Path | None = None,
+    ai_usage: UsageData | None = None,
 ) -> list[Path]:
     """Write ``assessment`` as ``fmt`` at ``path``; return the files written.  ``browser``
-    is the Chromium that prints the PDF (default: the first found on PATH)."""
+    is the Chromium that prints the PDF (default: the first found on PATH); ``ai_usage``
+    adds the outside-AI connections (html, pdf, json, csv)."""
     printer = find_browser(browser) if fmt == "pdf" else None  # fail before any work
     view = build_view(assessment, cover, show_empty_segments)
     if fmt == "html":
-        atomic_write(path, render_view(view, lang))
+        atomic_write(path, render_view(view, lang, ai_usage=ai_usage))
     elif fmt == "pdf" and printer is not None:
-        print_pdf(render_view(view, lang, print_mode=True), path, printer)
+        print_pdf(render_view(view, lang, print_mode=True, ai_usage=ai_usage), path, printer)
     elif fmt == "json":
-        atomic_write(path, json.dumps(export_dict(view, lang), indent=2, ensure_ascii=False))
+        data = export_dict(view, lang)
+        if ai_usage is not None:
+            data["ai_usage"] = to_data(ai_usage)
+        atomic_write(path, json.dumps(data, indent=2, ensure_ascii=False))
     elif fmt == "csv":
-        return write_csv(view, path)
+        written = write_csv(view, path)
+        return written + (write_usage_csv(ai_usage, path) if ai_usage is not None else [])
     elif fmt == "graphml":
         write_graphml(view, path)
     elif fmt == "xlsx":

@@ -25,8 +25,10 @@ from markupsafe import Markup
 from legacyscan.codec import from_data
 from legacyscan.files import atomic_write
 from legacyscan.model import PLAN_ACTIONS, Assessment, Message, Provenance
+from legacyscan.model.aiusage import UsageData
 from legacyscan.paths import reports_dir
 from legacyscan.plan import CostModel
+from legacyscan.report.ai_usage import AiUsageView
 from legacyscan.report.i18n import LANGUAGES, Language, catalogue
 from legacyscan.report.page_data import page_data
 from legacyscan.report.svg import bar_chart
@@ -190,9 +192,26 @@ def print_margins(view: ReportView, L: Language) -> str:
     )
 
 
-def render_view(view: ReportView, lang: str = "en", print_mode: bool = False) -> str:
+def _ai_usage_chart(usage: AiUsageView | None, L: Language) -> Markup:
+    """Connections to outside AI services per day (the evidence the section counts)."""
+    if usage is None:
+        return Markup("")
+    items = [
+        (L.date(c.name, short=True), c.connections, "ai-day", L.num(c.connections))
+        for c in usage.by_day
+    ]
+    return bar_chart(items, L.t("ai_usage.by_day"))
+
+
+def render_view(
+    view: ReportView,
+    lang: str = "en",
+    print_mode: bool = False,
+    ai_usage: UsageData | None = None,
+) -> str:
     """The report page; ``print_mode`` makes the page the PDF prints: one language, every
-    finding, the contents and the page margins."""
+    finding, the contents and the page margins.  ``ai_usage``: the section on outside AI
+    services (``legacyscan ai-usage`` data)."""
     catalogue(lang)  # an unknown language fails here, with a clear message
     env = _environment()
     css = (reports_dir() / "style.css").read_text(encoding="utf-8")
@@ -204,6 +223,7 @@ def render_view(view: ReportView, lang: str = "en", print_mode: bool = False) ->
         languages += [Language.load(c) for c in LANGUAGES if c != lang]
     print_css = print_margins(view, languages[0]) if print_mode else ""
     data = page_data(view, lang)
+    usage = AiUsageView(ai_usage) if ai_usage is not None else None
     made = view.assessment.provenance
     weights = made.weights if made is not None else RiskModel.load().weights
     styles = " ".join(csp_hash(text) for text in (css, print_css) if text)
@@ -234,6 +254,8 @@ def render_view(view: ReportView, lang: str = "en", print_mode: bool = False) ->
         exposure_weights=_exposure_weights(parse_weights(weights, "the scan's risk weights")),
         cost_model=_cost_table(made),
         data_versions=_data_versions(made),
+        ai_usage=usage,
+        ai_usage_chart=lambda L: _ai_usage_chart(usage, L),
     )
 
 
