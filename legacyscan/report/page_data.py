@@ -137,10 +137,17 @@ def _compact_record(value: Any) -> Any:
         kept = {}
         for name in _names(type(value)):
             item = getattr(value, name)
-            if type(item) not in _SCALARS:
+            kind = type(item)
+            if kind is str:  # the common case first: a field of text
+                if item:
+                    kept[name] = item
+            elif kind in _SCALARS:
+                if item is not None:
+                    kept[name] = item
+            else:
                 item = _compact_record(item)
-            if item not in _EMPTY:
-                kept[name] = item
+                if item not in _EMPTY:
+                    kept[name] = item
         return kept
     if isinstance(value, dt.date):
         return value.isoformat()
