@@ -29,7 +29,6 @@ from legacyscan.collect.nmap.runner import OnProgress, run_plan
 from legacyscan.collect.nmap.second_pass import (
     PASS2_PREFIX,
     PASS2_SOURCE,
-    ClassedHost,
     SecondPassOptions,
     decide,
     merge_second_pass,
@@ -45,10 +44,10 @@ from legacyscan.model import (
     Assessment,
     Collection,
     Host,
-    IdentifiedDevice,
     PassDecision,
     ScanMeta,
 )
+from legacyscan.probing import ai_probe_step, classed
 from legacyscan.recording import RecordingChunkStore, ScanRecorder, record_nmap_chunk
 from legacyscan.risk.evaluate import Context
 
@@ -222,6 +221,9 @@ def collect_live(
         )
         kept = tuple(found)
         records += more
+    ai: tuple[PassDecision, ...] = ()
+    if second_pass is not None and second_pass.ai_probes:
+        kept, ai = ai_probe_step(kept, in_scope, progress, recorder, identifier)
     return Collection(
         hosts=kept + seen,
         command_lines=tuple(r.command_line for r in records),
@@ -229,46 +231,13 @@ def collect_live(
         errors=errors,
         silent_addresses=len(hosts) - len(kept),
         second_pass=decisions,
+        ai_probes=ai,
     )
 
 
 def pass2_store(out_dir: Path) -> FilesystemChunkStore:
     """Where the second pass keeps its chunks: beside the first pass's, prefix ``pass2``."""
     return FilesystemChunkStore(out_dir / "nmap", prefix=PASS2_PREFIX)
-
-
-def classed(devices: Sequence[IdentifiedDevice]) -> list[ClassedHost]:
-    """The identify stage's classes as the second pass reads them."""
-    hosts = []
-    for device in devices:
-        host = device.host
-        if not host.address:
-            continue
-        weights: dict[str, float] = {}
-        others: dict[tuple[str, str], None] = {}
-        for signal in device.class_signals:
-            if signal.device_class == device.device_class:
-                weights[signal.reason] = weights.get(signal.reason, 0.0) + signal.weight
-            else:
-                others[(signal.device_class, signal.reason)] = None
-        reasons = sorted(weights, key=lambda r: -weights[r])[:3]
-        hosts.append(
-            ClassedHost(
-                address=host.address,
-                device_class=device.device_class,
-                confidence=device.class_confidence,
-                reasons=tuple(reasons),
-                open_tcp=frozenset(
-                    s.port for s in host.services if s.state == "open" and s.protocol == "tcp"
-                ),
-                open_udp=frozenset(
-                    s.port for s in host.services if s.state == "open" and s.protocol == "udp"
-                ),
-                scanned=host.scanned,
-                other_signals=tuple(others),
-            )
-        )
-    return hosts
 
 
 def second_pass_step(
@@ -361,7 +330,8 @@ def scan(
     # Loaded once: the second pass and assess both class hosts with it.
     identifier = identifier or Identifier()
     if second_pass is None:
-        second_pass = SecondPassOptions(enabled=load_profiles().get(plan.profile).second_pass)
+        profile = load_profiles().get(plan.profile)
+        second_pass = SecondPassOptions(enabled=profile.second_pass, ai_probes=profile.ai_probes)
     collection = collect_live(
         plan,
         out_dir,
@@ -390,6 +360,7 @@ def scan(
         site=site,
         vantage=vantage,
         second_pass=collection.second_pass,
+        ai_probes=collection.ai_probes,
     )
     progress(f"identify: {len(collection.hosts)} device(s)")
     assessment = assess(collection.hosts, meta, identifier=identifier, context=context)

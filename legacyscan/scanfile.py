@@ -123,11 +123,13 @@ def _document(assessment: Assessment) -> dict[str, Any]:
             "silent_addresses": meta.silent_addresses,
             "errors": [asdict(e) for e in meta.errors],
             "second_pass": [record_to_dict(d) for d in meta.second_pass],
+            "ai_probes": [record_to_dict(d) for d in meta.ai_probes],
         },
         "devices": _Rows(_device_entries(assessment)),
         "segments": _Rows(asdict(s) for s in assessment.topology.segments),
         "mixed_segments": list(assessment.topology.mixed_segments),
         "exposures": _Rows(record_to_dict(e) for e in assessment.topology.exposures),
+        "ai_services": [record_to_dict(f) for f in assessment.ai_services],
         **topology_and_risk_to_dict(assessment),
         "provenance": to_data(assessment.provenance),
         "record": _record(assessment),
@@ -280,6 +282,7 @@ def _meta(data: dict[str, Any]) -> ScanMeta:
             "silent_addresses": _count(scan, "silent_addresses"),
             "errors": scan.get("errors", []),
             "second_pass": scan.get("second_pass", []),
+            "ai_probes": scan.get("ai_probes", []),
         },
     )
 

@@ -31,7 +31,8 @@ from legacyscan.identify import Identifier
 from legacyscan.inventory import Inventory
 from legacyscan.inventory.recorder import InventoryRecorder
 from legacyscan.model import Collection, ScanMeta
-from legacyscan.pipeline import classed, collect_live, pass2_store
+from legacyscan.pipeline import collect_live, pass2_store
+from legacyscan.probing import classed
 
 XML = (Path(__file__).parent / "fixtures" / "nmap" / "lab-minimal.xml").read_bytes()
 

@@ -91,10 +91,15 @@ def write_outputs(assessment: Assessment, out: Path) -> tuple[Path, Path]:
 
 def summary_line(assessment: Assessment) -> str:
     legacy = sum(1 for d in assessment.devices if d.is_legacy)
-    return (
+    line = (
         f"{len(assessment.devices)} device(s), {legacy} legacy, "
         f"{assessment.topology.total_exposures} legacy->clinical pair(s) in shared segments"
     )
+    ai = assessment.ai_services
+    if ai:
+        open_ = sum(1 for f in ai if f.service.unauthenticated)
+        line += f", {len(ai)} self-hosted AI service(s) ({open_} answered without authentication)"
+    return line
 
 
 def _finite_budget(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:

@@ -16,6 +16,7 @@ import click
 
 from legacyscan.cli.common import as_of_date, as_of_option
 from legacyscan.cli.terminal import echo
+from legacyscan.identify.ai_services import AiCatalogue
 from legacyscan.identify.observe import FIELDS, field_list, is_field
 from legacyscan.identify.rules import RuleSet, load_vocabulary
 from legacyscan.identify.selftest import candidates, check_examples
@@ -83,6 +84,9 @@ def check_command(folders: tuple[Path, ...], with_bundled: bool, vocabulary: Pat
     if not folders or with_bundled:
         gaps = Gaps.load()
         failures.extend(alignment_problems(rules, EolDatabase.load(), gaps))
+        ai = AiCatalogue.load()
+        failures.extend(ai.example_problems())
+        echo(f"{len(ai.products)} AI product(s) in ai-servers.yaml, each example checked")
         echo(
             f"{len(gaps.no_lifecycle_data)} product(s) named by rules have no lifecycle data "
             f"and {len(gaps.no_rule_yet)} EOL product(s) no rule yet, each with its reason in "

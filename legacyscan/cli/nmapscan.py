@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import click
 
 from legacyscan.cli.terminal import clean, echo, echo_raw
+from legacyscan.collect.http.ai_probes import load_rules as load_ai_rules
 from legacyscan.collect.nmap.plan import (
     MAX_CHUNKS,
     MAX_PARALLEL,
@@ -67,6 +68,7 @@ class NmapCliOptions:
     resume: bool
     second_pass: bool | None
     second_pass_hosts: tuple[str, ...]
+    ai_probes: bool
 
     def second_pass_options(self, plan: ScanPlan) -> SecondPassOptions:
         """The second pass as the user chose: the profile's default, or on/off, and the
@@ -77,7 +79,8 @@ class NmapCliOptions:
         if self.second_pass_hosts and not enabled:
             raise click.UsageError("--second-pass-host needs a second pass (drop --no-second-pass)")
         address_set(self.second_pass_hosts)  # a bad target fails now, before any packet
-        return SecondPassOptions(enabled=enabled, named=self.second_pass_hosts)
+        ai = self.ai_probes and load_profiles().get(plan.profile).ai_probes
+        return SecondPassOptions(enabled=enabled, named=self.second_pass_hosts, ai_probes=ai)
 
     @property
     def authorisation(self) -> Authorisation:
@@ -198,6 +201,15 @@ _OPTIONS: list[Callable[[F], F]] = [
         "repeatable).",
     ),
     click.option(
+        "--ai-probes/--no-ai-probes",
+        default=True,
+        help="After pass 1, name self-hosted AI services (Ollama, vLLM, Open WebUI...) with "
+        "read-only HTTP GETs of their documented version and model-list endpoints, on the "
+        "ports pass 1 found open, only on hosts whose class allows it (never medical, IoT, "
+        "power or printer devices; fingerprints/scan-profiles.yaml, ai_probes). GET only, "
+        "never a completion or an upload. Default: on where the profile says so.",
+    ),
+    click.option(
         "--resume",
         is_flag=True,
         help="Continue the interrupted scan stored in --out without rescanning finished "
@@ -267,6 +279,7 @@ def _listing(blocks: tuple[str, ...], shown: int = DRY_RUN_LISTING) -> str:
 def _print_second_pass(options: SecondPassOptions) -> None:
     if not options.enabled:
         echo("pass 2: none (--no-second-pass, or the profile has none)")
+        _print_ai_probes(options)
         return
     echo(
         "pass 2 (read-only OS scripts): decided after pass 1, host by host, from the class "
@@ -278,6 +291,22 @@ def _print_second_pass(options: SecondPassOptions) -> None:
     if options.named:
         echo(f"  named by you (--second-pass-host): {' '.join(options.named)}")
     echo("  the scan's report and scan.json list what was sent to whom, and why")
+    _print_ai_probes(options)
+
+
+def _print_ai_probes(options: SecondPassOptions) -> None:
+    if not options.ai_probes:
+        echo("AI services: no GET sent (--no-ai-probes, or the profile sends none)")
+        return
+    echo(
+        "AI services (read-only HTTP GETs, fingerprints/ai-servers.yaml): after pass 1, "
+        "only on these ports when pass 1 found them open, by class:"
+    )
+    classes = load_ai_rules().classes
+    for device_class, ports in classes:
+        if ports:
+            echo(f"  {device_class}: tcp/{port_ranges(ports)}")
+    echo(f"  nothing to: {', '.join(c for c, ports in classes if not ports)}")
 
 
 def _clock(seconds: float) -> str:

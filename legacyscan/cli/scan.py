@@ -102,8 +102,10 @@ def scan_command(
     classes every host, then -- the second pass -- sends the read-only scripts that name
     an OS (SMB, RDP NTLM info, SSH host key, HTTP header and title, TLS certificate) only
     to the hosts whose class allows them (never medical, printer, IoT, power or unknown
-    ones unless named with --second-pass-host), identifies operating systems and
-    firmware, looks up their end of support, finds
+    ones unless named with --second-pass-host), names self-hosted AI services (Ollama,
+    vLLM, Open WebUI...) with read-only HTTP GETs on the ports found open, never to
+    medical, IoT, power or printer devices (--no-ai-probes: none), identifies operating
+    systems and firmware, looks up their end of support, finds
     which legacy systems share a segment with clinical devices, scores the risk and
     writes OUT/scan.json and OUT/report.html.  Every nmap XML output is kept compressed
     in OUT/nmap/, chunk by chunk as it finishes: an interrupted scan continues with

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from legacyscan.collect.snmp.credentials import Credential, Secret, community
+from legacyscan.lab.request_log import log_path
 from legacyscan.lab.scenario import SNMP_V3_USER, LabDevice, LabError, Scenario, load, scaled
 from legacyscan.lab.snmpdata import Network, snmprec
 
@@ -232,6 +233,9 @@ def _start_services(plan: Scenario, folder: Path, pids: list[int]) -> list[Path]
             params = dict(service.get("params") or {})
             if service["kind"] == "printer":
                 params["count_file"] = str(_count_file(folder, device.address, service["port"]))
+            if service["kind"] in ("http", "ai-http"):  # what it is asked: request_log.py
+                params["log_file"] = str(log_path(folder, device.address, service["port"]))
+                (folder / "requests").mkdir(exist_ok=True)
             if service["kind"] in ("smb", "rdp") and "netbios_name" not in params:
                 params["netbios_name"] = netbios_name(device)
             listeners.append({"address": device.address, "port": int(service["port"]),

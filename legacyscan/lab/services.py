@@ -15,7 +15,9 @@ PATH]``, the config being ``{"listeners": [{"address", "port", "kind",
 "params"}]}``.  Params by kind (* = required):
 
 * banner, telnet: banner*
-* http: server*, title*
+* http: server*, title*, log_file (every request's method, path and User-Agent appended)
+* ai-http: api* (ollama, vllm, open-webui), version*, models (comma-separated), auth,
+  log_file -- a self-hosted AI server's read-only API (``ai_http.py``)
 * sip: user_agent*, user_agent_separator (": ", or ":" for the user agents
   whose real devices omit the space, which nmap's fingerprints rely on)
 * rdp: protocol: legacy (XP/2003, no negotiation; default), rdp, ssl, hybrid;
@@ -56,7 +58,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from legacyscan.lab import ntlm, smb
+from legacyscan.lab import ai_http, ntlm, request_log, smb
 
 PROG = "python -m legacyscan.lab.services"
 IDLE_TIMEOUT = 10.0  # seconds without a byte before we hang up
@@ -109,6 +111,8 @@ class ListenerSpec:
                 raise ValueError(f"param {name} must be one line")
         if self.params.get("protocol", "legacy") not in _RDP_MODES:
             raise ValueError(f"param protocol must be one of {', '.join(_RDP_MODES)}")
+        if self.kind == "ai-http" and self.params["api"] not in ai_http.APIS:
+            raise ValueError(f"param api must be one of {', '.join(ai_http.APIS)}")
         if self.kind == "dicom":
             # The lengths are the DICOM limits (PS3.7 D.3.3.2/D.3.3.4).
             if not _UID.fullmatch(self.params["implementation_class_uid"]) or (
@@ -270,6 +274,7 @@ async def _http(reader: Reader, writer: Writer, params: Params) -> None:
         return
     parts = head.split(b"\r\n", 1)[0].decode("latin-1").split(" ")
     method = parts[0] if len(parts) == 3 and parts[2].startswith("HTTP/1.") else ""
+    request_log.log_request(params, *request_log.request_of(head))
     if complete and method in ("GET", "HEAD", "POST", "OPTIONS"):
         status, title = "200 OK", params["title"]  # config text, used as-is
     else:
@@ -287,6 +292,15 @@ async def _http(reader: Reader, writer: Writer, params: Params) -> None:
     response = ("\r\n".join(lines) + "\r\n\r\n").encode()
     await _send(writer, response if method == "HEAD" else response + body)
     await _finish(reader, writer)
+
+
+@_kind("ai-http", "api", "version")
+async def _ai_http(reader: Reader, writer: Writer, params: Params) -> None:
+    buf = bytearray()
+    head, complete = await _read_head(reader, buf)
+    if head:
+        await _send(writer, ai_http.respond(head, complete, params))
+        await _finish(reader, writer)
 
 
 _SIP_COMPACT = {"v": "via", "f": "from", "t": "to", "i": "call-id"}

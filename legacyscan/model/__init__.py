@@ -6,6 +6,7 @@ and pysnmp objects stop inside their collector).  ``from legacyscan.model import
 works for every record.
 """
 
+from legacyscan.model.ai import AI_KINDS, AiService, AiServiceFinding, AiVulnerability
 from legacyscan.model.assessment import Assessment, Provenance, ScanMeta, Trend
 from legacyscan.model.collect import (
     SEEN_ONLY_SOURCES,
@@ -15,6 +16,7 @@ from legacyscan.model.collect import (
     EntityPhysical,
     ForwardingEntry,
     Host,
+    HttpAnswer,
     InstalledSoftware,
     Interface,
     InterfaceAddress,
@@ -90,6 +92,11 @@ __all__ = [
     "OsClass",
     "OsMatch",
     "Host",
+    "HttpAnswer",
+    "AI_KINDS",
+    "AiService",
+    "AiServiceFinding",
+    "AiVulnerability",
     "PassDecision",
     "Sighting",
     "SEEN_ONLY_SOURCES",

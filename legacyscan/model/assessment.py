@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from legacyscan.model.ai import AiServiceFinding
 from legacyscan.model.collect import CollectError, PassDecision
 from legacyscan.model.lifecycle import AssessedDevice
 from legacyscan.model.plan import HorizonEntry, Plan
@@ -30,6 +31,8 @@ class ScanMeta:
     vantage: str = ""  # where the scanner stood, e.g. "datacentre-vlan-5"
     #: The second pass: what was sent to whom after the first, and why (one per host).
     second_pass: tuple[PassDecision, ...] = ()
+    #: The AI-service probe (``collect/http/``): who was sent read-only GETs, and why.
+    ai_probes: tuple[PassDecision, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,8 @@ class Assessment:
     horizon: tuple[HorizonEntry, ...] = ()
     trend: Trend | None = None  # set when the scan was recorded after an earlier one
     provenance: Provenance | None = None  # None only for scans stored before schema 2
+    #: Self-hosted AI services the scan found, with their exposure (``risk/ai_exposure.py``).
+    ai_services: tuple[AiServiceFinding, ...] = ()
 
     @cached_property
     def _risk_by_address(self) -> dict[str | None, DeviceRisk]:

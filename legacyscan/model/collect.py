@@ -232,6 +232,44 @@ class Sighting:
         return f"MAC learnt on {port}{vlan} of switch {self.agent}"
 
 
+#: Longest body an HTTP answer keeps (characters): a model list, a version, a page title.
+HTTP_BODY_LIMIT = 32 * 1024
+
+
+@dataclass(frozen=True)
+class HttpAnswer:
+    """What one read-only GET of the AI-service probe got back (``collect/http/``).
+
+    ``body`` is the start of the answer as text (at most ``HTTP_BODY_LIMIT`` characters,
+    ``truncated`` when there was more); ``error`` says why there is no answer (refused,
+    timeout, not HTTP).  Nothing here is trusted: it is what a device chose to say.
+    """
+
+    port: int
+    path: str  # the request target, e.g. "/api/tags"
+    status: int | None = None  # None: no HTTP answer (see error)
+    content_type: str = ""
+    server: str = ""  # the Server header
+    body: str = ""
+    truncated: bool = False
+    error: str = ""
+    tls: bool = False
+
+    def __post_init__(self) -> None:
+        # a tampered scan.json cannot bring in a port 0, a status 99999 or a 10 MB body
+        if isinstance(self.port, bool) or not isinstance(self.port, int) or self.port not in PORTS:
+            raise ValueError(f"port {str(self.port)[:24]!r} is not a port number (1-65535)")
+        if self.status is not None and (
+            isinstance(self.status, bool) or not isinstance(self.status, int)
+            or not 100 <= self.status <= 599
+        ):  # fmt: skip
+            raise ValueError(f"HTTP status {str(self.status)[:12]!r} is not 100-599")
+        if not isinstance(self.path, str) or not self.path.startswith("/") or len(self.path) > 256:
+            raise ValueError(f"request path {str(self.path)[:40]!r} is not a path")
+        if not isinstance(self.body, str) or len(self.body) > HTTP_BODY_LIMIT:
+            raise ValueError(f"HTTP body longer than {HTTP_BODY_LIMIT} characters")
+
+
 @dataclass(frozen=True)
 class Host:
     """Everything the collectors learnt about one address."""
@@ -249,6 +287,8 @@ class Host:
     sources: tuple[str, ...] = ()  # "nmap", "snmp", "snmpwalk:FILE", "nmap-xml:FILE", "arp"...
     #: Where other devices saw it (``collect/sightings.py``): ARP entries, switch ports.
     seen_by: tuple[Sighting, ...] = ()
+    #: Answers to the AI-service probe's read-only GETs (``collect/http/``), in order sent.
+    http_answers: tuple[HttpAnswer, ...] = ()
 
     @property
     def scanned(self) -> bool:
@@ -309,3 +349,4 @@ class Collection:
     errors: tuple[CollectError, ...] = ()
     silent_addresses: int = 0  # up but nothing open and no SNMP: not reported as devices
     second_pass: tuple[PassDecision, ...] = ()  # one per host of the first pass
+    ai_probes: tuple[PassDecision, ...] = ()  # the AI-service GETs: who got them, and why

@@ -185,6 +185,33 @@ def reach_summary_table(view: ReportView) -> Table:
     return Table("reach", columns, rows)
 
 
+def ai_services_table(view: ReportView) -> Table:
+    """The self-hosted AI services found, with their exposure (strings from devices)."""
+    rows: list[tuple[Value, ...]] = []
+    for f in view.assessment.ai_services:
+        service = f.service
+        rows.append(
+            (
+                f.address,
+                service.port,
+                f.segment,
+                f.device_class,
+                service.product,
+                service.version or None,
+                " ".join(service.models),
+                service.unauthenticated,
+                " ".join(f.reachable_from),
+                " ".join(x.id for x in f.vulnerabilities),
+                f.exposed,
+            )
+        )
+    columns = (
+        "address", "port", "segment", "device_class", "ai_product", "ai_version", "ai_models",
+        "ai_unauthenticated", "ai_reachable_from", "ai_vulnerabilities", "ai_exposed",
+    )  # fmt: skip
+    return Table("ai_services", columns, rows)
+
+
 def all_tables(view: ReportView) -> tuple[Table, ...]:
     return (
         devices_table(view),
@@ -192,4 +219,5 @@ def all_tables(view: ReportView) -> tuple[Table, ...]:
         plan_table(view),
         segments_table(view),
         exposures_table(view),
+        ai_services_table(view),
     )

@@ -15,6 +15,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -24,6 +25,7 @@ from legacyscan.report.i18n import Language
 from legacyscan.report.tables import (
     Table,
     Value,
+    ai_services_table,
     devices_table,
     findings_table,
     plan_table,
@@ -57,7 +59,9 @@ def _cell(sheet: Any, value: Value, lang: Language, column: str) -> WriteOnlyCel
     if isinstance(value, str):
         if column in TERMS:
             value = lang.term(TERMS[column], value)
-        cell = WriteOnlyCell(sheet, value=value)
+        # XLSX (XML 1.0) cannot hold most C0 controls: openpyxl raises on them.  A device's
+        # ESC or NUL becomes U+FFFD, as in the GraphML export.
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
         cell.data_type = "s"  # never a formula, whatever the device wrote
         return cell
     if isinstance(value, bool):
@@ -158,6 +162,7 @@ def write_xlsx(view: ReportView, path: Path, lang: str) -> None:
         plan_table(view),
         segments_table(view),
         reach_summary_table(view),  # pairs by the hundred thousand belong in the CSV
+        ai_services_table(view),
     ):
         _sheet(book, table, language)
     with atomic_open(path, "wb") as handle:

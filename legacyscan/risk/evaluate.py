@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from legacyscan.lifecycle.horizon import eol_horizon
 from legacyscan.model import AssessedDevice, Assessment, ScanMeta
+from legacyscan.risk.ai_exposure import ai_findings
 from legacyscan.risk.device import RiskModel, score_all
 from legacyscan.risk.segment import network_score, score_segments
 from legacyscan.topology.build import analyse, build_network
@@ -69,5 +70,6 @@ def evaluate_network(
         network_score=score,
         network_factors=factors,
         horizon=eol_horizon(devices, meta.as_of),
+        ai_services=ai_findings(devices, network),
     )
     return assessment, network

@@ -88,3 +88,16 @@ def test_dry_run_shows_both_passes_and_the_allow_list_per_class() -> None:
     assert "pass 2: none" in off and "class workstation" not in off
     thorough = run("scan", "127.51.0.0/28", "--dry-run", "--profile", "thorough").stdout
     assert "pass 2: none" in thorough
+
+
+def test_dry_run_shows_the_ai_service_ports_per_class() -> None:
+    out = run("scan", "127.51.0.0/28", "--dry-run").stdout
+    assert "AI services (read-only HTTP GETs" in out
+    lines = out.splitlines()
+    nothing = next(line for line in lines if line.startswith("  nothing to: "))
+    for fragile in ("medical", "iot", "power", "printer"):
+        assert fragile in nothing
+    server = next(line for line in lines if line.startswith("  server: tcp/"))
+    assert "11434" in server
+    off = run("scan", "127.51.0.0/28", "--dry-run", "--no-ai-probes").stdout
+    assert "AI services: no GET sent (--no-ai-probes" in off

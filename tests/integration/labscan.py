@@ -40,10 +40,13 @@ def running_lab(scenario: str, state_dir: Path) -> Iterator[runner.LabState]:
             os.environ["LEGACYSCAN_LAB_DIR"] = previous
 
 
-def scan_lab(state: runner.LabState, out: Path, timeout: float) -> dict[str, Any]:
-    """``legacyscan scan`` of the lab through the real CLI; its scan.json, with ``_out``."""
+def scan_lab(
+    state: runner.LabState, out: Path, timeout: float, targets: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """``legacyscan scan`` of the lab (or of ``targets`` only) through the real CLI; its
+    scan.json, with ``_out``."""
     result = subprocess.run(
-        [sys.executable, "-m", "legacyscan", "scan", *state.targets,
+        [sys.executable, "-m", "legacyscan", "scan", *(targets or state.targets),
          "--snmp-port", str(state.snmp_port), "--out", str(out), "--as-of", AS_OF],
         capture_output=True, text=True, timeout=timeout,
     )  # fmt: skip

@@ -29,7 +29,8 @@ def _rows(path: Path) -> list[dict[str, str]]:
 def test_csv_tables(tmp_path: Path, rich_assessment: Assessment) -> None:
     written = write_report(rich_assessment, "csv", tmp_path / "out")
     assert sorted(p.name for p in written) == [
-        "devices.csv", "exposures.csv", "findings.csv", "plan.csv", "segments.csv",
+        "ai_services.csv", "devices.csv", "exposures.csv", "findings.csv", "plan.csv",
+        "segments.csv",
     ]  # fmt: skip
     devices = _rows(tmp_path / "out" / "devices.csv")
     assert [d["address"] for d in devices][:2] == ["10.1.1.10", "10.1.1.11"]  # riskiest first
@@ -126,8 +127,16 @@ def test_xlsx_workbook(tmp_path: Path, rich_assessment: Assessment, lang: str) -
     write_report(_with_formula_host(rich_assessment), "xlsx", path, lang, cover)
     book = load_workbook(path)
     names = {
-        "fr": ["Synthèse", "Équipements", "Constats", "Plan", "Segments", "Joignabilité"],
-        "en": ["Summary", "Devices", "Findings", "Plan", "Segments", "Reachability"],
+        "fr": [
+            "Synthèse",
+            "Équipements",
+            "Constats",
+            "Plan",
+            "Segments",
+            "Joignabilité",
+            "Services d'IA",
+        ],
+        "en": ["Summary", "Devices", "Findings", "Plan", "Segments", "Reachability", "AI services"],
     }
     assert book.sheetnames == names[lang]
     devices = book[names[lang][1]]

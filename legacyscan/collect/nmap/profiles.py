@@ -73,6 +73,7 @@ class ScanProfile:
     chunk_size: int
     parallel: int
     second_pass: bool = False  # the second pass (``second_pass`` rules) follows this one
+    ai_probes: bool = False  # the AI-service GETs (``ai_probes`` rules) follow pass 1
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,13 @@ def _profile(name: str, raw: dict[str, Any], printer: frozenset[int]) -> ScanPro
         profile = ScanProfile(
             name=name,
             description=" ".join(str(raw["description"]).split()),
-            tcp_ports=_ints(raw.get("tcp_ports", []), f"{where}: tcp_ports"),
+            # the AI services' default ports are scanned like the others (SYN or connect)
+            tcp_ports=tuple(
+                dict.fromkeys(
+                    _ints(raw.get("tcp_ports", []), f"{where}: tcp_ports")
+                    + _ints(raw.get("ai_tcp_ports", []), f"{where}: ai_tcp_ports")
+                )
+            ),
             top_tcp_ports=int(raw.get("top_tcp_ports", 0)),
             udp_ports=_ints(raw.get("udp_ports", []), f"{where}: udp_ports"),
             version=str(raw["version"]),
@@ -146,6 +153,7 @@ def _profile(name: str, raw: dict[str, Any], printer: frozenset[int]) -> ScanPro
             chunk_size=int(raw["chunk_size"]),
             parallel=int(raw["parallel"]),
             second_pass=bool(raw.get("second_pass", False)),
+            ai_probes=bool(raw.get("ai_probes", False)),
         )
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, ProfileError):

@@ -66,6 +66,8 @@ class SecondPassOptions:
     enabled: bool = True
     named: tuple[str, ...] = ()  # addresses, CIDR blocks or ranges (--second-pass-host)
     as_root: bool | None = None  # None: ask the operating system (as the first pass)
+    #: After pass 1 (and pass 2): the AI-service GETs (``collect/http/``, --no-ai-probes).
+    ai_probes: bool = False
 
 
 def rules_of(book: ProfileBook) -> SecondPassRules:
