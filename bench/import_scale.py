@@ -1,19 +1,26 @@
-"""Import + identification of a large nmap XML versus nmap's own XSL report, same file, same run.
+"""Import of a large nmap XML versus python-nmap's bare parse of the same file, same run.
 
 Generates an nmap 7.93-style XML file of N hosts (a mix of hospital devices: Windows XP
 and 7 consoles, Linux PACS servers, Cisco switches, embedded web servers...), then times,
 each in its own process with its peak memory (max RSS from wait4):
 
-* import + identification: the file decoded by legacyscan's importer, every host
-  identified and looked up in the end-of-life database (a child of this script);
-* ``xsltproc /usr/share/nmap/nmap.xsl FILE``: nmap's own HTML report, the baseline;
-* with ``--full``: the whole ``legacyscan import FILE --out DIR`` command, which also
-  builds the topology, scores risk and writes scan.json and report.html.
+* python-nmap 0.7.1's ``analyse_nmap_xml_scan`` of the file: the baseline (issue 20);
+* the phases inside legacyscan (a child of this script: knowledge, decode, identify,
+  lifecycle), to see where the time goes;
+* ``legacyscan identify --nmap-xml FILE`` (text to /dev/null): decode, identify, lifecycle,
+  topology and risk, printed;
+* ``legacyscan import FILE --out DIR --no-db``: the same plus scan.json and report.html
+  (``--db``: recorded in a throw-away SQLite inventory instead, as a user's default);
+* with ``--xsltproc``: nmap's own HTML report (``xsltproc nmap.xsl``), the old baseline,
+  which grows faster than linearly (7 minutes at 20,000 hosts).
 
-Prints the ratios.
+Several ``--hosts`` sizes compare the time per host of the largest with the smallest.
+``--startup`` also times ``legacyscan eol show windows`` against a bare interpreter start.
+Prints the ratios; the targets are issue 20's.  The machine is shared: run it when it is
+quiet, and read the ratios (same run), not the seconds.
 
-    python bench/import_scale.py              # 5,000 hosts: a couple of minutes
-    python bench/import_scale.py --hosts 20000 --full
+    python bench/import_scale.py                          # 20,000 hosts: about a minute
+    python bench/import_scale.py --hosts 20000 100000 --startup
 """
 
 from __future__ import annotations
@@ -159,65 +166,156 @@ def child(xml: Path) -> None:
     }))  # fmt: skip
 
 
-def measure(argv: list[str], stdout: int | None = None) -> tuple[float, float, bytes]:
+def python_nmap(xml: Path) -> None:
+    """The baseline: python-nmap's parse of the file, in this process."""
+    import nmap  # python-nmap 0.7.1, the test extra
+
+    scanner = nmap.PortScanner.__new__(nmap.PortScanner)  # no nmap binary lookup
+    parsed = scanner.analyse_nmap_xml_scan(nmap_xml_output=xml.read_text(encoding="utf-8"))
+    print(len(parsed["scan"]))
+
+
+#: CPU seconds (user + system) of every process measured, by its argv: on a shared
+#: machine the wall time depends on the neighbours, the CPU time much less
+CPU: dict[str, float] = {}
+
+
+def measure(
+    argv: list[str], stdout: int | None = None, env: dict[str, str] | None = None
+) -> tuple[float, float, bytes]:
     """Wall seconds, peak RSS (MiB) and output of one process, from wait4."""
     start = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.PIPE)
+    process = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.PIPE, env=env)
     output = process.stdout.read() if process.stdout else b""
+    errors = process.stderr.read() if process.stderr else b""
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
-        assert process.stderr is not None
-        sys.exit(f"failed: {' '.join(argv)}\n{process.stderr.read().decode()[-2000:]}")
+        sys.exit(f"failed: {' '.join(argv)}\n{errors.decode()[-2000:]}")
+    CPU[" ".join(argv)] = usage.ru_utime + usage.ru_stime
     return elapsed, usage.ru_maxrss / 1024, output
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--hosts", type=int, default=5000, help="hosts in the XML (default 5000)")
-    parser.add_argument("--full", action="store_true", help="also time the whole import command")
-    parser.add_argument("--keep", type=Path, help="keep the generated XML and outputs here")
-    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
-    options = parser.parse_args()
-    if options.child:
-        return child(options.child)
-    if shutil.which("xsltproc") is None or not XSL.is_file():
-        sys.exit("needs xsltproc and nmap's nmap.xsl (apt-get install xsltproc nmap)")
-    work = options.keep or Path(tempfile.mkdtemp(prefix="bench-import-"))
-    work.mkdir(parents=True, exist_ok=True)
-    xml = work / "bench.xml"
-    generate(xml, options.hosts)
+def cpu(argv: list[str]) -> float:
+    return CPU[" ".join(argv)]
+
+
+def one_size(hosts: int, work: Path, options: argparse.Namespace) -> dict[str, float]:
+    """Every measure at one size; returns the figures the summary compares."""
+    xml = work / f"bench-{hosts}.xml"
+    generate(xml, hosts)
     size = xml.stat().st_size / 2**20
-    print(f"{options.hosts} hosts, {size:.1f} MiB of nmap XML: {xml}", flush=True)
-    ours, ours_mem, output = measure(
+    print(f"\n{hosts} hosts, {size:.1f} MiB of nmap XML: {xml}", flush=True)
+    argv = [sys.executable, __file__, "--python-nmap", str(xml)]
+    base, base_mem, output = measure(argv, subprocess.PIPE)
+    base_cpu = cpu(argv)
+    assert int(output) == hosts, output
+    print(
+        f"  python-nmap parse (baseline): {base:6.2f} s (CPU {base_cpu:6.2f} s), "
+        f"peak {base_mem:5.0f} MiB",
+        flush=True,
+    )
+    inner, inner_mem, output = measure(
         [sys.executable, __file__, "--child", str(xml)], subprocess.PIPE
     )
     phases = json.loads(output)
     print(
-        f"legacyscan import + identification: {ours:.1f} s, peak {ours_mem:.0f} MiB "
-        f"(interpreter start and knowledge {phases['knowledge']:.1f} s, "
-        f"parse {phases['parse']:.1f} s, identify {phases['identify']:.1f} s, "
-        f"lifecycle {phases['lifecycle']:.1f} s; {phases['devices']} devices, "
+        f"  legacyscan phases in one process: {inner:.2f} s, peak {inner_mem:.0f} MiB "
+        f"(interpreter start and knowledge {phases['knowledge']:.2f} s, "
+        f"decode {phases['parse']:.2f} s, identify {phases['identify']:.2f} s, "
+        f"lifecycle {phases['lifecycle']:.2f} s; {phases['devices']} devices, "
         f"{phases['identities']} identities)",
         flush=True,
     )
-    with open(work / "nmap.html", "wb") as html:
-        theirs, theirs_mem, _ = measure(["xsltproc", str(XSL), str(xml)], html.fileno())
-    print(f"xsltproc nmap.xsl (HTML only): {theirs:.1f} s, peak {theirs_mem:.0f} MiB", flush=True)
+    env = {**os.environ, "LEGACYSCAN_DATA_DIR": str(work / f"data-{hosts}")}
+    argv = [sys.executable, "-m", "legacyscan", "identify", "--nmap-xml", str(xml),
+            "--as-of", "2026-11-23"]  # fmt: skip
+    ident, ident_mem, _ = measure(argv, subprocess.DEVNULL, env)
+    ident_cpu = cpu(argv)
     print(
-        f"ratio import+identification / xsltproc: time {ours / theirs:.2f}, "
-        f"memory {ours_mem / theirs_mem:.2f} (target: time <= 1.00)"
+        f"  legacyscan identify --nmap-xml: {ident:6.2f} s (CPU {ident_cpu:6.2f} s), "
+        f"peak {ident_mem:5.0f} MiB",
+        flush=True,
     )
-    if options.full:
-        command = [sys.executable, "-m", "legacyscan", "import", str(xml),
-                   "--out", str(work / "out"), "--as-of", "2026-11-23"]  # fmt: skip
-        full, full_mem, _ = measure(command, subprocess.DEVNULL)
-        print(
-            f"whole 'legacyscan import' (+ topology, risk, scan.json, report.html): "
-            f"{full:.1f} s, peak {full_mem:.0f} MiB; ratio to xsltproc {full / theirs:.2f}"
-        )
+    out = work / f"out-{hosts}"
+    db = [] if options.db else ["--no-db"]
+    argv = [sys.executable, "-m", "legacyscan", "import", str(xml), "--out", str(out),
+            "--as-of", "2026-11-23", *db]  # fmt: skip
+    full, full_mem, _ = measure(argv, subprocess.DEVNULL, env)
+    full_cpu = cpu(argv)
+    scan_json = (out / "scan.json").stat().st_size / 2**20
+    report = (out / "report.html").stat().st_size / 2**20
+    print(
+        f"  legacyscan import{' (inventory recorded)' if options.db else ' --no-db'}: "
+        f"{full:6.2f} s (CPU {full_cpu:6.2f} s), peak {full_mem:5.0f} MiB "
+        f"(scan.json {scan_json:.0f} MiB, report.html {report:.0f} MiB)",
+        flush=True,
+    )
+    print(
+        f"  ratios to python-nmap, wall time: identify {ident / base:.2f} (target <= 5), "
+        f"import {full / base:.2f} (target <= 8); CPU time: identify {ident_cpu / base_cpu:.2f}, "
+        f"import {full_cpu / base_cpu:.2f}; memory: import {full_mem / base_mem:.2f}, "
+        f"peak {full_mem:.0f} MiB (target at 20,000: <= 600)"
+    )
+    if options.xsltproc and shutil.which("xsltproc") and XSL.is_file():
+        with open(work / "nmap.html", "wb") as html:
+            theirs, theirs_mem, _ = measure(["xsltproc", str(XSL), str(xml)], html.fileno())
+        print(f"  xsltproc nmap.xsl (HTML only): {theirs:.1f} s, peak {theirs_mem:.0f} MiB")
     if options.keep is None:
-        shutil.rmtree(work)
+        shutil.rmtree(out)
+        xml.unlink()
+    return {"hosts": hosts, "import": full, "import_mem": full_mem, "identify": ident,
+            "base": base, "import CPU": full_cpu, "identify CPU": ident_cpu,
+            "base CPU": base_cpu}  # fmt: skip
+
+
+def startup(work: Path) -> None:
+    """``legacyscan eol show windows`` against a bare interpreter; best of five each."""
+    env = {**os.environ, "LEGACYSCAN_DATA_DIR": str(work / "data-startup")}
+    bare = min(measure([sys.executable, "-c", "pass"])[0] for _ in range(5))
+    argv = [sys.executable, "-m", "legacyscan", "eol", "show", "windows"]
+    measure(argv, subprocess.DEVNULL, env)  # a first run may build the knowledge cache
+    shown = min(measure(argv, subprocess.DEVNULL, env)[0] for _ in range(5))
+    print(
+        f"\nstart-up: 'legacyscan eol show windows' {shown:.2f} s (target < 0.5 s), "
+        f"bare interpreter {bare:.2f} s, ratio {shown / bare:.1f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--hosts", type=int, nargs="+", default=[20000],
+                        help="hosts in the XML, one or more sizes (default 20000)")  # fmt: skip
+    parser.add_argument("--db", action="store_true", help="record the import in an inventory")
+    parser.add_argument("--xsltproc", action="store_true", help="also time nmap's XSL report")
+    parser.add_argument("--startup", action="store_true", help="also time 'eol show windows'")
+    parser.add_argument("--keep", type=Path, help="keep the generated XML and outputs here")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--python-nmap", type=Path, help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child:
+        return child(options.child)
+    if options.python_nmap:
+        return python_nmap(options.python_nmap)
+    work = options.keep or Path(tempfile.mkdtemp(prefix="bench-import-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f} at start")
+    try:
+        if options.startup:
+            startup(work)
+        results = [one_size(n, work, options) for n in sorted(options.hosts)]
+    finally:
+        if options.keep is None:
+            shutil.rmtree(work)
+    if len(results) > 1:
+        small, large = results[0], results[-1]
+        for key in ("import", "identify", "base", "import CPU", "identify CPU", "base CPU"):
+            ratio = (large[key] / large["hosts"]) / (small[key] / small["hosts"])
+            print(
+                f"time per host at {large['hosts']} / at {small['hosts']}: {key} {ratio:.2f}"
+                + (" (target <= 1.2)" if key.startswith("import") else "")
+            )
+        print(f"import peak at {large['hosts']}: {large['import_mem']:.0f} MiB (target <= 2048)")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@ Builds a synthetic hospital network straight from the model records (no scan: th
 measures the report stage only), renders it at 2,000 devices (the baseline) and at
 20,000, and prints render time, file size, and how long real headless Chromium takes
 to open the file (file://) and to filter, sort and page the findings table.  Targets
-(issue 8): 20,000 devices render in < 30 s into < 25 MB and stay responsive.
+(issue 8): 20,000 devices render in < 30 s into < 25 MB and stay responsive; (issue 20)
+the findings table of 100,000 devices filters in under a second
+(``--devices 100000 --baseline 20000``).
 
     .venv/bin/python bench/report_scale.py [--devices 20000] [--baseline 2000] [--exports]
 """
@@ -41,6 +43,7 @@ from legacyscan.model import (
     SnmpSystem,
     Topology,
 )
+from legacyscan.model.words import words
 from legacyscan.report.formats import write_report
 from legacyscan.report.page_data import page_data
 from legacyscan.report.view import build_view
@@ -112,7 +115,7 @@ def _device(n: int, rng: random.Random) -> AssessedDevice:
                     None,
                     "https://example.invalid/" + product.replace(" ", "-"),
                     AS_OF,
-                    f"status {status}",
+                    words(f"status {status}"),
                 ),  # fmt: skip
             ),
         )
@@ -143,7 +146,9 @@ def synthetic(count: int, seed: int = 8) -> Assessment:
         clinical = [d for d in members if d.is_clinical]
         for a in legacy:
             for b in clinical:
-                exposures.append(Exposure(a.address or "", b.address or "", (), f"same {name}"))
+                exposures.append(
+                    Exposure(a.address or "", b.address or "", (), words(f"same {name}"))
+                )
     risks = tuple(
         DeviceRisk(
             d.address,
@@ -155,13 +160,13 @@ def synthetic(count: int, seed: int = 8) -> Assessment:
             else "medium"
             if score >= 25
             else "low",
-            (RiskFactor("lifecycle", float(score), "lifecycle"),),
+            (RiskFactor("lifecycle", float(score), words("lifecycle")),),
         )  # fmt: skip
         for d in devices
         for score in [rng.randint(0, 100)]
     )
-    plan = Plan(250000, tuple(PlanAction("replace", d.address or "", 12000, 40, "replace")
-                              for d in devices[:15]), 180000, 900000, 820000, "greedy")  # fmt: skip
+    plan = Plan(250000, tuple(PlanAction("replace", d.address or "", 12000, 40, words("replace"))
+                              for d in devices[:15]), 180000, 900000, 820000, words("greedy"))  # fmt: skip
     meta = ScanMeta(AS_OF, "2026-11-20T09:00:00+00:00", "2026-11-21T17:00:00+00:00",
                     ("10.0.0.0/16",), legacyscan_version="bench")  # fmt: skip
     return Assessment(meta, devices, Topology(tuple(segments), tuple(exposures), ()),
@@ -207,6 +212,15 @@ def browse(path: Path) -> dict[str, float]:
                 " const t = performance.now(); box.dispatchEvent(new Event('change'));"
                 " return performance.now() - t; }"
             )
+            # the same filter again (another class) until the table is drawn: the change
+            # handler, the layout it forces and the next frame (issue 20: under a second)
+            timings["filter_painted_ms"] = page.evaluate(
+                "() => new Promise(done => { const box = document.getElementById('f-class');"
+                " box.value = 'workstation'; const t = performance.now();"
+                " box.dispatchEvent(new Event('change'));"
+                " void document.getElementById('findings-table').offsetHeight;"
+                " requestAnimationFrame(() => setTimeout(() => done(performance.now() - t))); })"
+            )
             timings["drill_ms"] = page.evaluate(
                 "() => { const t = performance.now();"
                 " document.querySelector('#seg-graph [data-seg]').dispatchEvent("
@@ -243,7 +257,8 @@ def main() -> None:
                 f"render {seconds:6.2f} s (of which page data + json.dumps {data_s:5.2f} s, "
                 f"{len(data_json) / 1e6:5.1f} MB), file {size / 1e6:5.1f} MB, "
                 f"Chromium load {timings['load_s']:5.2f} s, sort {timings['sort_ms']:6.1f} ms, "
-                f"filter {timings['filter_ms']:6.1f} ms, next page {timings['next_page_ms']:5.1f} ms, "
+                f"filter {timings['filter_ms']:6.1f} ms ({timings['filter_painted_ms']:6.1f} ms drawn), "
+                f"next page {timings['next_page_ms']:5.1f} ms, "
                 f"drill {timings['drill_ms']:6.1f} ms, JS heap {timings['heap_mb']:5.0f} MB"
             )
             if args.exports and label == "large":
@@ -258,8 +273,15 @@ def main() -> None:
             f"ratio large/baseline for {scale:.0f}x the devices: render {s1 / s0:.1f}x, "
             f"size {b1 / b0:.1f}x, Chromium load {t1['load_s'] / t0['load_s']:.1f}x"
         )
-        ok = s1 < 30 and b1 < 25e6
-        print(f"targets (< 30 s, < 25 MB): {'met' if ok else 'NOT met'}")
+        if n1 <= 20_000:
+            ok = s1 < 30 and b1 < 25e6
+            print(f"issue 8 targets at {n1} (< 30 s, < 25 MB): {'met' if ok else 'NOT met'}")
+        painted = t1["filter_painted_ms"]
+        print(
+            f"issue 20 target at {n1} devices: the findings table filters in under a second: "
+            f"{t1['filter_ms']:.0f} ms (handler), {painted:.0f} ms until drawn: "
+            f"{'met' if painted < 1000 else 'NOT met'}"
+        )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from legacyscan.clock import now
@@ -102,11 +102,20 @@ def replan(
     return replace(again, trend=assessment.trend, provenance=made), network
 
 
-@dataclass(frozen=True)
 class OpenedScan:
-    assessment: Assessment
-    network: Network
-    context: Context
+    """A stored scan opened again; its ``network`` is built when first asked for (the
+    graph questions and what-ifs), not for a report of the verdicts as stored."""
+
+    def __init__(self, assessment: Assessment, network: Network | None, context: Context) -> None:
+        self.assessment, self.context, self._network = assessment, context, network
+
+    @property
+    def network(self) -> Network:
+        if self._network is None:
+            _, self._network = evaluate_network(
+                self.assessment.devices, self.assessment.meta, self.context
+            )
+        return self._network
 
 
 def reopen(
@@ -129,13 +138,14 @@ def reopen(
         assessment = replace(assessment, trend=stored.trend)
         _, network = evaluate_network(assessment.devices, assessment.meta, fresh)
         return OpenedScan(assessment, network, fresh)
+    if segments_file is None:
+        # Same devices, same mapping, same weights: the stored topology and scores stand,
+        # and the network is built only if a question needs it.
+        return OpenedScan(kept, None, context)
     again, network = evaluate_network(kept.devices, kept.meta, context)
     assessment = dataclasses.replace(
         again, plan=kept.plan, trend=kept.trend, provenance=kept.provenance
     )
-    if segments_file is None:
-        # Same devices, same mapping, same weights: the stored topology and scores stand.
-        assessment = kept
     return OpenedScan(assessment, network, context)
 
 

@@ -13,7 +13,8 @@ import dataclasses
 import datetime as dt
 import types
 import typing
-from functools import cache
+from collections.abc import Callable
+from functools import cache, partial
 from typing import Any, TypeVar, get_args, get_origin
 
 from legacyscan.model.words import Message, words
@@ -21,15 +22,95 @@ from legacyscan.model.words import Message, words
 T = TypeVar("T")
 
 
-def to_data(value: Any) -> Any:
-    """A JSON-compatible form: dataclasses become dicts, tuples lists, dates ISO strings."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, tuple | list):
-        return [to_data(v) for v in value]
+_NO_DEFAULT: Any = object()
+
+
+def _empty(default: Any) -> bool:
+    # Only empty defaults may be left out: were a default like ``0.5`` changed one day,
+    # the files written before would silently read back with the new value.
+    return default is None or default is False or (type(default) in (str, tuple) and not default)
+
+
+_LAYOUTS: dict[type, tuple[tuple[str, Any], ...]] = {}
+
+
+def _layout(cls: type) -> tuple[tuple[str, Any], ...]:
+    """A dataclass's fields and their empty defaults (``_NO_DEFAULT`` when none), once per
+    class: ``dataclasses.fields`` is too slow to call for every record of a large scan."""
+    layout = _LAYOUTS.get(cls)
+    if layout is None:
+        layout = _LAYOUTS[cls] = tuple(
+            (f.name, f.default if _empty(f.default) else _NO_DEFAULT)
+            for f in dataclasses.fields(cls)
+        )
+    return layout
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def to_data(value: Any, compact: bool = False, shared: dict[Any, Any] | None = None) -> Any:
+    """A JSON-compatible form: dataclasses become dicts, tuples lists, dates ISO strings.
+
+    ``compact`` leaves out every field that holds its declared empty default (``None``,
+    ``()``, ``""``, ``False``): :func:`from_data` gives missing fields their defaults, so
+    the records read back the same, and a large scan.json is not mostly ``null``s.
+    ``shared`` (a dict the caller keeps for one document) converts a record met again --
+    the same object: a fleet's devices share their identified parts -- only once; the
+    results then share parts too, so they must not be changed.
+    """
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is tuple or kind in _LAYOUTS or dataclasses.is_dataclass(value):
+        if shared is None:
+            return _converted(value, compact, None)
+        known = shared.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        # a sentence is small and made afresh for each device ("6 years past its end"):
+        # equal ones are found by value
+        key: Any = value if kind is Message else id(value)
+        known = shared.get(key) if kind is Message else None
+        if known is not None:
+            return known[1]
+        result = _converted(value, compact, shared)
+        if len(shared) >= 50_000:
+            shared.clear()  # bounded: what is not shared would only fill it
+        shared[key] = (value, result)  # the value kept, so that its id stays its own
+        return result
+    if isinstance(value, list | tuple):
+        return [to_data(v, compact, shared) for v in value]
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def _converted(value: Any, compact: bool, shared: dict[Any, Any] | None) -> Any:
+    if isinstance(value, tuple):
+        return [v if type(v) in _SCALARS else to_data(v, compact, shared) for v in value]
+    if isinstance(value, type):
+        return value
+    return fields_data(value, compact, shared)
+
+
+def fields_data(
+    value: object,
+    compact: bool = False,
+    shared: dict[Any, Any] | None = None,
+    without: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """:func:`to_data` of one record's fields, those named in ``without`` left out."""
+    result = {}
+    for name, default in _layout(type(value)):
+        if without and name in without:
+            continue
+        item = getattr(value, name)
+        if compact and default is not _NO_DEFAULT and (item is default or item == default):
+            continue
+        # scalars inline: most fields are, and a call per field is what a large scan costs
+        result[name] = item if type(item) in _SCALARS else to_data(item, compact, shared)
+    return result
 
 
 class DataShapeError(TypeError, ValueError):
@@ -53,7 +134,7 @@ def from_data(cls: type[T], data: Any) -> T:
     Raises ``DataShapeError`` (a ``TypeError`` and a ``ValueError``) on data of the wrong
     shape, naming the field where it is.
     """
-    result: T = _convert(cls, data)
+    result: T = _converter(cls)(data)
     return result
 
 
@@ -62,54 +143,143 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
-def _convert(hint: Any, data: Any) -> Any:
+Converter = Callable[[Any], Any]
+#: one converter per type hint, made once: reading a scan of 100,000 devices must not
+#: inspect the same annotations millions of times
+_CONVERTERS: dict[Any, Converter] = {}
+
+
+def _converter(hint: Any) -> Converter:
+    known = _CONVERTERS.get(hint)
+    if known is None:
+        known = _CONVERTERS[hint] = _make_converter(hint)
+    return known
+
+
+def _make_converter(hint: Any) -> Converter:
     origin = get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         options = [a for a in get_args(hint) if a is not type(None)]
-        if data is None:
-            return None
-        return _convert(options[0], data)
+        return partial(_optional, _Lazy(options[0]))
     if origin is typing.Literal:
-        if data not in get_args(hint):
-            raise ValueError(f"{data!r} is not one of {get_args(hint)}")
-        return data
+        return partial(_literal, get_args(hint))
     if origin is tuple:
-        if not isinstance(data, list | tuple):
-            raise TypeError(f"expected a list, got {type(data).__name__}")
         args = get_args(hint)
         if len(args) == 2 and args[1] is Ellipsis:
-            args = (args[0],) * len(data)
-        elif len(args) != len(data):
-            raise ValueError(f"expected {len(args)} items, got {len(data)}")
-        items = []
-        for index, (arg, item) in enumerate(zip(args, data, strict=True)):
-            try:
-                items.append(_convert(arg, item))
-            except (TypeError, ValueError) as exc:
-                raise _located(f"[{index}]", exc) from None
-        return tuple(items)
-    if hint is Message and isinstance(data, str):
-        return words(data)  # a sentence stored as text, before it was a message
+            return partial(_tuple_of, _Lazy(args[0]))
+        return partial(_fixed_tuple, tuple(_Lazy(a) for a in args))
+    if hint is Message:
+        return partial(_message, _Record(hint))
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        if not isinstance(data, dict):
-            raise TypeError(f"expected an object for {hint.__name__}, got {type(data).__name__}")
-        hints = _hints(hint)
-        kwargs = {}
-        for f in dataclasses.fields(hint):
-            if f.init and f.name in data:
-                try:
-                    kwargs[f.name] = _convert(hints[f.name], data[f.name])
-                except (TypeError, ValueError) as exc:
-                    raise _located(f.name, exc) from None
-        return hint(**kwargs)
+        return _Record(hint)
     if hint is dt.date:
-        if not isinstance(data, str):
-            raise TypeError(f"expected a date (YYYY-MM-DD), got {type(data).__name__}")
-        return dt.date.fromisoformat(data)
-    if hint is float and isinstance(data, int | float) and not isinstance(data, bool):
+        return _date
+    if hint is float:
+        return _float
+    if hint in (str, int, bool):
+        return partial(_scalar, hint)
+    return _same
+
+
+class _Lazy:
+    """A converter found when first used: records refer to themselves (a message's
+    arguments hold messages)."""
+
+    def __init__(self, hint: Any) -> None:
+        self.hint = hint
+        self.convert: Converter | None = None
+
+    def __call__(self, data: Any) -> Any:
+        if self.convert is None:
+            self.convert = _converter(self.hint)
+        return self.convert(data)
+
+
+class _Record:
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
+        self.fields: list[tuple[str, Converter]] | None = None
+
+    def __call__(self, data: Any) -> Any:
+        cls = self.cls
+        if not isinstance(data, dict):
+            raise TypeError(f"expected an object for {cls.__name__}, got {type(data).__name__}")
+        if self.fields is None:
+            hints = _hints(cls)
+            self.fields = [
+                (f.name, _Lazy(hints[f.name])) for f in dataclasses.fields(cls) if f.init
+            ]
+        kwargs = {}
+        for name, convert in self.fields:
+            if name in data:
+                try:
+                    kwargs[name] = convert(data[name])
+                except (TypeError, ValueError) as exc:
+                    raise _located(name, exc) from None
+        return cls(**kwargs)
+
+
+def _message(record: Converter, data: Any) -> Any:
+    if isinstance(data, str):
+        return words(data)  # a sentence stored as text, before it was a message
+    return record(data)
+
+
+def _optional(convert: Converter, data: Any) -> Any:
+    return None if data is None else convert(data)
+
+
+def _literal(allowed: tuple[Any, ...], data: Any) -> Any:
+    if data not in allowed:
+        raise ValueError(f"{data!r} is not one of {allowed}")
+    return data
+
+
+def _tuple_of(convert: Converter, data: Any) -> tuple[Any, ...]:
+    if not isinstance(data, list | tuple):
+        raise TypeError(f"expected a list, got {type(data).__name__}")
+    items = []
+    for index, item in enumerate(data):
+        try:
+            items.append(convert(item))
+        except (TypeError, ValueError) as exc:
+            raise _located(f"[{index}]", exc) from None
+    return tuple(items)
+
+
+def _fixed_tuple(converts: tuple[Converter, ...], data: Any) -> tuple[Any, ...]:
+    if not isinstance(data, list | tuple):
+        raise TypeError(f"expected a list, got {type(data).__name__}")
+    if len(converts) != len(data):
+        raise ValueError(f"expected {len(converts)} items, got {len(data)}")
+    items = []
+    for index, (convert, item) in enumerate(zip(converts, data, strict=True)):
+        try:
+            items.append(convert(item))
+        except (TypeError, ValueError) as exc:
+            raise _located(f"[{index}]", exc) from None
+    return tuple(items)
+
+
+def _date(data: Any) -> dt.date:
+    if not isinstance(data, str):
+        raise TypeError(f"expected a date (YYYY-MM-DD), got {type(data).__name__}")
+    return dt.date.fromisoformat(data)
+
+
+def _float(data: Any) -> Any:
+    if isinstance(data, int | float) and not isinstance(data, bool):
         return float(data)
-    if hint in (str, int, bool) and not isinstance(data, hint):
+    return data
+
+
+def _scalar(hint: type, data: Any) -> Any:
+    if not isinstance(data, hint):
         raise TypeError(f"expected {hint.__name__}, got {type(data).__name__}")
     if hint is int and isinstance(data, bool):
         raise TypeError("expected int, got bool")
+    return data
+
+
+def _same(data: Any) -> Any:
     return data

@@ -9,19 +9,17 @@ knowledge or another as-of date.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from legacyscan.codec import from_data, to_data
+from legacyscan.codec import fields_data, from_data, to_data
 from legacyscan.errors import UserError
-from legacyscan.files import atomic_write
-from legacyscan.identify.observe import oui_organisation
+from legacyscan.files import atomic_open
 from legacyscan.messages import plain
-from legacyscan.messages import to_data as message_to_data
 from legacyscan.model import (
     AssessedDevice,
     Assessment,
@@ -30,147 +28,85 @@ from legacyscan.model import (
     ScanMeta,
     Trend,
 )
+from legacyscan.scandicts import device_to_dict, record_to_dict
 from legacyscan.topology.mapping import SegmentMap
-from legacyscan.topology.network import segment_of
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: Schema 1 files (no 'record') are read and judged again with the installed knowledge;
-#: schema 2 records carried each sentence twice (``_sentences_once`` reads them).
-READABLE_SCHEMAS = (1, 2, 3)
-
-
-def _date(value: dt.date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-#: A record's sentence is exported twice for readers of the file: in plain English under
-#: its own name and as ``{"key", "args"}`` under this one (docs/scan-json.md).
-_MESSAGE_KEYS = {"explanation": "message", "reason": "reason_message", "method": "method_message"}
-
-
-def message_fields(name: str, value: Message) -> dict[str, Any]:
-    """A record's sentence as the exports show it: its text and its message."""
-    return {name: plain(value), _MESSAGE_KEYS.get(name, f"{name}_message"): message_to_data(value)}
-
-
-def record_to_dict(record: Any) -> Any:
-    """``asdict`` for the exports; a sentence as ``message_fields`` writes it."""
-    if isinstance(record, Message):
-        return message_to_data(record)
-    if dataclasses.is_dataclass(record) and not isinstance(record, type):
-        result = {}
-        for f in dataclasses.fields(record):
-            value = getattr(record, f.name)
-            if isinstance(value, Message):
-                result.update(message_fields(f.name, value))
-            else:
-                result[f.name] = record_to_dict(value)
-        return result
-    if isinstance(record, tuple | list):
-        return [record_to_dict(v) for v in record]
-    if isinstance(record, dt.date):
-        return record.isoformat()
-    return record
-
-
-def device_to_dict(device: AssessedDevice) -> dict[str, Any]:
-    ident = device.device
-    return {
-        "address": device.address,
-        "mac": ident.host.mac,
-        "mac_organisation": oui_organisation(ident.host.mac) if ident.host.mac else None,
-        # False: only other devices' tables show it (ARP, forwarding); never sent a packet.
-        "scanned": ident.host.scanned,
-        "seen_by": [
-            {**asdict(sighting), "evidence": sighting.evidence} for sighting in ident.host.seen_by
-        ],
-        "device_class": ident.device_class,
-        "device_type": ident.device_type,
-        "class_confidence": ident.class_confidence,
-        "class_signals": [asdict(s) for s in ident.class_signals],
-        "class_conflicts": list(ident.class_conflicts),
-        "legacy": device.is_legacy,
-        "lifecycle_status": device.worst_status,
-        # which verdict made the device's status: its hardware, its OS or an application
-        "lifecycle_decided_by": _decided_by(device),
-        "segment": segment_of(device.address),
-        "identities": [
-            {
-                "kind": a.identity.kind,
-                "vendor": a.identity.vendor,
-                "product": a.identity.product,
-                "version": a.identity.version,
-                "cpe": a.identity.cpe,
-                "confidence": a.identity.confidence,
-                "evidence": [
-                    {k: v for k, v in asdict(e).items() if k != "port" or v is not None}
-                    for e in a.identity.evidence
-                ],
-                "lifecycle": {
-                    "status": a.lifecycle.status,
-                    "cycle": a.lifecycle.cycle,
-                    "eol_date": _date(a.lifecycle.eol_date),
-                    "extended_end": _date(a.lifecycle.extended_end),
-                    "end_of_sale": _date(a.lifecycle.end_of_sale),
-                    "support_end": _date(a.lifecycle.support_end),
-                    "last_support": _date(a.lifecycle.last_support),
-                    "policy": a.lifecycle.policy,
-                    "source": a.lifecycle.source,
-                    "checked": _date(a.lifecycle.checked),
-                    **message_fields("reason", a.lifecycle.reason),
-                },
-            }
-            for a in device.identities
-        ],
-        "observed": host_to_dict(ident.host),
-    }
-
-
-def _decided_by(device: AssessedDevice) -> dict[str, Any] | None:
-    deciding = device.deciding
-    if deciding is None:
-        return None
-    identity = deciding.identity
-    return {
-        "kind": identity.kind,
-        "vendor": identity.vendor,
-        "product": identity.product,
-        "version": identity.version,
-        "reason": plain(deciding.lifecycle.reason),
-    }
-
-
-def host_to_dict(host: Host) -> dict[str, Any]:
-    data: dict[str, Any] = to_data(host)
-    data.pop("address")
-    data.pop("mac")
-    return data
+#: schema 2 records carried each sentence twice (``_sentences_once`` reads them); schema 2
+#: and 3 files hold every host twice (``observed`` and in ``record``), schema 4 once.
+READABLE_SCHEMAS = (1, 2, 3, 4)
 
 
 def host_from_dict(address: str | None, mac: str | None, data: dict[str, Any]) -> Host:
     return from_data(Host, {**data, "address": address, "mac": mac})
 
 
-def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
-    meta = assessment.meta
-    devices = []
+class _Rows:
+    """A list of a scan.json produced while it is written, one item a line: 100,000
+    devices never exist at once as dicts, nor as one string."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
+
+
+def _materialised(value: Any) -> Any:
+    if isinstance(value, _Rows):
+        return [_materialised(v) for v in value.items]
+    if isinstance(value, dict):
+        return {k: _materialised(v) for k, v in value.items()}
+    return value
+
+
+def _device_entries(assessment: Assessment) -> Iterator[dict[str, Any]]:
     segments_of: dict[str, list[str]] = {}
     for segment in assessment.topology.segments:
         for member in segment.members:
             segments_of.setdefault(member, []).append(segment.name)
+    risks = {r.address: r for r in assessment.risks}
+    shared: dict[int, Any] = {}  # a fleet's identities, converted once
     for device in assessment.devices:
-        entry = device_to_dict(device)
+        entry = device_to_dict(device, shared)
         names = segments_of.get(device.address or "", [])
         entry["segment"] = names[0] if names else entry["segment"]
         entry["segments"] = names
-        risk = assessment.risk_of(device.address)
+        risk = risks.get(device.address)
         if risk is not None:
             entry["risk"] = {
                 "score": risk.score,
                 "level": risk.level,
                 "factors": [record_to_dict(f) for f in risk.factors],
             }
-        devices.append(entry)
+        yield entry
+
+
+def _record(assessment: Assessment) -> dict[str, Any]:
+    """The records themselves (``to_data``, empty defaults left out), what ``report``
+    renders; the long lists are written as they are made."""
+    shared: dict[int, Any] = {}  # a fleet's devices share their identities and verdicts
+    record: dict[str, Any] = {}
+    for f in dataclasses.fields(assessment):
+        value = getattr(assessment, f.name)
+        if f.name == "devices":
+            record[f.name] = _Rows(_recorded_device(d, shared) for d in value)
+        elif isinstance(value, tuple) and len(value) > 1:
+            record[f.name] = _Rows(to_data(v, True, shared) for v in value)
+        else:
+            record[f.name] = to_data(value, True, shared)
+    return record
+
+
+def _recorded_device(device: AssessedDevice, shared: dict[int, Any]) -> dict[str, Any]:
+    # Schema 4: the host is the device's ``observed`` (with its address and mac) above.
+    return {
+        "device": fields_data(device.device, True, shared, without=("host",)),
+        **fields_data(device, True, shared, without=("device",)),
+    }
+
+
+def _document(assessment: Assessment) -> dict[str, Any]:
+    """scan.json, with its long lists as ``_Rows`` (see ``write_scan_json``)."""
+    meta = assessment.meta
     return {
         "schema": SCHEMA_VERSION,
         "as_of": meta.as_of.isoformat(),
@@ -189,16 +125,22 @@ def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
             "second_pass": [record_to_dict(d) for d in meta.second_pass],
             "ai_probes": [record_to_dict(d) for d in meta.ai_probes],
         },
-        "devices": devices,
-        "segments": [asdict(s) for s in assessment.topology.segments],
+        "devices": _Rows(_device_entries(assessment)),
+        "segments": _Rows(asdict(s) for s in assessment.topology.segments),
         "mixed_segments": list(assessment.topology.mixed_segments),
-        "exposures": [record_to_dict(e) for e in assessment.topology.exposures],
+        "exposures": _Rows(record_to_dict(e) for e in assessment.topology.exposures),
         "ai_services": [record_to_dict(f) for f in assessment.ai_services],
         **topology_and_risk_to_dict(assessment),
         "provenance": to_data(assessment.provenance),
-        # The records themselves, generated from their fields: what `report` renders.
-        "record": to_data(assessment),
+        "record": _record(assessment),
     }
+
+
+def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
+    """scan.json as one dict (``identify --format json``, tests); the file is streamed.
+    A fleet's devices share the dicts of their common parts: copy before changing one."""
+    data: dict[str, Any] = _materialised(_document(assessment))
+    return data
 
 
 def topology_and_risk_to_dict(assessment: Assessment) -> dict[str, Any]:
@@ -206,10 +148,10 @@ def topology_and_risk_to_dict(assessment: Assessment) -> dict[str, Any]:
     topology = assessment.topology
     return {
         "exposure_count": topology.total_exposures,
-        "reach": [
+        "reach": _Rows(
             {"address": r.address, "total": r.total, "by_kind": dict(r.counts)}
             for r in topology.reach
-        ],
+        ),
         "bridges": [asdict(b) for b in topology.bridges],
         "topology_notes": list(topology.notes),
         "segment_risks": [record_to_dict(r) for r in assessment.segment_risks],
@@ -227,9 +169,33 @@ def topology_and_risk_to_dict(assessment: Assessment) -> dict[str, Any]:
     }
 
 
+def _write_object(out: IO[str], data: dict[str, Any], indent: str) -> None:
+    """One key a line; a list one item a line; every item compact (the C encoder)."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    out.write("{")
+    for number, (key, value) in enumerate(data.items()):
+        out.write(f"{',' if number else ''}\n{indent} {encode(key)}: ")
+        if isinstance(value, dict) and any(isinstance(v, _Rows) for v in value.values()):
+            _write_object(out, value, indent + " ")
+        elif isinstance(value, _Rows | list) and value:
+            items = value.items if isinstance(value, _Rows) else value
+            out.write("[")
+            first = True
+            for item in items:
+                out.write(f"{'' if first else ','}\n{indent}  {encode(item)}")
+                first = False
+            out.write(f"\n{indent} ]" if not first else "]")
+        else:
+            out.write(encode(value))
+    out.write(f"\n{indent}}}")
+
+
 def write_scan_json(assessment: Assessment, path: Path) -> None:
-    """Write atomically: a crash mid-write never leaves half a file behind."""
-    atomic_write(path, json.dumps(assessment_to_dict(assessment), indent=2, ensure_ascii=False))
+    """Write atomically (a crash mid-write never leaves half a file behind) and as it is
+    made: one device a line, so that a large scan is never held whole as text."""
+    with atomic_open(path, "w") as out:
+        _write_object(out, _document(assessment), "")
+        out.write("\n")
 
 
 class ScanJsonError(UserError, ValueError):
@@ -348,6 +314,22 @@ def _sentences_once(data: Any) -> Any:
     return data
 
 
+def _with_hosts(record: Any, devices: list[Any]) -> dict[str, Any]:
+    """A schema 4 ``record`` with each device's host put back from ``devices``."""
+    if not isinstance(record, dict):
+        raise TypeError("'record' must be an object")
+    recorded = record.get("devices")
+    if not isinstance(recorded, list) or len(recorded) != len(devices):
+        raise ValueError("'record.devices' must list the same devices as 'devices'")
+    again = []
+    for entry, device in zip(recorded, devices, strict=True):
+        if not isinstance(entry, dict) or not isinstance(entry.get("device"), dict):
+            raise TypeError("'record.devices' must hold objects with a 'device'")
+        host = {**device["observed"], "address": device["address"], "mac": device.get("mac")}
+        again.append({**entry, "device": {**entry["device"], "host": host}})
+    return {**record, "devices": again}
+
+
 def read_scan(path: Path) -> StoredScan:
     """The one reader of scan.json: schema and types checked, any problem one line."""
     try:
@@ -381,6 +363,8 @@ def read_scan(path: Path) -> StoredScan:
         record = data.get("record")
         if record is not None and schema == 2:
             record = _sentences_once(record)
+        if record is not None and schema >= 4:
+            record = _with_hosts(record, devices)
         assessment = None if record is None else from_data(Assessment, record)
         trend = None if data.get("trend") is None else from_data(Trend, data["trend"])
         mapping = _mapping(data, path)

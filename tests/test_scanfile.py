@@ -7,6 +7,7 @@ import json
 import re
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,16 @@ from jsonedits import JSON_VALUES, edited, json_paths
 from testpaths import FIXTURES
 
 from legacyscan.assess import assess
+from legacyscan.codec import to_data
 from legacyscan.messages import plain
 from legacyscan.model import Host, SnmpSystem
-from legacyscan.scanfile import ScanJsonError, StoredScan, assessment_to_dict, read_scan
+from legacyscan.scanfile import (
+    ScanJsonError,
+    StoredScan,
+    assessment_to_dict,
+    read_scan,
+    write_scan_json,
+)
 
 
 def _document() -> dict[str, Any]:
@@ -74,7 +82,7 @@ def test_a_schema_2_scan_reads_back_with_the_sentences_it_was_made_with() -> Non
         f["explanation"] for r in old["record"]["risks"] for f in r["factors"]
     ]
     again = assessment_to_dict(stored.assessment)
-    assert again["schema"] == 3 and again["exposures"] == old["exposures"]
+    assert again["schema"] == 4 and again["exposures"] == old["exposures"]
 
 
 def _set(path: str, value: object) -> Callable[[dict[str, Any]], None]:
@@ -176,3 +184,46 @@ def test_report_into_a_place_it_cannot_write_is_one_line(
     assert (tmp_path / "a-file").read_text(encoding="utf-8") == "kept\n"
     assert not list(tmp_path.rglob("*.tmp")), "a partial file was left behind"
     assert not (tmp_path / "missing").exists()
+
+
+def test_the_written_file_is_the_document_and_gives_the_records_back(tmp_path: Path) -> None:
+    """Streamed one device a line, with empty defaults left out of ``record``: the same
+    JSON as ``assessment_to_dict``, and the same records when read back."""
+    hosts = [
+        Host(address=f"127.42.1.{n}", services=tcp(22, 80, 443), sources=("nmap",))
+        for n in range(10, 14)
+    ]
+    made = assess(hosts, meta(("127.42.1.0/24",)))
+    path = tmp_path / "scan.json"
+    write_scan_json(made, path)
+    text = path.read_text(encoding="utf-8")
+    assert json.loads(text) == json.loads(json.dumps(assessment_to_dict(made)))
+    device_lines = [line for line in text.splitlines() if line.startswith('  {"address": ')]
+    assert len(device_lines) == len(hosts)  # one device a line, not one field a line
+    assert '"snmp_tables": null' not in text.split('"record":')[1]
+    stored = read_scan(path)
+    assert stored.assessment is not None
+    # the risk weights are free-form data: equal as JSON (lists for tuples)
+    assert replace(stored.assessment, provenance=None) == replace(made, provenance=None)
+    assert stored.hosts == tuple(hosts)
+
+
+def test_a_schema_3_file_with_every_host_twice_still_reads(tmp_path: Path) -> None:
+    made = assess(
+        [Host(address="127.42.1.10", services=tcp(22, 443), sources=("nmap",))],
+        meta(("127.42.1.0/24",)),
+    )
+    data = json.loads(json.dumps(assessment_to_dict(made)))
+    assert "host" not in data["record"]["devices"][0]["device"]  # schema 4: stored once
+    data["schema"] = 3  # as the previous release wrote it: the whole host in the record too
+    data["record"]["devices"][0]["device"]["host"] = to_data(made.devices[0].device.host)
+    stored = read_scan(_write(tmp_path, data))
+    assert stored.assessment is not None
+    assert stored.assessment.devices == made.devices
+
+
+def test_a_schema_4_record_that_lists_other_devices_is_one_line(tmp_path: Path) -> None:
+    data = copy.deepcopy(DOCUMENT)
+    data["record"]["devices"] = data["record"]["devices"][:1]
+    with pytest.raises(ScanJsonError, match=r"'record.devices' must list the same devices"):
+        read_scan(_write(tmp_path, data))

@@ -7,6 +7,7 @@ line here.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import traceback
@@ -14,26 +15,57 @@ import traceback
 import click
 
 from legacyscan import __version__
-from legacyscan.cli import (
-    aiusage,
-    eol,
-    fingerprints,
-    graph,
-    imports,
-    inventory,
-    jobs,
-    lab,
-    nmapscan,
-    offline,
-    planning,
-)
-from legacyscan.cli import scan as scan_commands
-from legacyscan.cli import snmp as snmp_commands
 from legacyscan.cli.terminal import echo
 from legacyscan.errors import UserError
 
+#: command name -> (module of legacyscan.cli, attribute); a new command adds one line here
+COMMANDS = {
+    "scan": ("scan", "scan_command"),
+    "demo": ("scan", "demo_command"),
+    "profiles": ("nmapscan", "profiles_command"),
+    "identify": ("offline", "identify_command"),
+    "report": ("offline", "report_command"),
+    "snmp": ("snmp", "snmp_command"),
+    "import": ("imports", "import_command"),
+    "lab": ("lab", "lab_group"),
+    "history": ("inventory", "history_command"),
+    "diff": ("inventory", "diff_command"),
+    "devices": ("inventory", "devices_command"),
+    "db": ("inventory", "db_group"),
+    "dispatch": ("jobs", "dispatch_command"),
+    "worker": ("jobs", "worker_command"),
+    "jobs": ("jobs", "jobs_command"),
+    "fingerprints": ("fingerprints", "fingerprints_group"),
+    "eol": ("eol", "eol_group"),
+    "graph": ("graph", "graph_group"),
+    "plan": ("planning", "plan_command"),
+    "whatif": ("planning", "whatif_command"),
+    "ai-usage": ("aiusage", "ai_usage_command"),
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class LazyGroup(click.Group):
+    """Imports a command's module only when that command runs (or ``--help`` lists them
+    all): ``legacyscan eol show`` need not load jinja2, networkx, openpyxl and pysnmp."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})  # as click lists them: by name
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in COMMANDS:
+            return self.commands.get(cmd_name)
+        module, attribute = COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(f"legacyscan.cli.{module}"), attribute)
+        if not isinstance(command, click.Command) or command.name != cmd_name:
+            raise RuntimeError(f"legacyscan.cli.{module}.{attribute} is not '{cmd_name}'")
+        self.commands[cmd_name] = command
+        return command
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="legacyscan")
 def cli() -> None:
     """legacyscan finds the obsolete systems in a hospital network and shows what they put
@@ -48,32 +80,6 @@ def cli() -> None:
     Only scan networks you are authorised to scan.  The default scan is gentle: light
     version detection, no intrusive scripts, printer ports never probed.
     """
-
-
-for command in (
-    scan_commands.scan_command,
-    scan_commands.demo_command,
-    nmapscan.profiles_command,
-    offline.identify_command,
-    offline.report_command,
-    snmp_commands.snmp_command,
-    imports.import_command,
-    lab.lab_group,
-    inventory.history_command,
-    inventory.diff_command,
-    inventory.devices_command,
-    inventory.db_group,
-    jobs.dispatch_command,
-    jobs.worker_command,
-    jobs.jobs_command,
-    fingerprints.fingerprints_group,
-    eol.eol_group,
-    graph.graph_group,
-    planning.plan_command,
-    planning.whatif_command,
-    aiusage.ai_usage_command,
-):
-    cli.add_command(command)
 
 
 def main() -> None:

@@ -6,18 +6,18 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from legacyscan.cli.terminal import echo
-from legacyscan.identify import Identifier, RuleSet
-from legacyscan.identify.recog import load_recog, recog_folders
-from legacyscan.identify.rules import load_vocabulary
-from legacyscan.model import Assessment
-from legacyscan.report.html import write_html
-from legacyscan.risk.evaluate import Context
-from legacyscan.scanfile import write_scan_json
+
+if TYPE_CHECKING:
+    # Imported where used: every command loads this module, and a quick one
+    # (``eol show``) should not pay for the rules, jinja2 or networkx.
+    from legacyscan.identify import Identifier
+    from legacyscan.model import Assessment
+    from legacyscan.risk.evaluate import Context
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -64,6 +64,7 @@ def segments_context(segments_file: Path | None) -> Context | None:
     """The assessment context for ``--segments FILE`` (None: the defaults)."""
     if segments_file is None:
         return None
+    from legacyscan.risk.evaluate import Context
     from legacyscan.topology.mapping import SegmentMap
 
     return Context(segment_map=SegmentMap.load(segments_file))
@@ -78,6 +79,9 @@ def progress(message: str) -> None:
 
 
 def write_outputs(assessment: Assessment, out: Path) -> tuple[Path, Path]:
+    from legacyscan.report.html import write_html
+    from legacyscan.scanfile import write_scan_json
+
     out.mkdir(parents=True, exist_ok=True)
     json_path, html_path = out / "scan.json", out / "report.html"
     write_scan_json(assessment, json_path)  # first: the data survives a failing renderer
@@ -143,6 +147,10 @@ def recog_option(function: F) -> F:
 
 def identifier_for(recog_dirs: tuple[Path, ...]) -> Identifier | None:
     """The identify stage with the Recog folders given (or found); None: the bundled rules."""
+    from legacyscan.identify import Identifier, RuleSet
+    from legacyscan.identify.recog import load_recog, recog_folders
+    from legacyscan.identify.rules import load_vocabulary
+
     folders = list(recog_dirs) or recog_folders()
     if not folders:
         return None

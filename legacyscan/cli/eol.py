@@ -13,7 +13,6 @@ import click
 from legacyscan.cli.common import as_of_date, as_of_option, format_option, progress
 from legacyscan.cli.terminal import echo
 from legacyscan.errors import UserError
-from legacyscan.identify.rules import load_vocabulary
 from legacyscan.lifecycle.database import EolDatabase
 from legacyscan.lifecycle.hardware import HardwareRecord, hardware_lifecycle
 from legacyscan.lifecycle.kev import mark, read_kev, write_marks
@@ -257,6 +256,9 @@ def import_command(dump: Path | None, kev_file: Path | None, data_dir: Path | No
             f"product(s) without a mapping or CPE skipped; overlay: {path}"
         )
     if kev_file is not None:
+        # here, not at the top: loading the identify stage would slow every `eol show`
+        from legacyscan.identify.rules import load_vocabulary
+
         catalog = read_kev(kev_file)
         vocabulary = load_vocabulary()
         marks = mark(catalog, vocabulary, mapping.get("kev") or ())

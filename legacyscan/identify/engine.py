@@ -41,6 +41,11 @@ from legacyscan.model import (
 )
 from legacyscan.paths import fingerprints_dir
 
+#: how many distinct observation sets ``Identifier`` remembers the answer of
+MEMO_SIZE = 20_000
+#: what an answer depends on: a host's observations and which of them are nmap's guesses
+_Seen = tuple[tuple[Observation, ...], frozenset[tuple[str, str]]]
+
 
 @dataclass(frozen=True)
 class TypeRefinement:
@@ -140,13 +145,28 @@ class Identifier:
         self.policy = policy or ClassPolicy.load()
         self.tables = self.rules.tables if tables is None else tables
         self.vocabulary = load_vocabulary()
+        #: answers by what was observed: a hospital's fleets (the same pump, the same
+        #: console image) give the same observations, and the answer depends on nothing else
+        self._answers: dict[_Seen, IdentifiedDevice] = {}
 
     def identify(self, host: Host) -> IdentifiedDevice:
-        seen = observations(host)
+        seen = tuple(observations(host))
+        guesses = frozenset(guess_values(host))
+        known = self._answers.get((seen, guesses))
+        if known is not None:
+            return replace(known, host=host)
+        answer = self._identify(host, seen, guesses)
+        if len(self._answers) >= MEMO_SIZE:
+            self._answers.clear()  # bounded: a network of unique devices gains nothing
+        self._answers[seen, guesses] = answer
+        return answer
+
+    def _identify(
+        self, host: Host, seen: tuple[Observation, ...], guesses: frozenset[tuple[str, str]]
+    ) -> IdentifiedDevice:
         context: dict[str, list[str]] = defaultdict(list)
         for obs in seen:
             context[obs.field].append(obs.value)
-        guesses = guess_values(host)
         # nmap's tied OS guesses are candidates of one answer: each weighs 1/n as a class
         # signal, and what they name becomes one identity with alternatives (below)
         guess_names = [

@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from netaddr import EUI, AddrFormatError, NotRegisteredError
+from netaddr import EUI, OUI, AddrFormatError, NotRegisteredError
 
 from legacyscan.identify.probes import BANNER_PROBES, derived
 from legacyscan.model import Host, Observation, OsMatch, Service
@@ -108,7 +108,18 @@ def field_list() -> str:
 def oui_organisation(mac: str) -> str | None:
     """The organisation the IEEE registered this MAC's OUI to, or None (unknown, local)."""
     try:
-        return str(EUI(mac).oui.registration().org).strip() or None
+        eui = EUI(mac)
+    except (AddrFormatError, ValueError, TypeError, IndexError):
+        return None
+    return _registered(eui.value >> (eui.version - 24))
+
+
+@lru_cache(maxsize=4096)
+def _registered(oui: int) -> str | None:
+    # netaddr opens its registry file for every lookup: a large scan asks for few OUIs
+    # many times over.
+    try:
+        return str(OUI(oui).registration().org).strip() or None
     except (AddrFormatError, NotRegisteredError, ValueError, TypeError, IndexError):
         return None
 

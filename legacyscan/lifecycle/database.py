@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from legacyscan.cpe import Cpe, CpeKey, try_parse
 from legacyscan.lifecycle.components import Components, FollowRule
@@ -60,6 +61,10 @@ class EolDatabase:
     #: (vendor, product) -> why no record exists (lifecycle-gaps.yaml, no_lifecycle_data):
     #: an unknown verdict names what is missing.
     gaps: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    #: verdicts by (identities, as-of date): a fleet of one model is judged once
+    _judged: dict[Any, tuple[AssessedIdentity, ...]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     @classmethod
     def load(cls, folder: Path | None = None, overlay: Path | None = None) -> EolDatabase:
@@ -268,17 +273,18 @@ class EolDatabase:
     def assess(self, device: IdentifiedDevice, as_of: dt.date) -> AssessedDevice:
         """Every identity's verdict, components following their platform, and the
         hardware's own verdict when its model has a record."""
-        judged = [
-            AssessedIdentity(identity, self.lifecycle(identity, as_of))
-            for identity in device.identities
-        ]
-        judged = [self._component(item, judged, as_of) for item in judged]
+        judged = self._judged.get((device.identities, as_of))
+        if judged is None:
+            first = [AssessedIdentity(i, self.lifecycle(i, as_of)) for i in device.identities]
+            judged = tuple(self._component(item, first, as_of) for item in first)
+            if len(self._judged) >= 20_000:
+                self._judged.clear()  # bounded: unique devices gain nothing from it
+            self._judged[device.identities, as_of] = judged
         match = self.hardware.match(device.host)
         if match is not None:
-            judged.append(
-                AssessedIdentity(hardware_identity(match), hardware_lifecycle(match.record, as_of))
-            )
-        return AssessedDevice(device=device, identities=tuple(judged))
+            hardware = hardware_identity(match), hardware_lifecycle(match.record, as_of)
+            judged += (AssessedIdentity(*hardware),)
+        return AssessedDevice(device=device, identities=judged)
 
     def _component(
         self, item: AssessedIdentity, judged: list[AssessedIdentity], as_of: dt.date

@@ -22,8 +22,8 @@ from legacyscan.report.graphml_format import write_graphml
 from legacyscan.report.html import render_view
 from legacyscan.report.pdf import find_browser, print_pdf
 from legacyscan.report.view import Cover, ReportView, build_view
-from legacyscan.report.xlsx_format import write_xlsx
-from legacyscan.scanfile import assessment_to_dict, record_to_dict
+from legacyscan.scandicts import record_to_dict
+from legacyscan.scanfile import assessment_to_dict
 
 FORMATS: tuple[str, ...] = ("html", "pdf", "json", "csv", "graphml", "xlsx")
 #: What ``-o`` defaults to, beside the scan.json, per format.
@@ -101,6 +101,8 @@ def write_report(
     elif fmt == "graphml":
         write_graphml(view, path)
     elif fmt == "xlsx":
+        from legacyscan.report.xlsx_format import write_xlsx  # openpyxl: only when asked
+
         write_xlsx(view, path, lang)
     else:
         raise ValueError(f"unknown report format {fmt!r}")

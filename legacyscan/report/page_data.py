@@ -9,17 +9,18 @@ Every string here is data, never markup: the script writes it with ``textContent
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Hashable
-from dataclasses import asdict
+from dataclasses import asdict, fields, is_dataclass
 from functools import cache, partial
+from types import NoneType
 from typing import Any
 
 from legacyscan.messages import message
 from legacyscan.model import AssessedIdentity, Host, Message, RiskFactor, Sighting
 from legacyscan.report.i18n import LANGUAGES, Language, catalogue
 from legacyscan.report.view import ReportView, Sentence
-from legacyscan.scanfile import host_to_dict
 
 
 class _Interner:
@@ -33,12 +34,19 @@ class _Interner:
     def __init__(self) -> None:
         self.values: list[Any] = []
         self._index: dict[Hashable, int] = {}
+        #: by identity first: a fleet's devices share their records, and hashing a
+        #: record hashes every field inside it again
+        self._same: dict[int, tuple[Hashable, int]] = {}
 
     def __call__(self, key: Hashable, make: Callable[[], Any] | None = None) -> int:
+        same = self._same.get(id(key))
+        if same is not None and same[0] is key:
+            return same[1]
         found = self._index.get(key)
         if found is None:
             found = self._index[key] = len(self.values)
             self.values.append(make() if make else key)
+        self._same[id(key)] = (key, found)  # the key kept, so that its id stays its own
         return found
 
 
@@ -104,9 +112,46 @@ def _identity(item: AssessedIdentity) -> dict[str, Any]:
 
 
 def _observed(host: Host) -> dict[str, Any]:
-    data = host_to_dict(host)
-    compact: dict[str, Any] = _compact({"address": host.address, "mac": host.mac, **data})
+    """``_compact(to_data(host))`` in one walk: the raw observations of every device."""
+    compact: dict[str, Any] = _compact_record(host)
     return compact
+
+
+_EMPTY: tuple[Any, ...] = (None, "", [], {})
+
+
+@cache
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+_SCALARS = frozenset({str, int, float, bool, NoneType})
+
+
+def _compact_record(value: Any) -> Any:
+    if isinstance(value, str | int | float | NoneType):
+        return value
+    if isinstance(value, tuple | list):
+        return [v if type(v) in _SCALARS else _compact_record(v) for v in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        kept = {}
+        for name in _names(type(value)):
+            item = getattr(value, name)
+            kind = type(item)
+            if kind is str:  # the common case first: a field of text
+                if item:
+                    kept[name] = item
+            elif kind in _SCALARS:
+                if item is not None:
+                    kept[name] = item
+            else:
+                item = _compact_record(item)
+                if item not in _EMPTY:
+                    kept[name] = item
+        return kept
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def _sighting(seen: Sighting) -> dict[str, str]:
@@ -156,7 +201,9 @@ def page_data(view: ReportView, lang: str) -> dict[str, Any]:
             entry["r"] = row.risk.score
             entry["lv"] = row.risk.level
             entry["f"] = [intern(f, partial(_factor, f)) for f in row.risk.factors]
-        devices.append(_compact(entry) | {"g": entry["g"]})
+        # "o" is compact already: walking the raw observations again is half the cost
+        kept = {k: v if k == "o" else _compact(v) for k, v in entry.items()}
+        devices.append({k: v for k, v in kept.items() if v not in _EMPTY} | {"g": entry["g"]})
     segments = [
         _compact(
             {

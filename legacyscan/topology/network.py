@@ -22,6 +22,11 @@ def segment_of(address: str | None) -> str | None:
     """The /24 (IPv6 /64) that holds ``address``: the segment assumed when nothing says more."""
     if not address:
         return None
+    parts = address.split(".")
+    if len(parts) == 4 and all(p.isdigit() and str(int(p)) == p and int(p) < 256 for p in parts):
+        # a plain dotted quad, the common case: netaddr's parse costs more than the scan's
+        # whole identification of the host
+        return f"{parts[0]}.{parts[1]}.{parts[2]}.0/24"
     try:
         network = IPNetwork(address)
     except (AddrFormatError, ValueError):

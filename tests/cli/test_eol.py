@@ -105,3 +105,24 @@ def test_show_policies_lists_the_vendor_rules_with_their_pages() -> None:
     assert (axis["from"], axis["years"], axis["gives"]) == ("end_of_sale", 6, "last_support")
     # a product's listing says which CPE names find it
     assert "found by CPE: cpe:2.3:o:juniper:junos" in run("eol", "show", "junos").stdout
+
+
+def test_show_loads_no_heavy_module(tmp_path: Path) -> None:
+    """``eol show`` starts fast: the CLI imports a command's module only when it runs, and
+    none of the libraries of the other stages."""
+    code = (
+        "import sys\n"
+        "from legacyscan.cli import main\n"
+        "sys.argv = ['legacyscan', 'eol', 'show', 'windows 7']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('networkx', 'jinja2', 'openpyxl', 'pysnmp', 'legacyscan.identify', "
+        "'legacyscan.report', 'legacyscan.cli.scan')\n"
+        "print('loaded:', sorted(m for m in sys.modules if m.split('.')[0] in heavy "
+        "or m.startswith(heavy)))\n"
+    )
+    env = {**os.environ, "LEGACYSCAN_DATA_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert "Windows 7" in done.stdout
+    assert done.stdout.rstrip().endswith("loaded: []"), done.stdout[-400:]

@@ -240,3 +240,27 @@ def test_medical_oui_on_a_windows_workstation_is_shown_as_a_disagreement(
     assert device.device_class == "workstation"
     assert device.class_conflicts == ("medical",)
     assert [i.product for i in device.identities] == ["Windows XP"]
+
+
+def test_a_fleet_is_answered_from_memory_with_each_device_its_own_host() -> None:
+    """Devices observed alike get the answer of the first, on their own host; what a
+    fresh identifier says about each is the same."""
+    fleet = [
+        Host(
+            address=f"127.42.5.{n}",
+            mac=f"00:09:fb:00:00:{n:02x}",
+            services=(_port(80, name="http", product="lighttpd", version="1.4.35"),),
+            os_matches=(
+                OsMatch("Microsoft Windows XP SP3", 96, ("cpe:/o:microsoft:windows_xp::sp3",)),
+            ),
+            sources=("nmap",),
+        )
+        for n in (10, 11, 12)
+    ]
+    remembering = Identifier()
+    answers = [remembering.identify(host) for host in fleet]
+    assert [a.host for a in answers] == fleet
+    for host, answer in zip(fleet, answers, strict=True):
+        assert answer == Identifier().identify(host)
+    other = Host(address="127.42.5.20", snmp=SnmpSystem(descr="Cisco IOS Software, C2960"))
+    assert remembering.identify(other) == Identifier().identify(other)

@@ -229,7 +229,7 @@ def test_the_horizon_counts_the_hardware_end(db: EolDatabase) -> None:
 
 
 def test_scan_json_names_what_decided(db: EolDatabase) -> None:
-    from legacyscan.scanfile import device_to_dict
+    from legacyscan.scandicts import device_to_dict
 
     ios = _seen("os", "Cisco", "IOS", "12.2(55)SE7", "C2960 Software, Version 12.2(55)SE7")
     assessed = db.assess(_device(ios, host=_switch_host("1.3.6.1.4.1.9.1.716")), AS_OF)

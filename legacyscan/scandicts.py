@@ -1,0 +1,161 @@
+"""The device and record dicts of scan.json and of the exports, in the documented keys.
+
+``scanfile`` writes them into scan.json (docs/scan-json.md); ``report/formats`` and
+``identify --format json`` reuse them.  Kept apart from the reader and the writer so that
+each module stays small.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from functools import lru_cache
+from typing import Any
+
+from legacyscan.codec import to_data
+from legacyscan.identify.observe import oui_organisation
+from legacyscan.messages import plain
+from legacyscan.messages import to_data as message_to_data
+from legacyscan.model import AssessedDevice, AssessedIdentity, Host, Message
+from legacyscan.topology.network import segment_of
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+#: A record's sentence is exported twice for readers of the file: in plain English under
+#: its own name and as ``{"key", "args"}`` under this one (docs/scan-json.md).
+_MESSAGE_KEYS = {"explanation": "message", "reason": "reason_message", "method": "method_message"}
+
+
+def message_fields(name: str, value: Message) -> dict[str, Any]:
+    """A record's sentence as the exports show it: its text and its message."""
+    text, data = _said(value)
+    return {name: text, _MESSAGE_KEYS.get(name, f"{name}_message"): data}
+
+
+@lru_cache(maxsize=8192)
+def _said(value: Message) -> tuple[str, Any]:
+    # 100,000 devices say a few hundred distinct sentences: each rendered once (the
+    # dict is shared by the devices that say it, and written, never changed)
+    return plain(value), message_to_data(value)
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def record_to_dict(record: Any) -> Any:
+    """``asdict`` for the exports; a sentence as ``message_fields`` writes it."""
+    kind = type(record)
+    if kind in _SCALARS:
+        return record
+    if isinstance(record, Message):
+        return message_to_data(record)
+    names = _FIELD_NAMES.get(kind)
+    if names is None and dataclasses.is_dataclass(record) and not isinstance(record, type):
+        # the names once per class: ``dataclasses.fields`` for every record is slow
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(record))
+    if names is not None:
+        result = {}
+        for name in names:
+            value = getattr(record, name)
+            if type(value) in _SCALARS:
+                result[name] = value
+            elif isinstance(value, Message):
+                result.update(message_fields(name, value))
+            else:
+                result[name] = record_to_dict(value)
+        return result
+    if isinstance(record, tuple | list):
+        return [record_to_dict(v) for v in record]
+    if isinstance(record, dt.date):
+        return record.isoformat()
+    return record
+
+
+def device_to_dict(device: AssessedDevice, shared: dict[int, Any] | None = None) -> dict[str, Any]:
+    """One device of scan.json (docs/scan-json.md).  ``shared``: as in ``codec.to_data``,
+    a dict kept for one document, in which a fleet's common parts are converted once."""
+    ident = device.device
+    memo: dict[int, Any] = {} if shared is None else shared
+    return {
+        "address": device.address,
+        "mac": ident.host.mac,
+        "mac_organisation": oui_organisation(ident.host.mac) if ident.host.mac else None,
+        # False: only other devices' tables show it (ARP, forwarding); never sent a packet.
+        "scanned": ident.host.scanned,
+        "seen_by": [
+            {**to_data(sighting), "evidence": sighting.evidence} for sighting in ident.host.seen_by
+        ],
+        "device_class": ident.device_class,
+        "device_type": ident.device_type,
+        "class_confidence": ident.class_confidence,
+        "class_signals": to_data(ident.class_signals, False, shared),
+        "class_conflicts": list(ident.class_conflicts),
+        "legacy": device.is_legacy,
+        "lifecycle_status": device.worst_status,
+        # which verdict made the device's status: its hardware, its OS or an application
+        "lifecycle_decided_by": _decided_by(device),
+        "segment": segment_of(device.address),
+        "identities": [_identity(a, memo) for a in device.identities],
+        "observed": host_to_dict(ident.host),
+    }
+
+
+def _identity(a: AssessedIdentity, shared: dict[int, Any]) -> dict[str, Any]:
+    known = shared.get(id(a))
+    if known is not None and known[0] is a:
+        made: dict[str, Any] = known[1]
+        return made
+    made = {
+        "kind": a.identity.kind,
+        "vendor": a.identity.vendor,
+        "product": a.identity.product,
+        "version": a.identity.version,
+        "cpe": a.identity.cpe,
+        "confidence": a.identity.confidence,
+        "evidence": [
+            {k: v for k, v in to_data(e).items() if k != "port" or v is not None}
+            for e in a.identity.evidence
+        ],
+        "lifecycle": {
+            "status": a.lifecycle.status,
+            "cycle": a.lifecycle.cycle,
+            "eol_date": _date(a.lifecycle.eol_date),
+            "extended_end": _date(a.lifecycle.extended_end),
+            "end_of_sale": _date(a.lifecycle.end_of_sale),
+            "support_end": _date(a.lifecycle.support_end),
+            "last_support": _date(a.lifecycle.last_support),
+            "policy": a.lifecycle.policy,
+            "source": a.lifecycle.source,
+            "checked": _date(a.lifecycle.checked),
+            **message_fields("reason", a.lifecycle.reason),
+        },
+    }
+    if len(shared) >= 50_000:
+        shared.clear()  # bounded, as in codec.to_data
+    shared[id(a)] = (a, made)  # the record kept, so that its id stays its own
+    return made
+
+
+def _decided_by(device: AssessedDevice) -> dict[str, Any] | None:
+    deciding = device.deciding
+    if deciding is None:
+        return None
+    identity = deciding.identity
+    return {
+        "kind": identity.kind,
+        "vendor": identity.vendor,
+        "product": identity.product,
+        "version": identity.version,
+        "reason": plain(deciding.lifecycle.reason),
+    }
+
+
+def host_to_dict(host: Host) -> dict[str, Any]:
+    data: dict[str, Any] = to_data(host)
+    data.pop("address")
+    data.pop("mac")
+    return data
