@@ -92,3 +92,17 @@ def test_pip_install_outside_the_checkout(tmp_path: Path) -> None:
     )  # fmt: skip
     assert with_ai.returncode == 0, with_ai.stderr
     assert 'id="shadow-ai"' in (tmp_path / "ai.html").read_text()
+
+
+def test_every_package_of_the_tree_is_listed_for_the_wheel() -> None:
+    # a folder left out of setup.cfg installs without its modules (and fails at run time)
+    import configparser
+
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg")
+    listed = set(config["options"]["packages"].split())
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in (ROOT / "legacyscan").rglob("__init__.py")
+    }
+    assert sorted(found - listed) == []
