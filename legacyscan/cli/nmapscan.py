@@ -303,9 +303,8 @@ def _print_ai_probes(options: SecondPassOptions) -> None:
         "only on these ports when pass 1 found them open, by class:"
     )
     classes = load_ai_rules().classes
-    for device_class, ports in classes:
-        if ports:
-            echo(f"  {device_class}: tcp/{port_ranges(ports)}")
+    for device_class, ports in (c for c in classes if c[1]):
+        echo(f"  {device_class}: tcp/{port_ranges(ports)}")
     echo(f"  nothing to: {', '.join(c for c, ports in classes if not ports)}")
 
 
