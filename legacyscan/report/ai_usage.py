@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from legacyscan.errors import UserError
 from legacyscan.model.aiusage import ATTRIBUTIONS, EVIDENCE, AiService, UsageData, UsageRow
-from legacyscan.report.csv_format import write_table
+from legacyscan.report.csv_format import write_tables
 from legacyscan.report.tables import Table, Value
 
 TOP = 15  # segments, devices classes, sites shown in the report (all are in the CSV)
@@ -235,15 +234,4 @@ def usage_tables(data: UsageData) -> tuple[Table, ...]:
 
 def write_usage_csv(data: UsageData, folder: Path) -> list[Path]:
     """One CSV per table into ``folder`` (created, its parent must exist)."""
-    if folder.exists() and not folder.is_dir():
-        raise UserError(f"{folder} is a file; --csv writes a folder of tables")
-    try:
-        folder.mkdir(exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"cannot write {folder}: {exc.strerror or exc}") from None
-    written = []
-    for table in usage_tables(data):
-        path = folder / f"{table.name}.csv"
-        write_table(table, path)
-        written.append(path)
-    return written
+    return write_tables(usage_tables(data), folder)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 
 from legacyscan.errors import UserError
@@ -51,6 +52,11 @@ def write_table(table: Table, path: Path) -> None:
 
 def write_csv(view: ReportView, folder: Path) -> list[Path]:
     """Write one CSV per table into ``folder`` (created); return the paths written."""
+    return write_tables(all_tables(view), folder)
+
+
+def write_tables(tables: Iterable[Table], folder: Path) -> list[Path]:
+    """One CSV per table into ``folder`` (created, its parent must exist)."""
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder} is a file; csv writes a folder of tables, give a folder name")
     try:
@@ -61,7 +67,7 @@ def write_csv(view: ReportView, folder: Path) -> list[Path]:
     except OSError as exc:
         raise UserError(f"cannot write {folder}: {exc.strerror or exc}") from None
     written = []
-    for table in all_tables(view):
+    for table in tables:
         path = folder / f"{table.name}.csv"
         write_table(table, path)
         written.append(path)

@@ -27,10 +27,10 @@ from netaddr import IPAddress, IPSet
 from legacyscan.collect.http.catalogue import Probe, requests_for
 from legacyscan.collect.http.prober import GetLimits, ProbeRefused, http_get
 from legacyscan.collect.nmap.profiles import PROFILE_FILE, ProfileError
-from legacyscan.collect.nmap.second_pass import ClassedHost
+from legacyscan.collect.nmap.second_pass import ClassedHost, why_class
 from legacyscan.files import load_mapping
 from legacyscan.messages import Term, message
-from legacyscan.model import DEVICE_CLASSES, HttpAnswer, Message, PassDecision
+from legacyscan.model import DEVICE_CLASSES, HttpAnswer, PassDecision
 from legacyscan.paths import fingerprints_dir
 
 #: Classes that never get an AI-service GET, whatever a profile file says.
@@ -99,23 +99,11 @@ def load_rules(path: Path | None = None) -> AiProbeRules:
     return rules
 
 
-def _why_class(host: ClassedHost) -> Message:
-    # The same words as the second pass's decisions: one class, one sentence.
-    if not host.reasons:
-        return message("pass2.class_no_rule", cls=Term(host.device_class))
-    return message(
-        "pass2.class",
-        cls=Term(host.device_class),
-        confidence=host.confidence,
-        rules=", ".join(host.reasons),
-    )
-
-
 def decide(hosts: Sequence[ClassedHost], rules: AiProbeRules) -> tuple[PassDecision, ...]:
     """What the AI-service probe sends each host, and the rule that says so."""
     decisions = []
     for host in hosts:
-        why = _why_class(host)
+        why = why_class(host)  # the same words as the second pass's decisions
         if not host.scanned:
             never = message("ai_service_probe.never_probed")
             decisions.append(PassDecision(host.address, host.device_class, never))

@@ -76,7 +76,8 @@ def rules_of(book: ProfileBook) -> SecondPassRules:
     return book.second_pass
 
 
-def _why_class(host: ClassedHost) -> Message:
+def why_class(host: ClassedHost) -> Message:
+    """The host's class and the rules behind it, as the decisions say it."""
     if not host.reasons:
         return message("pass2.class_no_rule", cls=Term(host.device_class))
     return message(
@@ -107,7 +108,7 @@ def decide(
     """What the second pass sends each host, and the rule that says so."""
     decisions = []
     for host in hosts:
-        why = _why_class(host)
+        why = why_class(host)
         if not host.scanned:
             never = message("pass2.never_probed")
             decisions.append(PassDecision(host.address, host.device_class, never))
