@@ -144,7 +144,9 @@ def test_identification_score_against_the_ground_truth(
 # devices; the two SNMPv3-only ESXi hosts are expected eol but show no version without v3
 # credentials).  2026-12-03 (issue 17: two passes, Windows class priors, MACs from the ARP
 # tables): class 86 %, product 70 %, version 83 %, lifecycle 93 %.
-FLOORS = {"class": 0.84, "product": 0.65, "lifecycle": 0.9}
+# 2026-12-07 (76 devices: three AI servers added; identification and lifecycle widened):
+# class 87 %, product 71 %, version 84 %, lifecycle 95 %.
+FLOORS = {"class": 0.85, "product": 0.68, "lifecycle": 0.92}
 
 
 def _window(out: Path) -> tuple[float, float]:
