@@ -53,6 +53,13 @@ class Backend(Protocol):
 _PLACEHOLDER = re.compile(r"\?")
 
 
+def where_equal(**columns: Any) -> tuple[str, list[Any]]:
+    """`` WHERE a = ? AND b = ?`` for the columns given a value (None: not filtered)."""
+    chosen = {name: value for name, value in columns.items() if value is not None}
+    clause = " AND ".join(f"{name} = ?" for name in chosen)
+    return (f" WHERE {clause}" if clause else ""), list(chosen.values())
+
+
 def render_ddl(sql: str, dialect: str) -> str:
     """Migration text with the dialect's names for identity and binary columns."""
     if dialect == "sqlite":

@@ -25,7 +25,7 @@ from typing import Any
 
 from legacyscan.clock import now
 from legacyscan.codec import from_data, to_data
-from legacyscan.inventory.backend import Backend, InventoryError, Row, connect
+from legacyscan.inventory.backend import Backend, InventoryError, Row, connect, where_equal
 from legacyscan.inventory.identity import assign_devices
 from legacyscan.inventory.location import resolve
 from legacyscan.inventory.records import DeviceResult, ScanRecord, ScanSummary
@@ -220,14 +220,7 @@ class Inventory:
 
     def scans(self, site: str | None = None, status: str | None = None) -> tuple[ScanRecord, ...]:
         """Scans oldest first, optionally of one site and/or status."""
-        where, params = [], []
-        if site is not None:
-            where.append("site = ?")
-            params.append(site)
-        if status is not None:
-            where.append("status = ?")
-            params.append(status)
-        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        clause, params = where_equal(site=site, status=status)
         rows = self.backend.query(f"SELECT {_SCAN_COLUMNS} FROM scans{clause} ORDER BY id", params)
         counts = self._counts()
         return tuple(self._record(row, counts.get(int(row[0]), (0, 0))) for row in rows)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from legacyscan.clock import now as wall_clock
-from legacyscan.inventory.backend import Backend, InventoryError, Row
+from legacyscan.inventory.backend import Backend, InventoryError, Row, where_equal
 from legacyscan.jobs.payload import JobPayload
 
 STATES = ("queued", "running", "done", "failed")
@@ -88,14 +88,7 @@ class JobStore:
         return _job(rows[0])
 
     def jobs(self, site: str | None = None, state: str | None = None) -> tuple[JobRecord, ...]:
-        where, params = [], []
-        if site is not None:
-            where.append("site = ?")
-            params.append(site)
-        if state is not None:
-            where.append("state = ?")
-            params.append(state)
-        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        clause, params = where_equal(site=site, state=state)
         rows = self.backend.query(f"SELECT {_COLUMNS} FROM jobs{clause} ORDER BY id", params)
         return tuple(_job(r) for r in rows)
 

@@ -132,20 +132,6 @@ def watched_scan(
     when it cannot run: the tests that read packets then skip)."""
     if not can_capture():
         return scan_lab(state, out, timeout), None
-    capture = out / "lo.pcap"
-    tcpdump = subprocess.Popen(
-        ["tcpdump", "-i", "lo", "-n", "-s", "128", "-B", "32768", "-U", "-w", str(capture),
-         "dst net 127.42.0.0/16"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        time.sleep(1.5)  # tcpdump is listening before the first probe
-        assert tcpdump.poll() is None, tcpdump.communicate()[1]
+    with capture(out / "lo.pcap") as pcap:
         scan = scan_lab(state, out, timeout)
-        time.sleep(1)
-    finally:
-        tcpdump.send_signal(signal.SIGINT)
-        _, stderr = tcpdump.communicate(timeout=30)
-    dropped = [line for line in stderr.splitlines() if "dropped by kernel" in line]
-    assert dropped and dropped[0].startswith("0 "), stderr  # every packet was seen
-    return scan, packets_of(capture)
+    return scan, packets_of(pcap)
