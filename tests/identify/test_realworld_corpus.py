@@ -26,6 +26,9 @@ FAMILIES = {
 }  # fmt: skip
 EVIDENCE_KEYS = {"snmp", "entities", "banners", "services", "os", "host_scripts", "walk"}
 TRUTH_KEYS = {"vendor", "product", "version", "class", "type", "kind", "model"}
+#: Files of the dev half only: entries added after the split, whose hash rule was not
+#: recorded, so none could be put in held-out the same way (docs/realworld-corpus.md).
+DEV_ONLY = {"snmp-librenms-more.yaml"}
 
 
 def _entries() -> list[tuple[str, dict[str, Any]]]:
@@ -42,7 +45,7 @@ ENTRIES = _entries()
 
 def test_both_halves_hold_entries_of_every_kind_of_file() -> None:
     files = {split: {p.name for p in (CORPUS / split).glob("*.yaml")} for split in REALWORLD_SPLITS}
-    assert files["dev"] and files["dev"] == files["held-out"]
+    assert files["dev"] and files["dev"] - DEV_ONLY == files["held-out"]
     per_split = Counter(where.split("/")[0] for where, _ in ENTRIES)
     assert all(per_split[split] > 0 for split in REALWORLD_SPLITS)
 
