@@ -14,7 +14,7 @@ from legacyscan.identify.engine import Identifier
 from legacyscan.identify.rules import RuleSet, load_vocabulary
 from legacyscan.identify.selftest import table_problems
 from legacyscan.identify.table_rows import TableError, enterprise_number
-from legacyscan.identify.tables import Tables, read_registry
+from legacyscan.identify.tables import Tables, read_registry, vocabulary_vendor
 from legacyscan.lifecycle import EolDatabase
 from legacyscan.model import Host, OsClass, OsMatch, Service, SnmpSystem
 from legacyscan.paths import fingerprints_dir
@@ -346,3 +346,35 @@ def test_explain_shows_what_the_tables_say() -> None:
     assert lines[0].startswith("sysobjectid.1.3.6.1.4.1.9.1.716:catalyst296024TT")
     assert "Cisco Catalyst 2960" in lines[0]
     assert any(line.startswith("enterprise.9 ") for line in lines)
+
+
+VENDORS = {v.lower(): v for v in ("Ciena", "Delta", "HW group", "Nokia", "ZTE", "FS.COM")}
+
+
+@pytest.mark.parametrize(
+    ("registry_name", "vendor"),
+    [
+        ("Ciena Corporation", "Ciena"),  # a legal form follows the brand
+        ("Delta Electronics, Inc.", "Delta"),  # generic words of a company name too
+        ("HW group s.r.o", "HW group"),  # a brand of two words
+        ("Nokia (formerly 'Alcatel-Lucent')", "Nokia"),  # a former name is not read
+        ("Zhongxing Telecom Co.,ltd. (abbr. ZTE)", "ZTE"),  # the abbreviation given
+        ("FS.COM INC", "FS.COM"),
+        ("Delta Controls Inc.", None),  # "Controls" names another company
+        ("Cienatech Ltd.", None),  # a word that only begins with a brand
+        ("Acme Networks", None),
+    ],
+)
+def test_a_registry_name_is_one_of_our_vendors_only_before_company_words(
+    registry_name: str, vendor: str | None
+) -> None:
+    assert vocabulary_vendor(registry_name, VENDORS) == vendor
+
+
+def test_an_unmapped_number_is_named_in_our_words_when_the_registry_name_is_ours() -> None:
+    tables = Tables.load(fingerprints_dir() / "tables", registry={54321: "Ciena Corporation"})
+    answer = tables.enterprise("1.3.6.1.4.1.54321.1.2")
+    assert answer is not None and answer.row.vendor == "Ciena"
+    tables = Tables.load(fingerprints_dir() / "tables", registry={54321: "Ciena Holdings"})
+    answer = tables.enterprise("1.3.6.1.4.1.54321.1.2")
+    assert answer is not None and answer.row.vendor == "Ciena Holdings"
