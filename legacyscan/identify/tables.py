@@ -329,12 +329,14 @@ def vocabulary_vendor(name: str, vendors: Mapping[str, str]) -> str | None:
     """The vendor of our vocabulary a registry organisation name is, or None: its
     abbreviation ("Zhongxing Telecom Co.,ltd. (abbr. ZTE)"), or its first one to three
     words when every other word is a company form (``COMPANY_WORDS``); a former name in
-    parentheses is not read ("Nokia (formerly 'Alcatel-Lucent')" is Nokia), and "Delta
+    parentheses is not read ("Nokia (formerly 'Alcatel-Lucent')" is Nokia), an owner before
+    a slash names the unit after it ("Juniper Networks/Unisphere" is Juniper), and "Delta
     Controls" is not "Delta" (a word that names something else is not a company form)."""
     abbr = re.search(r"\(abbr\.?\s*([^)]+)\)", name)
     if abbr and abbr.group(1).strip().lower() in vendors:
         return vendors[abbr.group(1).strip().lower()]
-    words = [w for w in re.split(r"[\s,/]+", re.sub(r"\([^)]*\)", " ", name)) if w]
+    owner = re.sub(r"\([^)]*\)", " ", name).split("/")[0]
+    words = [w for w in re.split(r"[\s,]+", owner) if w]
     for size in (3, 2, 1):
         head, rest = " ".join(words[:size]).lower(), words[size:]
         if len(words) >= size and head in vendors:

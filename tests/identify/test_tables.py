@@ -360,6 +360,7 @@ VENDORS = {v.lower(): v for v in ("Ciena", "Delta", "HW group", "Nokia", "ZTE", 
         ("Nokia (formerly 'Alcatel-Lucent')", "Nokia"),  # a former name is not read
         ("Zhongxing Telecom Co.,ltd. (abbr. ZTE)", "ZTE"),  # the abbreviation given
         ("FS.COM INC", "FS.COM"),
+        ("Ciena Corporation/Optical Division", "Ciena"),  # the owner before a slash
         ("Delta Controls Inc.", None),  # "Controls" names another company
         ("Cienatech Ltd.", None),  # a word that only begins with a brand
         ("Acme Networks", None),
