@@ -27,7 +27,12 @@ from legacyscan.identify.merging import (
 from legacyscan.identify.observe import observations as observations
 from legacyscan.identify.observe import split_os_name
 from legacyscan.identify.rules import RuleSet, load_vocabulary
-from legacyscan.identify.table_rows import MAKER_NAME_FIELDS, TableAnswer, enterprise_number
+from legacyscan.identify.table_rows import (
+    MAKER_NAME_FIELDS,
+    TableAnswer,
+    TableRow,
+    enterprise_number,
+)
 from legacyscan.identify.tables import Tables
 from legacyscan.model import (
     DEVICE_CLASSES,
@@ -215,8 +220,11 @@ class Identifier:
                                 Evidence(obs.source, obs.field, obs.value, row.id, obs.port),
                             ),
                         )
-                        if made.vendor_only:
-                            makers.append((made, covers))
+                        if made.vendor_only or self._kind_of_a_number(row):
+                            # a number's device kind ("Lexmark: Printer") says only the
+                            # maker: the class gives the kind back (below), and a maker the
+                            # device's own text names instead (an OEM's number) contradicts it
+                            makers.append((replace(made, product=""), covers))
                         else:
                             named.append(made)
                     if not classified and row.classify is not None:
@@ -278,6 +286,11 @@ class Identifier:
             class_signals=tuple(signals),
             class_conflicts=conflicts,
         )
+
+    def _kind_of_a_number(self, row: TableRow) -> bool:
+        """An enterprise number's row whose product is only the device kind."""
+        kinds = {k.product for k in self.policy.kind_products}
+        return row.id.startswith("enterprise.") and row.product in kinds
 
     def _table_answers(self, obs: Observation) -> list[tuple[TableAnswer, frozenset[str]]]:
         """The table rows that answer one observation, most specific first, with the vendor

@@ -379,3 +379,14 @@ def test_an_unmapped_number_is_named_in_our_words_when_the_registry_name_is_ours
     tables = Tables.load(fingerprints_dir() / "tables", registry={54321: "Ciena Holdings"})
     answer = tables.enterprise("1.3.6.1.4.1.54321.1.2")
     assert answer is not None and answer.row.vendor == "Ciena Holdings"
+
+
+def test_a_maker_the_device_names_itself_contradicts_its_number_s_printer() -> None:
+    # Lexmark's number alone: a Lexmark printer
+    device = _identify("1.3.6.1.4.1.641.2.1", "Network printer")
+    assert [(i.vendor, i.product) for i in device.identities] == [("Lexmark", "Printer")]  # type: ignore[attr-defined]
+    # the same number under a sysDescr that begins with another maker's name (a model
+    # another maker built for it): neither maker is named, the class is still a printer
+    device = _identify("1.3.6.1.4.1.641.2.1", "TOSHIBA e-STUDIO999 multifunction")
+    assert device.identities == ()  # type: ignore[attr-defined]
+    assert device.device_class == "printer"  # type: ignore[attr-defined]
