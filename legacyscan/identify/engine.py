@@ -36,6 +36,7 @@ from legacyscan.identify.table_rows import (
 from legacyscan.identify.tables import Tables
 from legacyscan.model import (
     DEVICE_CLASSES,
+    Alternative,
     ClassSignal,
     DeviceClass,
     Evidence,
@@ -271,6 +272,10 @@ class Identifier:
             (replace(m, vendor=self.policy.class_maker(m.vendor, device_class)), c)
             for m, c in makers
         ]
+        if device_class == "unknown":
+            # no class says which of the number's makers' lines it is (HP's number: HP
+            # or HPE): the others it covers are candidates of the one maker named
+            makers = [(hedged_maker(m, c), c) for m, c in makers]
         makers_left = tuple(
             replace(maker, product=kind)
             if kind and kind in self.vocabulary.get(maker.vendor, ())
@@ -348,3 +353,12 @@ class Identifier:
         )
         confidence = round(min(0.99, totals[winner]), 2)
         return winner, device_type, confidence, conflicts  # type: ignore[return-value]
+
+
+def hedged_maker(maker: Identity, covers: frozenset[str]) -> Identity:
+    """A vendor-only identity with the other makers its enterprise number covers as
+    candidates (``alternatives``), when no class told them apart."""
+    others = sorted(covers - {maker.vendor})
+    if not maker.vendor_only or not others:
+        return maker
+    return replace(maker, alternatives=tuple(Alternative(vendor, "", None) for vendor in others))

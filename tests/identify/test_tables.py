@@ -390,3 +390,17 @@ def test_a_maker_the_device_names_itself_contradicts_its_number_s_printer() -> N
     device = _identify("1.3.6.1.4.1.641.2.1", "TOSHIBA e-STUDIO999 multifunction")
     assert device.identities == ()  # type: ignore[attr-defined]
     assert device.device_class == "printer"  # type: ignore[attr-defined]
+
+
+def test_a_number_of_two_makers_lines_hedges_when_no_class_tells_them_apart() -> None:
+    # Hewlett-Packard's number covers HPE: with nothing saying the class, HP is named with
+    # HPE as the other candidate; a network device's class names HPE alone
+    device = _identify("1.3.6.1.4.1.11.99.1", "Management module")
+    (maker,) = device.identities  # type: ignore[attr-defined]
+    assert device.device_class == "unknown"  # type: ignore[attr-defined]
+    assert (maker.vendor, [(a.vendor, a.product) for a in maker.alternatives]) == (
+        "HP",
+        [("HPE", "")],
+    )
+    device = _identify("1.3.6.1.4.1.11.2.3.7.11.999", "Management module")  # ProCurve subtree
+    assert all(not i.alternatives for i in device.identities)  # type: ignore[attr-defined]
