@@ -320,7 +320,7 @@ COMPANY_WORDS = frozenset(
     "inc inc. incorporated corp corp. corporation co co. co.,ltd. ltd ltd. limited llc "
     "ag gmbh as a/s ab bv b.v. sa s.a. spa s.p.a. oy kk k.k. plc pty s.r.o s.r.o. "
     "company group international enterprise enterprises networks network networking "
-    "technology technologies systems computer electronics products communications "
+    "tech technology technologies systems computer electronics products communications "
     "energy".split()
 )
 
