@@ -302,13 +302,14 @@ class Identifier:
         names their enterprise number also covers."""
         if obs.field == "snmp.sysObjectID":
             found = []
-            number = enterprise_number(obs.value)
+            oid = self.tables.embedded_oid(obs.value)
+            number = enterprise_number(oid)
             entry = self.tables.enterprises.get(number) if number is not None else None
             covers = frozenset(entry.covers) if entry else frozenset()
-            product = self.tables.object_id(obs.value)
+            product = self.tables.object_id(oid)
             if product is not None:
                 found.append((product, covers))
-            maker = self.tables.enterprise(obs.value)
+            maker = self.tables.enterprise(oid)
             if maker is not None:
                 found.append((maker, covers))
             return found

@@ -290,6 +290,17 @@ class Tables:
                 return TableAnswer(name.row), name.covers
         return None
 
+    def embedded_oid(self, oid: str) -> str:
+        """The OEM's own sysObjectID that a shared or agent number's OID carries after its
+        prefix (Radlan's switch software answers ``1.3.6.1.4.1.89.1.1.1.`` followed by the
+        brand's OID, LibreNMS os_detection/netgear.yaml), else ``oid`` unchanged."""
+        oid = oid.strip().lstrip(".")
+        row = self.enterprises.get(enterprise_number(oid) or -1)
+        inner = oid.find(".1.3.6.1.4.1.", len("1.3.6.1.4.1."))
+        if row is None or row.row.vendor or inner < 0:
+            return oid
+        return oid[inner + 1 :]
+
     def sys_object_id(self, oid: str) -> TableAnswer | None:
         return self.object_id(oid) or self.enterprise(oid)
 

@@ -404,3 +404,18 @@ def test_a_number_of_two_makers_lines_hedges_when_no_class_tells_them_apart() ->
     )
     device = _identify("1.3.6.1.4.1.11.2.3.7.11.999", "Management module")  # ProCurve subtree
     assert all(not i.alternatives for i in device.identities)  # type: ignore[attr-defined]
+
+
+def test_an_agent_number_s_oid_that_carries_a_brand_s_oid_names_the_brand() -> None:
+    # Radlan's switch software (89, no maker) followed by Netgear's own OID (4526)
+    assert TABLES.embedded_oid("1.3.6.1.4.1.89.1.1.1.3.6.1.4.1.4526.100.4.99") == (
+        "1.3.6.1.4.1.4526.100.4.99"
+    )
+    device = _identify("1.3.6.1.4.1.89.1.1.1.3.6.1.4.1.4526.100.4.99", "48-port managed switch")
+    assert [i.vendor for i in device.identities] == ["Netgear"]  # type: ignore[attr-defined]
+    # a maker's own number is read as it is, whatever follows
+    assert (
+        TABLES.embedded_oid(".1.3.6.1.4.1.9.1.3.6.1.4.1.4526.1")
+        == "1.3.6.1.4.1.9.1.3.6.1.4.1.4526.1"
+    )
+    assert TABLES.embedded_oid("1.3.6.1.4.1.89.1.1.62") == "1.3.6.1.4.1.89.1.1.62"
