@@ -172,6 +172,12 @@ class EolDatabase:
         if identity.alternatives:
             return self._either(identity, as_of)
         record = self.find(identity.vendor, identity.product, identity.version)
+        newest = None if record else self.components.newest_only_rule(identity)
+        if newest is not None:
+            # a vendor's newest-release-only rule judges what no record dates
+            by_policy = newest_only_verdict(newest, identity, _name(identity), as_of)
+            if by_policy is not None:
+                return by_policy
         if record is None:
             known = (identity.vendor, identity.product) in self._by_product
             if not known and identity.cpe:
@@ -308,10 +314,6 @@ class EolDatabase:
         rule = components.follow_rule(identity)
         if rule is not None:
             return AssessedIdentity(identity, self._follow_platform(identity, rule, judged))
-        newest = components.newest_only_rule(identity)
-        by_policy = newest and newest_only_verdict(newest, identity, _name(identity), as_of)
-        if by_policy:
-            return AssessedIdentity(identity, by_policy)
         if not components.is_distribution_product(identity):
             return item
         distribution = next((j for j in judged if components.is_distribution(j.identity)), None)

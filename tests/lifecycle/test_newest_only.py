@@ -68,6 +68,9 @@ def test_the_axis_rule_judges_its_examples(db: EolDatabase) -> None:
         verdict = _verdict(db, _seen("firmware", "Axis", "AXIS OS", version))
         assert verdict.status == "unknown", version
         assert "only while it stays the newest" in plain(verdict.reason)
+    # the rule needs no other identity of the device: one identity alone is judged by it
+    alone = db.lifecycle(_seen("firmware", "Axis", "AXIS OS", "10.1.0"), AS_OF)
+    assert alone.status == "eol" and alone.policy == AXIS_SOURCE
     # without a version there is nothing to place: the gap's reason stays
     bare = _verdict(db, _seen("firmware", "Axis", "AXIS OS", None))
     assert bare.status == "unknown" and "Axis states policies" in plain(bare.reason)
