@@ -157,3 +157,14 @@ def test_the_software_decides_when_the_hardware_has_no_record(db: EolDatabase) -
     assert assessed.identities[0].lifecycle.status == "unknown"
     assert assessed.worst_status == "eol"
     assert assessed.deciding is not None and assessed.deciding.identity.product == "IOS"
+
+
+def test_an_unknown_device_shows_the_verdict_that_names_its_cycle(db: EolDatabase) -> None:
+    # the lab's core switch: IOS XE 16.9 is a recorded cycle without a citable date, the
+    # Catalyst 9300 has no record at all; the device's reason names the cycle that lacks it
+    hardware = _seen("hardware", "Cisco", "Catalyst 9300", None)
+    xe = _seen("os", "Cisco", "IOS XE", "16.9.5")
+    assessed = db.assess(_device(hardware, xe), AS_OF)
+    assert assessed.worst_status == "unknown"
+    assert assessed.deciding is not None and assessed.deciding.identity.product == "IOS XE"
+    assert "IOS XE 16.9" in plain(assessed.deciding.lifecycle.reason)
