@@ -134,3 +134,11 @@ def test_an_unknown_banner_kind_is_an_error() -> None:
 
     with pytest.raises(ValueError, match="unknown banner kind"):
         host_from_entry({"banners": {"gopher": "x"}}, CORPUS)
+
+
+def test_a_dev_only_entry_is_no_entry_of_either_half_s_other_files() -> None:
+    """Entries added to dev after the split must be new devices, not a copy of one the
+    corpus already holds (held-out above all: that would leak it into dev)."""
+    added = {e["name"] for w, e in ENTRIES if w.split("/")[1] in DEV_ONLY}
+    others = {e["name"] for w, e in ENTRIES if w.split("/")[1] not in DEV_ONLY}
+    assert added and not added & others
