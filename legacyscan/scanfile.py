@@ -31,11 +31,13 @@ from legacyscan.model import (
 from legacyscan.scandicts import device_to_dict, record_to_dict
 from legacyscan.topology.mapping import SegmentMap
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: Schema 1 files (no 'record') are read and judged again with the installed knowledge;
 #: schema 2 records carried each sentence twice (``_sentences_once`` reads them); schema 2
-#: and 3 files hold every host twice (``observed`` and in ``record``), schema 4 once.
-READABLE_SCHEMAS = (1, 2, 3, 4)
+#: and 3 files hold every host twice (``observed`` and in ``record``), schema 4 once;
+#: schema 2 to 4 hold every device's risk twice (``risk`` and ``record.risks``), schema 5
+#: once (``_with_risks``).
+READABLE_SCHEMAS = (1, 2, 3, 4, 5)
 
 
 def host_from_dict(address: str | None, mac: str | None, data: dict[str, Any]) -> Host:
@@ -80,6 +82,16 @@ def _device_entries(assessment: Assessment) -> Iterator[dict[str, Any]]:
         yield entry
 
 
+def _risks_in_devices(assessment: Assessment) -> bool:
+    """Is ``record.risks`` exactly the ``risk`` of each device, in order (as ``assess``
+    makes it)?  Then schema 5 writes it once, in ``devices``."""
+    risks, devices = assessment.risks, assessment.devices
+    return len(risks) == len(devices) and all(
+        risk.address == device.address and assessment.risk_of(device.address) is risk
+        for risk, device in zip(risks, devices, strict=True)
+    )
+
+
 def _record(assessment: Assessment) -> dict[str, Any]:
     """The records themselves (``to_data``, empty defaults left out), what ``report``
     renders; the long lists are written as they are made."""
@@ -87,6 +99,8 @@ def _record(assessment: Assessment) -> dict[str, Any]:
     record: dict[str, Any] = {}
     for f in dataclasses.fields(assessment):
         value = getattr(assessment, f.name)
+        if f.name == "risks" and _risks_in_devices(assessment):
+            continue  # schema 5: each device's ``risk``, read back by ``_with_risks``
         if f.name == "devices":
             record[f.name] = _Rows(_recorded_device(d, shared) for d in value)
         elif isinstance(value, tuple) and len(value) > 1:
@@ -330,6 +344,48 @@ def _with_hosts(record: Any, devices: list[Any]) -> dict[str, Any]:
     return {**record, "devices": again}
 
 
+def _message_back(data: Any) -> dict[str, Any]:
+    """A sentence as the exports write it (``messages.to_data``: ``{"key", "args": {name:
+    value}}``) in the form of the records (``codec``), whose reader checks every type."""
+    if not isinstance(data, dict) or not isinstance(data.get("args"), dict):
+        raise TypeError("a message must be an object with 'key' and 'args' (an object)")
+    args = []
+    for name, value in data["args"].items():
+        if isinstance(value, list):
+            args.append({"name": name, "messages": [_message_back(m) for m in value]})
+        elif isinstance(value, dict) and len(value) == 1 and ("date" in value or "term" in value):
+            args.append({"name": name, **value})
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            args.append({"name": name, "number": float(value)})
+        elif isinstance(value, str):
+            args.append({"name": name, "text": value})
+        else:
+            raise TypeError(f"message argument {str(name)[:40]!r}: {_json_type(value)}")
+    return {"key": data.get("key"), "args": args}
+
+
+def _with_risks(record: dict[str, Any], devices: list[Any]) -> dict[str, Any]:
+    """A schema 5 ``record`` without ``risks``: each device's ``risk`` is its record."""
+    if "risks" in record:
+        return record  # risks that are not the devices' own, as the writer found them
+    risks = []
+    for device in devices:
+        risk = device.get("risk") if isinstance(device, dict) else None
+        if risk is None:
+            continue
+        if not isinstance(risk, dict) or not isinstance(risk.get("factors"), list):
+            raise TypeError("a device's 'risk' must be an object with 'factors' (a list)")
+        factors = []
+        for factor in risk["factors"]:
+            if not isinstance(factor, dict):
+                raise TypeError("a risk factor must be an object")
+            explained = _message_back(factor.get("message"))
+            factors.append({k: factor[k] for k in ("name", "points") if k in factor})
+            factors[-1]["explanation"] = explained
+        risks.append({**risk, "address": device.get("address"), "factors": factors})
+    return {**record, "risks": risks}
+
+
 def read_scan(path: Path) -> StoredScan:
     """The one reader of scan.json: schema and types checked, any problem one line."""
     try:
@@ -365,6 +421,8 @@ def read_scan(path: Path) -> StoredScan:
             record = _sentences_once(record)
         if record is not None and schema >= 4:
             record = _with_hosts(record, devices)
+        if record is not None and schema >= 5:
+            record = _with_risks(record, devices)
         assessment = None if record is None else from_data(Assessment, record)
         trend = None if data.get("trend") is None else from_data(Trend, data["trend"])
         mapping = _mapping(data, path)
