@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+from collections.abc import Callable
 from functools import lru_cache
+from json.encoder import encode_basestring
 from typing import Any
 
 from legacyscan.codec import to_data
@@ -159,3 +162,70 @@ def host_to_dict(host: Host) -> dict[str, Any]:
     data.pop("address")
     data.pop("mac")
     return data
+
+
+class SharedEncoder:
+    """JSON text of one device of scan.json (``json.dumps``'s very text), in which the
+    parts a fleet's devices share -- the same dict object: an identity with its verdict,
+    a risk, a class signal -- are encoded once.
+
+    A device is walked two levels of dicts deep (lists do not count); below that the C
+    encoder writes each part whole.  The dicts are the converters' (``device_to_dict``,
+    ``codec.to_data`` with ``shared``), never changed once made; each text is kept with
+    its dict, so that the dict's id stays its own, and the cache is bounded.
+    """
+
+    #: dicts deeper than this are encoded whole
+    DEPTH = 2
+    #: texts kept at most; what is not shared would only fill it
+    KEPT = 4096
+
+    def __init__(self) -> None:
+        self.encode = json.JSONEncoder(ensure_ascii=False).encode
+        self.known: dict[int, tuple[dict[str, Any], str]] = {}
+        self.keys: dict[str, str] = {}  # a few dozen names, each encoded once
+        # the C encoder's text of a scalar, without a call of ``encode`` for each
+        self.scalars: dict[type, Callable[[Any], str]] = {
+            str: encode_basestring,
+            int: int.__repr__,
+            bool: lambda b: "true" if b else "false",
+            type(None): lambda _: "null",
+        }
+
+    def __call__(self, value: Any) -> str:
+        return self._text(value, 0)
+
+    def _text(self, value: Any, depth: int) -> str:
+        # ``depth``: how many dicts hold ``value`` (a list's items are at the list's depth)
+        kind = type(value)
+        scalar = self.scalars.get(kind)
+        if scalar is not None:
+            return scalar(value)
+        if kind is dict:
+            if depth == 0:
+                return self._parts(value, depth)
+            known = self.known.get(id(value))
+            if known is not None and known[0] is value:
+                return known[1]
+            text = self._parts(value, depth) if depth < self.DEPTH else self.encode(value)
+            if len(self.known) >= self.KEPT:
+                self.known.clear()
+            self.known[id(value)] = (value, text)
+            return text
+        if kind is list and value and type(value[0]) is dict and depth <= self.DEPTH:
+            return "[" + ", ".join([self._text(v, depth) for v in value]) + "]"
+        return self.encode(value)  # a float (NaN is json's own word), a list of texts
+
+    def _parts(self, value: dict[str, Any], depth: int) -> str:
+        keys, text = self.keys, self._text
+        items = []
+        for key, item in value.items():
+            name = keys.get(key) if type(key) is str else None
+            if name is None:
+                if type(key) is not str:
+                    return self.encode(value)  # json's own text for other keys (23 -> "23")
+                name = encode_basestring(key)
+                if len(keys) < 4096:
+                    keys[key] = name
+            items.append(f"{name}: {text(item, depth + 1)}")
+        return "{" + ", ".join(items) + "}"
