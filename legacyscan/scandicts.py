@@ -15,7 +15,7 @@ from functools import lru_cache
 from json.encoder import encode_basestring
 from typing import Any
 
-from legacyscan.codec import to_data
+from legacyscan.codec import fields_data, to_data
 from legacyscan.identify.observe import oui_organisation
 from legacyscan.messages import plain
 from legacyscan.messages import to_data as message_to_data
@@ -103,7 +103,7 @@ def device_to_dict(device: AssessedDevice, shared: dict[int, Any] | None = None)
         "lifecycle_decided_by": _decided_by(device),
         "segment": segment_of(device.address),
         "identities": [_identity(a, memo) for a in device.identities],
-        "observed": host_to_dict(ident.host),
+        "observed": host_to_dict(ident.host, memo),
     }
 
 
@@ -157,11 +157,10 @@ def _decided_by(device: AssessedDevice) -> dict[str, Any] | None:
     }
 
 
-def host_to_dict(host: Host) -> dict[str, Any]:
-    data: dict[str, Any] = to_data(host)
-    data.pop("address")
-    data.pop("mac")
-    return data
+def host_to_dict(host: Host, shared: dict[int, Any] | None = None) -> dict[str, Any]:
+    """A device's ``observed``: its host but the address and mac (the device's own keys);
+    with ``shared``, the records hosts share (a fleet's services) converted once."""
+    return fields_data(host, False, shared, without=("address", "mac"))
 
 
 class SharedEncoder:
