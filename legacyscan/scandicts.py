@@ -10,9 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable
 from functools import lru_cache
-from json.encoder import encode_basestring
 from typing import Any
 
 from legacyscan.codec import fields_data, to_data
@@ -165,66 +163,67 @@ def host_to_dict(host: Host, shared: dict[int, Any] | None = None) -> dict[str, 
 
 class SharedEncoder:
     """JSON text of one device of scan.json (``json.dumps``'s very text), in which the
-    parts a fleet's devices share -- the same dict object: an identity with its verdict,
-    a risk, a class signal -- are encoded once.
+    parts a fleet's devices share -- the same dict or list: an identity with its verdict,
+    a risk, a fleet's services -- are encoded once.
 
-    A device is walked two levels of dicts deep (lists do not count); below that the C
-    encoder writes each part whole.  The dicts are the converters' (``device_to_dict``,
-    ``codec.to_data`` with ``shared``), never changed once made; each text is kept with
-    its dict, so that the dict's id stays its own, and the cache is bounded.
+    A device is walked three containers deep (a dict or a list of them); below that, and
+    for every run of other values, the C encoder writes the part in one call.  The parts
+    are the converters' (``device_to_dict``, ``codec.to_data`` with ``shared``), never
+    changed once made; each text is kept with its part, so that the part's id stays its
+    own, and the cache is bounded.
     """
 
-    #: dicts deeper than this are encoded whole
-    DEPTH = 2
+    #: containers this deep are encoded whole
+    DEPTH = 3
     #: texts kept at most; what is not shared would only fill it
     KEPT = 4096
 
     def __init__(self) -> None:
         self.encode = json.JSONEncoder(ensure_ascii=False).encode
-        self.known: dict[int, tuple[dict[str, Any], str]] = {}
-        self.keys: dict[str, str] = {}  # a few dozen names, each encoded once
-        # the C encoder's text of a scalar, without a call of ``encode`` for each
-        self.scalars: dict[type, Callable[[Any], str]] = {
-            str: encode_basestring,
-            int: int.__repr__,
-            bool: lambda b: "true" if b else "false",
-            type(None): lambda _: "null",
-        }
+        self.known: dict[int, tuple[Any, str]] = {}
 
     def __call__(self, value: Any) -> str:
-        return self._text(value, 0)
+        if type(value) is dict:
+            return self._parts(value, 0)
+        return self.encode(value)
 
-    def _text(self, value: Any, depth: int) -> str:
-        # ``depth``: how many dicts hold ``value`` (a list's items are at the list's depth)
-        kind = type(value)
-        scalar = self.scalars.get(kind)
-        if scalar is not None:
-            return scalar(value)
-        if kind is dict:
-            if depth == 0:
-                return self._parts(value, depth)
-            known = self.known.get(id(value))
-            if known is not None and known[0] is value:
-                return known[1]
-            text = self._parts(value, depth) if depth < self.DEPTH else self.encode(value)
-            if len(self.known) >= self.KEPT:
-                self.known.clear()
-            self.known[id(value)] = (value, text)
+    def _text(self, value: dict[str, Any] | list[Any], depth: int) -> str:
+        known = self.known.get(id(value))
+        if known is not None and known[0] is value:
+            text: str = known[1]
             return text
-        if kind is list and value and type(value[0]) is dict and depth <= self.DEPTH:
-            return "[" + ", ".join([self._text(v, depth) for v in value]) + "]"
-        return self.encode(value)  # a float (NaN is json's own word), a list of texts
+        if depth >= self.DEPTH:
+            text = self.encode(value)
+        elif type(value) is dict:
+            text = self._parts(value, depth)
+        else:
+            text = "[" + ", ".join([self._item(v, depth + 1) for v in value]) + "]"
+        if len(self.known) >= self.KEPT:
+            self.known.clear()
+        self.known[id(value)] = (value, text)
+        return text
+
+    def _item(self, value: Any, depth: int) -> str:
+        kind = type(value)
+        if (kind is dict or kind is list) and value:
+            return self._text(value, depth)
+        return self.encode(value)
 
     def _parts(self, value: dict[str, Any], depth: int) -> str:
-        keys, text = self.keys, self._text
-        items = []
+        encode = self.encode
+        parts: list[str] = []
+        run: dict[str, Any] = {}  # values written by one call of the C encoder
         for key, item in value.items():
-            name = keys.get(key) if type(key) is str else None
-            if name is None:
-                if type(key) is not str:
-                    return self.encode(value)  # json's own text for other keys (23 -> "23")
-                name = encode_basestring(key)
-                if len(keys) < 4096:
-                    keys[key] = name
-            items.append(f"{name}: {text(item, depth + 1)}")
-        return "{" + ", ".join(items) + "}"
+            if type(key) is not str:
+                return encode(value)  # json's own text for other keys (23 -> "23")
+            kind = type(item)
+            if item and (kind is dict or (kind is list and type(item[0]) in (dict, list))):
+                if run:
+                    parts.append(encode(run)[1:-1])
+                    run = {}
+                parts.append(f"{encode(key)}: {self._text(item, depth + 1)}")
+            else:
+                run[key] = item
+        if run:
+            parts.append(encode(run)[1:-1])
+        return "{" + ", ".join(parts) + "}"
