@@ -104,9 +104,19 @@ def field_list() -> str:
     return ", ".join(sorted(FIELDS)) + f", {SCRIPT_FIELD_PREFIX}<script id>"
 
 
-@lru_cache(maxsize=4096)
+#: ``00:09:FB:12:34:56``: a MAC as nmap and the SNMP decoder write it
+_COLON_MAC = re.compile(r"[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}")
+
+
 def oui_organisation(mac: str) -> str | None:
     """The organisation the IEEE registered this MAC's OUI to, or None (unknown, local)."""
+    if _COLON_MAC.fullmatch(mac):  # every device's MAC is its own: no parse, the OUI read
+        return _registered(int(mac[0:2] + mac[3:5] + mac[6:8], 16))
+    return _any_spelling(mac)
+
+
+@lru_cache(maxsize=4096)
+def _any_spelling(mac: str) -> str | None:
     try:
         eui = EUI(mac)
     except (AddrFormatError, ValueError, TypeError, IndexError):
