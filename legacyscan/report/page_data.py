@@ -212,9 +212,11 @@ def page_data(view: ReportView, lang: str) -> dict[str, Any]:
             entry["r"] = row.risk.score
             entry["lv"] = row.risk.level
             entry["f"] = [intern(f, partial(_factor, f)) for f in row.risk.factors]
-        # "o" is compact already: walking the raw observations again is half the cost
-        kept = {k: v if k == "o" else _compact(v) for k, v in entry.items()}
-        devices.append({k: v for k, v in kept.items() if v not in _EMPTY} | {"g": entry["g"]})
+        # "o" is compact already, and the other values are scalars or lists of them (which
+        # ``_compact`` keeps as they are) but the sightings' sentences
+        if "sb" in entry:
+            entry["sb"] = _compact(entry["sb"])
+        devices.append({k: v for k, v in entry.items() if v not in _EMPTY} | {"g": entry["g"]})
     segments = [
         _compact(
             {
