@@ -89,6 +89,7 @@ _BANNER_BY_PORT[587] = "smtp.banner"
 
 _ESCAPED_EOL = re.compile(r"(?:\\x0[DA])+$", re.I)
 _NO_TITLE = re.compile(r"^(?:Site doesn't have a title|Did not follow redirect to )", re.I)
+_HTML_TITLE = re.compile(r"<title[^>]*>([^<]{1,256})</title>", re.I)
 _DICOM_UID_KEY = re.compile(r"^(?:implementation[ _-]?)?(?:class[ _-]?)?uid$", re.I)
 _DICOM_VERSION_KEY = re.compile(r"^(?:implementation[ _-]?)?version(?:[ _-]?name)?$", re.I)
 
@@ -197,6 +198,25 @@ def _scripts(
         yield from _script_fields(script, output, service)
 
 
+def _answers(service: Service) -> Iterator[tuple[str, str]]:
+    """The fields in what a service nmap could not name answered (its fingerprint): the
+    greeting as that service's banner, an HTTP answer's Server header and page title."""
+    for probe, answer in service.answers:
+        if probe == "NULL":
+            banner_field = _BANNER_BY_NAME.get(service.name) or _BANNER_BY_PORT.get(service.port)
+            if banner_field:
+                yield banner_field, answer.strip()
+            continue
+        head, _, body = answer.partition("\r\n\r\n")
+        for line in head.split("\r\n")[1:]:
+            name, sep, value = line.partition(":")
+            if sep and name.strip().lower() == "server" and value.strip():
+                yield "http.server", value.strip()
+        title = _HTML_TITLE.search(body)
+        if title and title.group(1).strip():
+            yield "http.title", " ".join(title.group(1).split())
+
+
 def _adder(found: dict[Observation, None]) -> Callable[..., None]:
     def add(source: str, field: str, value: str | None, port: int | None = None) -> None:
         if value and value.strip():
@@ -250,7 +270,7 @@ def _service_observations(services: tuple[Service, ...]) -> Mapping[Observation,
             add("nmap", "nmap.service", service.label, service.port)
         for cpe in service.cpes:
             add("nmap", "nmap.cpe", cpe, service.port)
-        for field, value in _scripts(service.scripts, service):
+        for field, value in (*_scripts(service.scripts, service), *_answers(service)):
             add("nmap", field, value, service.port)
             if not service.product and field in BANNER_PROBES:
                 # a banner nmap did not name: name it as nmap's own database would

@@ -9,7 +9,10 @@
   ``.el7``, ``(Ubuntu)``) or when the device runs a distribution; otherwise it is judged as
   an upstream build;
 * an upstream that fixes only its newest release (OpenSSH) makes an upstream build
-  superseded from the day the next release came out (``fingerprints/eol-releases``).
+  superseded from the day the next release came out (``fingerprints/eol-releases``);
+* a vendor whose published policy supports only the newest release beside a few long-term
+  tracks (Axis: AXIS OS) makes a version on no such track out of support once a later
+  release exists, superseded since its successor's release day when a history dates it.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from typing import Any
 
 from legacyscan.errors import UserError
 from legacyscan.files import load_mapping
-from legacyscan.model import Identity
+from legacyscan.messages import message
+from legacyscan.model import Identity, Lifecycle
 from legacyscan.paths import fingerprints_dir
 
 
@@ -78,6 +82,32 @@ class ReleaseHistory:
         return None
 
 
+@dataclass(frozen=True)
+class NewestOnlyRule:
+    """A vendor's published rule: only the newest release of the product is supported,
+    beside the long-term tracks it lists (each a version line, "10.12")."""
+
+    vendor: str
+    product: str
+    statement: str  # the rule in our words, as the vendor's page states it
+    long_term: tuple[str, ...]
+    source: str
+    checked: dt.date
+    #: dated releases, for "superseded since" (None: no release date could be cited)
+    history: ReleaseHistory | None = None
+    note: str = ""
+    #: versions the suite judges by this rule, by what it must say: superseded, long_term,
+    #: current
+    examples: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def latest(self) -> str | None:
+        """The newest release line the rule knows of (a long-term track or a dated release)."""
+        releases = self.history.releases if self.history is not None else ()
+        names = list(self.long_term) + [version for version, _ in releases]
+        lines = [(line, name) for name in names if (line := _line(name)) is not None]
+        return max(lines)[1] if lines else None
+
+
 def _line(version: str) -> tuple[int, ...] | None:
     """The version line, major.minor[.patch] without the portable suffix: "9.7p1" -> (9, 7)."""
     match = re.match(r"(\d+(?:\.\d+)+)", version.strip())
@@ -94,6 +124,7 @@ class Components:
     markers: tuple[re.Pattern[str], ...] = ()
     distribution_platforms: tuple[tuple[str, str | None], ...] = ()
     histories: dict[tuple[str, str], ReleaseHistory] = field(default_factory=dict)
+    newest_only: tuple[NewestOnlyRule, ...] = ()
 
     @classmethod
     def load(cls, folder: Path | None = None) -> Components:
@@ -138,7 +169,28 @@ class Components:
                 raise ValueError(f"unmarked must be judge or inform, not {unmarked!r}")
             history = replace(history, judge_unmarked=unmarked == "judge")
             histories[(str(entry["vendor"]), str(entry["product"]))] = history
-        return cls(follow, products, markers, platforms, histories)
+        newest = tuple(
+            NewestOnlyRule(
+                vendor=str(r["vendor"]),
+                product=str(r["product"]),
+                statement=str(r["statement"]),
+                long_term=tuple(str(t) for t in r.get("long_term") or ()),
+                source=_https(str(r["source"])),
+                checked=dt.date.fromisoformat(str(r["checked"])),
+                history=load_history(folder / str(r["history"])) if r.get("history") else None,
+                note=str(r.get("note", "")),
+                examples=tuple(
+                    (str(kind), tuple(str(v) for v in versions or ()))
+                    for kind, versions in (r.get("examples") or {}).items()
+                ),
+            )
+            for r in data.get("newest_only") or ()
+        )
+        return cls(follow, products, markers, platforms, histories, newest)
+
+    def newest_only_rule(self, identity: Identity) -> NewestOnlyRule | None:
+        key = (identity.vendor, identity.product)
+        return next((r for r in self.newest_only if (r.vendor, r.product) == key), None)
 
     def follow_rule(self, identity: Identity) -> FollowRule | None:
         return next(
@@ -171,6 +223,88 @@ class Components:
             identity.vendor == vendor and (product is None or identity.product == product)
             for vendor, product in self.distribution_platforms
         )
+
+
+def _https(url: str) -> str:
+    if not url.startswith("https://"):
+        raise ValueError(f"source must be an https:// URL, not {url!r}")
+    return url
+
+
+def history_verdict(
+    history: ReleaseHistory, identity: Identity, name: str, as_of: dt.date
+) -> Lifecycle | None:
+    """An upstream build judged by its release history: superseded from the day the next
+    release came out; ``None`` when the history does not know the version."""
+    version = identity.version
+    if version is None or not history.knows(version):
+        return None
+    cited = Lifecycle(
+        status="unknown", cycle=version, source=history.source, checked=history.checked
+    )
+    successor = history.successor(version)
+    if successor is None:
+        why = message("lifecycle.newest_release", component=name, checked=history.checked)
+        # after the day the history was read, nothing says whether a newer release came out
+        if history.judge_unmarked and as_of <= history.checked:
+            return replace(cited, status="supported", reason=why)
+        return replace(cited, reason=why)
+    following, released = successor
+    if not history.judge_unmarked:
+        why = message(
+            "lifecycle.superseded_vendor_unknown", component=name, following=following, end=released
+        )
+        return replace(cited, reason=why)
+    why = message("lifecycle.superseded", component=name, following=following, end=released)
+    if as_of < released:
+        return replace(cited, status="supported", eol_date=released, reason=why)
+    return replace(cited, status="eol", eol_date=released, reason=why)
+
+
+def newest_only_verdict(
+    rule: NewestOnlyRule, identity: Identity, name: str, as_of: dt.date
+) -> Lifecycle | None:
+    """A version judged by a vendor's newest-release-only policy, which the reason cites;
+    ``None`` without a version to place."""
+    line = _line(identity.version or "")
+    if line is None:
+        return None
+    cycle = ".".join(str(n) for n in line)
+    cited = Lifecycle(
+        status="unknown", cycle=cycle, source=rule.source, checked=rule.checked, policy=rule.source
+    )
+    said = {"vendor": rule.vendor, "statement": rule.statement, "source": rule.source}
+    track = next((t for t in rule.long_term if _line(t) == line), None)
+    if track is not None:
+        why = message("lifecycle.newest_only_long_term", component=name, track=track, **said)
+        return replace(cited, reason=why)
+    latest = rule.latest()
+    latest_line = _line(latest) if latest is not None else None
+    if latest is None or latest_line is None or line >= latest_line:
+        why = message(
+            "lifecycle.newest_only_current",
+            component=name,
+            latest=latest or "-",
+            checked=rule.checked,
+            **said,
+        )
+        return replace(cited, reason=why)
+    # a later release exists and this line is on no long-term track: no more fixes for it;
+    # superseded since its successor came out, when a release history dates that day
+    if rule.history is not None:
+        history = replace(rule.history, judge_unmarked=True)
+        dated = history_verdict(history, identity, name, as_of)
+        if dated is not None and dated.eol_date is not None:
+            why = message("lifecycle.by_newest_only", reason=dated.reason, **said)
+            return replace(dated, reason=why, policy=rule.source)
+    why = message(
+        "lifecycle.newest_only_superseded",
+        component=name,
+        latest=latest,
+        tracks=", ".join(rule.long_term) or "-",
+        **said,
+    )
+    return replace(cited, status="eol", reason=why)
 
 
 def load_history(path: Path) -> ReleaseHistory:

@@ -18,7 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from legacyscan.cpe import Cpe, CpeKey, try_parse
-from legacyscan.lifecycle.components import Components, FollowRule
+from legacyscan.lifecycle.components import (
+    Components,
+    FollowRule,
+    history_verdict,
+    newest_only_verdict,
+)
 from legacyscan.lifecycle.hardware import HardwareDatabase, hardware_identity, hardware_lifecycle
 from legacyscan.lifecycle.policy import Policy, load_policies
 from legacyscan.lifecycle.records import (
@@ -27,6 +32,7 @@ from legacyscan.lifecycle.records import (
     load_file,
     load_gaps,
     load_kev_marks,
+    load_kind_products,
     load_records,
 )
 from legacyscan.lifecycle.verdicts import (
@@ -61,6 +67,8 @@ class EolDatabase:
     #: (vendor, product) -> why no record exists (lifecycle-gaps.yaml, no_lifecycle_data):
     #: an unknown verdict names what is missing.
     gaps: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    #: generic products a maker seen with only a device kind is named ("Camera"; classes.yaml)
+    kinds: frozenset[str] = frozenset()
     #: verdicts by (identities, as-of date): a fleet of one model is judged once
     _judged: dict[Any, tuple[AssessedIdentity, ...]] = field(
         default_factory=dict, init=False, compare=False, repr=False
@@ -85,7 +93,8 @@ class EolDatabase:
         records = apply_policies(records, policies)
         hardware = HardwareDatabase.load(base / "eol-hardware", policies)
         gaps = load_gaps(base / "lifecycle-gaps.yaml")
-        return cls(records, marks, hardware, Components.load(base), policies, gaps)
+        kinds = load_kind_products(base / "classes.yaml")
+        return cls(records, marks, hardware, Components.load(base), policies, gaps, kinds)
 
     def status(self, record: EolRecord, as_of: dt.date) -> Lifecycle:
         """One record's verdict, citing the vendor policy its end was computed from."""
@@ -163,6 +172,12 @@ class EolDatabase:
         if identity.alternatives:
             return self._either(identity, as_of)
         record = self.find(identity.vendor, identity.product, identity.version)
+        newest = None if record else self.components.newest_only_rule(identity)
+        if newest is not None:
+            # a vendor's newest-release-only rule judges what no record dates
+            by_policy = newest_only_verdict(newest, identity, _name(identity), as_of)
+            if by_policy is not None:
+                return by_policy
         if record is None:
             known = (identity.vendor, identity.product) in self._by_product
             if not known and identity.cpe:
@@ -177,6 +192,8 @@ class EolDatabase:
                 return unknown_verdict(why)
             if not known and identity.vendor_only:
                 why = message("lifecycle.vendor_only", vendor=identity.vendor)
+            elif not known and identity.version is None and identity.product in self.kinds:
+                why = message("lifecycle.kind_only", vendor=identity.vendor, kind=identity.product)
             elif not known:
                 why = message("lifecycle.no_record_for", product=_name(identity))
             elif identity.version is None:
@@ -347,46 +364,8 @@ class EolDatabase:
             why = message("lifecycle.upstream_build", reason=upstream.reason)
             return replace(upstream, reason=why)
         history = self.components.histories.get((identity.vendor, identity.product))
-        if history is None or identity.version is None:
-            return verdict
-        if not history.knows(identity.version):
-            return verdict
-        successor = history.successor(identity.version)
-        if successor is None:
-            why = message("lifecycle.newest_release", component=name, checked=history.checked)
-            judged = history.judge_unmarked and as_of <= history.checked
-            status = "supported" if judged else "unknown"
-            return Lifecycle(
-                status=status,  # type: ignore[arg-type]
-                cycle=identity.version,
-                source=history.source,
-                checked=history.checked,
-                reason=why,
-            )
-        following, released = successor
-        if not history.judge_unmarked:
-            why = message(
-                "lifecycle.superseded_vendor_unknown",
-                component=name,
-                following=following,
-                end=released,
-            )
-            return replace(
-                unknown_verdict(why),
-                cycle=identity.version,
-                source=history.source,
-                checked=history.checked,
-            )
-        why = message("lifecycle.superseded", component=name, following=following, end=released)
-        status = "supported" if as_of < released else "eol"
-        return Lifecycle(
-            status=status,  # type: ignore[arg-type]
-            cycle=identity.version,
-            eol_date=released,
-            source=history.source,
-            checked=history.checked,
-            reason=why,
-        )
+        judged = None if history is None else history_verdict(history, identity, name, as_of)
+        return verdict if judged is None else judged
 
 
 def _name(identity: Identity) -> str:

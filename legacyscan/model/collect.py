@@ -34,6 +34,9 @@ class Service:
     cpes: tuple[str, ...] = ()
     tunnel: str = ""  # "ssl" when nmap saw TLS
     scripts: tuple[tuple[str, str], ...] = ()  # (script id, output)
+    #: what a service nmap could not name answered: (nmap probe, answer), from its service
+    #: fingerprint (collect/nmap/servicefp.py)
+    answers: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         # every record of a port is checked where it is made: a file (nmap XML, scan.json,

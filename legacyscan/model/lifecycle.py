@@ -120,9 +120,10 @@ class AssessedDevice:
     @property
     def deciding(self) -> AssessedIdentity | None:
         """The identity whose verdict is the device's: of those at ``worst_status``, the one
-        whose end comes first, the hardware and operating system before applications on a
-        tie.  A medical or embedded device thus shows the OS it is seen to run, and a switch
-        on a model past its last date of support shows the hardware."""
+        whose end comes first, then one whose record was found (an ``unknown`` that names its
+        cycle says more than one with no record), the hardware and operating system before
+        applications on a tie.  A medical or embedded device thus shows the OS it is seen to
+        run, and a switch on a model past its last date of support shows the hardware."""
         status = self.worst_status
         candidates = [a for a in self.identities if a.lifecycle.status == status]
         if not candidates:
@@ -130,5 +131,9 @@ class AssessedDevice:
         rank = {"hardware": 0, "os": 1, "firmware": 1, "application": 2}
         return min(
             candidates,
-            key=lambda a: (a.lifecycle.eol_date or dt.date.max, rank.get(a.identity.kind, 3)),
+            key=lambda a: (
+                a.lifecycle.eol_date or dt.date.max,
+                a.lifecycle.cycle is None,
+                rank.get(a.identity.kind, 3),
+            ),
         )

@@ -24,6 +24,7 @@ from typing import Any, BinaryIO, TypeVar
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
+from legacyscan.collect.nmap import servicefp
 from legacyscan.errors import UserError
 from legacyscan.files import read_input
 from legacyscan.model import Host, OsClass, OsMatch, Service
@@ -102,6 +103,7 @@ def _service(port: ET.Element, number: int) -> Service:
         tunnel=attr.get("tunnel", ""),
         cpes=_cpes(svc) if svc is not None else (),
         scripts=_scripts(port),
+        answers=servicefp.answers(attr.get("servicefp")) if not attr.get("product") else (),
     )
 
 
