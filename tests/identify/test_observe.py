@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from legacyscan.identify.observe import FIELDS, is_field, observations, oui_organisation
 from legacyscan.model import (
     EntityPhysical,
@@ -184,3 +186,10 @@ def test_every_documented_field_is_a_field() -> None:
     assert is_field("nmap.script.ssh-hostkey")
     assert not is_field("nmap.script.")
     assert not is_field("snmp.sysUpTime")
+
+
+@pytest.mark.parametrize(
+    "mac", ["00:09:FB:12:34:56", "00:09:fb:12:34:56", "00-09-FB-12-34-56", "0009.fb12.3456"]
+)
+def test_every_spelling_of_a_mac_gives_its_organisation(mac: str) -> None:
+    assert oui_organisation(mac) == "Philips Patient Monitoring"
