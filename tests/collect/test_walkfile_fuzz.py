@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from legacyscan.collect.snmp.walkfile import WalkFileError, parse_snmprec, parse_snmpwalk, read_walk
@@ -158,6 +158,9 @@ _TABLE_VALUES = st.dictionaries(
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_TABLE_VALUES)
+# found by this test: an ipAddressPrefix pointer whose last arc is empty
+@example({"1.3.6.1.2.1.4.34.1.5.1.4.127.0.0.1": "."})
+@example({"1.3.6.1.2.1.4.34.1.5.1.4.127.0.0.1": "1.3.99999999999999999999"})
 def test_any_table_values_decode_without_an_exception(values: dict[str, object]) -> None:
     from legacyscan.collect.snmp import mib_decode
 

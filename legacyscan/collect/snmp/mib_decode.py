@@ -215,9 +215,9 @@ def _interface_addresses(columns: Columns) -> tuple[InterfaceAddress, ...]:
             continue
         pointer = _cell(columns, t.IP_ADDRESS, 5, index)
         # ipAddressPrefix points at a row of ipAddressPrefixTable whose last arc is the length
-        length = (
-            int(pointer.rsplit(".", 1)[1]) if isinstance(pointer, str) and "." in pointer else None
-        )
+        # (an agent may send anything there: "x.", "1.999")
+        last = pointer.rsplit(".", 1)[-1] if isinstance(pointer, str) and "." in pointer else ""
+        length = int(last) if last.isdigit() and len(last) <= 3 and int(last) <= 128 else None
         found[address] = InterfaceAddress(
             address,
             length if pointer != "0.0" else None,
