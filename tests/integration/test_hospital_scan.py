@@ -145,8 +145,12 @@ def test_identification_score_against_the_ground_truth(
 # credentials).  2026-12-03 (issue 17: two passes, Windows class priors, MACs from the ARP
 # tables): class 86 %, product 70 %, version 83 %, lifecycle 93 %.
 # 2026-12-07 (76 devices: three AI servers added; identification and lifecycle widened):
-# class 87 %, product 71 %, version 84 %, lifecycle 95 %.
-FLOORS = {"class": 0.85, "product": 0.68, "lifecycle": 0.92}
+# class 87 %, product 71 %, version 84 %, lifecycle 95 %.  Later that day (unnamed services
+# read from their fingerprints, MAC blocks of UPS/building/camera makers): class 96 %,
+# product 74 %, version 84 %, lifecycle 92 % -- the Axis cameras' truth is now `eol` (AXIS
+# OS 5.40 is on no supported track), and a scan with `public` only does not see their
+# release, so those two count as wrong where their truth used to expect `unknown`.
+FLOORS = {"class": 0.93, "product": 0.70, "lifecycle": 0.90}
 
 
 def _window(out: Path) -> tuple[float, float]:
