@@ -12,6 +12,7 @@ from legacyscan.model import (
     AssessedDevice,
     AssessedIdentity,
     DeviceClass,
+    Evidence,
     Host,
     IdentifiedDevice,
     Identity,
@@ -24,6 +25,22 @@ from legacyscan.model import (
 )
 
 AS_OF = dt.date(2026, 11, 23)
+
+
+def seen(
+    kind: str, vendor: str, product: str, version: str | None, value: str | None = None
+) -> Identity:
+    """An identity as a rule would give it, its one piece of evidence ``value`` (by default
+    "product version")."""
+    return Identity(
+        kind=kind,  # type: ignore[arg-type]
+        vendor=vendor,
+        product=product,
+        version=version,
+        cpe=None,
+        confidence=0.9,
+        evidence=(Evidence("test", "test.field", value or f"{product} {version}", "test"),),
+    )
 
 
 def meta(targets: tuple[str, ...] = (), vantage: str = "") -> ScanMeta:

@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import seen
 
 from legacyscan.lifecycle.database import EolDatabase
 from legacyscan.messages import plain
-from legacyscan.model import Evidence, Identity
+from legacyscan.model import Identity
 
 AS_OF = dt.date(2026, 11, 23)
 D = dt.date
@@ -37,18 +38,6 @@ def _device(*identities: Identity, host: Any = None) -> Any:
     )
 
 
-def _seen(kind: str, vendor: str, product: str, version: str | None, value: str) -> Identity:
-    return Identity(
-        kind=kind,  # type: ignore[arg-type]
-        vendor=vendor,
-        product=product,
-        version=version,
-        cpe=None,
-        confidence=0.9,
-        evidence=(Evidence("test", "test.field", value, "test"),),
-    )
-
-
 def _switch_host(object_id: str | None, *models: tuple[str, int | None]) -> Any:
     from legacyscan.model import EntityPhysical, Host, SnmpSystem, SnmpTables
 
@@ -64,7 +53,7 @@ def _switch_host(object_id: str | None, *models: tuple[str, int | None]) -> Any:
 
 
 def test_the_demo_catalyst_2960_is_eol_by_its_hardware(db: EolDatabase) -> None:
-    ios = _seen("os", "Cisco", "IOS", "12.2(55)SE7", "C2960 Software, Version 12.2(55)SE7")
+    ios = seen("os", "Cisco", "IOS", "12.2(55)SE7", "C2960 Software, Version 12.2(55)SE7")
     device = _device(ios, host=_switch_host("1.3.6.1.4.1.9.1.716"))
     assessed = db.assess(device, AS_OF)
     software, hardware = assessed.identities
@@ -99,22 +88,22 @@ def test_hardware_is_found_by_the_chassis_model_name(db: EolDatabase) -> None:
 
 def test_the_earliest_end_decides_and_says_which(db: EolDatabase) -> None:
     # IOS 12.0T ended 2010-04-26, before the 2960 hardware (2019-10-31): software decided
-    ios = _seen("os", "Cisco", "IOS", "12.0(7)T", "Version 12.0(7)T")
+    ios = seen("os", "Cisco", "IOS", "12.0(7)T", "Version 12.0(7)T")
     assessed = db.assess(_device(ios, host=_switch_host("1.3.6.1.4.1.9.1.716")), AS_OF)
     assert assessed.worst_status == "eol"
     assert assessed.deciding is not None and assessed.deciding.identity.kind == "os"
 
 
 def test_iis_follows_the_windows_release_it_ships_with(db: EolDatabase) -> None:
-    windows = _seen("os", "Microsoft", "Windows Server 2022", "10.0.20348", "Build 20348")
-    iis = _seen("application", "Microsoft", "IIS", "10.0", "Microsoft-IIS/10.0")
+    windows = seen("os", "Microsoft", "Windows Server 2022", "10.0.20348", "Build 20348")
+    iis = seen("application", "Microsoft", "IIS", "10.0", "Microsoft-IIS/10.0")
     assessed = db.assess(_device(windows, iis), AS_OF)
     verdict = assessed.identities[1].lifecycle
     assert verdict.status == "supported"
     assert verdict.eol_date == assessed.identities[0].lifecycle.eol_date
     assert "follows" in plain(verdict.reason) and "Windows Server 2022" in plain(verdict.reason)
     # the same IIS next to Windows Server 2012 R2 (ended, ESU to 2026-10-13) is extended
-    old = _seen("os", "Microsoft", "Windows Server 2012 R2", "6.3.9600", "Build 9600")
+    old = seen("os", "Microsoft", "Windows Server 2012 R2", "6.3.9600", "Build 9600")
     assert db.assess(_device(old, iis), D(2026, 6, 1)).identities[1].lifecycle.status == "extended"
     # without a Windows identity the verdict stays unknown and says what is missing
     alone = db.assess(_device(iis), AS_OF).identities[0].lifecycle
@@ -123,8 +112,8 @@ def test_iis_follows_the_windows_release_it_ships_with(db: EolDatabase) -> None:
 
 def test_a_distribution_build_follows_the_distribution(db: EolDatabase) -> None:
     banner = "SSH-2.0-OpenSSH_7.4p1 Debian-10+deb9u7"
-    ssh = _seen("application", "OpenBSD", "OpenSSH", "7.4p1", banner)
-    debian = _seen("os", "Debian", "Debian", "9", banner)
+    ssh = seen("application", "OpenBSD", "OpenSSH", "7.4p1", banner)
+    debian = seen("os", "Debian", "Debian", "9", banner)
     on_debian = db.assess(_device(debian, ssh), AS_OF).identities[1].lifecycle
     assert on_debian.status == db.assess(_device(debian), AS_OF).identities[0].lifecycle.status
     assert "distribution Debian 9" in plain(on_debian.reason)
@@ -132,19 +121,19 @@ def test_a_distribution_build_follows_the_distribution(db: EolDatabase) -> None:
     marked = db.assess(_device(ssh), AS_OF).identities[0].lifecycle
     assert marked.status == "unknown" and "Debian-10" in plain(marked.reason)
     # nginx on an Ubuntu device follows Ubuntu, whatever upstream says of its branch
-    ubuntu = _seen("os", "Canonical", "Ubuntu", "24.04", "Ubuntu 24.04")
-    nginx = _seen("application", "F5", "nginx", "1.24.0", "nginx/1.24.0 (Ubuntu)")
+    ubuntu = seen("os", "Canonical", "Ubuntu", "24.04", "Ubuntu 24.04")
+    nginx = seen("application", "F5", "nginx", "1.24.0", "nginx/1.24.0 (Ubuntu)")
     assert db.assess(_device(ubuntu, nginx), AS_OF).identities[1].lifecycle.status == "supported"
 
 
 def test_an_upstream_build_follows_upstream(db: EolDatabase) -> None:
-    nginx = _seen("application", "F5", "nginx", "1.10.3", "nginx/1.10.3")
+    nginx = seen("application", "F5", "nginx", "1.10.3", "nginx/1.10.3")
     verdict = db.assess(_device(nginx), AS_OF).identities[0].lifecycle
     assert verdict.status == "eol" and verdict.eol_date == D(2017, 4, 12)
     assert "upstream build" in plain(verdict.reason)
     # OpenSSH fixes only its newest release, but vendors (macOS, Windows, appliances) ship
     # it unmarked and patched: an unmarked 9.7 is told its upstream dates, not judged
-    ssh = _seen("application", "OpenBSD", "OpenSSH", "9.7", "SSH-2.0-OpenSSH_9.7")
+    ssh = seen("application", "OpenBSD", "OpenSSH", "9.7", "SSH-2.0-OpenSSH_9.7")
     told = db.assess(_device(ssh), AS_OF).identities[0].lifecycle
     assert told.status == "unknown"
     assert "9.8p1" in plain(told.reason) and "2024-07-01" in plain(told.reason)
@@ -162,7 +151,7 @@ def test_an_upstream_build_follows_upstream(db: EolDatabase) -> None:
     assert judging.assess(_device(ssh), D(2024, 6, 30)).identities[0].lifecycle.status == (
         "supported"
     )
-    newest = _seen("application", "OpenBSD", "OpenSSH", "10.5p1", "SSH-2.0-OpenSSH_10.5p1")
+    newest = seen("application", "OpenBSD", "OpenSSH", "10.5p1", "SSH-2.0-OpenSSH_10.5p1")
     assert judging.assess(_device(newest), D(2026, 12, 3)).identities[0].lifecycle.status == (
         "supported"
     )
@@ -170,7 +159,7 @@ def test_an_upstream_build_follows_upstream(db: EolDatabase) -> None:
     later = judging.assess(_device(newest), D(2027, 6, 1)).identities[0].lifecycle
     assert later.status == "unknown"
     # a version the history does not know keeps its own verdict
-    odd = _seen("application", "OpenBSD", "OpenSSH", "99.1", "SSH-2.0-OpenSSH_99.1")
+    odd = seen("application", "OpenBSD", "OpenSSH", "99.1", "SSH-2.0-OpenSSH_99.1")
     assert judging.assess(_device(odd), AS_OF).identities[0].lifecycle.status == "unknown"
 
 
@@ -215,9 +204,9 @@ def test_distribution_markers_match_their_examples() -> None:
     examples = data["distribution_builds"]["examples"]
     components = Components.load()
     for value in examples["marked"]:
-        assert components.marker(_seen("application", "X", "Y", None, value)), value
+        assert components.marker(seen("application", "X", "Y", None, value)), value
     for value in examples["unmarked"]:
-        assert components.marker(_seen("application", "X", "Y", None, value)) is None, value
+        assert components.marker(seen("application", "X", "Y", None, value)) is None, value
 
 
 def test_the_horizon_counts_the_hardware_end(db: EolDatabase) -> None:
@@ -231,7 +220,7 @@ def test_the_horizon_counts_the_hardware_end(db: EolDatabase) -> None:
 def test_scan_json_names_what_decided(db: EolDatabase) -> None:
     from legacyscan.scandicts import device_to_dict
 
-    ios = _seen("os", "Cisco", "IOS", "12.2(55)SE7", "C2960 Software, Version 12.2(55)SE7")
+    ios = seen("os", "Cisco", "IOS", "12.2(55)SE7", "C2960 Software, Version 12.2(55)SE7")
     assessed = db.assess(_device(ios, host=_switch_host("1.3.6.1.4.1.9.1.716")), AS_OF)
     data = device_to_dict(assessed)
     assert data["lifecycle_status"] == "eol"

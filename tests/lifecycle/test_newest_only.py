@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import seen
 
 from legacyscan.lifecycle.components import ComponentDataError, Components
 from legacyscan.lifecycle.database import EolDatabase
 from legacyscan.messages import plain
-from legacyscan.model import Evidence, Host, IdentifiedDevice, Identity, SnmpSystem
+from legacyscan.model import Host, IdentifiedDevice, Identity, SnmpSystem
 
 AS_OF = dt.date(2026, 12, 7)
 AXIS_SOURCE = "https://help.axis.com/en-us/axis-os"
@@ -20,18 +21,6 @@ AXIS_SOURCE = "https://help.axis.com/en-us/axis-os"
 @pytest.fixture(scope="module")
 def db() -> EolDatabase:
     return EolDatabase.load(overlay=Path("/nonexistent-legacyscan-overlay"))
-
-
-def _seen(kind: str, vendor: str, product: str, version: str | None) -> Identity:
-    return Identity(
-        kind=kind,  # type: ignore[arg-type]
-        vendor=vendor,
-        product=product,
-        version=version,
-        cpe=None,
-        confidence=0.9,
-        evidence=(Evidence("test", "test.field", f"{product} {version}", "test"),),
-    )
 
 
 def _device(*identities: Identity, host: Host | None = None) -> IdentifiedDevice:
@@ -53,7 +42,7 @@ def test_the_axis_rule_judges_its_examples(db: EolDatabase) -> None:
     examples = dict(rule.examples)
     assert set(examples) == {"superseded", "long_term", "current"}
     for version in examples["superseded"]:
-        verdict = _verdict(db, _seen("firmware", "Axis", "AXIS OS", version))
+        verdict = _verdict(db, seen("firmware", "Axis", "AXIS OS", version))
         assert verdict.status == "eol", version
         # no release history dates its successor: out of support, but no invented end date
         assert verdict.eol_date is None
@@ -61,18 +50,18 @@ def test_the_axis_rule_judges_its_examples(db: EolDatabase) -> None:
         text = plain(verdict.reason)
         assert "none of Axis's long-term tracks" in text and AXIS_SOURCE in text
     for version in examples["long_term"]:
-        verdict = _verdict(db, _seen("firmware", "Axis", "AXIS OS", version))
+        verdict = _verdict(db, seen("firmware", "Axis", "AXIS OS", version))
         assert verdict.status == "unknown", version
         assert "long-term track" in plain(verdict.reason) and verdict.policy == AXIS_SOURCE
     for version in examples["current"]:
-        verdict = _verdict(db, _seen("firmware", "Axis", "AXIS OS", version))
+        verdict = _verdict(db, seen("firmware", "Axis", "AXIS OS", version))
         assert verdict.status == "unknown", version
         assert "only while it stays the newest" in plain(verdict.reason)
     # the rule needs no other identity of the device: one identity alone is judged by it
-    alone = db.lifecycle(_seen("firmware", "Axis", "AXIS OS", "10.1.0"), AS_OF)
+    alone = db.lifecycle(seen("firmware", "Axis", "AXIS OS", "10.1.0"), AS_OF)
     assert alone.status == "eol" and alone.policy == AXIS_SOURCE
     # without a version there is nothing to place: the gap's reason stays
-    bare = _verdict(db, _seen("firmware", "Axis", "AXIS OS", None))
+    bare = _verdict(db, seen("firmware", "Axis", "AXIS OS", None))
     assert bare.status == "unknown" and "Axis states policies" in plain(bare.reason)
 
 
@@ -116,7 +105,7 @@ def test_a_dated_history_gives_superseded_since(db: EolDatabase, tmp_path: Path)
     from dataclasses import replace
 
     judging = replace(db, components=_components(tmp_path))
-    old = _seen("os", "Acme", "AcmeOS", "1.0.3")
+    old = seen("os", "Acme", "AcmeOS", "1.0.3")
     verdict = _verdict(judging, old)
     # superseded by 1.1.0 on its release day, by the one "superseded since" mechanism
     assert verdict.status == "eol" and verdict.eol_date == dt.date(2020, 6, 15)
@@ -127,9 +116,9 @@ def test_a_dated_history_gives_superseded_since(db: EolDatabase, tmp_path: Path)
     )
     assert _verdict(judging, old, dt.date(2020, 6, 14)).status == "supported"
     # a long-term line is not judged by the newest-only rule
-    assert _verdict(judging, _seen("os", "Acme", "AcmeOS", "1.1.7")).status == "unknown"
+    assert _verdict(judging, seen("os", "Acme", "AcmeOS", "1.1.7")).status == "unknown"
     # the newest line known: supported only while it stays the newest, which is not known
-    assert _verdict(judging, _seen("os", "Acme", "AcmeOS", "2.0.1")).status == "unknown"
+    assert _verdict(judging, seen("os", "Acme", "AcmeOS", "2.0.1")).status == "unknown"
 
 
 def test_a_rule_without_an_https_source_is_refused(tmp_path: Path) -> None:
@@ -139,20 +128,20 @@ def test_a_rule_without_an_https_source_is_refused(tmp_path: Path) -> None:
 
 def test_an_unknown_names_what_is_missing(db: EolDatabase) -> None:
     # a maker seen with only its kind of device (Hikvision's fixed sysDescr): no model
-    camera = _verdict(db, _seen("hardware", "Hikvision", "Camera", None))
+    camera = _verdict(db, seen("hardware", "Hikvision", "Camera", None))
     assert camera.status == "unknown"
     assert plain(camera.reason) == (
         "only the maker (Hikvision) and the kind of device (Camera) are identified: "
         "no model or firmware version to look up"
     )
-    maker = _verdict(db, _seen("hardware", "Polycom", "", None))
+    maker = _verdict(db, seen("hardware", "Polycom", "", None))
     assert "only the maker (Polycom) is identified" in plain(maker.reason)
 
 
 def test_the_software_decides_when_the_hardware_has_no_record(db: EolDatabase) -> None:
     # a model the sysObjectID table names but no bulletin covers, running an ended release
-    hardware = _seen("hardware", "Cisco", "Catalyst 9300", None)
-    ios = _seen("os", "Cisco", "IOS", "12.0(7)T")
+    hardware = seen("hardware", "Cisco", "Catalyst 9300", None)
+    ios = seen("os", "Cisco", "IOS", "12.0(7)T")
     assessed = db.assess(_device(hardware, ios), AS_OF)
     assert assessed.identities[0].lifecycle.status == "unknown"
     assert assessed.worst_status == "eol"
@@ -162,8 +151,8 @@ def test_the_software_decides_when_the_hardware_has_no_record(db: EolDatabase) -
 def test_an_unknown_device_shows_the_verdict_that_names_its_cycle(db: EolDatabase) -> None:
     # the lab's core switch: IOS XE 16.9 is a recorded cycle without a citable date, the
     # Catalyst 9300 has no record at all; the device's reason names the cycle that lacks it
-    hardware = _seen("hardware", "Cisco", "Catalyst 9300", None)
-    xe = _seen("os", "Cisco", "IOS XE", "16.9.5")
+    hardware = seen("hardware", "Cisco", "Catalyst 9300", None)
+    xe = seen("os", "Cisco", "IOS XE", "16.9.5")
     assessed = db.assess(_device(hardware, xe), AS_OF)
     assert assessed.worst_status == "unknown"
     assert assessed.deciding is not None and assessed.deciding.identity.product == "IOS XE"
