@@ -35,6 +35,7 @@ AS_OF = dt.date(2026, 12, 3)
 #: The kind of evidence of each corpus file (the issue's targets are set per kind).
 EVIDENCE = {
     "snmp-librenms.yaml": "SNMP system group (+ENTITY)",
+    "snmp-librenms-more.yaml": "SNMP system group, added (dev only)",
     "recog-examples.yaml": "published banner/sysDescr examples",
     "nmap-osmatches.yaml": "nmap OS matches",
     "nmap-hosts.yaml": "nmap hosts",

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from functools import lru_cache
 from typing import Any
 
-from legacyscan.codec import to_data
+from legacyscan.codec import fields_data, to_data
 from legacyscan.identify.observe import oui_organisation
 from legacyscan.messages import plain
 from legacyscan.messages import to_data as message_to_data
@@ -100,7 +101,7 @@ def device_to_dict(device: AssessedDevice, shared: dict[int, Any] | None = None)
         "lifecycle_decided_by": _decided_by(device),
         "segment": segment_of(device.address),
         "identities": [_identity(a, memo) for a in device.identities],
-        "observed": host_to_dict(ident.host),
+        "observed": host_to_dict(ident.host, memo),
     }
 
 
@@ -154,8 +155,75 @@ def _decided_by(device: AssessedDevice) -> dict[str, Any] | None:
     }
 
 
-def host_to_dict(host: Host) -> dict[str, Any]:
-    data: dict[str, Any] = to_data(host)
-    data.pop("address")
-    data.pop("mac")
-    return data
+def host_to_dict(host: Host, shared: dict[int, Any] | None = None) -> dict[str, Any]:
+    """A device's ``observed``: its host but the address and mac (the device's own keys);
+    with ``shared``, the records hosts share (a fleet's services) converted once."""
+    return fields_data(host, False, shared, without=("address", "mac"))
+
+
+class SharedEncoder:
+    """JSON text of one device of scan.json (``json.dumps``'s very text), in which the
+    parts a fleet's devices share -- the same dict or list: an identity with its verdict,
+    a risk, a fleet's services -- are encoded once.
+
+    A device is walked three containers deep (a dict or a list of them); below that, and
+    for every run of other values, the C encoder writes the part in one call.  The parts
+    are the converters' (``device_to_dict``, ``codec.to_data`` with ``shared``), never
+    changed once made; each text is kept with its part, so that the part's id stays its
+    own, and the cache is bounded.
+    """
+
+    #: containers this deep are encoded whole
+    DEPTH = 3
+    #: texts kept at most; what is not shared would only fill it
+    KEPT = 4096
+
+    def __init__(self) -> None:
+        self.encode = json.JSONEncoder(ensure_ascii=False).encode
+        self.known: dict[int, tuple[Any, str]] = {}
+
+    def __call__(self, value: Any) -> str:
+        if type(value) is dict:
+            return self._parts(value, 0)
+        return self.encode(value)
+
+    def _text(self, value: dict[str, Any] | list[Any], depth: int) -> str:
+        known = self.known.get(id(value))
+        if known is not None and known[0] is value:
+            text: str = known[1]
+            return text
+        if depth >= self.DEPTH:
+            text = self.encode(value)
+        elif type(value) is dict:
+            text = self._parts(value, depth)
+        else:
+            text = "[" + ", ".join([self._item(v, depth + 1) for v in value]) + "]"
+        if len(self.known) >= self.KEPT:
+            self.known.clear()
+        self.known[id(value)] = (value, text)
+        return text
+
+    def _item(self, value: Any, depth: int) -> str:
+        kind = type(value)
+        if (kind is dict or kind is list) and value:
+            return self._text(value, depth)
+        return self.encode(value)
+
+    def _parts(self, value: dict[str, Any], depth: int) -> str:
+        encode = self.encode
+        parts: list[str] = []
+        run: dict[str, Any] = {}  # values written by one call of the C encoder
+        for key, item in value.items():
+            if type(key) is not str:
+                return encode(value)  # json's own text for other keys (23 -> "23")
+            kind = type(item)
+            if item and (kind is dict or (kind is list and type(item[0]) in (dict, list))):
+                if run:
+                    parts.append(encode(run)[1:-1])
+                    run = {}
+                parts.append(f"{encode(key)}: {self._text(item, depth + 1)}")
+            else:
+                run[key] = item
+        if run:
+            parts.append(encode(run)[1:-1])
+        return "{" + ", ".join(parts) + "}"

@@ -19,23 +19,24 @@ from typing import IO, Any
 from legacyscan.codec import fields_data, from_data, to_data
 from legacyscan.errors import UserError
 from legacyscan.files import atomic_open
-from legacyscan.messages import plain
 from legacyscan.model import (
     AssessedDevice,
     Assessment,
     Host,
-    Message,
     ScanMeta,
     Trend,
 )
-from legacyscan.scandicts import device_to_dict, record_to_dict
+from legacyscan.scandicts import SharedEncoder, device_to_dict, record_to_dict
+from legacyscan.scanschemas import json_type, sentences_once, with_hosts, with_risks
 from legacyscan.topology.mapping import SegmentMap
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: Schema 1 files (no 'record') are read and judged again with the installed knowledge;
-#: schema 2 records carried each sentence twice (``_sentences_once`` reads them); schema 2
-#: and 3 files hold every host twice (``observed`` and in ``record``), schema 4 once.
-READABLE_SCHEMAS = (1, 2, 3, 4)
+#: schema 2 records carried each sentence twice (``scanschemas`` reads them); schema 2
+#: and 3 files hold every host twice (``observed`` and in ``record``), schema 4 once;
+#: schema 2 to 4 hold every device's risk twice (``risk`` and ``record.risks``), schema 5
+#: once (``scanschemas.with_risks``).
+READABLE_SCHEMAS = (1, 2, 3, 4, 5)
 
 
 def host_from_dict(address: str | None, mac: str | None, data: dict[str, Any]) -> Host:
@@ -44,10 +45,11 @@ def host_from_dict(address: str | None, mac: str | None, data: dict[str, Any]) -
 
 class _Rows:
     """A list of a scan.json produced while it is written, one item a line: 100,000
-    devices never exist at once as dicts, nor as one string."""
+    devices never exist at once as dicts, nor as one string.  ``shared``: its items share
+    parts, which ``SharedEncoder`` encodes once (the devices)."""
 
-    def __init__(self, items: Iterable[Any]) -> None:
-        self.items = items
+    def __init__(self, items: Iterable[Any], shared: bool = False) -> None:
+        self.items, self.shared = items, shared
 
 
 def _materialised(value: Any) -> Any:
@@ -65,6 +67,7 @@ def _device_entries(assessment: Assessment) -> Iterator[dict[str, Any]]:
             segments_of.setdefault(member, []).append(segment.name)
     risks = {r.address: r for r in assessment.risks}
     shared: dict[int, Any] = {}  # a fleet's identities, converted once
+    scores: dict[tuple[Any, ...], dict[str, Any]] = {}
     for device in assessment.devices:
         entry = device_to_dict(device, shared)
         names = segments_of.get(device.address or "", [])
@@ -72,12 +75,31 @@ def _device_entries(assessment: Assessment) -> Iterator[dict[str, Any]]:
         entry["segments"] = names
         risk = risks.get(device.address)
         if risk is not None:
-            entry["risk"] = {
-                "score": risk.score,
-                "level": risk.level,
-                "factors": [record_to_dict(f) for f in risk.factors],
-            }
+            # a fleet's devices mostly score the same, for the same reasons: one dict
+            # for them all (equal records, made afresh per device), encoded once
+            said = (risk.score, risk.level, risk.factors)
+            made = scores.get(said)
+            if made is None:
+                made = {
+                    "score": risk.score,
+                    "level": risk.level,
+                    "factors": [record_to_dict(f) for f in risk.factors],
+                }
+                if len(scores) >= 50_000:
+                    scores.clear()  # bounded, as in codec.to_data
+                scores[said] = made
+            entry["risk"] = made
         yield entry
+
+
+def _risks_in_devices(assessment: Assessment) -> bool:
+    """Is ``record.risks`` exactly the ``risk`` of each device, in order (as ``assess``
+    makes it)?  Then schema 5 writes it once, in ``devices``."""
+    risks, devices = assessment.risks, assessment.devices
+    return len(risks) == len(devices) and all(
+        risk.address == device.address and assessment.risk_of(device.address) is risk
+        for risk, device in zip(risks, devices, strict=True)
+    )
 
 
 def _record(assessment: Assessment) -> dict[str, Any]:
@@ -87,8 +109,10 @@ def _record(assessment: Assessment) -> dict[str, Any]:
     record: dict[str, Any] = {}
     for f in dataclasses.fields(assessment):
         value = getattr(assessment, f.name)
+        if f.name == "risks" and _risks_in_devices(assessment):
+            continue  # schema 5: each device's ``risk``, read back by ``_with_risks``
         if f.name == "devices":
-            record[f.name] = _Rows(_recorded_device(d, shared) for d in value)
+            record[f.name] = _Rows((_recorded_device(d, shared) for d in value), True)
         elif isinstance(value, tuple) and len(value) > 1:
             record[f.name] = _Rows(to_data(v, True, shared) for v in value)
         else:
@@ -125,7 +149,7 @@ def _document(assessment: Assessment) -> dict[str, Any]:
             "second_pass": [record_to_dict(d) for d in meta.second_pass],
             "ai_probes": [record_to_dict(d) for d in meta.ai_probes],
         },
-        "devices": _Rows(_device_entries(assessment)),
+        "devices": _Rows(_device_entries(assessment), True),
         "segments": _Rows(asdict(s) for s in assessment.topology.segments),
         "mixed_segments": list(assessment.topology.mixed_segments),
         "exposures": _Rows(record_to_dict(e) for e in assessment.topology.exposures),
@@ -169,20 +193,21 @@ def topology_and_risk_to_dict(assessment: Assessment) -> dict[str, Any]:
     }
 
 
-def _write_object(out: IO[str], data: dict[str, Any], indent: str) -> None:
+def _write_object(out: IO[str], data: dict[str, Any], indent: str, devices: SharedEncoder) -> None:
     """One key a line; a list one item a line; every item compact (the C encoder)."""
-    encode = json.JSONEncoder(ensure_ascii=False).encode
+    encode = devices.encode
     out.write("{")
     for number, (key, value) in enumerate(data.items()):
         out.write(f"{',' if number else ''}\n{indent} {encode(key)}: ")
         if isinstance(value, dict) and any(isinstance(v, _Rows) for v in value.values()):
-            _write_object(out, value, indent + " ")
+            _write_object(out, value, indent + " ", devices)
         elif isinstance(value, _Rows | list) and value:
             items = value.items if isinstance(value, _Rows) else value
+            text = devices if isinstance(value, _Rows) and value.shared else encode
             out.write("[")
             first = True
             for item in items:
-                out.write(f"{'' if first else ','}\n{indent}  {encode(item)}")
+                out.write(f"{'' if first else ','}\n{indent}  {text(item)}")
                 first = False
             out.write(f"\n{indent} ]" if not first else "]")
         else:
@@ -194,7 +219,7 @@ def write_scan_json(assessment: Assessment, path: Path) -> None:
     """Write atomically (a crash mid-write never leaves half a file behind) and as it is
     made: one device a line, so that a large scan is never held whole as text."""
     with atomic_open(path, "w") as out:
-        _write_object(out, _document(assessment), "")
+        _write_object(out, _document(assessment), "", SharedEncoder())
         out.write("\n")
 
 
@@ -232,7 +257,7 @@ def _mapping(data: dict[str, Any], path: Path) -> SegmentMap | None:
 def _object(scan: dict[str, Any], key: str) -> dict[str, Any]:
     value = scan[key]
     if not isinstance(value, dict):
-        raise TypeError(f"'scan.{key}' must be an object, not {_json_type(value)}")
+        raise TypeError(f"'scan.{key}' must be an object, not {json_type(value)}")
     return value
 
 
@@ -241,11 +266,6 @@ def _count(scan: dict[str, Any], key: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise TypeError(f"'scan.{key}' must be a whole number >= 0, not {str(value)[:20]!r}")
     return value
-
-
-def _json_type(value: object) -> str:
-    names = {list: "a list", str: "text", bool: "true/false", int: "a number", float: "a number"}
-    return names.get(type(value), "null" if value is None else type(value).__name__)
 
 
 #: a \uD800-\uDFFF escape: json.loads turns an unpaired one into a lone surrogate, which
@@ -287,49 +307,6 @@ def _meta(data: dict[str, Any]) -> ScanMeta:
     )
 
 
-#: Schema 2 records: (text key, message key, a key only that record has).  The message
-#: is None when the record was made without one, and a verdict's text could say more than
-#: its message (the reason of a known gap): the text is the sentence then.
-_SCHEMA_2_SENTENCES = (
-    ("reason", "reason_message", "status"),  # Lifecycle
-    ("explanation", "message", "points"),  # RiskFactor
-    ("explanation", "message", "risk_reduction"),  # PlanAction
-    ("method", "method_message", "budget"),  # Plan
-    ("evidence", "evidence_message", "clinical"),  # Exposure
-)
-
-
-def _sentences_once(data: Any) -> Any:
-    """A schema 2 record with one message per sentence, as the records now hold it."""
-    if isinstance(data, list):
-        return [_sentences_once(v) for v in data]
-    if not isinstance(data, dict):
-        return data
-    data = {k: _sentences_once(v) for k, v in data.items()}
-    for text_key, message_key, marker in _SCHEMA_2_SENTENCES:
-        if marker in data and isinstance(data.get(text_key), str):
-            said = data.pop(message_key, None)  # (the codec reads a text as its words)
-            if said is not None and plain(from_data(Message, said)) == data[text_key]:
-                data[text_key] = said
-    return data
-
-
-def _with_hosts(record: Any, devices: list[Any]) -> dict[str, Any]:
-    """A schema 4 ``record`` with each device's host put back from ``devices``."""
-    if not isinstance(record, dict):
-        raise TypeError("'record' must be an object")
-    recorded = record.get("devices")
-    if not isinstance(recorded, list) or len(recorded) != len(devices):
-        raise ValueError("'record.devices' must list the same devices as 'devices'")
-    again = []
-    for entry, device in zip(recorded, devices, strict=True):
-        if not isinstance(entry, dict) or not isinstance(entry.get("device"), dict):
-            raise TypeError("'record.devices' must hold objects with a 'device'")
-        host = {**device["observed"], "address": device["address"], "mac": device.get("mac")}
-        again.append({**entry, "device": {**entry["device"], "host": host}})
-    return {**record, "devices": again}
-
-
 def read_scan(path: Path) -> StoredScan:
     """The one reader of scan.json: schema and types checked, any problem one line."""
     try:
@@ -362,9 +339,11 @@ def read_scan(path: Path) -> StoredScan:
         hosts = tuple(host_from_dict(d["address"], d.get("mac"), d["observed"]) for d in devices)
         record = data.get("record")
         if record is not None and schema == 2:
-            record = _sentences_once(record)
+            record = sentences_once(record)
         if record is not None and schema >= 4:
-            record = _with_hosts(record, devices)
+            record = with_hosts(record, devices)
+        if record is not None and schema >= 5:
+            record = with_risks(record, devices)
         assessment = None if record is None else from_data(Assessment, record)
         trend = None if data.get("trend") is None else from_data(Trend, data["trend"])
         mapping = _mapping(data, path)

@@ -117,3 +117,21 @@ def test_bad_input_gives_one_line_and_nonzero_exit(
     assert expected in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert not (tmp_path / "x").exists()  # refused before anything was created
+
+
+def test_a_command_collects_garbage_less_often_than_the_default() -> None:
+    """A large import builds millions of objects that live to the end: the default
+    threshold (700) made the collector walk them again and again (issue 20)."""
+    import gc
+
+    from clirun import run as run_here
+
+    from legacyscan.cli import GC_YOUNG
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, before[1], before[2])
+        assert run_here("--version").returncode == 0
+        assert gc.get_threshold() == (GC_YOUNG, before[1], before[2])
+    finally:
+        gc.set_threshold(*before)

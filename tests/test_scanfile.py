@@ -24,6 +24,7 @@ from legacyscan.codec import to_data
 from legacyscan.messages import plain
 from legacyscan.model import Host, SnmpSystem
 from legacyscan.scanfile import (
+    SCHEMA_VERSION,
     ScanJsonError,
     StoredScan,
     assessment_to_dict,
@@ -82,7 +83,7 @@ def test_a_schema_2_scan_reads_back_with_the_sentences_it_was_made_with() -> Non
         f["explanation"] for r in old["record"]["risks"] for f in r["factors"]
     ]
     again = assessment_to_dict(stored.assessment)
-    assert again["schema"] == 4 and again["exposures"] == old["exposures"]
+    assert again["schema"] == SCHEMA_VERSION and again["exposures"] == old["exposures"]
 
 
 def _set(path: str, value: object) -> Callable[[dict[str, Any]], None]:
@@ -227,3 +228,71 @@ def test_a_schema_4_record_that_lists_other_devices_is_one_line(tmp_path: Path) 
     data["record"]["devices"] = data["record"]["devices"][:1]
     with pytest.raises(ScanJsonError, match=r"'record.devices' must list the same devices"):
         read_scan(_write(tmp_path, data))
+
+
+def _scored() -> Any:
+    hosts = [
+        Host(address="127.42.1.10", services=tcp(23, 445, 3389), sources=("nmap",)),
+        Host(
+            address="127.42.1.11",
+            snmp=SnmpSystem(descr="Hardware: x86 - Software: Windows Version 5.1 (Build 2600)"),
+            sources=("snmp",),
+        ),
+    ]
+    return assess(hosts, meta(("127.42.1.0/24",)))
+
+
+def test_schema_5_writes_each_risk_once_and_reads_it_back(tmp_path: Path) -> None:
+    made = _scored()
+    assert made.risks and all(r.factors for r in made.risks)
+    path = tmp_path / "scan.json"
+    write_scan_json(made, path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["schema"] == 5 and "risks" not in data["record"]
+    assert [d["risk"]["score"] for d in data["devices"]] == [r.score for r in made.risks]
+    stored = read_scan(path)
+    assert stored.assessment is not None and stored.assessment.risks == made.risks
+
+
+def test_a_schema_4_file_with_every_risk_twice_still_reads(tmp_path: Path) -> None:
+    made = _scored()
+    data = json.loads(json.dumps(assessment_to_dict(made)))
+    data["schema"] = 4  # as the previous release wrote it: the risks in the record too
+    data["record"]["risks"] = to_data(made.risks, True)
+    stored = read_scan(_write(tmp_path, data))
+    assert stored.assessment is not None and stored.assessment.risks == made.risks
+    del data["record"]["risks"]  # a schema 4 file without them has none: nothing derived
+    stored = read_scan(_write(tmp_path, data))
+    assert stored.assessment is not None and stored.assessment.risks == ()
+
+
+def test_risks_that_are_not_the_devices_own_are_written_in_the_record(tmp_path: Path) -> None:
+    made = _scored()
+    odd = replace(made, risks=made.risks[:1])  # as a hand-built assessment may hold them
+    path = tmp_path / "scan.json"
+    write_scan_json(odd, path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert len(data["record"]["risks"]) == 1
+    stored = read_scan(path)
+    assert stored.assessment is not None and stored.assessment.risks == made.risks[:1]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (_set("devices.0.risk", []), r"'risk' must be an object with 'factors'"),
+        (_set("devices.0.risk.factors.0", 3), r"a risk factor must be an object"),
+        (_set("devices.0.risk.factors.0.message", "x"), r"a message must be an object"),
+        (_set("devices.0.risk.factors.0.message.args", {"n": True}), r"'n': true/false"),
+        (_set("devices.0.risk.factors.0.message.args", {"n": {"x": 1}}), r"'n': dict"),
+        (_set("devices.0.risk.factors.0.message.key", 5), r"key: expected str"),
+    ],
+)
+def test_a_tampered_schema_5_risk_is_one_line(
+    tmp_path: Path, change: Callable[[dict[str, Any]], None], message: str
+) -> None:
+    data = json.loads(json.dumps(assessment_to_dict(_scored())))
+    change(data)
+    with pytest.raises(ScanJsonError, match=message) as caught:
+        read_scan(_write(tmp_path, data))
+    assert "\n" not in str(caught.value)

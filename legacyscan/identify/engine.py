@@ -27,10 +27,16 @@ from legacyscan.identify.merging import (
 from legacyscan.identify.observe import observations as observations
 from legacyscan.identify.observe import split_os_name
 from legacyscan.identify.rules import RuleSet, load_vocabulary
-from legacyscan.identify.table_rows import MAKER_NAME_FIELDS, TableAnswer, enterprise_number
+from legacyscan.identify.table_rows import (
+    MAKER_NAME_FIELDS,
+    TableAnswer,
+    TableRow,
+    enterprise_number,
+)
 from legacyscan.identify.tables import Tables
 from legacyscan.model import (
     DEVICE_CLASSES,
+    Alternative,
     ClassSignal,
     DeviceClass,
     Evidence,
@@ -217,8 +223,11 @@ class Identifier:
                                 Evidence(obs.source, obs.field, obs.value, row.id, obs.port),
                             ),
                         )
-                        if made.vendor_only:
-                            makers.append((made, covers))
+                        if made.vendor_only or self._kind_of_a_number(row):
+                            # a number's device kind ("Lexmark: Printer") says only the
+                            # maker: the class gives the kind back (below), and a maker the
+                            # device's own text names instead (an OEM's number) contradicts it
+                            makers.append((replace(made, product=""), covers))
                         else:
                             named.append(made)
                     if not classified and row.classify is not None:
@@ -265,6 +274,10 @@ class Identifier:
             (replace(m, vendor=self.policy.class_maker(m.vendor, device_class)), c)
             for m, c in makers
         ]
+        if device_class == "unknown":
+            # no class says which of the number's makers' lines it is (HP's number: HP
+            # or HPE): the others it covers are candidates of the one maker named
+            makers = [(hedged_maker(m, c), c) for m, c in makers]
         makers_left = tuple(
             replace(maker, product=kind)
             if kind and kind in self.vocabulary.get(maker.vendor, ())
@@ -281,18 +294,24 @@ class Identifier:
             class_conflicts=conflicts,
         )
 
+    def _kind_of_a_number(self, row: TableRow) -> bool:
+        """An enterprise number's row whose product is only the device kind."""
+        kinds = {k.product for k in self.policy.kind_products}
+        return row.id.startswith("enterprise.") and row.product in kinds
+
     def _table_answers(self, obs: Observation) -> list[tuple[TableAnswer, frozenset[str]]]:
         """The table rows that answer one observation, most specific first, with the vendor
         names their enterprise number also covers."""
         if obs.field == "snmp.sysObjectID":
             found = []
-            number = enterprise_number(obs.value)
+            oid = self.tables.embedded_oid(obs.value)
+            number = enterprise_number(oid)
             entry = self.tables.enterprises.get(number) if number is not None else None
             covers = frozenset(entry.covers) if entry else frozenset()
-            product = self.tables.object_id(obs.value)
+            product = self.tables.object_id(oid)
             if product is not None:
                 found.append((product, covers))
-            maker = self.tables.enterprise(obs.value)
+            maker = self.tables.enterprise(oid)
             if maker is not None:
                 found.append((maker, covers))
             return found
@@ -337,3 +356,12 @@ class Identifier:
         )
         confidence = round(min(0.99, totals[winner]), 2)
         return winner, device_type, confidence, conflicts  # type: ignore[return-value]
+
+
+def hedged_maker(maker: Identity, covers: frozenset[str]) -> Identity:
+    """A vendor-only identity with the other makers its enterprise number covers as
+    candidates (``alternatives``), when no class told them apart."""
+    others = sorted(covers - {maker.vendor})
+    if not maker.vendor_only or not others:
+        return maker
+    return replace(maker, alternatives=tuple(Alternative(vendor, "", None) for vendor in others))

@@ -22,7 +22,7 @@ kept as text, bounded in length, and never interpreted beyond a regex.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
 
 from netaddr import EUI, OUI, AddrFormatError, NotRegisteredError
@@ -105,9 +105,19 @@ def field_list() -> str:
     return ", ".join(sorted(FIELDS)) + f", {SCRIPT_FIELD_PREFIX}<script id>"
 
 
-@lru_cache(maxsize=4096)
+#: ``00:09:FB:12:34:56``: a MAC as nmap and the SNMP decoder write it
+_COLON_MAC = re.compile(r"[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}")
+
+
 def oui_organisation(mac: str) -> str | None:
     """The organisation the IEEE registered this MAC's OUI to, or None (unknown, local)."""
+    if _COLON_MAC.fullmatch(mac):  # every device's MAC is its own: no parse, the OUI read
+        return _registered(int(mac[0:2] + mac[3:5] + mac[6:8], 16))
+    return _any_spelling(mac)
+
+
+@lru_cache(maxsize=4096)
+def _any_spelling(mac: str) -> str | None:
     try:
         eui = EUI(mac)
     except (AddrFormatError, ValueError, TypeError, IndexError):
@@ -207,14 +217,18 @@ def _answers(service: Service) -> Iterator[tuple[str, str]]:
             yield "http.title", " ".join(title.group(1).split())
 
 
-def observations(host: Host) -> tuple[Observation, ...]:
-    """The fields the rules read, taken from one host's collected data."""
-    found: dict[Observation, None] = {}  # ordered, and a repeated value counts once
-
+def _adder(found: dict[Observation, None]) -> Callable[..., None]:
     def add(source: str, field: str, value: str | None, port: int | None = None) -> None:
         if value and value.strip():
             found.setdefault(Observation(source, field, _clip(value), port))
 
+    return add
+
+
+def observations(host: Host) -> tuple[Observation, ...]:
+    """The fields the rules read, taken from one host's collected data."""
+    found: dict[Observation, None] = {}  # ordered, and a repeated value counts once
+    add = _adder(found)
     if host.snmp is not None:
         add("snmp", "snmp.sysDescr", host.snmp.descr)
         add("snmp", "snmp.sysObjectID", host.snmp.object_id)
@@ -235,7 +249,20 @@ def observations(host: Host) -> tuple[Observation, ...]:
     if host.mac:
         add("mac", "mac.oui", oui_organisation(host.mac))
     add("nmap", "mac.vendor", host.mac_vendor)
-    for service in host.services:
+    # a fleet's hosts report the same services and OS guesses: their fields are taken
+    # once per distinct value (``dict.update`` keeps a value met before where it was)
+    found.update(_service_observations(host.services))
+    found.update(_os_observations(host.os_matches))
+    for field, value in _scripts(host.host_scripts, None):
+        add("nmap", field, value)
+    return tuple(found)
+
+
+@lru_cache(maxsize=4096)
+def _service_observations(services: tuple[Service, ...]) -> Mapping[Observation, None]:
+    found: dict[Observation, None] = {}
+    add = _adder(found)
+    for service in services:
         if service.state != "open":
             continue
         add("nmap", "port", f"{service.protocol}/{service.port}", service.port)
@@ -250,18 +277,24 @@ def observations(host: Host) -> tuple[Observation, ...]:
                 # a banner nmap did not name: name it as nmap's own database would
                 for derived_field, derived_value in derived(field, value):
                     add("banner", derived_field, derived_value, service.port)
-    for osmatch in best_os_matches(host):
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _os_observations(os_matches: tuple[OsMatch, ...]) -> Mapping[Observation, None]:
+    found: dict[Observation, None] = {}
+    add = _adder(found)
+    best = _best(os_matches)
+    for osmatch in best:
         add("nmap", "nmap.osmatch", osmatch.name)
         for part in split_os_name(osmatch.name):
             add("nmap", "nmap.osmatch", part)
-    for osmatch in best_os_matches(host):
+    for osmatch in best:
         for cpe in osmatch.cpes:
             add("nmap", "nmap.cpe", cpe)
-    for value in os_class_values(host):
+    for value in _class_values(best):
         add("nmap", "nmap.osclass", value)
-    for field, value in _scripts(host.host_scripts, None):
-        add("nmap", field, value)
-    return tuple(found)
+    return found
 
 
 #: nmap's microsoft-ds label when its SMB probe read the server's native OS ("Windows 7
@@ -287,12 +320,16 @@ def best_os_matches(host: Host) -> tuple[OsMatch, ...]:
     nmap lists every candidate it could not rule out; reading the weaker ones would turn
     its doubts into identities.  A wrong identity is worse than none.
     """
-    if not host.os_matches:
+    return _best(host.os_matches)
+
+
+def _best(os_matches: tuple[OsMatch, ...]) -> tuple[OsMatch, ...]:
+    if not os_matches:
         return ()
-    best = max(m.accuracy for m in host.os_matches)
+    best = max(m.accuracy for m in os_matches)
     if best < MIN_OS_ACCURACY:
         return ()
-    return tuple(m for m in host.os_matches if m.accuracy == best)
+    return tuple(m for m in os_matches if m.accuracy == best)
 
 
 def os_class_values(host: Host) -> tuple[str, ...]:
@@ -301,8 +338,12 @@ def os_class_values(host: Host) -> tuple[str, ...]:
     nmap's OS classes say who made the device and what kind of device it is in a fixed
     vocabulary (``switch``, ``printer``, ``webcam``...), where the guess's name is free text.
     """
+    return _class_values(best_os_matches(host))
+
+
+def _class_values(best: tuple[OsMatch, ...]) -> tuple[str, ...]:
     found: dict[str, None] = {}
-    for osmatch in best_os_matches(host):
+    for osmatch in best:
         for osclass in osmatch.classes:
             parts = (osclass.vendor, osclass.family, osclass.generation, osclass.device_type)
             if any(parts):

@@ -7,7 +7,9 @@ Three tables live under ``fingerprints/tables/`` (format in ``fingerprints/READM
   when everything that vendor makes is of one class (printers, UPS, cameras).  A number
   the table does not map is looked up in IANA's registry itself, as nmap ships it
   (``nselib/data/enterprise_numbers.txt``), read at run time when present: the device then
-  gets the registry's organisation name, verbatim, as a vendor-only identity.
+  gets the registry's organisation name as a vendor-only identity, in our vocabulary's
+  words when the name is one of our vendors' followed only by a company form ("Ciena
+  Corporation" is ``Ciena``, see ``vocabulary_vendor``), else verbatim.
 * ``sysobjectid-*.yaml``: an exact sysObjectID, or a subtree, to a vendor's product or
   model (the vendors' own product MIBs), with its class.
 * ``cpe.yaml``: a CPE's ``part:vendor:product`` to our vendor and product; the version is
@@ -25,12 +27,14 @@ end-of-life record can match it, so the lifecycle stage reports it ``unknown``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from legacyscan.cpe import observed_cpe
+from legacyscan.files import load_mapping
 from legacyscan.identify.table_rows import (
     CPE_VERSION,
     GREETING_CODE,
@@ -74,6 +78,8 @@ class Tables:
     os_families: Mapping[str, TableRow] = field(default_factory=dict)
     #: maker names that begin a device's own text (``maker-names.yaml``), longest first
     maker_names: tuple[MakerName, ...] = ()
+    #: our vocabulary's vendors, lower-cased -> as spelled (``../vocabulary.yaml``)
+    vendor_names: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, folder: Path, registry: Mapping[int, str] | None = None) -> Tables:
@@ -186,7 +192,10 @@ class Tables:
                     f"{oid_row.row.origin}: {oid_row.oid} already in {seen[oid_row.oid]}"
                 )
             seen[oid_row.oid] = oid_row.row.origin
+        vocabulary = folder.parent / "vocabulary.yaml"
+        vendors = load_mapping(vocabulary).get("vendors") if vocabulary.is_file() else None
         return cls(
+            vendor_names={str(v).lower(): str(v) for v in vendors or ()},
             enterprises=enterprises,
             object_ids=tuple(object_ids),
             cpes=cpes,
@@ -238,10 +247,11 @@ class Tables:
         name = self.registry.get(number)
         if not name:
             return TableAnswer(mapped.row) if mapped else None
+        found = registry_row(number, vocabulary_vendor(name, self.vendor_names) or name)
         if mapped is not None:
             # a class we know, a maker we cannot name in our words: the registry's name
-            return TableAnswer(replace(registry_row(number, name), classify=mapped.row.classify))
-        return TableAnswer(registry_row(number, name))
+            return TableAnswer(replace(found, classify=mapped.row.classify))
+        return TableAnswer(found)
 
     def os_class(self, value: str) -> list[tuple[TableAnswer, frozenset[str]]]:
         """An nmap osclass (``vendor|family|generation|type``): its maker (with the other
@@ -280,6 +290,17 @@ class Tables:
                 return TableAnswer(name.row), name.covers
         return None
 
+    def embedded_oid(self, oid: str) -> str:
+        """The OEM's own sysObjectID that a shared or agent number's OID carries after its
+        prefix (Radlan's switch software answers ``1.3.6.1.4.1.89.1.1.1.`` followed by the
+        brand's OID, LibreNMS os_detection/netgear.yaml), else ``oid`` unchanged."""
+        oid = oid.strip().lstrip(".")
+        row = self.enterprises.get(enterprise_number(oid) or -1)
+        inner = oid.find(".1.3.6.1.4.1.", len("1.3.6.1.4.1."))
+        if row is None or row.row.vendor or inner < 0:
+            return oid
+        return oid[inner + 1 :]
+
     def sys_object_id(self, oid: str) -> TableAnswer | None:
         return self.object_id(oid) or self.enterprise(oid)
 
@@ -301,6 +322,38 @@ class Tables:
         else:
             found = None
         return TableAnswer(row.row, version=found, cpe=parsed.formatted)
+
+
+#: Words that follow a maker's name in IANA's registry without naming another maker: the
+#: company's legal form and the generic words of a company name ("Ciena Corporation",
+#: "Eltex Enterprise, Ltd.", "Mellanox Technologies LTD", "PLANET Technology Corp.").
+COMPANY_WORDS = frozenset(
+    "inc inc. incorporated corp corp. corporation co co. co.,ltd. ltd ltd. limited llc "
+    "ag gmbh as a/s ab bv b.v. sa s.a. spa s.p.a. oy kk k.k. plc pty s.r.o s.r.o. "
+    "company group international enterprise enterprises networks network networking "
+    "tech technology technologies systems computer electronics products communications "
+    "energy".split()
+)
+
+
+def vocabulary_vendor(name: str, vendors: Mapping[str, str]) -> str | None:
+    """The vendor of our vocabulary a registry organisation name is, or None: its
+    abbreviation ("Zhongxing Telecom Co.,ltd. (abbr. ZTE)"), or its first one to three
+    words when every other word is a company form (``COMPANY_WORDS``); a former name in
+    parentheses is not read ("Nokia (formerly 'Alcatel-Lucent')" is Nokia), an owner before
+    a slash names the unit after it ("Juniper Networks/Unisphere" is Juniper), and "Delta
+    Controls" is not "Delta" (a word that names something else is not a company form)."""
+    abbr = re.search(r"\(abbr\.?\s*([^)]+)\)", name)
+    if abbr and abbr.group(1).strip().lower() in vendors:
+        return vendors[abbr.group(1).strip().lower()]
+    owner = re.sub(r"\([^)]*\)", " ", name).split("/")[0]
+    words = [w for w in re.split(r"[\s,]+", owner) if w]
+    for size in (3, 2, 1):
+        head, rest = " ".join(words[:size]).lower(), words[size:]
+        if len(words) >= size and head in vendors:
+            if all(w.lower() in COMPANY_WORDS or w.lower() in ("&", "and") for w in rest):
+                return vendors[head]
+    return None
 
 
 def registry_row(number: int, name: str) -> TableRow:

@@ -111,9 +111,11 @@ def _identity(item: AssessedIdentity) -> dict[str, Any]:
     return compact
 
 
-def _observed(host: Host) -> dict[str, Any]:
-    """``_compact(to_data(host))`` in one walk: the raw observations of every device."""
-    compact: dict[str, Any] = _compact_record(host)
+def _observed(host: Host, shared: dict[int, Any]) -> dict[str, Any]:
+    """``_compact(to_data(host))`` in one walk: the raw observations of every device.
+    ``shared``: the records hosts share (a fleet's services, the same objects), each
+    compacted once for the page, the result shared (and never changed)."""
+    compact: dict[str, Any] = _compact_record(host, shared)
     return compact
 
 
@@ -128,11 +130,11 @@ def _names(cls: type) -> tuple[str, ...]:
 _SCALARS = frozenset({str, int, float, bool, NoneType})
 
 
-def _compact_record(value: Any) -> Any:
+def _compact_record(value: Any, shared: dict[int, Any]) -> Any:
     if isinstance(value, str | int | float | NoneType):
         return value
     if isinstance(value, tuple | list):
-        return [v if type(v) in _SCALARS else _compact_record(v) for v in value]
+        return [v if type(v) in _SCALARS else _compact_record(v, shared) for v in value]
     if is_dataclass(value) and not isinstance(value, type):
         kept = {}
         for name in _names(type(value)):
@@ -145,7 +147,15 @@ def _compact_record(value: Any) -> Any:
                 if item is not None:
                     kept[name] = item
             else:
-                item = _compact_record(item)
+                known = shared.get(id(item))
+                if known is not None and known[0] is item:
+                    item = known[1]
+                else:
+                    made = _compact_record(item, shared)
+                    if len(shared) >= 50_000:
+                        shared.clear()  # bounded: what is not shared would only fill it
+                    shared[id(item)] = (item, made)  # the record kept: its id stays its own
+                    item = made
                 if item not in _EMPTY:
                     kept[name] = item
         return kept
@@ -171,6 +181,7 @@ def page_data(view: ReportView, lang: str) -> dict[str, Any]:
     strings = _Interner()  # evidence sentences of the reach pairs
     target_sets = _Interner()  # the clinical devices one legacy device reaches, per evidence
     segment_index = {s.segment.name: n for n, s in enumerate(view.segments)}
+    observed: dict[int, Any] = {}  # the records hosts share, compacted once
     devices = []
     for row in view.rows:
         device = row.device
@@ -185,7 +196,7 @@ def page_data(view: ReportView, lang: str) -> dict[str, Any]:
             "id": [intern(a, partial(_identity, a)) for a in device.identities],
             "m": row.main_identity,
             "eol": row.eol_date.isoformat() if row.eol_date else None,
-            "o": _observed(ident.host),
+            "o": _observed(ident.host, observed),
             "sig": [intern(s, partial(_record, s)) for s in ident.class_signals],
             "cf": list(ident.class_conflicts),
             "kev": list(row.known_exploited),
@@ -201,9 +212,11 @@ def page_data(view: ReportView, lang: str) -> dict[str, Any]:
             entry["r"] = row.risk.score
             entry["lv"] = row.risk.level
             entry["f"] = [intern(f, partial(_factor, f)) for f in row.risk.factors]
-        # "o" is compact already: walking the raw observations again is half the cost
-        kept = {k: v if k == "o" else _compact(v) for k, v in entry.items()}
-        devices.append({k: v for k, v in kept.items() if v not in _EMPTY} | {"g": entry["g"]})
+        # "o" is compact already, and the other values are scalars or lists of them (which
+        # ``_compact`` keeps as they are) but the sightings' sentences
+        if "sb" in entry:
+            entry["sb"] = _compact(entry["sb"])
+        devices.append({k: v for k, v in entry.items() if v not in _EMPTY} | {"g": entry["g"]})
     segments = [
         _compact(
             {

@@ -69,7 +69,7 @@ def _ip(text: str | None) -> IPAddress | None:
         return None
 
 
-_MAC = re.compile(r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}")
+_MAC = re.compile(r"[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}")
 #: An SVI's interface name: ``Vlan10``, ``Vl10``, ``vlan 10``, ``vlan.10``.
 _SVI = re.compile(r"vl(?:an)?[\s._-]*(\d{1,4})", re.IGNORECASE)
 
@@ -78,8 +78,8 @@ def normal_mac(mac: str | None) -> str | None:
     """``aa:bb:cc:dd:ee:ff`` from any usual spelling, or None."""
     if not mac:
         return None
-    if _MAC.fullmatch(mac):  # already normal: the common case, kept cheap
-        return mac
+    if _MAC.fullmatch(mac):  # colon-separated (nmap writes it in capitals): kept cheap
+        return mac.lower()
     digits = "".join(c for c in mac.lower() if c in "0123456789abcdef")
     if len(digits) != 12:
         return None

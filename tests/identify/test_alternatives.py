@@ -108,6 +108,8 @@ def test_a_red_hat_header_settles_it_as_rhel(identifier: Identifier, eol: EolDat
         "Linux kali 5.10.0-kali3-amd64 #1 SMP Debian 5.10.13-1kali1 (2021-02-08) x86_64",
         # Oracle's UEK kernel is Oracle Linux only
         "Linux ol7 4.14.35-1902.300.11.el7uek.x86_64 #2 SMP Tue Mar 17 17:11:47 PDT 2020 x86_64",
+        # an appliance maker's rebuild of a RHEL kernel, tagged after the release
+        "Linux lb-01 3.10.0-862.14.4.el7.acme.x86_64 #1 SMP Mon Oct 1 10:00:00 PDT 2019 x86_64",
     ],
 )
 def test_derivative_kernels_are_not_named_as_the_distribution(
@@ -115,6 +117,17 @@ def test_derivative_kernels_are_not_named_as_the_distribution(
 ) -> None:
     found = _os(identifier, _host(descr))
     assert (found.vendor, found.product) == ("Linux", "Linux kernel")
+
+
+def test_a_rhel_kernel_with_its_architecture_or_centos_tag_is_still_rhel(
+    identifier: Identifier,
+) -> None:
+    for descr in (
+        "Linux app7 3.10.0-1062.el7.x86_64 #1 SMP Wed Aug 7 18:08:02 UTC 2019 x86_64",
+        "Linux app7 3.10.0-1062.1.1.el7.centos.plus.x86_64 #1 SMP Wed Sep 25 2019 x86_64",
+    ):
+        found = _os(identifier, _host(descr))
+        assert (found.vendor, found.product, found.version) == ("Red Hat", "Enterprise Linux", "7")
 
 
 def test_ubuntu_hwe_kernels_name_the_lts_they_were_built_for(identifier: Identifier) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from legacyscan.identify.observe import FIELDS, is_field, observations, oui_organisation
 from legacyscan.model import (
     EntityPhysical,
@@ -205,3 +207,10 @@ def test_the_native_os_of_a_microsoft_ds_label_is_read_as_smb_os() -> None:
     )
     smb = [value for field, value in _fields(host) if field == "smb.os"]
     assert smb == ["Windows 7 Ultimate 7600", "Windows XP"]
+
+
+@pytest.mark.parametrize(
+    "mac", ["00:09:FB:12:34:56", "00:09:fb:12:34:56", "00-09-FB-12-34-56", "0009.fb12.3456"]
+)
+def test_every_spelling_of_a_mac_gives_its_organisation(mac: str) -> None:
+    assert oui_organisation(mac) == "Philips Patient Monitoring"

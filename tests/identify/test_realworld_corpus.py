@@ -26,6 +26,9 @@ FAMILIES = {
 }  # fmt: skip
 EVIDENCE_KEYS = {"snmp", "entities", "banners", "services", "os", "host_scripts", "walk"}
 TRUTH_KEYS = {"vendor", "product", "version", "class", "type", "kind", "model"}
+#: Files of the dev half only: entries added after the split, whose hash rule was not
+#: recorded, so none could be put in held-out the same way (docs/realworld-corpus.md).
+DEV_ONLY = {"snmp-librenms-more.yaml"}
 
 
 def _entries() -> list[tuple[str, dict[str, Any]]]:
@@ -42,7 +45,7 @@ ENTRIES = _entries()
 
 def test_both_halves_hold_entries_of_every_kind_of_file() -> None:
     files = {split: {p.name for p in (CORPUS / split).glob("*.yaml")} for split in REALWORLD_SPLITS}
-    assert files["dev"] and files["dev"] == files["held-out"]
+    assert files["dev"] and files["dev"] - DEV_ONLY == files["held-out"]
     per_split = Counter(where.split("/")[0] for where, _ in ENTRIES)
     assert all(per_split[split] > 0 for split in REALWORLD_SPLITS)
 
@@ -131,3 +134,11 @@ def test_an_unknown_banner_kind_is_an_error() -> None:
 
     with pytest.raises(ValueError, match="unknown banner kind"):
         host_from_entry({"banners": {"gopher": "x"}}, CORPUS)
+
+
+def test_a_dev_only_entry_is_no_entry_of_either_half_s_other_files() -> None:
+    """Entries added to dev after the split must be new devices, not a copy of one the
+    corpus already holds (held-out above all: that would leak it into dev)."""
+    added = {e["name"] for w, e in ENTRIES if w.split("/")[1] in DEV_ONLY}
+    others = {e["name"] for w, e in ENTRIES if w.split("/")[1] not in DEV_ONLY}
+    assert added and not added & others

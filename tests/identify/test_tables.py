@@ -14,7 +14,7 @@ from legacyscan.identify.engine import Identifier
 from legacyscan.identify.rules import RuleSet, load_vocabulary
 from legacyscan.identify.selftest import table_problems
 from legacyscan.identify.table_rows import TableError, enterprise_number
-from legacyscan.identify.tables import Tables, read_registry
+from legacyscan.identify.tables import Tables, read_registry, vocabulary_vendor
 from legacyscan.lifecycle import EolDatabase
 from legacyscan.model import Host, OsClass, OsMatch, Service, SnmpSystem
 from legacyscan.paths import fingerprints_dir
@@ -346,3 +346,76 @@ def test_explain_shows_what_the_tables_say() -> None:
     assert lines[0].startswith("sysobjectid.1.3.6.1.4.1.9.1.716:catalyst296024TT")
     assert "Cisco Catalyst 2960" in lines[0]
     assert any(line.startswith("enterprise.9 ") for line in lines)
+
+
+VENDORS = {v.lower(): v for v in ("Ciena", "Delta", "HW group", "Nokia", "ZTE", "FS.COM")}
+
+
+@pytest.mark.parametrize(
+    ("registry_name", "vendor"),
+    [
+        ("Ciena Corporation", "Ciena"),  # a legal form follows the brand
+        ("Delta Electronics, Inc.", "Delta"),  # generic words of a company name too
+        ("HW group s.r.o", "HW group"),  # a brand of two words
+        ("Nokia (formerly 'Alcatel-Lucent')", "Nokia"),  # a former name is not read
+        ("Zhongxing Telecom Co.,ltd. (abbr. ZTE)", "ZTE"),  # the abbreviation given
+        ("FS.COM INC", "FS.COM"),
+        ("Ciena Corporation/Optical Division", "Ciena"),  # the owner before a slash
+        ("Delta Controls Inc.", None),  # "Controls" names another company
+        ("Cienatech Ltd.", None),  # a word that only begins with a brand
+        ("Acme Networks", None),
+    ],
+)
+def test_a_registry_name_is_one_of_our_vendors_only_before_company_words(
+    registry_name: str, vendor: str | None
+) -> None:
+    assert vocabulary_vendor(registry_name, VENDORS) == vendor
+
+
+def test_an_unmapped_number_is_named_in_our_words_when_the_registry_name_is_ours() -> None:
+    tables = Tables.load(fingerprints_dir() / "tables", registry={54321: "Ciena Corporation"})
+    answer = tables.enterprise("1.3.6.1.4.1.54321.1.2")
+    assert answer is not None and answer.row.vendor == "Ciena"
+    tables = Tables.load(fingerprints_dir() / "tables", registry={54321: "Ciena Holdings"})
+    answer = tables.enterprise("1.3.6.1.4.1.54321.1.2")
+    assert answer is not None and answer.row.vendor == "Ciena Holdings"
+
+
+def test_a_maker_the_device_names_itself_contradicts_its_number_s_printer() -> None:
+    # Lexmark's number alone: a Lexmark printer
+    device = _identify("1.3.6.1.4.1.641.2.1", "Network printer")
+    assert [(i.vendor, i.product) for i in device.identities] == [("Lexmark", "Printer")]  # type: ignore[attr-defined]
+    # the same number under a sysDescr that begins with another maker's name (a model
+    # another maker built for it): neither maker is named, the class is still a printer
+    device = _identify("1.3.6.1.4.1.641.2.1", "TOSHIBA e-STUDIO999 multifunction")
+    assert device.identities == ()  # type: ignore[attr-defined]
+    assert device.device_class == "printer"  # type: ignore[attr-defined]
+
+
+def test_a_number_of_two_makers_lines_hedges_when_no_class_tells_them_apart() -> None:
+    # Hewlett-Packard's number covers HPE: with nothing saying the class, HP is named with
+    # HPE as the other candidate; a network device's class names HPE alone
+    device = _identify("1.3.6.1.4.1.11.99.1", "Management module")
+    (maker,) = device.identities  # type: ignore[attr-defined]
+    assert device.device_class == "unknown"  # type: ignore[attr-defined]
+    assert (maker.vendor, [(a.vendor, a.product) for a in maker.alternatives]) == (
+        "HP",
+        [("HPE", "")],
+    )
+    device = _identify("1.3.6.1.4.1.11.2.3.7.11.999", "Management module")  # ProCurve subtree
+    assert all(not i.alternatives for i in device.identities)  # type: ignore[attr-defined]
+
+
+def test_an_agent_number_s_oid_that_carries_a_brand_s_oid_names_the_brand() -> None:
+    # Radlan's switch software (89, no maker) followed by Netgear's own OID (4526)
+    assert TABLES.embedded_oid("1.3.6.1.4.1.89.1.1.1.3.6.1.4.1.4526.100.4.99") == (
+        "1.3.6.1.4.1.4526.100.4.99"
+    )
+    device = _identify("1.3.6.1.4.1.89.1.1.1.3.6.1.4.1.4526.100.4.99", "48-port managed switch")
+    assert [i.vendor for i in device.identities] == ["Netgear"]  # type: ignore[attr-defined]
+    # a maker's own number is read as it is, whatever follows
+    assert (
+        TABLES.embedded_oid(".1.3.6.1.4.1.9.1.3.6.1.4.1.4526.1")
+        == "1.3.6.1.4.1.9.1.3.6.1.4.1.4526.1"
+    )
+    assert TABLES.embedded_oid("1.3.6.1.4.1.89.1.1.62") == "1.3.6.1.4.1.89.1.1.62"

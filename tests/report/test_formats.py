@@ -182,7 +182,7 @@ def test_json_export_has_the_report_fields(tmp_path: Path, rich_assessment: Asse
     path = tmp_path / "report.json"
     write_report(rich_assessment, "json", path, "fr", Cover(client="CHU Exemple"))
     data = json.loads(path.read_text("utf-8"))
-    assert data["schema"] == 4 and data["as_of"] == "2026-11-23"
+    assert data["schema"] == 5 and data["as_of"] == "2026-11-23"
     assert data["scan"]["profile"] == "clinical-safe"
     assert data["plan"]["actions"][0]["cost"] == 18500.5
     assert data["network_score"]["score"] == 37.5

@@ -20,6 +20,7 @@ from legacyscan.model import (
 )
 from legacyscan.topology.build import build_network
 from legacyscan.topology.mapping import SegmentMap, SegmentMapError
+from legacyscan.topology.segments import normal_mac
 
 FIXTURES = ALL_FIXTURES / "topology"
 
@@ -249,3 +250,18 @@ def test_the_hospital_lab_is_one_segment_per_network_named_as_its_switches_say()
         first = net.segments[net.segments_of[lab_device.address][0]]
         expected = next(s for s in hospital.segments if s.name == lab_device.segment)
         assert first.vlan == expected.vlan, lab_device.name
+
+
+@pytest.mark.parametrize(
+    ("given", "normal"),
+    [
+        ("00:12:21:0A:FF:01", "00:12:21:0a:ff:01"),  # as nmap writes it
+        ("00:12:21:0a:ff:01", "00:12:21:0a:ff:01"),
+        ("0012.210a.ff01", "00:12:21:0a:ff:01"),  # Cisco's spelling
+        ("00-12-21-0A-FF-01", "00:12:21:0a:ff:01"),
+        ("00:12:21:0a:ff", None),
+        ("", None),
+    ],
+)
+def test_a_mac_in_any_usual_spelling_is_one_normal_form(given: str, normal: str | None) -> None:
+    assert normal_mac(given) == normal

@@ -19,7 +19,7 @@ import xml.etree.ElementTree as ET  # only for types and ParseError; parsing use
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
@@ -51,6 +51,26 @@ class NmapXmlError(UserError, ValueError):
 
 class _BadHost(ValueError):
     """A <host> holding what no nmap writes (an address or a port that cannot be)."""
+
+
+R = TypeVar("R")
+
+
+class _Same:
+    """One record for equal observations: a fleet's hosts report the same services and
+    OS guesses, and the later stages (scan.json, the report) convert a record they meet
+    again -- the same object -- once.  Bounded: what does not recur would only fill it."""
+
+    def __init__(self) -> None:
+        self.known: dict[Any, Any] = {}
+
+    def __call__(self, record: R) -> R:
+        found: R | None = self.known.get(record)
+        if found is None:
+            if len(self.known) >= 50_000:
+                self.known.clear()
+            found = self.known[record] = record
+        return found
 
 
 def _int(text: str | None) -> int | None:
@@ -98,12 +118,12 @@ def _osclass(node: ET.Element) -> OsClass:
     )
 
 
-def _os_matches(os_node: ET.Element | None) -> tuple[OsMatch, ...]:
+def _os_matches(os_node: ET.Element | None, same: _Same) -> tuple[OsMatch, ...]:
     if os_node is None:
         return ()
     matches = []
     for match in os_node.findall("osmatch"):
-        classes = tuple(_osclass(c) for c in match.findall("osclass"))
+        classes = tuple(same(_osclass(c)) for c in match.findall("osclass"))
         matches.append(
             OsMatch(
                 name=match.get("name", ""),
@@ -121,7 +141,7 @@ def _os_matches(os_node: ET.Element | None) -> tuple[OsMatch, ...]:
         for cls in loose:  # classes only: name each guess after its class
             name = " ".join(p for p in (cls.vendor, cls.family, cls.generation) if p)
             matches.append(OsMatch(name=name, accuracy=cls.accuracy, cpes=cls.cpes, classes=(cls,)))
-    return tuple(matches)
+    return same(tuple(same(m) for m in matches))
 
 
 def _address_type(addr: ET.Element) -> str:
@@ -134,7 +154,7 @@ def _address_type(addr: ET.Element) -> str:
     return "ipv6" if ":" in text else "ipv4"
 
 
-def _host(node: ET.Element, source: str) -> Host | None:
+def _host(node: ET.Element, source: str, same: _Same) -> Host | None:
     status = node.find("status")
     if status is not None and status.get("state", "up") != "up":
         return None
@@ -161,17 +181,17 @@ def _host(node: ET.Element, source: str) -> Host | None:
         service = _service(port, number)
         # Closed and filtered ports say nothing about what the device is; keep the rest.
         if service.state.startswith("open"):
-            services.append(service)
+            services.append(same(service))
     host_scripts = tuple(s for hs in node.findall("hostscript") for s in _scripts(hs))
     return Host(
         address=address,
         mac=mac,
         hostnames=hostnames,
-        services=tuple(services),
-        os_matches=_os_matches(node.find("os")),
+        services=same(tuple(services)),
+        os_matches=_os_matches(node.find("os"), same),
         mac_vendor=mac_vendor,
-        host_scripts=host_scripts,
-        sources=(source,),
+        host_scripts=same(host_scripts),
+        sources=same((source,)),
     )
 
 
@@ -181,6 +201,7 @@ def _hosts(
     """Each <host> decoded as soon as it ends; ``header`` receives <nmaprun>'s attributes."""
     root: ET.Element | None = None
     depth = 0
+    same = _Same()
     for event, element in SafeET.iterparse(stream, events=("start", "end")):
         if event == "start":
             depth += 1
@@ -195,7 +216,7 @@ def _hosts(
         depth -= 1
         if depth == 1 and root is not None:  # a child of <nmaprun> is complete
             if element.tag == "host":
-                yield _host(element, source)
+                yield _host(element, source, same)
             root.clear()  # forget what was read: memory stays flat on huge files
 
 

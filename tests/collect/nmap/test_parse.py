@@ -147,3 +147,27 @@ def test_empty_and_missing_files(tmp_path: Path) -> None:
 def test_bytes_and_text_give_the_same_run() -> None:
     data = LAB.read_bytes()
     assert parse_nmap_xml(data) == parse_nmap_xml(data.decode("utf-8"))
+
+
+def test_equal_observations_of_a_fleet_are_one_record() -> None:
+    """Two hosts reporting the same service and OS guess share the records (the later
+    stages convert a record they meet again once); different ones stay apart."""
+    host = (
+        '<host><status state="up"/><address addr="127.42.1.{n}" addrtype="ipv4"/>'
+        '<ports><port protocol="tcp" portid="{port}"><state state="open"/>'
+        '<service name="ssh" product="OpenSSH" version="4.3"><cpe>cpe:/a:openbsd:openssh:4.3'
+        "</cpe></service></port></ports>"
+        '<os><osmatch name="Linux 2.6.18" accuracy="96"><osclass type="general purpose" '
+        'vendor="Linux" osfamily="Linux" osgen="2.6.X" accuracy="96">'
+        "<cpe>cpe:/o:linux:linux_kernel:2.6.18</cpe></osclass></osmatch></os></host>"
+    )
+    xml = (
+        '<nmaprun scanner="nmap" version="7.93">'
+        + "".join(host.format(n=n, port=port) for n, port in ((10, 22), (11, 22), (12, 2222)))
+        + "</nmaprun>"
+    )
+    first, second, third = parse_nmap_xml(xml).hosts
+    assert first.address != second.address
+    assert first.services is second.services and first.os_matches is second.os_matches
+    assert third.services != first.services and third.services[0].port == 2222
+    assert third.os_matches is first.os_matches
