@@ -185,7 +185,9 @@ class Identifier:
         makers: list[tuple[Identity, frozenset[str]]] = []
         signals: list[ClassSignal] = []
         for obs in seen:
-            is_guess = (obs.field, obs.value) in guesses
+            # a service's own CPE is no guess, even when an OS guess prints the same one
+            # (Windows Phone's "cpe:/o:microsoft:windows" beside HTTPAPI's)
+            is_guess = obs.port is None and (obs.field, obs.value) in guesses
             weight_share = share if is_guess else 1.0
             named: list[Identity] = []
             classified = False

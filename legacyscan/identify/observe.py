@@ -268,6 +268,7 @@ def _service_observations(services: tuple[Service, ...]) -> Mapping[Observation,
         add("nmap", "port", f"{service.protocol}/{service.port}", service.port)
         if service.product:
             add("nmap", "nmap.service", service.label, service.port)
+            add("nmap", "smb.os", smb_native_os(service), service.port)
         for cpe in service.cpes:
             add("nmap", "nmap.cpe", cpe, service.port)
         for field, value in (*_scripts(service.scripts, service), *_answers(service)):
@@ -294,6 +295,23 @@ def _os_observations(os_matches: tuple[OsMatch, ...]) -> Mapping[Observation, No
     for value in _class_values(best):
         add("nmap", "nmap.osclass", value)
     return found
+
+
+#: nmap's microsoft-ds label when its SMB probe read the server's native OS ("Windows 7
+#: Professional 7601 Service Pack 1 microsoft-ds"); a range or a choice ("Windows Server
+#: 2008 R2 - 2012", "2003 or 2008") is nmap's guess, not the host's word.
+_SMB_NATIVE_OS = re.compile(r"^(?:Microsoft )?(?P<os>Windows .+?) microsoft-ds$")
+
+
+def smb_native_os(service: Service) -> str | None:
+    """The native OS a microsoft-ds service named, as smb-os-discovery's ``OS:`` line
+    would: the same SMB session-setup string, so the ``smb.os`` rules read both."""
+    if service.name != "microsoft-ds":
+        return None
+    found = _SMB_NATIVE_OS.match(service.product)
+    if found is None or " or " in found["os"] or " - " in found["os"]:
+        return None
+    return found["os"]
 
 
 def best_os_matches(host: Host) -> tuple[OsMatch, ...]:

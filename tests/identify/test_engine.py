@@ -264,3 +264,35 @@ def test_a_fleet_is_answered_from_memory_with_each_device_its_own_host() -> None
         assert answer == Identifier().identify(host)
     other = Host(address="127.42.5.20", snmp=SnmpSystem(descr="Cisco IOS Software, C2960"))
     assert remembering.identify(other) == Identifier().identify(other)
+
+
+def test_a_service_cpe_is_no_guess_even_when_an_os_guess_prints_it_too(
+    identifier: Identifier,
+) -> None:
+    # nmap 7.93 nmap-os-db: "Microsoft Windows Phone 7.5" carries cpe:/o:microsoft:windows,
+    # the same CPE nmap-service-probes gives Microsoft HTTPAPI.  The tied guesses name no
+    # OS together (one of them no rule names), but the service still says Microsoft.
+    host = Host(
+        address="192.0.2.5",
+        services=(
+            _port(
+                5357,
+                name="http",
+                product="Microsoft HTTPAPI httpd",
+                version="2.0",
+                cpes=("cpe:/o:microsoft:windows",),
+            ),
+        ),
+        os_matches=(
+            OsMatch("Microsoft Windows Phone 7.5", 100, cpes=("cpe:/o:microsoft:windows",)),
+            OsMatch(
+                "Microsoft Windows 7 Professional",
+                100,
+                cpes=("cpe:/o:microsoft:windows_7::-:professional",),
+            ),
+        ),
+    )
+    device = identifier.identify(host)
+    assert [(i.vendor, i.product) for i in device.identities if i.kind == "os"] == [
+        ("Microsoft", "Windows")
+    ]

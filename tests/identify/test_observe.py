@@ -188,6 +188,27 @@ def test_every_documented_field_is_a_field() -> None:
     assert not is_field("snmp.sysUpTime")
 
 
+def test_the_native_os_of_a_microsoft_ds_label_is_read_as_smb_os() -> None:
+    # nmap-service-probes labels an SMB negotiation with the server's native OS
+    # ("Windows 7 Ultimate 7600 microsoft-ds"); a range or a choice is nmap's own guess.
+    host = Host(
+        address="192.0.2.8",
+        services=(
+            _open(445, name="microsoft-ds", product="Windows 7 Ultimate 7600 microsoft-ds"),
+            _open(1445, name="microsoft-ds", product="Microsoft Windows XP microsoft-ds"),
+            _open(2445, name="microsoft-ds", product="Microsoft Windows 2003 or 2008 microsoft-ds"),
+            _open(
+                3445,
+                name="microsoft-ds",
+                product="Microsoft Windows Server 2008 R2 - 2012 microsoft-ds",
+            ),
+            _open(139, name="netbios-ssn", product="Microsoft Windows 98 netbios-ssn"),
+        ),
+    )
+    smb = [value for field, value in _fields(host) if field == "smb.os"]
+    assert smb == ["Windows 7 Ultimate 7600", "Windows XP"]
+
+
 @pytest.mark.parametrize(
     "mac", ["00:09:FB:12:34:56", "00:09:fb:12:34:56", "00-09-FB-12-34-56", "0009.fb12.3456"]
 )
