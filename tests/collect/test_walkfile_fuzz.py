@@ -82,6 +82,8 @@ def test_snmprec_never_fails_a_whole_file(lines: list[str]) -> None:
         ),
     )
 )
+# found by this test: an interface address row whose value is no address
+@example(b"1.3.6.1.2.1.1.1.0 = S:0\n1.3.6.1.2.1.4.20.1.1.1 = OID:")
 def test_any_file_gives_a_device_or_one_error_line(data: bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "device.walk"

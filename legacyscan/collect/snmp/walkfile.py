@@ -20,6 +20,7 @@ from legacyscan.collect.snmp.mib_values import Value
 from legacyscan.errors import UserError
 from legacyscan.files import read_input
 from legacyscan.model import Host, SnmpTables
+from legacyscan.model.collect import is_ip_address
 
 __all__ = ["SYSTEM_OIDS", "Value", "WalkFileError", "parse_snmprec", "parse_snmpwalk", "read_walk"]
 
@@ -343,7 +344,8 @@ def read_walk(path: Path, warn: Warn = _ignore) -> Host:
 def _own_address(values: Mapping[str, Value]) -> str | None:
     """The agent's first non-loopback interface address, if the walk has the IP table."""
     for oid, value in values.items():
-        if oid.startswith(_IP_AD_ENT_ADDR) and isinstance(value, str):
+        # a file's value may be anything ("", "not an address"): only an address is one
+        if oid.startswith(_IP_AD_ENT_ADDR) and isinstance(value, str) and is_ip_address(value):
             if not value.startswith("127.") and value != "0.0.0.0":
                 return value
     return None
