@@ -267,10 +267,11 @@ def _date(data: Any) -> dt.date:
     return dt.date.fromisoformat(data)
 
 
-def _float(data: Any) -> Any:
+def _float(data: Any) -> float:
+    # a tampered file may hold anything where a score is due ("points": "many")
     if isinstance(data, int | float) and not isinstance(data, bool):
         return float(data)
-    return data
+    raise TypeError(f"expected a number, got {type(data).__name__}")
 
 
 def _scalar(hint: type, data: Any) -> Any:

@@ -286,6 +286,8 @@ def test_risks_that_are_not_the_devices_own_are_written_in_the_record(tmp_path: 
         (_set("devices.0.risk.factors.0.message.args", {"n": True}), r"'n': true/false"),
         (_set("devices.0.risk.factors.0.message.args", {"n": {"x": 1}}), r"'n': dict"),
         (_set("devices.0.risk.factors.0.message.key", 5), r"key: expected str"),
+        (_set("devices.0.risk.factors.0.points", "many"), r"points: expected a number"),
+        (_set("devices.0.risk.score", True), r"score: expected a number"),
     ],
 )
 def test_a_tampered_schema_5_risk_is_one_line(
