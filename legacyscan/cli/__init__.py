@@ -92,8 +92,8 @@ GC_YOUNG = 50_000
 
 def main() -> None:
     """Entry point: user errors in one line, never a traceback (LEGACYSCAN_DEBUG=1 shows it)."""
-    _, older, oldest = gc.get_threshold()
-    gc.set_threshold(max(GC_YOUNG, gc.get_threshold()[0]), older, oldest)
+    young, older, oldest = gc.get_threshold()
+    gc.set_threshold(max(GC_YOUNG, young), older, oldest)
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:

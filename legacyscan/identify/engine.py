@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import replace
 
-from legacyscan.files import load_mapping
+from legacyscan.classpolicy import ClassPolicy
 from legacyscan.identify.merging import (
     agreeing_makers,
     combine_guesses,
@@ -35,7 +34,6 @@ from legacyscan.identify.table_rows import (
 )
 from legacyscan.identify.tables import Tables
 from legacyscan.model import (
-    DEVICE_CLASSES,
     Alternative,
     ClassSignal,
     DeviceClass,
@@ -45,97 +43,11 @@ from legacyscan.model import (
     Identity,
     Observation,
 )
-from legacyscan.paths import fingerprints_dir
 
 #: how many distinct observation sets ``Identifier`` remembers the answer of
 MEMO_SIZE = 20_000
 #: what an answer depends on: a host's observations and which of them are nmap's guesses
 _Seen = tuple[tuple[Observation, ...], frozenset[tuple[str, str]]]
-
-
-@dataclass(frozen=True)
-class TypeRefinement:
-    """When the winning class/type comes with another class's signal, rename the type."""
-
-    device_class: str
-    device_type: str
-    with_class: str
-    becomes: str
-
-
-@dataclass(frozen=True)
-class KindProduct:
-    """The product a maker-only identity takes on a device of this class (and type)."""
-
-    device_class: str
-    device_type: str | None
-    product: str
-
-
-@dataclass(frozen=True)
-class ClassMaker:
-    """A maker named alone whose line of this class is sold under another name of ours."""
-
-    vendor: str
-    classes: frozenset[str]
-    named: str  # the vendor our vocabulary names that line by
-
-
-@dataclass(frozen=True)
-class ClassPolicy:
-    """How class signals combine; read from ``fingerprints/classes.yaml``."""
-
-    precedence: tuple[str, ...]
-    conflict_weight: float
-    refinements: tuple[TypeRefinement, ...]
-    kind_products: tuple[KindProduct, ...] = ()
-    class_makers: tuple[ClassMaker, ...] = ()
-
-    @classmethod
-    def load(cls, path: Path | None = None) -> ClassPolicy:
-        path = path or fingerprints_dir() / "classes.yaml"
-        data = load_mapping(path)
-        precedence = tuple(str(c) for c in data["precedence"])
-        unknown = set(precedence) - set(DEVICE_CLASSES)
-        if unknown:
-            raise ValueError(f"{path.name}: unknown classes in precedence: {sorted(unknown)}")
-        return cls(
-            precedence=precedence,
-            conflict_weight=float(data.get("conflict_weight", 0.5)),
-            refinements=tuple(
-                TypeRefinement(str(r["class"]), str(r["type"]), str(r["with"]), str(r["becomes"]))
-                for r in data.get("refine") or []
-            ),
-            kind_products=tuple(
-                KindProduct(
-                    str(k["class"]),
-                    None if k.get("type") is None else str(k["type"]),
-                    str(k["product"]),
-                )
-                for k in data.get("kind_products") or []
-            ),
-            class_makers=tuple(
-                ClassMaker(
-                    str(m["vendor"]),
-                    frozenset(str(c) for c in m["classes"]),
-                    str(m["named"]),
-                )
-                for m in data.get("class_makers") or []
-            ),
-        )
-
-    def class_maker(self, vendor: str, device_class: str) -> str:
-        """The name of ``vendor``'s line of ``device_class`` (the vendor itself by default)."""
-        for maker in self.class_makers:
-            if maker.vendor == vendor and device_class in maker.classes:
-                return maker.named
-        return vendor
-
-    def kind_product(self, device_class: str, device_type: str | None) -> str | None:
-        for kind in self.kind_products:
-            if kind.device_class == device_class and kind.device_type in (None, device_type):
-                return kind.product
-        return None
 
 
 class Identifier:
@@ -151,6 +63,7 @@ class Identifier:
         self.policy = policy or ClassPolicy.load()
         self.tables = self.rules.tables if tables is None else tables
         self.vocabulary = load_vocabulary()
+        self._kind_names = self.policy.kind_names()
         #: answers by what was observed: a hospital's fleets (the same pump, the same
         #: console image) give the same observations, and the answer depends on nothing else
         self._answers: dict[_Seen, IdentifiedDevice] = {}
@@ -296,8 +209,7 @@ class Identifier:
 
     def _kind_of_a_number(self, row: TableRow) -> bool:
         """An enterprise number's row whose product is only the device kind."""
-        kinds = {k.product for k in self.policy.kind_products}
-        return row.id.startswith("enterprise.") and row.product in kinds
+        return row.id.startswith("enterprise.") and row.product in self._kind_names
 
     def _table_answers(self, obs: Observation) -> list[tuple[TableAnswer, frozenset[str]]]:
         """The table rows that answer one observation, most specific first, with the vendor

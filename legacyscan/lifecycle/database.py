@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from legacyscan.classpolicy import ClassPolicy
 from legacyscan.cpe import Cpe, CpeKey, try_parse
 from legacyscan.lifecycle.components import (
     Components,
@@ -32,7 +33,6 @@ from legacyscan.lifecycle.records import (
     load_file,
     load_gaps,
     load_kev_marks,
-    load_kind_products,
     load_records,
 )
 from legacyscan.lifecycle.verdicts import (
@@ -93,7 +93,8 @@ class EolDatabase:
         records = apply_policies(records, policies)
         hardware = HardwareDatabase.load(base / "eol-hardware", policies)
         gaps = load_gaps(base / "lifecycle-gaps.yaml")
-        kinds = load_kind_products(base / "classes.yaml")
+        classes = base / "classes.yaml"
+        kinds = ClassPolicy.load(classes).kind_names() if classes.is_file() else frozenset()
         return cls(records, marks, hardware, Components.load(base), policies, gaps, kinds)
 
     def status(self, record: EolRecord, as_of: dt.date) -> Lifecycle:

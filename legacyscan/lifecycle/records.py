@@ -159,17 +159,3 @@ def load_gaps(path: Path) -> dict[tuple[str, str], str]:
         if isinstance(item, dict) and item.get("vendor") and item.get("product"):
             gaps[(str(item["vendor"]), str(item["product"]))] = str(item.get("reason") or "")
     return gaps
-
-
-def load_kind_products(path: Path) -> frozenset[str]:
-    """The generic product names the identify stage gives a maker seen with only a device
-    kind (``kind_products`` of classes.yaml: "Camera", "Printer"): no model to look up."""
-    if not path.is_file():
-        return frozenset()
-    data = load_yaml(path, EolDataError, empty={})
-    entries = data.get("kind_products") if isinstance(data, dict) else None
-    return frozenset(
-        str(item["product"])
-        for item in entries or []
-        if isinstance(item, dict) and item.get("product")
-    )
