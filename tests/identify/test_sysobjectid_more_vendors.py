@@ -1,0 +1,95 @@
+"""The product subtrees of fingerprints/tables/sysobjectid-more-vendors.yaml and
+sysobjectid-extreme.yaml, each proven on an OID its vendor's MIB (or own source) assigns,
+through the whole identify stage: a sysObjectID alone names the product and the class."""
+
+from __future__ import annotations
+
+import pytest
+
+from legacyscan.identify.engine import Identifier
+from legacyscan.identify.rules import RuleSet
+from legacyscan.model import Host, IdentifiedDevice, SnmpSystem
+
+RULES = RuleSet.load()
+
+
+def _identify(object_id: str, descr: str | None = None) -> IdentifiedDevice:
+    host = Host(address="127.0.0.1", snmp=SnmpSystem(descr=descr, object_id=object_id))
+    return Identifier(RULES).identify(host)
+
+
+# (sysObjectID, vendor, product, class, type): each OID is the one the cited MIB registers
+CASES = [
+    # ZYXEL-MIB esSeries(8) es2024(9)
+    ("1.3.6.1.4.1.890.1.5.8.9", "Zyxel", "ZyNOS", "network", "switch"),
+    # MOXA-EDS405A-MIB eds405A ::= { industrialEthernet 6 }
+    ("1.3.6.1.4.1.8691.7.6", "Moxa", "EtherDevice Switch", "network", "switch"),
+    # MOXA-W2x50A-MIB w2x50A ::= { nport 13 }
+    ("1.3.6.1.4.1.8691.2.13", "Moxa", "Device Server", "iot", "device-server"),
+    # MOXA-AWK4131A-MIB awk4131A ::= { industrialWirelessLan 34 }
+    ("1.3.6.1.4.1.8691.15.34", "Moxa", "AWK", "network", "wireless"),
+    # UBNT-MIB ubntAirMAX, ubntEdgeMax (the branch itself is what the devices answer)
+    ("1.3.6.1.4.1.41112.1.4", "Ubiquiti", "airOS", "network", "wireless"),
+    ("1.3.6.1.4.1.41112.1.5", "Ubiquiti", "EdgeOS", "network", "router"),
+    # RUCKUS-PRODUCTS-MIB ruckusZD1100 ::= { ruckusWirelessControllerProducts 2 }
+    ("1.3.6.1.4.1.25053.3.1.5.2", "Ruckus", "ZoneDirector", "network", "wireless-controller"),
+    # NETSCREEN-PRODUCTS-MIB netscreenSSG5 ::= { netscreenProducts 29 }
+    ("1.3.6.1.4.1.3224.1.29", "Juniper", "ScreenOS", "network", "firewall"),
+    # truenas/middleware snmpd.conf.mako: an enterprise system answers 50536.3.2
+    ("1.3.6.1.4.1.50536.3.2", "iXsystems", "TrueNAS", "server", "storage"),
+    # DELL-SNMP-UPS-MIB hardware ::= { upsdell 2 }
+    ("1.3.6.1.4.1.674.10902.2", "Dell", "UPS", "power", "ups"),
+    # DELL-TL2000-MIB TL2000 ::= { hardware 102 }
+    ("1.3.6.1.4.1.674.10893.2.102", "Dell", "PowerVault", "server", "storage"),
+    # Observium os dell-laser: .1.3.6.1.4.1.674.10898.2.100.10
+    ("1.3.6.1.4.1.674.10898.2.100.10", "Dell", "Printer", "printer", None),
+    # HUAWEI-UPS-MIB hwUpsMIBObjects ::= { hwUpsMIB 1 }
+    ("1.3.6.1.4.1.2011.6.174.1", "Huawei", "UPS", "power", "ups"),
+    # ALCATEL-NGOAW-DEVICES-MIB deviceNGOAWAp1101, "sysObjectID: 1.3.6.1.4.1.6486.802.1.1.2.1.2.1"
+    (
+        "1.3.6.1.4.1.6486.802.1.1.2.1.2.1",
+        "Alcatel-Lucent Enterprise",
+        "OmniAccess Stellar",
+        "network",
+        "wireless",
+    ),
+    # RemoteKVMDevice-MIB remoteKVMDeviceGet ::= { remoteKVMDevice 1 }
+    ("1.3.6.1.4.1.13742.3.1", "Raritan", "Dominion KX", "iot", "kvm-switch"),
+    # CISCO-PRODUCTS-MIB ciscoIse3315K9, ciscoSecureAccessControlSystem, ciscoPIUCSAPLK9
+    ("1.3.6.1.4.1.9.1.1423", "Cisco", "Identity Services Engine", "server", None),
+    ("1.3.6.1.4.1.9.1.1117", "Cisco", "Secure Access Control System", "server", None),
+    ("1.3.6.1.4.1.9.1.2307", "Cisco", "Prime Infrastructure", "server", None),
+    # EXTREME-BASE-MIB extreme552024TVOSS ::= { extremeProduct 358 }, vsp4900x48P (324)
+    ("1.3.6.1.4.1.1916.2.358", "Extreme Networks", "VOSS", "network", "switch"),
+    ("1.3.6.1.4.1.1916.2.324", "Extreme Networks", "VOSS", "network", "switch"),
+]
+
+
+@pytest.mark.parametrize(("oid", "vendor", "product", "device_class", "device_type"), CASES)
+def test_a_product_subtree_names_the_product_and_the_class(
+    oid: str, vendor: str, product: str, device_class: str, device_type: str | None
+) -> None:
+    device = _identify(oid)
+    named = [(i.vendor, i.product) for i in device.identities if not i.vendor_only]
+    assert (vendor, product) in named
+    assert device.device_class == device_class
+    assert device.device_type == device_type
+
+
+def test_a_shared_zyxel_branch_names_only_the_maker() -> None:
+    # ZYXEL-ES-SMI enterpriseSolution(15) holds ZyNOS switches and ZLD firewalls alike
+    device = _identify("1.3.6.1.4.1.890.1.15")
+    (maker,) = device.identities
+    assert (maker.vendor, maker.vendor_only) == ("Zyxel", True)
+
+
+def test_an_extreme_product_the_mib_does_not_call_voss_names_no_system() -> None:
+    # EXTREME-BASE-MIB es6108x48vx8c (301), an "Extreme Switch 6100 family" model
+    device = _identify("1.3.6.1.4.1.1916.2.301")
+    assert [i.product for i in device.identities if not i.vendor_only] == []
+
+
+def test_a_subtree_holds_only_what_is_below_it() -> None:
+    # accessSwitch(5) 80 is no esSeries(8) switch: the maker only
+    device = _identify("1.3.6.1.4.1.890.1.5.80")
+    assert [i.product for i in device.identities if not i.vendor_only] == []
