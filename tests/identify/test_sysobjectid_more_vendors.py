@@ -93,3 +93,24 @@ def test_a_subtree_holds_only_what_is_below_it() -> None:
     # accessSwitch(5) 80 is no esSeries(8) switch: the maker only
     device = _identify("1.3.6.1.4.1.890.1.5.80")
     assert [i.product for i in device.identities if not i.vendor_only] == []
+
+
+@pytest.mark.parametrize(
+    ("oid", "vendor", "device_class"),
+    [
+        # RPS-SC200-MIB rps-SC200 ::= { dc-Power-System 13 }, eaton-chnz = enterprises 1918
+        ("1.3.6.1.4.1.1918.2.13", "Eaton", "power"),
+        # EXAGRID-MIB exagridEx5000 ::= { exagridExX000Series 5 }
+        ("1.3.6.1.4.1.14941.3.1.5", "ExaGrid", "server"),
+        # TIMETRA-GLOBAL-MIB: the 'timetra' branch of Nokia's SR OS routers
+        ("1.3.6.1.4.1.6527.1.3.1", "Nokia", "network"),
+        # SDEVICE-MIB: the Schleifenbauer device family
+        ("1.3.6.1.4.1.31034.1", "Schleifenbauer", "power"),
+    ],
+)
+def test_a_number_registered_under_another_name_or_of_one_class_says_so(
+    oid: str, vendor: str, device_class: str
+) -> None:
+    device = _identify(oid)
+    (maker,) = device.identities
+    assert (maker.vendor, device.device_class) == (vendor, device_class)
