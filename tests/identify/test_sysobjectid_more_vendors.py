@@ -62,6 +62,25 @@ CASES = [
     # EXTREME-BASE-MIB extreme552024TVOSS ::= { extremeProduct 358 }, vsp4900x48P (324)
     ("1.3.6.1.4.1.1916.2.358", "Extreme Networks", "VOSS", "network", "switch"),
     ("1.3.6.1.4.1.1916.2.324", "Extreme Networks", "VOSS", "network", "switch"),
+    # MIKROTIK-MIB mikrotikExperimentalModule, answered by RouterOS itself
+    ("1.3.6.1.4.1.14988.1", "MikroTik", "RouterOS", "network", "router"),
+    # SONICWALL-SMI sonicwallFw ::= { sonicwall 1 }
+    ("1.3.6.1.4.1.8741.1.1", "SonicWall", "SonicOS", "network", "firewall"),
+    # TRIPPLITE-PRODUCTS tlpPdu ::= { tlpDeviceTypes 2 } (tlpHardware 3)
+    ("1.3.6.1.4.1.850.1.1.3.2", "Tripp Lite", "PowerAlert", "power", None),
+    # NetmanPlus-MIB netConfiguration ::= { netmanplus 1 }
+    ("1.3.6.1.4.1.5491.6.1", "Riello", "NetMan", "power", "ups"),
+    # SOCOMECPDU-MIB dpduIdent ::= { pdu 1 }; SOCOMECUPS-MIB upsObjects ::= { netvision 1 }
+    ("1.3.6.1.4.1.4555.2.30.1", "Socomec", "PDU", "power", "pdu"),
+    ("1.3.6.1.4.1.4555.1.1.1.1", "Socomec", "NetVision", "power", "ups"),
+    # SAMSUNG-COMMON-MIB oadivision ::= { division 5 }
+    ("1.3.6.1.4.1.236.11.5.1", "Samsung", "Printer", "printer", None),
+    # TPLINK-PRODUCTS-MIB tplink-t1600g-28ts ::= { tplinkProducts 28 }
+    ("1.3.6.1.4.1.11863.5.28", "TP-Link", "Switch", "network", "switch"),
+    # NETGEAR-REF-MIB fsm7328s ::= { stackswitch 1 }
+    ("1.3.6.1.4.1.4526.100.1.1", "Netgear", "Switch", "network", "switch"),
+    # SW3800PRIMGMT-MIB: DES-3800 family, dlink-products 69
+    ("1.3.6.1.4.1.171.10.69.1", "D-Link", "Switch", "network", "switch"),
 ]
 
 
@@ -90,9 +109,11 @@ def test_an_extreme_product_the_mib_does_not_call_voss_names_no_system() -> None
 
 
 def test_a_subtree_holds_only_what_is_below_it() -> None:
-    # accessSwitch(5) 80 is no esSeries(8) switch: the maker only
-    device = _identify("1.3.6.1.4.1.890.1.5.80")
-    assert [i.product for i in device.identities if not i.vendor_only] == []
+    # accessSwitch(5) 80 is no esSeries(8) switch; D-Link's wireless family 37 and
+    # Netgear's routers (productID 5) are no switch families: the maker only
+    for oid in ("1.3.6.1.4.1.890.1.5.80", "1.3.6.1.4.1.171.10.37.1", "1.3.6.1.4.1.4526.100.5.1"):
+        device = _identify(oid)
+        assert [i.product for i in device.identities if not i.vendor_only] == [], oid
 
 
 @pytest.mark.parametrize(
