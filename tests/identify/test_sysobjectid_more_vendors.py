@@ -1,5 +1,6 @@
-"""The product subtrees of fingerprints/tables/sysobjectid-more-vendors.yaml and
-sysobjectid-extreme.yaml, each proven on an OID its vendor's MIB (or own source) assigns,
+"""The product subtrees of fingerprints/tables/sysobjectid-more-vendors.yaml,
+sysobjectid-extreme.yaml and sysobjectid-cisco-nexus.yaml (and the enterprise numbers added
+with them), each proven on an OID its vendor's MIB (or own source) assigns,
 through the whole identify stage: a sysObjectID alone names the product and the class."""
 
 from __future__ import annotations
@@ -79,6 +80,8 @@ CASES = [
     ("1.3.6.1.4.1.11863.5.28", "TP-Link", "Switch", "network", "switch"),
     # NETGEAR-REF-MIB fsm7328s ::= { stackswitch 1 }
     ("1.3.6.1.4.1.4526.100.1.1", "Netgear", "Switch", "network", "switch"),
+    # CISCO-ENTITY-VENDORTYPE-OID-MIB cevChassisN7Kc7010 ::= { cevChassis 612 }
+    ("1.3.6.1.4.1.9.12.3.1.3.612", "Cisco", "NX-OS", "network", "switch"),
     # SW3800PRIMGMT-MIB: DES-3800 family, dlink-products 69
     ("1.3.6.1.4.1.171.10.69.1", "D-Link", "Switch", "network", "switch"),
 ]
