@@ -80,6 +80,10 @@ CASES = [
     ("1.3.6.1.4.1.11863.5.28", "TP-Link", "Switch", "network", "switch"),
     # NETGEAR-REF-MIB fsm7328s ::= { stackswitch 1 }
     ("1.3.6.1.4.1.4526.100.1.1", "Netgear", "Switch", "network", "switch"),
+    # HPSVRMGMT-OID hpOnboardAdministrator, hpVCFlex-10-10D-Module; MSA2000TRAPS-MIB hpMSA
+    ("1.3.6.1.4.1.11.5.7.1.2", "HPE", "Onboard Administrator", "server", "management-controller"),
+    ("1.3.6.1.4.1.11.5.7.5.4", "HPE", "Virtual Connect", "network", "switch"),
+    ("1.3.6.1.4.1.11.2.51.1", "HPE", "MSA", "server", "storage"),
     # CISCO-ENTITY-VENDORTYPE-OID-MIB cevChassisN7Kc7010 ::= { cevChassis 612 }
     ("1.3.6.1.4.1.9.12.3.1.3.612", "Cisco", "NX-OS", "network", "switch"),
     # SW3800PRIMGMT-MIB: DES-3800 family, dlink-products 69
