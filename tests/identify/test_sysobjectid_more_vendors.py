@@ -42,6 +42,9 @@ CASES = [
     ("1.3.6.1.4.1.674.10902.2", "Dell", "UPS", "power", "ups"),
     # DELL-TL2000-MIB TL2000 ::= { hardware 102 }
     ("1.3.6.1.4.1.674.10893.2.102", "Dell", "PowerVault", "server", "storage"),
+    # DellrPDU-MIB pdusub ::= { pdu 200 }; DELLEMC-OS10-PRODUCTS-MIB os10SSeriesProducts (1)
+    ("1.3.6.1.4.1.674.10903.200", "Dell", "PDU", "power", "pdu"),
+    ("1.3.6.1.4.1.674.11000.5000.100.2.1.1", "Dell", "OS10", "network", "switch"),
     # Observium os dell-laser: .1.3.6.1.4.1.674.10898.2.100.10
     ("1.3.6.1.4.1.674.10898.2.100.10", "Dell", "Printer", "printer", None),
     # HUAWEI-UPS-MIB hwUpsMIBObjects ::= { hwUpsMIB 1 }
