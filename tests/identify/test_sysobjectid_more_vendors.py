@@ -38,6 +38,8 @@ CASES = [
     ("1.3.6.1.4.1.3224.1.29", "Juniper", "ScreenOS", "network", "firewall"),
     # truenas/middleware snmpd.conf.mako: an enterprise system answers 50536.3.2
     ("1.3.6.1.4.1.50536.3.2", "iXsystems", "TrueNAS", "server", "storage"),
+    # QTS-MIB system ::= { QTS 12 }
+    ("1.3.6.1.4.1.55062.1.12", "QNAP", "QTS", "server", "storage"),
     # DELL-SNMP-UPS-MIB hardware ::= { upsdell 2 }
     ("1.3.6.1.4.1.674.10902.2", "Dell", "UPS", "power", "ups"),
     # DELL-TL2000-MIB TL2000 ::= { hardware 102 }
