@@ -89,6 +89,9 @@ CASES = [
     ("1.3.6.1.4.1.11.5.7.1.2", "HPE", "Onboard Administrator", "server", "management-controller"),
     ("1.3.6.1.4.1.11.5.7.5.4", "HPE", "Virtual Connect", "network", "switch"),
     ("1.3.6.1.4.1.11.2.51.1", "HPE", "MSA", "server", "storage"),
+    # VMWARE-PRODUCTS-MIB vmwESX, vmwVC
+    ("1.3.6.1.4.1.6876.4.1", "VMware", "ESXi", "server", "hypervisor"),
+    ("1.3.6.1.4.1.6876.4.3", "VMware", "vCenter Server", "server", None),
     # CISCO-ENTITY-VENDORTYPE-OID-MIB cevChassisN7Kc7010 ::= { cevChassis 612 }
     ("1.3.6.1.4.1.9.12.3.1.3.612", "Cisco", "NX-OS", "network", "switch"),
     # SW3800PRIMGMT-MIB: DES-3800 family, dlink-products 69
