@@ -89,6 +89,9 @@ CASES = [
     ("1.3.6.1.4.1.11.5.7.1.2", "HPE", "Onboard Administrator", "server", "management-controller"),
     ("1.3.6.1.4.1.11.5.7.5.4", "HPE", "Virtual Connect", "network", "switch"),
     ("1.3.6.1.4.1.11.2.51.1", "HPE", "MSA", "server", "storage"),
+    # PowerNet-MIB smartUPSUltra ::= { system 39 }, isxModDistribution ::= { system 24 }
+    ("1.3.6.1.4.1.318.1.3.39.1", "APC", "UPS", "power", "ups"),
+    ("1.3.6.1.4.1.318.1.3.24.1", "APC", "PDU", "power", "pdu"),
     # VMWARE-PRODUCTS-MIB vmwESX, vmwVC
     ("1.3.6.1.4.1.6876.4.1", "VMware", "ESXi", "server", "hypervisor"),
     ("1.3.6.1.4.1.6876.4.3", "VMware", "vCenter Server", "server", None),
