@@ -68,6 +68,8 @@ CASES = [
     # EXTREME-BASE-MIB extreme552024TVOSS ::= { extremeProduct 358 }, vsp4900x48P (324)
     ("1.3.6.1.4.1.1916.2.358", "Extreme Networks", "VOSS", "network", "switch"),
     ("1.3.6.1.4.1.1916.2.324", "Extreme Networks", "VOSS", "network", "switch"),
+    # extreme552024TEXOS ::= { extremeProduct 349 }: the same hardware in its EXOS persona
+    ("1.3.6.1.4.1.1916.2.349", "Extreme Networks", "ExtremeXOS", "network", "switch"),
     # MIKROTIK-MIB mikrotikExperimentalModule, answered by RouterOS itself
     ("1.3.6.1.4.1.14988.1", "MikroTik", "RouterOS", "network", "router"),
     # SONICWALL-SMI sonicwallFw ::= { sonicwall 1 }
