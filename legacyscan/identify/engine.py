@@ -25,6 +25,7 @@ from legacyscan.identify.merging import (
 )
 from legacyscan.identify.observe import observations as observations
 from legacyscan.identify.observe import split_os_name
+from legacyscan.identify.platforms import kind_signals, platform_identity
 from legacyscan.identify.rules import RuleSet, load_vocabulary
 from legacyscan.identify.table_rows import (
     MAKER_NAME_FIELDS,
@@ -181,6 +182,10 @@ class Identifier:
         identities.extend(combine_guesses(guessed))
         makers = agreeing_makers(makers)
         named_all = drop_less_specific(merge_identities(narrow_alternatives(identities)))
+        # what no rule named of the maker's system, the device's own text may (platforms.py)
+        platform, platform_signals = self._platform(seen, named_all, makers)
+        named_all += platform
+        signals.extend(platform_signals)
         device_class, device_type, confidence, conflicts = self._classify(signals)
         kind = self.policy.kind_product(device_class, device_type)
         makers = [
@@ -205,6 +210,37 @@ class Identifier:
             class_confidence=confidence,
             class_signals=tuple(signals),
             class_conflicts=conflicts,
+        )
+
+    def _platform(
+        self,
+        seen: Sequence[Observation],
+        named: Sequence[Identity],
+        makers: Sequence[tuple[Identity, frozenset[str]]],
+    ) -> tuple[tuple[Identity, ...], list[ClassSignal]]:
+        """The platform of a known maker (or one that names its maker alone) that the
+        device's own text names, when no rule named that maker's system; else the generic
+        device words of that text, as class signals where the maker has that kind."""
+        table = self.tables.platforms
+        texts = [o for f in table.fields for o in seen if o.field == f]
+        known = {m.vendor for m, _ in makers} | {v for _, covers in makers for v in covers}
+        known |= {i.vendor for i in named if i.kind == "hardware" and not i.vendor_only}
+        systems = [i for i in named if i.kind in ("os", "firmware") and not i.vendor_only]
+        if not texts or any(i.vendor in known for i in systems) or (not known and systems):
+            return (), []  # rules first: the maker's system is named already
+        found = platform_identity(table, texts, frozenset(known) if known else None)
+        if found is not None:
+            identity, signal = found
+            return (identity,), [signal] if signal else []
+        # the kind is the named maker's own, not a line its name covers: an "HP" PDU may be
+        # HPE's, and a class would settle the maker before the lines are told apart
+        own = {m.vendor for m, _ in makers}
+        return (), kind_signals(
+            table,
+            texts,
+            lambda c, t: any(
+                self.policy.kind_product(c, t) in self.vocabulary.get(v, ()) for v in own
+            ),
         )
 
     def _kind_of_a_number(self, row: TableRow) -> bool:
