@@ -44,8 +44,10 @@ VERSION_TOKEN = r"\d+(?:[A-Za-z0-9_+~.-]|\([A-Za-z0-9.]+\))*"
 VERSION_WORD = r"(?:[Vv]ersion|VERSION|[Rr]elease|RELEASE|[Rr]el\.|[Vv]er\.?|[Vv](?=\d))"
 #: right after the name, or after one model word when a version word follows it
 #: ("FortiGate-60F v6.4.11": the line's name, its model, then the version)
+#: a trademark sign after a name ("NX-OS(tm)", "AlliedWare Plus (TM)", "PowerAlert®")
+TRADEMARK = r"(?:\s*(?:\((?:TM|tm|R|r)\)|[™®]))?"
 _RIGHT_AFTER = re.compile(
-    rf"^[\s,:;(-]*(?:[A-Za-z0-9][\w/+.-]*\s+(?={VERSION_WORD}))?"
+    rf"^{TRADEMARK}[\s,:;(-]*(?:[A-Za-z0-9][\w/+.-]*\s+(?={VERSION_WORD}))?"
     rf"(?:(?P<word>{VERSION_WORD})[\s:]*)?(?P<version>{VERSION_TOKEN})"
 )
 #: a later "Version" word on the same line ("NX-OS n6000, Software (...), Version 7.3(2)")
@@ -107,10 +109,10 @@ class PlatformMatch:
     start: int
 
 
-def _pattern(spellings: Iterable[str]) -> re.Pattern[str]:
+def _pattern(spellings: Iterable[str], after: str = _BOUNDARY_AFTER) -> re.Pattern[str]:
     ordered = sorted(set(spellings), key=lambda s: (-len(s), s))  # the longest first
     names = "|".join(re.escape(s) for s in ordered)
-    return re.compile(f"{_BOUNDARY_BEFORE}(?:{names}){_BOUNDARY_AFTER}")
+    return re.compile(f"{_BOUNDARY_BEFORE}(?:{names}){after}")
 
 
 @dataclass(frozen=True)
@@ -192,7 +194,8 @@ class PlatformTable:
 
     @cached_property
     def _kind_patterns(self) -> tuple[tuple[KindWord, re.Pattern[str]], ...]:
-        return tuple((kind, _pattern(kind.spelled)) for kind in self.kinds)
+        # a device word may run into its model number ("UPS2000"), never into a word
+        return tuple((kind, _pattern(kind.spelled, "(?![A-Za-z])")) for kind in self.kinds)
 
     def kind_words(self, text: str) -> list[KindWord]:
         """The generic device words ``text`` holds, in the table's order."""

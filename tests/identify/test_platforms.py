@@ -62,6 +62,9 @@ def _systems(device: IdentifiedDevice) -> list[tuple[str, str, str | None]]:
         (" S4 Mon Oct 31 12:00:00 CET 2016", None),  # a generation, then a date
         (" Software\nVRP (R) software, Version 8.1", None),  # a later line: not this one
         (" 4.2.", "4.2"),  # a sentence's full stop is not part of it
+        (" (TM) 5.4.9-1.1", "5.4.9-1.1"),  # a trademark sign first
+        ("(tm) n9999, Software (n9999-uk9), Version 9.3(1)", "9.3(1)"),
+        ("® 20.0.0", "20.0.0"),
     ],
 )
 def test_the_version_is_read_right_after_the_name(rest: str, version: str | None) -> None:
@@ -233,6 +236,15 @@ def test_a_generic_device_word_gives_the_maker_its_device_kind() -> None:
     # be HPE's: the class would settle the maker before the lines are told apart)
     hp = _device("1.3.6.1.4.1.11.99", "HP PDU Example Module")
     assert not any(s.reason.startswith("platform-kind.") for s in hp.class_signals)
+
+
+def test_a_device_word_may_run_into_its_model_number_not_into_a_word() -> None:
+    ups = TABLE.kind_words("Network card of the Example UPS9999")
+    assert [k.classify.device_type for k in ups] == ["ups"]
+    assert TABLE.kind_words("Example UPSILON Card") == []
+    # Huawei's number says network weakly; its UPS line's own word says power
+    device = _device("1.3.6.1.4.1.2011.6.999", "Network card for an Example UPS9999")
+    assert (device.device_class, [i.product for i in device.identities]) == ("power", ["UPS"])
 
 
 def test_explain_shows_a_platform_of_any_maker() -> None:
