@@ -251,3 +251,20 @@ def test_explain_shows_a_platform_of_any_maker() -> None:
     (line,) = table_answers(RULES.tables, "snmp.sysDescr", "VRP (R) software, Version 5.170")
     assert line.startswith("platform.Huawei.VRP (platform-names.yaml): Huawei VRP 5.170")
     assert line.endswith("when the maker is known")
+
+
+def test_a_versionless_system_a_table_guessed_gains_the_text_s_version() -> None:
+    # Huawei's switch subtree names VRP without a version; the text says which
+    device = _device("1.3.6.1.4.1.2011.2.23.99999", "VRP (R) software, Version 5.999 (S9999)")
+    (vrp,) = [i for i in device.identities if not i.vendor_only]
+    assert (vrp.product, vrp.version) == ("VRP", "5.999")
+    assert {e.rule for e in vrp.evidence} == {
+        "platform.Huawei.VRP",
+        "sysobjectid.1.3.6.1.4.1.2011.2.23.*",
+    }
+
+
+def test_the_device_s_own_words_correct_a_table_s_guess_of_the_maker_s_system() -> None:
+    # the same subtree's guess (VRP) gives way to the system the device names itself
+    device = _device("1.3.6.1.4.1.2011.2.23.99999", "Huawei YunShan OS\nVersion 1.99.0.1 (S9999)")
+    assert _systems(device) == [("Huawei", "YunShan OS", "1.99.0.1")]
