@@ -70,8 +70,6 @@ CASES = [
     ("1.3.6.1.4.1.1916.2.324", "Extreme Networks", "VOSS", "network", "switch"),
     # extreme552024TEXOS ::= { extremeProduct 349 }: the same hardware in its EXOS persona
     ("1.3.6.1.4.1.1916.2.349", "Extreme Networks", "ExtremeXOS", "network", "switch"),
-    # MIKROTIK-MIB mikrotikExperimentalModule, answered by RouterOS itself
-    ("1.3.6.1.4.1.14988.1", "MikroTik", "RouterOS", "network", "router"),
     # SONICWALL-SMI sonicwallFw ::= { sonicwall 1 }
     ("1.3.6.1.4.1.8741.1.1", "SonicWall", "SonicOS", "network", "firewall"),
     # TRIPPLITE-PRODUCTS tlpPdu ::= { tlpDeviceTypes 2 } (tlpHardware 3)
