@@ -1,6 +1,6 @@
 """The product subtrees of fingerprints/tables/sysobjectid-more-vendors.yaml,
-sysobjectid-extreme.yaml and sysobjectid-cisco-nexus.yaml (and the enterprise numbers added
-with them), each proven on an OID its vendor's MIB (or own source) assigns,
+sysobjectid-extreme.yaml, sysobjectid-cisco-nexus.yaml and sysobjectid-f5.yaml (and the
+enterprise numbers added with them), each proven on an OID its vendor's MIB (or own source) assigns,
 through the whole identify stage: a sysObjectID alone names the product and the class."""
 
 from __future__ import annotations
@@ -95,6 +95,8 @@ CASES = [
     # VMWARE-PRODUCTS-MIB vmwESX, vmwVC
     ("1.3.6.1.4.1.6876.4.1", "VMware", "ESXi", "server", "hypervisor"),
     ("1.3.6.1.4.1.6876.4.3", "VMware", "vCenter Server", "server", None),
+    # F5-BIGIP-SYSTEM-MIB bigip1600 ::= { sysDeviceModelOIDs 20 }
+    ("1.3.6.1.4.1.3375.2.1.3.4.20", "F5", "BIG-IP", "network", "load-balancer"),
     # CISCO-ENTITY-VENDORTYPE-OID-MIB cevChassisN7Kc7010 ::= { cevChassis 612 }
     ("1.3.6.1.4.1.9.12.3.1.3.612", "Cisco", "NX-OS", "network", "switch"),
     # SW3800PRIMGMT-MIB: DES-3800 family, dlink-products 69
