@@ -95,6 +95,8 @@ CASES = [
     # ACS8000-MIB acs8016 ::= { acsProducts 3 }; ACS-MIB acs6016 ::= { acsProducts 1 }
     ("1.3.6.1.4.1.10418.26.1.3", "Vertiv", "Device Server", "iot", "device-server"),
     ("1.3.6.1.4.1.10418.16.1.1", "Vertiv", "Device Server", "iot", "device-server"),
+    # PERLE-IOLAN-SDS-MIB sdsMIBObjects ::= { sdsMIB 1 }
+    ("1.3.6.1.4.1.1966.12.1", "Perle", "Device Server", "iot", "device-server"),
     # VMWARE-PRODUCTS-MIB vmwESX, vmwVC
     ("1.3.6.1.4.1.6876.4.1", "VMware", "ESXi", "server", "hypervisor"),
     ("1.3.6.1.4.1.6876.4.3", "VMware", "vCenter Server", "server", None),
