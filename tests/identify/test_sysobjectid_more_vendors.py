@@ -99,6 +99,8 @@ CASES = [
     ("1.3.6.1.4.1.1966.12.1", "Perle", "Device Server", "iot", "device-server"),
     # IPO-PROD-MIB ipoProd412 ::= { ipoProd412Family 1 } (ipoProdControllers 4)
     ("1.3.6.1.4.1.6889.1.2.1.4.1", "Avaya", "IP Office", "server", "pbx"),
+    # MITEL-APPLICATION-PLATFORM-LIST-MIB mitelIdAppPlatMXeTelephonyServer (7)
+    ("1.3.6.1.4.1.1027.1.6.7", "Mitel", "Application Platform", "server", None),
     # VMWARE-PRODUCTS-MIB vmwESX, vmwVC
     ("1.3.6.1.4.1.6876.4.1", "VMware", "ESXi", "server", "hypervisor"),
     ("1.3.6.1.4.1.6876.4.3", "VMware", "vCenter Server", "server", None),
