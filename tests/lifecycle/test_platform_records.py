@@ -1,0 +1,78 @@
+"""The platform records (FreeBSD, MikroTik RouterOS, NetApp ONTAP, Solaris) answer the
+version strings devices and banners really print, and say unknown where no date is cited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from legacyscan.lifecycle.database import EolDatabase
+from legacyscan.model import Evidence, Identity
+
+AS_OF = dt.date(2026, 12, 3)
+# No user overlay: the bundled records alone are under test.
+DATABASE = EolDatabase.load(overlay=Path("/nonexistent-legacyscan-overlay"))
+
+
+def _identity(vendor: str, product: str, version: str | None, cpe: str | None = None) -> Identity:
+    return Identity(
+        kind="os",
+        vendor=vendor,
+        product=product,
+        version=version,
+        cpe=cpe,
+        confidence=0.9,
+        evidence=(Evidence("test", "snmp.sysDescr", "x", "test"),),
+    )
+
+
+@pytest.mark.parametrize(
+    ("vendor", "product", "version", "cycle", "status", "end"),
+    [
+        # FreeBSD as uname / sysDescr print it ("FreeBSD host 9.2-RELEASE FreeBSD 9.2-RELEASE #0").
+        ("FreeBSD", "FreeBSD", "9.2-RELEASE", "9.2", "eol", dt.date(2014, 12, 31)),
+        ("FreeBSD", "FreeBSD", "12.0-RELEASE-p10", "12.0", "eol", dt.date(2020, 2, 29)),
+        ("FreeBSD", "FreeBSD", "4.11", "4.11", "eol", dt.date(2007, 1, 31)),
+        ("FreeBSD", "FreeBSD", "9", "9 (stable/9 branch)", "eol", dt.date(2016, 12, 31)),
+        ("FreeBSD", "FreeBSD", "14", "14 (stable/14 branch)", "supported", dt.date(2028, 11, 30)),
+        # RouterOS: "RouterOS 6.44.2", "6.40.9 (long-term)"; 6.4 is not 6.44.
+        ("MikroTik", "RouterOS", "6.44.2", "6.44 (long-term)", "eol", dt.date(2019, 10, 24)),
+        ("MikroTik", "RouterOS", "6.4", "6.4", "eol", dt.date(2013, 9, 12)),
+        ("MikroTik", "RouterOS", "6.40.9 (long-term)", "6.40 (long-term)", "eol", None),
+        ("MikroTik", "RouterOS", "3.30", "3.x", "eol", dt.date(2009, 9, 11)),
+        ("MikroTik", "RouterOS", "6.49.10", "6.49 (long-term)", "unknown", None),
+        ("MikroTik", "RouterOS", "7.21.3", "7.21 (long-term)", "unknown", None),
+        # ONTAP: "NetApp Release 9.8P3" gives 9.8 (not recorded); 9.1x lines are not 9.1.
+        ("NetApp", "ONTAP", "9.12.1P5", "9.12.1", "eol", dt.date(2026, 2, 28)),
+        ("NetApp", "ONTAP", "9.15.1", "9.15.1", "supported", dt.date(2027, 7, 31)),
+        ("NetApp", "ONTAP", "8.1RC2", None, "unknown", None),
+        ("NetApp", "ONTAP", "9.1P20", None, "unknown", None),
+        # Solaris by its own number or by SunOS's.
+        ("Oracle", "Solaris", "5.10", "10", "extended", dt.date(2018, 1, 1)),
+        ("Oracle", "Solaris", "10", "10", "extended", dt.date(2018, 1, 1)),
+        ("Oracle", "Solaris", "5.8", "8", "eol", dt.date(2009, 3, 1)),
+    ],
+)
+def test_printed_versions_find_their_cycle(
+    vendor: str,
+    product: str,
+    version: str,
+    cycle: str | None,
+    status: str,
+    end: dt.date | None,
+) -> None:
+    verdict = DATABASE.lifecycle(_identity(vendor, product, version), AS_OF)
+    assert verdict.status == status, verdict
+    assert verdict.cycle == cycle
+    if end is not None:
+        assert verdict.eol_date == end
+
+
+def test_a_cpe_alone_finds_the_freebsd_record() -> None:
+    """An identity named elsewhere (nmap's CPE) is judged by the FreeBSD records."""
+    identity = _identity("Acme", "Unnamed BSD", "10.1", cpe="cpe:/o:freebsd:freebsd:10.1")
+    verdict = DATABASE.lifecycle(identity, AS_OF)
+    assert verdict.status == "eol"
+    assert verdict.eol_date == dt.date(2016, 12, 31)
