@@ -1,5 +1,6 @@
-"""The platform records (FreeBSD, MikroTik RouterOS, NetApp ONTAP, Solaris) answer the
-version strings devices and banners really print, and say unknown where no date is cited."""
+"""The platform records (FreeBSD, MikroTik RouterOS, NetApp ONTAP, Solaris) and the server
+software taken off the gap list (MySQL, Exim, Postfix, OPNsense, Windows 8) answer the version
+strings devices and banners really print, and say unknown where no date is cited."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from builders import seen
 
 from legacyscan.lifecycle.database import EolDatabase
-from legacyscan.model import Evidence, Identity
+from legacyscan.model import Evidence, Host, IdentifiedDevice, Identity
 
 AS_OF = dt.date(2026, 12, 3)
 # No user overlay: the bundled records alone are under test.
@@ -76,3 +78,45 @@ def test_a_cpe_alone_finds_the_freebsd_record() -> None:
     verdict = DATABASE.lifecycle(identity, AS_OF)
     assert verdict.status == "eol"
     assert verdict.eol_date == dt.date(2016, 12, 31)
+
+
+def _device(*identities: Identity) -> IdentifiedDevice:
+    return IdentifiedDevice(
+        host=Host(address="127.0.0.1"),
+        identities=identities,
+        device_class="server",
+        device_type=None,
+        class_confidence=0.9,
+    )
+
+
+def test_mysql_and_exim_builds_follow_upstream_or_their_distribution() -> None:
+    # an upstream MySQL 5.5 (Oracle's Extended Support ended 2018-12-31) is eol
+    upstream = seen("application", "Oracle", "MySQL", "5.5.30", "5.5.30")
+    verdict = DATABASE.assess(_device(upstream), AS_OF).identities[0].lifecycle
+    assert verdict.status == "eol" and verdict.eol_date == dt.date(2018, 12, 31)
+    # the same series built by Ubuntu follows Ubuntu (here: no Ubuntu release seen, unknown)
+    ubuntu = seen("application", "Oracle", "MySQL", "5.5.60", "5.5.60-0ubuntu0.14.04.1")
+    assert DATABASE.assess(_device(ubuntu), AS_OF).identities[0].lifecycle.status == "unknown"
+    # without a device view, the record alone says unknown: distributions patch MySQL
+    assert DATABASE.lifecycle(upstream, AS_OF).status == "unknown"
+    # Exim fixes only its newest release: 4.92 was superseded by 4.93 on 2019-12-08
+    exim = seen("application", "Exim", "Exim", "4.92", "ESMTP Exim 4.92 #3")
+    verdict = DATABASE.assess(_device(exim), AS_OF).identities[0].lifecycle
+    assert verdict.status == "eol" and verdict.eol_date == dt.date(2019, 12, 8)
+
+
+@pytest.mark.parametrize(
+    ("vendor", "product", "version", "status", "end"),
+    [
+        ("Deciso", "OPNsense", "18.1.1", "eol", dt.date(2018, 7, 29)),
+        ("Microsoft", "Windows 8", "6.2.9200", "eol", dt.date(2016, 1, 12)),
+        ("Postfix", "Postfix", "3.1.4", "unknown", dt.date(2020, 3, 15)),
+    ],
+)
+def test_products_off_the_gap_list_have_their_dates(
+    vendor: str, product: str, version: str, status: str, end: dt.date
+) -> None:
+    verdict = DATABASE.lifecycle(_identity(vendor, product, version), AS_OF)
+    assert verdict.status == status
+    assert verdict.eol_date == end
