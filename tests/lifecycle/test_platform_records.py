@@ -11,6 +11,7 @@ import pytest
 from builders import seen
 
 from legacyscan.lifecycle.database import EolDatabase
+from legacyscan.messages import plain
 from legacyscan.model import Evidence, Host, IdentifiedDevice, Identity
 
 AS_OF = dt.date(2026, 12, 3)
@@ -120,3 +121,24 @@ def test_products_off_the_gap_list_have_their_dates(
     verdict = DATABASE.lifecycle(_identity(vendor, product, version), AS_OF)
     assert verdict.status == status
     assert verdict.eol_date == end
+
+
+def test_the_freebsd_base_of_an_appliance_follows_the_appliance() -> None:
+    text = "OPNsense fw.example 26.7.2-abc OPNsense FreeBSD 14.3-RELEASE-p1 amd64"
+    current = seen("os", "Deciso", "OPNsense", "26.7.2", text)
+    base = seen("os", "FreeBSD", "FreeBSD", "14.3", text)
+    # FreeBSD 14.3 alone ended 2026-06-30 ...
+    assert DATABASE.lifecycle(base, AS_OF).status == "eol"
+    # ... but under OPNsense, whose releases carry the base's fixes, OPNsense decides
+    # (26.7 is the current series, no end announced yet: not called eol)
+    assessed = DATABASE.assess(_device(current, base), AS_OF)
+    followed = assessed.identities[1].lifecycle
+    assert followed.status == assessed.identities[0].lifecycle.status != "eol"
+    assert "OPNsense" in plain(followed.reason)
+    # an old OPNsense is eol, and its base with it
+    old = seen("os", "Deciso", "OPNsense", "17.1.6", text)
+    assert DATABASE.assess(_device(old, base), AS_OF).worst_status == "eol"
+    # pfSense has no record: its base is unknown with it, not eol by FreeBSD's own end
+    pfsense = seen("os", "Netgate", "pfSense", "2.7.2", "pfSense 2.7.2 FreeBSD 14.0")
+    base14 = seen("os", "FreeBSD", "FreeBSD", "14.0", "pfSense 2.7.2 FreeBSD 14.0")
+    assert DATABASE.assess(_device(pfsense, base14), AS_OF).worst_status == "unknown"
