@@ -61,3 +61,11 @@ def test_a_record_a_table_names_is_used_without_a_rule() -> None:
     without_tables = RuleSet(RULES.rules)
     problems = alignment_problems(without_tables, DATABASE, Gaps.load())
     assert any("MikroTik / RouterOS" in p and "no rule or table" in p for p in problems)
+
+
+def test_a_device_kind_named_by_a_rule_needs_no_record() -> None:
+    # HIK-DEVICE-MIB names the maker and the kind ("Hikvision Camera"), not a firmware line
+    assert ("Hikvision", "Camera") in rule_products(RULES)
+    assert "Camera" in DATABASE.kinds
+    problems = alignment_problems(RULES, DATABASE, Gaps.load())
+    assert not any("Hikvision / Camera" in p for p in problems)
