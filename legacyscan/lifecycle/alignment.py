@@ -1,7 +1,8 @@
 """Do the fingerprint rules and the end-of-life database speak of the same products?
 
 A rule that names a product without an EOL record leaves every device it identifies
-`unknown`; an EOL record that no rule can name is never used.  Both happen for good
+`unknown`; an EOL record that no rule and no table (``fingerprints/tables/``: sysObjectID
+subtrees, CPEs, nmap OS families) can name is never used.  Both happen for good
 reasons (no vendor page gives dates; no real string could be found), but never silently:
 ``fingerprints/lifecycle-gaps.yaml`` lists each gap with its reason, and
 ``alignment_problems`` reports any gap that is not listed, or listed but closed since.
@@ -55,6 +56,11 @@ def rule_products(rules: RuleSet) -> set[Product]:
     return named | {(p.row.vendor or "", p.row.product) for p in platforms}
 
 
+def table_products(rules: RuleSet) -> set[Product]:
+    """Every (vendor, product) a lookup table can name: a record for one is used."""
+    return {(row.vendor, row.product) for row in rules.tables.rows if row.vendor and row.product}
+
+
 def record_products(database: EolDatabase) -> set[Product]:
     return set(database.products())
 
@@ -65,7 +71,9 @@ def _names(products: Iterable[Product]) -> str:
 
 def alignment_problems(rules: RuleSet, database: EolDatabase, gaps: Gaps) -> list[str]:
     """One line per unexplained gap or stale explanation (empty: all aligned)."""
-    named = rule_products(rules)
+    # a product that is a kind of device ("Hikvision Camera": maker and kind, no model) has
+    # no lifecycle of its own; its verdict says what is missing (lifecycle.kind_only)
+    named = {p for p in rule_products(rules) if p[1] not in database.kinds}
     recorded = record_products(database)
     problems: list[str] = []
     silent = named - recorded - set(gaps.no_lifecycle_data)
@@ -80,12 +88,16 @@ def alignment_problems(rules: RuleSet, database: EolDatabase, gaps: Gaps) -> lis
     unnamed = set(gaps.no_lifecycle_data) - named
     if unnamed:
         problems.append(f"listed under no_lifecycle_data but named by no rule: {_names(unnamed)}")
-    orphans = recorded - named - set(gaps.no_rule_yet)
+    nameable = named | table_products(rules)
+    orphans = recorded - nameable - set(gaps.no_rule_yet)
     if orphans:
         problems.append(
-            f"EOL records no rule can name, not listed under no_rule_yet: {_names(orphans)}"
+            "EOL records no rule or table can name, not listed under no_rule_yet: "
+            + _names(orphans)
         )
-    stale = set(gaps.no_rule_yet) & named
+    stale = set(gaps.no_rule_yet) & nameable
     if stale:
-        problems.append(f"listed under no_rule_yet but now named by a rule: {_names(stale)}")
+        problems.append(
+            f"listed under no_rule_yet but now named by a rule or a table: {_names(stale)}"
+        )
     return problems

@@ -45,6 +45,10 @@ class FollowRule:
     source: str
     checked: dt.date
     note: str = ""
+    #: the platform decides even where the component has a verdict of its own (FreeBSD
+    #: under pfSense or OPNsense, whose vendors ship the base's fixes); without the platform
+    #: seen, the component's own verdict stands
+    override: bool = False
 
     def platform_matches(self, identity: Identity) -> bool:
         return identity.vendor == self.platform_vendor and bool(
@@ -149,6 +153,7 @@ class Components:
                 source=str(r["source"]),
                 checked=dt.date.fromisoformat(str(r["checked"])),
                 note=str(r.get("note", "")),
+                override=bool(r.get("override", False)),
             )
             for r in data.get("follow_platform") or ()
         )
@@ -197,9 +202,17 @@ class Components:
             (
                 r
                 for r in self.follow
-                if (r.vendor, r.product) == (identity.vendor, identity.product)
+                if (r.vendor, r.product) == (identity.vendor, identity.product) and not r.override
             ),
             None,
+        )
+
+    def overriding_rules(self, identity: Identity) -> tuple[FollowRule, ...]:
+        """The rules under which a platform, when seen, decides this component's verdict."""
+        return tuple(
+            r
+            for r in self.follow
+            if r.override and (r.vendor, r.product) == (identity.vendor, identity.product)
         )
 
     def is_distribution_product(self, identity: Identity) -> bool:

@@ -309,9 +309,16 @@ class EolDatabase:
     ) -> AssessedIdentity:
         """A component whose own record gives no verdict, judged by what it follows."""
         identity, verdict = item.identity, item.lifecycle
+        components = self.components
+        for overriding in components.overriding_rules(identity):
+            if any(
+                j.identity.kind == "os" and overriding.platform_matches(j.identity) for j in judged
+            ):
+                return AssessedIdentity(
+                    identity, self._follow_platform(identity, overriding, judged)
+                )
         if verdict.status != "unknown" or identity.alternatives:
             return item
-        components = self.components
         rule = components.follow_rule(identity)
         if rule is not None:
             return AssessedIdentity(identity, self._follow_platform(identity, rule, judged))

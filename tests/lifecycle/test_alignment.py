@@ -5,7 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from legacyscan.identify.rules import RuleSet
-from legacyscan.lifecycle.alignment import Gaps, alignment_problems, record_products, rule_products
+from legacyscan.lifecycle.alignment import (
+    Gaps,
+    alignment_problems,
+    record_products,
+    rule_products,
+    table_products,
+)
 from legacyscan.lifecycle.database import EolDatabase
 
 RULES = RuleSet.load()
@@ -44,3 +50,28 @@ def test_an_unlisted_gap_and_a_stale_entry_are_reported(tmp_path: Path) -> None:
 def test_products_named_only_as_alternatives_count_as_named() -> None:
     assert ("CentOS", "CentOS Stream") in rule_products(RULES)
     assert ("openSUSE", "Leap") in rule_products(RULES)
+
+
+def test_a_record_a_table_names_is_used_without_a_rule() -> None:
+    # OpenBSD is named by the CPE and nmap OS-family tables only: its records are used
+    assert ("OpenBSD", "OpenBSD") not in rule_products(RULES)
+    assert ("OpenBSD", "OpenBSD") in table_products(RULES)
+    assert ("OpenBSD", "OpenBSD") in record_products(DATABASE)
+    # a record that neither a rule nor a table can name is still reported
+    without_tables = RuleSet(RULES.rules)
+    problems = alignment_problems(without_tables, DATABASE, Gaps.load())
+    assert any("OpenBSD / OpenBSD" in p and "no rule or table" in p for p in problems)
+
+
+def test_a_platform_the_makers_text_names_is_checked_like_a_rule_product() -> None:
+    # RouterOS is named from a device's own text by platform-names.yaml: its record is used
+    assert ("MikroTik", "RouterOS") in rule_products(RULES)
+    assert ("MikroTik", "RouterOS") in record_products(DATABASE)
+
+
+def test_a_device_kind_needs_no_record() -> None:
+    # a maker and a kind ("Hikvision Camera": no model, no firmware line) has no lifecycle
+    # of its own; a rule naming one is no gap
+    assert "Camera" in DATABASE.kinds
+    problems = alignment_problems(RULES, DATABASE, Gaps.load())
+    assert not any("/ Camera" in p for p in problems)
