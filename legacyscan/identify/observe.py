@@ -27,6 +27,7 @@ from functools import lru_cache
 
 from netaddr import EUI, OUI, AddrFormatError, NotRegisteredError
 
+from legacyscan.collect.snmp.identity_objects import identity_fields
 from legacyscan.identify.probes import BANNER_PROBES, derived
 from legacyscan.model import Host, Observation, OsMatch, Service
 
@@ -71,6 +72,8 @@ FIELDS: frozenset[str] = frozenset(
         "dicom.implementationClassUID",
         "dicom.implementationVersionName",
     }
+    # standard and vendor MIB scalars that name the device (UPS-MIB, NAS and firewall MIBs)
+    | identity_fields()
 )
 SCRIPT_FIELD_PREFIX = "nmap.script."
 
@@ -246,6 +249,8 @@ def observations(host: Host) -> tuple[Observation, ...]:
             add("snmp", "snmp.hrSWInstalledName", software.name)
         for description in tables.device_descriptions:
             add("snmp", "snmp.hrDeviceDescr", description)
+        for item in tables.identity:
+            add("snmp", item.field, item.value)
     if host.mac:
         add("mac", "mac.oui", oui_organisation(host.mac))
     add("nmap", "mac.vendor", host.mac_vendor)

@@ -103,6 +103,12 @@ MAKER_NAME_FIELDS = frozenset(
         "telnet.banner",
         "http.title",
         "snmp.entPhysicalMfgName",
+        # the manufacturer and printer-name objects of snmp-identity-objects.yaml
+        "snmp.upsIdentManufacturer",
+        "snmp.xupsIdentManufacturer",
+        "snmp.dupsIdentManufacturer",
+        "snmp.hikvision.manufacturer",
+        "snmp.prtGeneralPrinterName",
         "nmap.service",  # nmap's own label: "Lexmark printer ftpd", "HP LaserJet ... http config"
     }
 )

@@ -170,6 +170,16 @@ class TcpConnection:
 
 
 @dataclass(frozen=True)
+class IdentityValue:
+    """A scalar of a standard or vendor MIB that names the device (UPS-MIB upsIdentModel,
+    a NAS's firmware version...), under the observation field it is read as
+    (``fingerprints/tables/snmp-identity-objects.yaml``)."""
+
+    field: str  # "snmp.upsIdentModel"
+    value: str
+
+
+@dataclass(frozen=True)
 class SnmpTables:
     """The SNMP tables read from one agent; a table the agent lacks stays empty."""
 
@@ -183,6 +193,7 @@ class SnmpTables:
     vlans: tuple[Vlan, ...] = ()
     neighbours: tuple[Neighbour, ...] = ()
     connections: tuple[TcpConnection, ...] = ()
+    identity: tuple[IdentityValue, ...] = ()
     #: Tables cut short (cap reached, loop, agent error), each as "table: why".
     incomplete: tuple[str, ...] = ()
 

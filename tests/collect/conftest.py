@@ -20,6 +20,9 @@ SIM_FILES = {
     "public": FIXTURES / "snmprec" / "ward-switch.snmprec",
     "winxp": RECORDED / "winxp-full-walk.snmprec",
     "linux": RECORDED / "linux-full-walk.snmprec",
+    # a UPS card whose identity is in UPS-MIB and XUPS-MIB scalars (written here: the
+    # values an Eaton card is quoted answering in LibreNMS's eaton poller comments)
+    "ups": FIXTURES / "snmprec" / "eaton-ups.snmprec",
 }
 
 

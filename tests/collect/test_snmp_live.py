@@ -14,7 +14,7 @@ from legacyscan.collect.snmp.walkfile import read_walk
 pytestmark = pytest.mark.lab
 
 
-@pytest.mark.parametrize("name", ["linux", "public", "winxp"])
+@pytest.mark.parametrize("name", ["linux", "public", "winxp", "ups"])
 def test_live_poll_equals_the_walk_file(
     sim_agent: tuple[str, int], sim_files: dict[str, Path], name: str
 ) -> None:
@@ -87,3 +87,23 @@ def test_v1_walks_with_getnext(sim_agent: tuple[str, int], sim_files: dict[str, 
     assert result.tables.interfaces == from_file.interfaces
     assert result.tables.forwarding == from_file.forwarding
     assert result.tables.vlans == from_file.vlans
+
+
+@pytest.mark.parametrize("version", ["1", "2c"])
+def test_identity_objects_read_from_a_live_agent(sim_agent: tuple[str, int], version: str) -> None:
+    """One GET of the identity scalars: what the agent lacks is left out (v2c: noSuchObject;
+    v1: noSuchName, the OID dropped and the GET asked again), what it has is kept."""
+    address, port = sim_agent
+    credential = community("ups", "sim")
+    credential = type(credential)(label="sim", version=version, community=credential.community)
+    options = SnmpOptions(port=port, credentials=(credential,), groups=("entity",), timeout=2)
+    [result] = run_sweep([address], options)
+    assert result.status == "ok", result.detail
+    assert result.tables is not None
+    seen = {item.field: item.value for item in result.tables.identity}
+    assert seen == {
+        "snmp.upsIdentManufacturer": "EATON",
+        "snmp.upsIdentModel": "Eaton 9PX 1500 RT",
+        "snmp.xupsIdentManufacturer": "EATON",
+        "snmp.xupsIdentModel": "Eaton 9PX 1500 RT",
+    }

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from legacyscan.collect.snmp import mib_tables as t
+from legacyscan.collect.snmp.identity_objects import identity_values
 from legacyscan.collect.snmp.mib_values import (
     Value,
     address_from_octets,
@@ -127,6 +128,7 @@ def decode_tables(values: Mapping[str, Value]) -> SnmpTables:
         vlans=_vlans(columns, base_ports),
         neighbours=_lldp(columns) + _cdp(columns, names),
         connections=_connections(columns),
+        identity=identity_values(values),
     )
 
 

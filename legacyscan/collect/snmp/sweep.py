@@ -34,6 +34,7 @@ from netaddr import IPNetwork
 
 from legacyscan.collect.snmp import mib_decode
 from legacyscan.collect.snmp.credentials import Credential, community, reported_label, scrub
+from legacyscan.collect.snmp.identity_objects import identity_oids
 from legacyscan.collect.snmp.mib_tables import GROUPS, SYSTEM_OIDS, tables_for
 from legacyscan.collect.snmp.mib_values import Value
 from legacyscan.collect.snmp.session import Engines, Session, SnmpFailure
@@ -229,6 +230,14 @@ async def _collect(engines: Engines, address: str, options: SnmpOptions) -> Snmp
     current = tables[0].name
     try:
         async with asyncio.timeout(options.host_budget):
+            if "entity" in options.groups:
+                # the scalars that name the device (UPS-MIB model, a NAS's firmware...):
+                # one GET, the objects an agent lacks are simply absent from the answer
+                current = "identity objects"
+                try:
+                    walked.update(await session.get(list(identity_oids())))
+                except SnmpFailure as failure:
+                    incomplete.append(f"identity objects: {failure.message}")
             silent_tables = 0
             for position, table in enumerate(tables):
                 current = table.name
