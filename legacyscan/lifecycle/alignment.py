@@ -61,7 +61,9 @@ def _names(products: Iterable[Product]) -> str:
 
 def alignment_problems(rules: RuleSet, database: EolDatabase, gaps: Gaps) -> list[str]:
     """One line per unexplained gap or stale explanation (empty: all aligned)."""
-    named = rule_products(rules)
+    # a device kind named with its maker (Brother Printer, Eaton UPS: classes.yaml
+    # kind_products) is no release to record; its verdict says so (lifecycle.kind_only)
+    named = {p for p in rule_products(rules) if p[1] not in database.kinds}
     recorded = record_products(database)
     problems: list[str] = []
     silent = named - recorded - set(gaps.no_lifecycle_data)
