@@ -25,6 +25,7 @@ from legacyscan.identify.merging import (
 )
 from legacyscan.identify.observe import observations as observations
 from legacyscan.identify.observe import split_os_name
+from legacyscan.identify.platforms import kind_signals, platform_identity
 from legacyscan.identify.rules import RuleSet, load_vocabulary
 from legacyscan.identify.table_rows import (
     MAKER_NAME_FIELDS,
@@ -64,6 +65,8 @@ class Identifier:
         self.tables = self.rules.tables if tables is None else tables
         self.vocabulary = load_vocabulary()
         self._kind_names = self.policy.kind_names()
+        #: the ids of the tables' rows: an identity only they name is general knowledge
+        self._table_ids = frozenset(row.id for row in self.tables.rows)
         #: answers by what was observed: a hospital's fleets (the same pump, the same
         #: console image) give the same observations, and the answer depends on nothing else
         self._answers: dict[_Seen, IdentifiedDevice] = {}
@@ -181,6 +184,9 @@ class Identifier:
         identities.extend(combine_guesses(guessed))
         makers = agreeing_makers(makers)
         named_all = drop_less_specific(merge_identities(narrow_alternatives(identities)))
+        # what no rule named of the maker's system, the device's own text may (platforms.py)
+        named_all, platform_signals = self._platform(seen, named_all, makers)
+        signals.extend(platform_signals)
         device_class, device_type, confidence, conflicts = self._classify(signals)
         kind = self.policy.kind_product(device_class, device_type)
         makers = [
@@ -205,6 +211,53 @@ class Identifier:
             class_confidence=confidence,
             class_signals=tuple(signals),
             class_conflicts=conflicts,
+        )
+
+    def _platform(
+        self,
+        seen: Sequence[Observation],
+        named: tuple[Identity, ...],
+        makers: Sequence[tuple[Identity, frozenset[str]]],
+    ) -> tuple[tuple[Identity, ...], list[ClassSignal]]:
+        """The identities with the platform of a known maker (or one that names its maker
+        alone) that the device's own text names, when no rule named that maker's system;
+        else with the generic device words of that text as class signals, where the
+        maker has that kind.  A versionless system only a table named (a sysObjectID
+        subtree's) gives way to the text's: the same product gains its version, another
+        one is the table's guess that the device's own words correct."""
+        table = self.tables.platforms
+        texts = [o for f in table.fields for o in seen if o.field == f]
+        known = {m.vendor for m, _ in makers} | {v for _, covers in makers for v in covers}
+        known |= {i.vendor for i in named if i.kind == "hardware" and not i.vendor_only}
+        systems = [i for i in named if i.kind in ("os", "firmware") and not i.vendor_only]
+        # a system a table guessed says its maker too (a sysObjectID subtree's "VRP")
+        guessed = [i for i in systems if self._table_guess(i)]
+        known |= {i.vendor for i in guessed}
+        settled = [i for i in systems if i.vendor in known and i not in guessed]
+        if not texts or settled or (not known and systems):
+            return named, []  # rules first: the maker's system is named already
+        found = platform_identity(table, texts, frozenset(known) if known else None)
+        if found is not None:
+            identity, signal = found
+            # the maker's other system a table guessed gives way; other makers' stay
+            wrong = [i for i in guessed if i.vendor == identity.vendor]
+            kept = tuple(i for i in named if i not in wrong or i.product == identity.product)
+            return merge_identities((*kept, identity)), [signal] if signal else []
+        # the kind is the named maker's own, not a line its name covers: an "HP" PDU may be
+        # HPE's, and a class would settle the maker before the lines are told apart
+        own = {m.vendor for m, _ in makers}
+        return named, kind_signals(
+            table,
+            texts,
+            lambda c, t: any(
+                self.policy.kind_product(c, t) in self.vocabulary.get(v, ()) for v in own
+            ),
+        )
+
+    def _table_guess(self, identity: Identity) -> bool:
+        """A versionless identity that only table rows name (no rule, no version read)."""
+        return identity.version is None and all(
+            e.rule in self._table_ids for e in identity.evidence
         )
 
     def _kind_of_a_number(self, row: TableRow) -> bool:

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from legacyscan.identify.observe import is_field, oui_organisation
+from legacyscan.identify.platforms import platform_problems
 from legacyscan.identify.rules import Example, Rule, RuleSet, fill_template, render_template
 from legacyscan.identify.table_rows import (
     MAKER_NAME_FIELDS,
@@ -130,6 +131,7 @@ def table_answers(tables: Tables, field: str, value: str) -> list[str]:
     a value no rule reads may still be named by a table)."""
     lines: list[str] = []
     answers: list[TableAnswer] = []
+    alone = ""
     if field == "snmp.sysObjectID":
         answers = [a for a in (tables.object_id(value), tables.enterprise(value)) if a]
     elif field == "nmap.cpe":
@@ -142,11 +144,19 @@ def table_answers(tables: Tables, field: str, value: str) -> list[str]:
         named = tables.maker_name(value)
         if named:
             answers.append(named[0])
+    if field in tables.platforms.fields:
+        # any maker's platform the text spells: the engine reads it for a known maker only
+        makers = frozenset(str(p.row.vendor) for p in tables.platforms.platforms)
+        found = tables.platforms.find(value, makers)
+        if found is not None:
+            alone = "" if found.platform.alone else ", when the maker is known"
+            answers.append(TableAnswer(found.platform.row, version=found.version))
     for answer in answers:
         row = answer.row
         name = " ".join(p for p in (row.vendor, row.product, answer.version) if p) or "-"
         hint = f", class {row.classify.device_class}" if row.classify else ""
-        lines.append(f"{row.id} ({row.origin}): {name}{hint}")
+        when = alone if row.id.startswith("platform.") else ""
+        lines.append(f"{row.id} ({row.origin}): {name}{hint}{when}")
     return lines
 
 
@@ -196,6 +206,7 @@ def table_problems(tables: Tables, vocabulary: Mapping[str, Sequence[str]]) -> l
         named = tables.maker_name(maker.text + " 1")
         if named is None or named[0].row.vendor != maker.row.vendor:
             problems.append(f"{maker.row.origin}: {maker.text!r} does not name {maker.row.vendor}")
+    problems.extend(platform_problems(tables.platforms, vocabulary))
     for key, cpe_row in tables.cpes.items():
         answer = tables.cpe(f"cpe:/{key}" + ("" if key.count(":") == 3 else ":"))
         if answer is None or answer.row is not cpe_row.row:

@@ -18,6 +18,8 @@ Three tables live under ``fingerprints/tables/`` (format in ``fingerprints/READM
   in nmap-os-db) to our vendor and device class.
 * ``maker-names.yaml``: a maker's name beginning a device's own text (sysDescr, an FTP or
   telnet greeting, a page title) names the maker.
+* ``platform-names.yaml``: a maker's operating system or firmware family named anywhere in
+  the device's own text, with its version (``platforms.py``).
 
 A table answers an observation that no rule read (``engine.Identifier``): rules are the
 specific knowledge, tables the general one.  A *vendor-only* identity (product ``""``,
@@ -35,6 +37,7 @@ from pathlib import Path
 
 from legacyscan.cpe import observed_cpe
 from legacyscan.files import load_mapping
+from legacyscan.identify.platforms import PlatformTable
 from legacyscan.identify.table_rows import (
     CPE_VERSION,
     GREETING_CODE,
@@ -80,6 +83,8 @@ class Tables:
     maker_names: tuple[MakerName, ...] = ()
     #: our vocabulary's vendors, lower-cased -> as spelled (``../vocabulary.yaml``)
     vendor_names: Mapping[str, str] = field(default_factory=dict)
+    #: makers' platforms named in a device's text (``platform-names.yaml``, platforms.py)
+    platforms: PlatformTable = field(default_factory=PlatformTable)
 
     @classmethod
     def load(cls, folder: Path, registry: Mapping[int, str] | None = None) -> Tables:
@@ -205,6 +210,7 @@ class Tables:
             os_vendor_covers=covers,
             os_families=os_families,
             maker_names=tuple(maker_names),
+            platforms=PlatformTable.load(folder / "platform-names.yaml"),
         )
 
     @property
@@ -216,6 +222,7 @@ class Tables:
             *self.os_vendors.values(),
             *self.os_families.values(),
             *(m.row for m in self.maker_names),
+            *(p.row for p in self.platforms.platforms),
         )
 
     # --- lookups ---------------------------------------------------------------------

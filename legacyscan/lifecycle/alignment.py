@@ -47,8 +47,12 @@ class Gaps:
 
 
 def rule_products(rules: RuleSet) -> set[Product]:
-    """Every (vendor, product) some rule can name, alternatives and ``also`` included."""
-    return {name for rule in rules.rules for name in named_products(rule)}
+    """Every (vendor, product) some rule can name, alternatives and ``also`` included, and
+    every platform the makers' platform table names from a device's text (it names a
+    system like a rule does, ``platform-names.yaml``)."""
+    named = {name for rule in rules.rules for name in named_products(rule)}
+    platforms = rules.tables.platforms.platforms
+    return named | {(p.row.vendor or "", p.row.product) for p in platforms}
 
 
 def record_products(database: EolDatabase) -> set[Product]:

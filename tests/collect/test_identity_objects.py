@@ -102,7 +102,7 @@ def test_a_nas_behind_net_snmp_is_named_by_its_dsm_version() -> None:
     )
     named = {(i.vendor, i.product, i.version) for i in device.identities}
     assert ("Synology", "DSM", "6.2") in named
-    assert device.device_class == "server" and device.device_type == "nas"
+    assert device.device_class == "server" and device.device_type == "storage"
 
 
 def test_a_firewall_with_an_empty_sysdescr_is_named_by_its_firmware_object() -> None:

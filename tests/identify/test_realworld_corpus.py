@@ -95,7 +95,12 @@ def test_no_single_observed_value_is_a_rule_example() -> None:
     banner or OS match of the corpus must not be copied into fingerprints/rules.  (A whole
     nmap host, many values together, may share a common one, such as an OS guess, with a
     rule.)"""
-    examples = {str(e.value).strip() for rule in RuleSet.load().rules for e in rule.examples}
+    rules = RuleSet.load()
+    examples = {str(e.value).strip() for rule in rules.rules for e in rule.examples}
+    # the platform table's examples too (fingerprints/tables/platform-names.yaml)
+    platforms = rules.tables.platforms
+    examples |= {e.value.strip() for p in platforms.platforms for e in p.examples}
+    examples |= {value.strip() for kind in platforms.kinds for value in kind.examples}
     shared = []
     for where, entry in ENTRIES:
         if entry.get("services"):
@@ -103,6 +108,11 @@ def test_no_single_observed_value_is_a_rule_example() -> None:
         values = [(entry.get("snmp") or {}).get("sysDescr") or ""]
         values += list((entry.get("banners") or {}).values())
         values += [match["name"] for match in entry.get("os") or []]
+        values += [
+            str(row.get(key) or "")
+            for row in entry.get("entities") or []
+            for key in ("descr", "software_rev", "firmware_rev")
+        ]
         shared += [f"{where}: {v[:60]!r}" for v in values if v.strip() and v.strip() in examples]
     assert shared == []
 
