@@ -41,7 +41,10 @@ class Gaps:
                 reason = str(item.get("reason") or "").strip()
                 if not reason:
                     raise ValueError(f"{path.name}: {key} entry {item!r} gives no reason")
-                found[(str(item["vendor"]), str(item["product"]))] = reason
+                product = (str(item["vendor"]), str(item["product"]))
+                if product in found:
+                    raise ValueError(f"{path.name}: {key} lists {' / '.join(product)} twice")
+                found[product] = reason
             return found
 
         return cls(entries("no_lifecycle_data"), entries("no_rule_yet"))
@@ -71,8 +74,8 @@ def _names(products: Iterable[Product]) -> str:
 
 def alignment_problems(rules: RuleSet, database: EolDatabase, gaps: Gaps) -> list[str]:
     """One line per unexplained gap or stale explanation (empty: all aligned)."""
-    # a product that is a kind of device ("Hikvision Camera": maker and kind, no model) has
-    # no lifecycle of its own; its verdict says what is missing (lifecycle.kind_only)
+    # a device kind named with its maker (Brother Printer, Eaton UPS: classes.yaml
+    # kind_products) is no release to record; its verdict says so (lifecycle.kind_only)
     named = {p for p in rule_products(rules) if p[1] not in database.kinds}
     recorded = record_products(database)
     problems: list[str] = []

@@ -75,3 +75,17 @@ def test_a_device_kind_needs_no_record() -> None:
     assert "Camera" in DATABASE.kinds
     problems = alignment_problems(RULES, DATABASE, Gaps.load())
     assert not any("/ Camera" in p for p in problems)
+
+
+def test_a_device_kind_named_with_its_maker_needs_no_gap_entry() -> None:
+    """A rule naming a maker and a device kind (Brother Printer, Server Technology PDU: the
+    kind products of classes.yaml) names no release: no record and no gap entry are due, and
+    its verdict says only the maker and the kind are known.  A real product stays checked."""
+    assert ("Brother", "Printer") in rule_products(RULES)
+    assert {"Printer", "PDU", "UPS"} <= DATABASE.kinds
+    gaps = Gaps.load()
+    assert ("Brother", "Printer") not in gaps.no_lifecycle_data
+    assert alignment_problems(RULES, DATABASE, gaps) == []
+    without_vrp = {k: v for k, v in gaps.no_lifecycle_data.items() if k != ("Huawei", "VRP")}
+    problems = alignment_problems(RULES, DATABASE, Gaps(without_vrp, gaps.no_rule_yet))
+    assert any("Huawei / VRP" in p for p in problems)
