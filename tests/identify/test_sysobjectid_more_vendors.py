@@ -101,6 +101,8 @@ CASES = [
     ("1.3.6.1.4.1.6889.1.2.1.4.1", "Avaya", "IP Office", "server", "pbx"),
     # MITEL-APPLICATION-PLATFORM-LIST-MIB mitelIdAppPlatMXeTelephonyServer (7)
     ("1.3.6.1.4.1.1027.1.6.7", "Mitel", "Application Platform", "server", None),
+    # Brocade-REG-MIB fcSwitch ::= { fibrechannel 1 }
+    ("1.3.6.1.4.1.1588.2.1.1.1", "Brocade", "Fabric OS", "network", "switch"),
     # VMWARE-PRODUCTS-MIB vmwESX, vmwVC
     ("1.3.6.1.4.1.6876.4.1", "VMware", "ESXi", "server", "hypervisor"),
     ("1.3.6.1.4.1.6876.4.3", "VMware", "vCenter Server", "server", None),
@@ -156,6 +158,8 @@ def test_a_subtree_holds_only_what_is_below_it() -> None:
         ("1.3.6.1.4.1.6527.1.3.1", "Nokia", "network"),
         # SDEVICE-MIB: the Schleifenbauer device family
         ("1.3.6.1.4.1.31034.1", "Schleifenbauer", "power"),
+        # POLYCOM-VIDEO-MIB polycomViewStation ::= { polycomVideo 1 }: the maker, no class
+        ("1.3.6.1.4.1.2684.1.1", "Polycom", "unknown"),
     ],
 )
 def test_a_number_registered_under_another_name_or_of_one_class_says_so(
