@@ -160,6 +160,9 @@ def test_a_subtree_holds_only_what_is_below_it() -> None:
         ("1.3.6.1.4.1.31034.1", "Schleifenbauer", "power"),
         # POLYCOM-VIDEO-MIB polycomViewStation ::= { polycomVideo 1 }: the maker, no class
         ("1.3.6.1.4.1.2684.1.1", "Polycom", "unknown"),
+        # IB-SMI-MIB ibVm ::= { infobloxProducts 1003 }; NS-ROOT-MIB nsRoot ::= { netScaler 1 }
+        ("1.3.6.1.4.1.7779.1.1003", "Infoblox", "server"),
+        ("1.3.6.1.4.1.5951.1", "Citrix", "network"),
     ],
 )
 def test_a_number_registered_under_another_name_or_of_one_class_says_so(
