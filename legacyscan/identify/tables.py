@@ -8,8 +8,9 @@ Three tables live under ``fingerprints/tables/`` (format in ``fingerprints/READM
   the table does not map is looked up in IANA's registry itself, as nmap ships it
   (``nselib/data/enterprise_numbers.txt``), read at run time when present: the device then
   gets the registry's organisation name as a vendor-only identity, in our vocabulary's
-  words when the name is one of our vendors' followed only by a company form ("Ciena
-  Corporation" is ``Ciena``, see ``vocabulary_vendor``), else verbatim.
+  words, when the name is one of our vendors' followed only by a company form ("Ciena
+  Corporation" is ``Ciena``, see ``vocabulary_vendor``); any other registrant names nobody
+  (an OEM, a predecessor, a chip maker: the registrant is often not the brand).
 * ``sysobjectid-*.yaml``: an exact sysObjectID, or a subtree, to a vendor's product or
   model (the vendors' own product MIBs), with its class.
 * ``cpe.yaml``: a CPE's ``part:vendor:product`` to our vendor and product; the version is
@@ -254,7 +255,14 @@ class Tables:
         name = self.registry.get(number)
         if not name:
             return TableAnswer(mapped.row) if mapped else None
-        found = registry_row(number, vocabulary_vendor(name, self.vendor_names) or name)
+        ours = vocabulary_vendor(name, self.vendor_names)
+        if ours is None:
+            # a registrant that is none of our vendors is no maker to name: on the dev
+            # corpus the names left so were an OEM's or a predecessor's (Swichtec on
+            # Eaton's controllers, RELTEC on Vertiv's, Inflection Systems on ExaGrid's),
+            # and the name hid the maker the device's own text or MAC block gave
+            return TableAnswer(mapped.row) if mapped else None
+        found = registry_row(number, ours)
         if mapped is not None:
             # a class we know, a maker we cannot name in our words: the registry's name
             return TableAnswer(replace(found, classify=mapped.row.classify))
@@ -364,7 +372,7 @@ def vocabulary_vendor(name: str, vendors: Mapping[str, str]) -> str | None:
 
 
 def registry_row(number: int, name: str) -> TableRow:
-    """A number our table does not map: the registry's organisation, verbatim."""
+    """A number our table does not map: the registry's organisation, as our vendor."""
     return TableRow(
         id=f"enterprise-registry.{number}",
         kind="hardware",

@@ -91,11 +91,13 @@ def test_a_printer_number_gives_the_maker_and_the_class() -> None:
 def test_an_unmapped_number_names_the_registry_organisation() -> None:
     if not TABLES.registry:
         pytest.skip("nmap's enterprise_numbers.txt is not installed")
-    # 3 is Carnegie Mellon in IANA's registry; our table does not map it
-    device = _identify("1.3.6.1.4.1.3.1")
+    # 664 is Adtran in IANA's registry, one of our vendors; our table does not map it
+    device = _identify("1.3.6.1.4.1.664.1")
     (maker,) = device.identities  # type: ignore[attr-defined]
-    assert (maker.vendor, maker.vendor_only, maker.confidence) == ("Carnegie Mellon", True, 0.3)
+    assert (maker.vendor, maker.vendor_only, maker.confidence) == ("Adtran", True, 0.3)
     assert device.device_class == "unknown"  # type: ignore[attr-defined]
+    # 3 is Carnegie Mellon, none of our vendors: the registrant names nobody
+    assert _identify("1.3.6.1.4.1.3.1").identities == ()  # type: ignore[attr-defined]
 
 
 def test_net_snmp_is_an_agent_not_a_maker() -> None:
@@ -376,9 +378,22 @@ def test_an_unmapped_number_is_named_in_our_words_when_the_registry_name_is_ours
     tables = Tables.load(fingerprints_dir() / "tables", registry={54321: "Ciena Corporation"})
     answer = tables.enterprise("1.3.6.1.4.1.54321.1.2")
     assert answer is not None and answer.row.vendor == "Ciena"
+    # a registrant that is none of our vendors (an OEM, a predecessor) names nobody
     tables = Tables.load(fingerprints_dir() / "tables", registry={54321: "Ciena Holdings"})
-    answer = tables.enterprise("1.3.6.1.4.1.54321.1.2")
-    assert answer is not None and answer.row.vendor == "Ciena Holdings"
+    assert tables.enterprise("1.3.6.1.4.1.54321.1.2") is None
+
+
+def test_a_registrant_none_of_ours_leaves_the_maker_to_other_evidence() -> None:
+    """The registrant of a number is often not the brand: its name must not hide the maker
+    the device's own text gives."""
+    tables = Tables.load(fingerprints_dir() / "tables", registry={54321: "Trapeze Networks"})
+    identifier = Identifier(tables=tables)
+    host = Host(
+        address="127.0.0.1",
+        snmp=SnmpSystem(descr="Lantronix UDS1100", object_id="1.3.6.1.4.1.54321.1"),
+    )
+    vendors = {i.vendor for i in identifier.identify(host).identities}
+    assert vendors == {"Lantronix"}
 
 
 def test_a_maker_the_device_names_itself_contradicts_its_number_s_printer() -> None:
