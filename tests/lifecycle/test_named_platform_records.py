@@ -1,0 +1,56 @@
+"""Records for platforms newly named from device text (issue 16): the version strings the
+devices print find their cycle, and a cycle without a cited end stays unknown or supported,
+never eol by guess."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from legacyscan.lifecycle.database import EolDatabase
+from legacyscan.model import Evidence, Identity
+
+AS_OF = dt.date(2026, 12, 7)
+# No user overlay: the bundled records alone are under test.
+DATABASE = EolDatabase.load(overlay=Path("/nonexistent-legacyscan-overlay"))
+
+
+def _identity(vendor: str, product: str, version: str | None) -> Identity:
+    return Identity(
+        kind="os",
+        vendor=vendor,
+        product=product,
+        version=version,
+        cpe=None,
+        confidence=0.9,
+        evidence=(Evidence("test", "snmp.sysDescr", "x", "test"),),
+    )
+
+
+@pytest.mark.parametrize(
+    ("vendor", "product", "version", "cycle", "status", "end"),
+    [
+        # NetBSD as the SNMP rule reads sysDescr ("NetBSD host 8.0 NetBSD 8.0 (GENERIC) ...")
+        ("NetBSD", "NetBSD", "8.0", "8", "eol", dt.date(2024, 5, 4)),
+        ("NetBSD", "NetBSD", "9.3", "9", "eol", dt.date(2026, 8, 30)),
+        ("NetBSD", "NetBSD", "1.6.2", "1", "eol", dt.date(2006, 5, 17)),
+        ("NetBSD", "NetBSD", "4.0.1", "4", "eol", dt.date(2012, 11, 17)),
+        # 10 is the prior major release, 11 the latest: no end announced
+        ("NetBSD", "NetBSD", "10.1", "10", "supported", None),
+        ("NetBSD", "NetBSD", "11.0", "11", "supported", None),
+    ],
+)
+def test_printed_versions_find_their_cycle(
+    vendor: str,
+    product: str,
+    version: str,
+    cycle: str | None,
+    status: str,
+    end: dt.date | None,
+) -> None:
+    verdict = DATABASE.lifecycle(_identity(vendor, product, version), AS_OF)
+    assert verdict.status == status, verdict
+    assert verdict.cycle == cycle
+    assert verdict.eol_date == end
