@@ -40,6 +40,13 @@ def _identity(vendor: str, product: str, version: str | None) -> Identity:
         # 10 is the prior major release, 11 the latest: no end announced
         ("NetBSD", "NetBSD", "10.1", "10", "supported", None),
         ("NetBSD", "NetBSD", "11.0", "11", "supported", None),
+        # ScreenOS as a NetScreen's sysDescr prints it ("NetScreen-5GT version 6.2.0r4.0 (SN: ...")
+        ("Juniper", "ScreenOS", "6.2.0r5.0", "6.2", "eol", dt.date(2013, 12, 31)),
+        ("Juniper", "ScreenOS", "5.4.0r3a.0", "5.4", "eol", dt.date(2013, 12, 31)),
+        ("Juniper", "ScreenOS", "6.1.0r7.0", "6.1", "eol", dt.date(2012, 1, 28)),
+        # 6.3's end was not read: unknown, and 6.3 is not 6.30
+        ("Juniper", "ScreenOS", "6.3.0r17", "6.3", "unknown", None),
+        ("Juniper", "ScreenOS", "5.0.0r9.0", None, "unknown", None),
     ],
 )
 def test_printed_versions_find_their_cycle(
