@@ -47,6 +47,23 @@ def _identity(vendor: str, product: str, version: str | None) -> Identity:
         # 6.3's end was not read: unknown, and 6.3 is not 6.30
         ("Juniper", "ScreenOS", "6.3.0r17", "6.3", "unknown", None),
         ("Juniper", "ScreenOS", "5.0.0r9.0", None, "unknown", None),
+        # NX-OS trains before 9.2: the version's form tells the platform where the notices differ
+        ("Cisco", "NX-OS", "6.0(4)", "6.0 (Nexus 7000)", "eol", dt.date(2018, 8, 31)),
+        ("Cisco", "NX-OS", "5.2(1)N1(9)", "5.2 N (Nexus 5000)", "eol", dt.date(2020, 5, 31)),
+        (
+            "Cisco",
+            "NX-OS",
+            "4.1(3)N2(1)",
+            "4.0/4.1 N (Nexus 5000/2000)",
+            "eol",
+            dt.date(2017, 9, 30),
+        ),
+        ("Cisco", "NX-OS", "4.2(8)", "4.2 (Nexus 7000 or MDS 9000)", "eol", dt.date(2017, 7, 31)),
+        # no cited date for these trains: unknown, not guessed from a neighbour
+        ("Cisco", "NX-OS", "7.3(2)N1(1)", None, "unknown", None),
+        ("Cisco", "NX-OS", "6.0(2)N2(7)", None, "unknown", None),
+        ("Cisco", "NX-OS", "5.2(1)", None, "unknown", None),
+        ("Cisco", "NX-OS", "5.0(4)", None, "unknown", None),
     ],
 )
 def test_printed_versions_find_their_cycle(
@@ -61,3 +78,11 @@ def test_printed_versions_find_their_cycle(
     assert verdict.status == status, verdict
     assert verdict.cycle == cycle
     assert verdict.eol_date == end
+
+
+def test_a_train_whose_platforms_end_apart_is_unknown_in_between() -> None:
+    """NX-OS 4.2 ended on the MDS 9000 before the Nexus 7000: between the two ends the
+    version alone cannot say, so no verdict is given; after both it is eol."""
+    identity = _identity("Cisco", "NX-OS", "4.2(8)")
+    assert DATABASE.lifecycle(identity, dt.date(2017, 10, 1)).status == "unknown"
+    assert DATABASE.lifecycle(identity, dt.date(2018, 1, 2)).status == "eol"
