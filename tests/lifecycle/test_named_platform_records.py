@@ -47,6 +47,11 @@ def _identity(vendor: str, product: str, version: str | None) -> Identity:
         # 6.3's end was not read: unknown, and 6.3 is not 6.30
         ("Juniper", "ScreenOS", "6.3.0r17", "6.3", "unknown", None),
         ("Juniper", "ScreenOS", "5.0.0r9.0", None, "unknown", None),
+        # HP-UX as uname prints it ("B.11.31" in sysDescr; the rule keeps "11.31")
+        ("HPE", "HP-UX", "11.00", "11.00", "eol", dt.date(2006, 12, 31)),
+        ("HPE", "HP-UX", "B.10.20", "10.20", "eol", dt.date(2003, 6, 30)),
+        ("HPE", "HP-UX", "11.31", "11i v3 (11.31)", "unknown", None),
+        ("HPE", "HP-UX", "11.23", "11i v2 (11.23)", "unknown", None),
         # NX-OS trains before 9.2: the version's form tells the platform where the notices differ
         ("Cisco", "NX-OS", "6.0(4)", "6.0 (Nexus 7000)", "eol", dt.date(2018, 8, 31)),
         ("Cisco", "NX-OS", "5.2(1)N1(9)", "5.2 N (Nexus 5000)", "eol", dt.date(2020, 5, 31)),
