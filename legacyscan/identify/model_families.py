@@ -11,7 +11,7 @@ class policy turns into the maker's kind product, see ``classes.yaml``).  A pref
 where it begins a word and a digit follows it, right after or after one space or hyphen
 ("USG60", "ZyWALL USG 300", "DGS-1210"); the longest prefix at a place wins, and a row's
 ``unless`` patterns (regular expressions searched from the prefix) keep a newer line that
-shares the name out ("USG FLEX 100H" runs uOS, not ZLD).  Only the makers already known
+shares the name out (the USG FLEX H series runs uOS, not ZLD).  Only the makers already known
 for the host are read, after the platform names (``platforms.py``) and only when no rule
 named the maker's system; no version is read (a model number is none).
 """

@@ -57,7 +57,7 @@ def test_a_prefix_followed_by_the_model_digits_names_its_family(text: str, produ
 @pytest.mark.parametrize(
     "text",
     [
-        "USG FLEX 100H",  # the H series runs uOS
+        "USG FLEX 200H",  # the H series runs uOS
         "ZyWALL 1100",  # a ZLD gateway the old-ZyWALL row keeps out
         "GSM modem",  # no digits after the prefix
         "XGS",  # the name alone is no model
@@ -70,21 +70,21 @@ def test_no_family_without_a_model_of_it(text: str) -> None:
 
 def test_only_the_known_makers_families_are_read() -> None:
     assert TABLE.find("DGS-1210-10ME", ZYXEL) is None
-    assert TABLE.find("GS2200-24", frozenset({"D-Link"})) is None
+    assert TABLE.find("GS-2024", frozenset({"D-Link"})) is None
     # a host with no maker known: a bare model name says nothing
-    assert _named(_device(None, "GS2200-24")) == []
+    assert _named(_device(None, "GS-2024")) == []
 
 
 def test_a_shared_subtree_host_gets_its_system_from_the_family() -> None:
     firewall = _device(ZYXEL_SHARED, "USG FLEX 200")
-    switch = _device(ZYXEL_SHARED, "GS2200-24")
+    switch = _device(ZYXEL_SHARED, "GS-2024")
     assert _named(firewall) == [("Zyxel", "ZLD")]
     assert (firewall.device_class, firewall.device_type) == ("network", "firewall")
     assert _named(switch) == [("Zyxel", "ZyNOS")]
     assert (switch.device_class, switch.device_type) == ("network", "switch")
     assert switch.identities[0].evidence[0].rule == "model-family.Zyxel.GS"
     # the H series keeps the maker only
-    assert _named(_device(ZYXEL_SHARED, "USG FLEX 100H")) == [("Zyxel", "")]
+    assert _named(_device(ZYXEL_SHARED, "USG FLEX 200H")) == [("Zyxel", "")]
 
 
 def test_a_kind_only_family_gives_the_makers_kind_product() -> None:
@@ -143,8 +143,8 @@ def test_an_example_read_as_another_family_is_a_problem(tmp_path: Path) -> None:
             product: ZLD
             models: [USG]
             source: x
-            examples: [{value: GS2200-24, source: y}]
+            examples: [{value: GS-2024, source: y}]
         """,
     )
     problems = family_problems(FamilyTable.load(path), {"Zyxel": ["ZLD"]})
-    assert problems and "GS2200-24" in problems[0]
+    assert problems and "GS-2024" in problems[0]
