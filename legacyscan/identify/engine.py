@@ -23,6 +23,7 @@ from legacyscan.identify.merging import (
     narrow_alternatives,
     unclaimed_makers,
 )
+from legacyscan.identify.model_families import family_identity
 from legacyscan.identify.observe import observations as observations
 from legacyscan.identify.observe import split_os_name
 from legacyscan.identify.platforms import kind_signals, platform_identity
@@ -246,6 +247,18 @@ class Identifier:
         # the kind is the named maker's own, not a line its name covers: an "HP" PDU may be
         # HPE's, and a class would settle the maker before the lines are told apart
         own = {m.vendor for m, _ in makers}
+        # a known maker's model family names its system or its kind (model_families.py)
+        families = self.tables.families
+        family_texts = [o for f in families.fields for o in seen if o.field == f]
+        family = family_identity(families, family_texts, frozenset(own)) if own else None
+        if family is not None:
+            system, signal = family
+            if system is not None:
+                wrong = [i for i in guessed if i.vendor == system.vendor]
+                kept = tuple(i for i in named if i not in wrong or i.product == system.product)
+                named = merge_identities((*kept, system))
+            if signal is not None:
+                return named, [signal]
         return named, kind_signals(
             table,
             texts,

@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from legacyscan.identify.model_families import family_problems
 from legacyscan.identify.observe import is_field, oui_organisation
 from legacyscan.identify.platforms import platform_problems
 from legacyscan.identify.rules import Example, Rule, RuleSet, fill_template, render_template
@@ -207,6 +208,7 @@ def table_problems(tables: Tables, vocabulary: Mapping[str, Sequence[str]]) -> l
         if named is None or named[0].row.vendor != maker.row.vendor:
             problems.append(f"{maker.row.origin}: {maker.text!r} does not name {maker.row.vendor}")
     problems.extend(platform_problems(tables.platforms, vocabulary))
+    problems.extend(family_problems(tables.families, vocabulary))
     for key, cpe_row in tables.cpes.items():
         answer = tables.cpe(f"cpe:/{key}" + ("" if key.count(":") == 3 else ":"))
         if answer is None or answer.row is not cpe_row.row:

@@ -21,6 +21,8 @@ Three tables live under ``fingerprints/tables/`` (format in ``fingerprints/READM
   telnet greeting, a page title) names the maker.
 * ``platform-names.yaml``: a maker's operating system or firmware family named anywhere in
   the device's own text, with its version (``platforms.py``).
+* ``model-families.yaml``: a maker's model-name prefix ("USG", "GS") saying its system or
+  device kind (``model_families.py``).
 
 A table answers an observation that no rule read (``engine.Identifier``): rules are the
 specific knowledge, tables the general one.  A *vendor-only* identity (product ``""``,
@@ -38,6 +40,7 @@ from pathlib import Path
 
 from legacyscan.cpe import observed_cpe
 from legacyscan.files import load_mapping
+from legacyscan.identify.model_families import FamilyTable
 from legacyscan.identify.platforms import PlatformTable
 from legacyscan.identify.table_rows import (
     CPE_VERSION,
@@ -86,6 +89,8 @@ class Tables:
     vendor_names: Mapping[str, str] = field(default_factory=dict)
     #: makers' platforms named in a device's text (``platform-names.yaml``, platforms.py)
     platforms: PlatformTable = field(default_factory=PlatformTable)
+    #: makers' model families read from a device's text (``model-families.yaml``)
+    families: FamilyTable = field(default_factory=FamilyTable)
 
     @classmethod
     def load(cls, folder: Path, registry: Mapping[int, str] | None = None) -> Tables:
@@ -212,6 +217,7 @@ class Tables:
             os_families=os_families,
             maker_names=tuple(maker_names),
             platforms=PlatformTable.load(folder / "platform-names.yaml"),
+            families=FamilyTable.load(folder / "model-families.yaml"),
         )
 
     @property
@@ -224,6 +230,7 @@ class Tables:
             *self.os_families.values(),
             *(m.row for m in self.maker_names),
             *(p.row for p in self.platforms.platforms),
+            *(f.row for f in self.families.families),
         )
 
     # --- lookups ---------------------------------------------------------------------

@@ -101,6 +101,8 @@ def test_no_single_observed_value_is_a_rule_example() -> None:
     platforms = rules.tables.platforms
     examples |= {e.value.strip() for p in platforms.platforms for e in p.examples}
     examples |= {value.strip() for kind in platforms.kinds for value in kind.examples}
+    # and the model-family table's (fingerprints/tables/model-families.yaml)
+    examples |= {e.value.strip() for f in rules.tables.families.families for e in f.examples}
     shared = []
     for where, entry in ENTRIES:
         if entry.get("services"):
