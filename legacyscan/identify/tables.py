@@ -1,6 +1,6 @@
 """Lookup tables: knowledge too regular for one regex per string.
 
-Three tables live under ``fingerprints/tables/`` (format in ``fingerprints/README.md``):
+The tables live under ``fingerprints/tables/`` (format in ``fingerprints/README.md``):
 
 * ``enterprise-numbers.yaml``: an IANA Private Enterprise Number (the ``<n>`` of a
   sysObjectID ``1.3.6.1.4.1.<n>...``) to the vendor of our vocabulary, with a class signal
@@ -9,7 +9,7 @@ Three tables live under ``fingerprints/tables/`` (format in ``fingerprints/READM
   (``nselib/data/enterprise_numbers.txt``), read at run time when present: the device then
   gets the registry's organisation name as a vendor-only identity, in our vocabulary's
   words, when the name is one of our vendors' followed only by a company form ("Ciena
-  Corporation" is ``Ciena``, see ``vocabulary_vendor``); any other registrant names nobody
+  Corporation" is ``Ciena``, see ``registry.vocabulary_vendor``); any other registrant names nobody
   (an OEM, a predecessor, a chip maker: the registrant is often not the brand).
 * ``sysobjectid-*.yaml``: an exact sysObjectID, or a subtree, to a vendor's product or
   model (the vendors' own product MIBs), with its class.
@@ -32,16 +32,15 @@ end-of-life record can match it, so the lifecycle stage reports it ``unknown``.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 
 from legacyscan.cpe import observed_cpe
 from legacyscan.files import load_mapping
 from legacyscan.identify.model_families import FamilyTable
 from legacyscan.identify.platforms import PlatformTable
+from legacyscan.identify.registry import read_registry, registry_row, vocabulary_vendor
 from legacyscan.identify.table_rows import (
     CPE_VERSION,
     GREETING_CODE,
@@ -60,12 +59,6 @@ from legacyscan.identify.table_rows import (
     read_kind,
     read_object_id_row,
     read_rows,
-)
-
-#: nmap's copies of https://www.iana.org/assignments/enterprise-numbers/ ("number<TAB>name").
-REGISTRY_COPIES = (
-    Path("/usr/share/nmap/nselib/data/enterprise_numbers.txt"),
-    Path("/usr/local/share/nmap/nselib/data/enterprise_numbers.txt"),
 )
 
 
@@ -344,69 +337,6 @@ class Tables:
         else:
             found = None
         return TableAnswer(row.row, version=found, cpe=parsed.formatted)
-
-
-#: Words that follow a maker's name in IANA's registry without naming another maker: the
-#: company's legal form and the generic words of a company name ("Ciena Corporation",
-#: "Eltex Enterprise, Ltd.", "Mellanox Technologies LTD", "PLANET Technology Corp.").
-COMPANY_WORDS = frozenset(
-    "inc inc. incorporated corp corp. corporation co co. co.,ltd. ltd ltd. limited llc "
-    "ag gmbh as a/s ab bv b.v. sa s.a. spa s.p.a. oy kk k.k. plc pty s.r.o s.r.o. "
-    "company group international enterprise enterprises networks network networking "
-    "tech technology technologies systems computer electronics products communications "
-    "energy".split()
-)
-
-
-def vocabulary_vendor(name: str, vendors: Mapping[str, str]) -> str | None:
-    """The vendor of our vocabulary a registry organisation name is, or None: its
-    abbreviation ("Zhongxing Telecom Co.,ltd. (abbr. ZTE)"), or its first one to three
-    words when every other word is a company form (``COMPANY_WORDS``); a former name in
-    parentheses is not read ("Nokia (formerly 'Alcatel-Lucent')" is Nokia), an owner before
-    a slash names the unit after it ("Juniper Networks/Unisphere" is Juniper), and "Delta
-    Controls" is not "Delta" (a word that names something else is not a company form)."""
-    abbr = re.search(r"\(abbr\.?\s*([^)]+)\)", name)
-    if abbr and abbr.group(1).strip().lower() in vendors:
-        return vendors[abbr.group(1).strip().lower()]
-    owner = re.sub(r"\([^)]*\)", " ", name).split("/")[0]
-    words = [w for w in re.split(r"[\s,]+", owner) if w]
-    for size in (3, 2, 1):
-        head, rest = " ".join(words[:size]).lower(), words[size:]
-        if len(words) >= size and head in vendors:
-            if all(w.lower() in COMPANY_WORDS or w.lower() in ("&", "and") for w in rest):
-                return vendors[head]
-    return None
-
-
-def registry_row(number: int, name: str) -> TableRow:
-    """A number our table does not map: the registry's organisation, as our vendor."""
-    return TableRow(
-        id=f"enterprise-registry.{number}",
-        kind="hardware",
-        vendor=name,
-        product="",
-        confidence=0.3,
-        classify=None,
-        origin="IANA enterprise numbers (nmap's copy)",
-    )
-
-
-@lru_cache(maxsize=4)
-def _read_registry_file(path: Path) -> Mapping[int, str]:
-    entries: dict[int, str] = {}
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        number, _, name = line.partition("\t")
-        if number.isdigit() and name.strip():
-            entries[int(number)] = name.strip()
-    return entries
-
-
-def read_registry(copies: Iterable[Path] = REGISTRY_COPIES) -> Mapping[int, str]:
-    """IANA's enterprise numbers as nmap ships them; empty when nmap's data is absent."""
-    for path in copies:
-        if path.is_file():
-            return _read_registry_file(path)
-    return {}
 
 
 # --- CPE ---------------------------------------------------------------------------------

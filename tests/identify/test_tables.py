@@ -11,10 +11,11 @@ import pytest
 
 from legacyscan.cpe import Cpe, observed_cpe
 from legacyscan.identify.engine import Identifier
+from legacyscan.identify.registry import read_registry, vocabulary_vendor
 from legacyscan.identify.rules import RuleSet, load_vocabulary
 from legacyscan.identify.selftest import table_problems
 from legacyscan.identify.table_rows import TableError, enterprise_number
-from legacyscan.identify.tables import Tables, read_registry, vocabulary_vendor
+from legacyscan.identify.tables import Tables
 from legacyscan.lifecycle import EolDatabase
 from legacyscan.model import Host, OsClass, OsMatch, Service, SnmpSystem
 from legacyscan.paths import fingerprints_dir
