@@ -86,6 +86,24 @@ def test_hardware_is_found_by_the_chassis_model_name(db: EolDatabase) -> None:
     assert db.assess(_device(host=_switch_host("1.3.6.1.4.1.9.1.1")), AS_OF).identities == ()
 
 
+def test_an_old_fortigate_is_eol_by_its_fgmodel_or_its_model_name(db: EolDatabase) -> None:
+    # fgModel 1004 is fgt100D (FORTINET-FORTIGATE-MIB); its End of Support was 2023-07-26
+    by_oid = db.assess(_device(host=_switch_host("1.3.6.1.4.1.12356.101.1.1004")), AS_OF)
+    (hardware,) = by_oid.identities
+    assert hardware.identity.product == "FortiGate-100D"
+    assert hardware.identity.evidence[0].field == "snmp.sysObjectID"
+    assert hardware.lifecycle.status == "eol"
+    assert hardware.lifecycle.eol_date == D(2023, 7, 26)
+    # no OID known (the MIB has no fgModel for the 70E): the chassis model name is read
+    named = db.assess(_device(host=_switch_host(None, ("FGT_70E", 3))), AS_OF)
+    assert named.identities[0].identity.product == "FortiGate-70E"
+    assert named.identities[0].lifecycle.eol_date == D(2026, 7, 15)
+    # the 60E-POE is its own record, not the 60E's (2026-12-29)
+    poe = db.assess(_device(host=_switch_host("1.3.6.1.4.1.12356.101.1.642")), AS_OF)
+    assert poe.identities[0].identity.product == "FortiGate-60E-POE"
+    assert poe.identities[0].lifecycle.status == "supported"  # to 2027-10-14
+
+
 def test_the_earliest_end_decides_and_says_which(db: EolDatabase) -> None:
     # IOS 12.0T ended 2010-04-26, before the 2960 hardware (2019-10-31): software decided
     ios = seen("os", "Cisco", "IOS", "12.0(7)T", "Version 12.0(7)T")
