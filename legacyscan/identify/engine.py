@@ -240,10 +240,7 @@ class Identifier:
         found = platform_identity(table, texts, frozenset(known) if known else None)
         if found is not None:
             identity, signal = found
-            # the maker's other system a table guessed gives way; other makers' stay
-            wrong = [i for i in guessed if i.vendor == identity.vendor]
-            kept = tuple(i for i in named if i not in wrong or i.product == identity.product)
-            return merge_identities((*kept, identity)), [signal] if signal else []
+            return _correcting(named, guessed, identity), [signal] if signal else []
         # the kind is the named maker's own, not a line its name covers: an "HP" PDU may be
         # HPE's, and a class would settle the maker before the lines are told apart
         own = {m.vendor for m, _ in makers}
@@ -254,9 +251,7 @@ class Identifier:
         if family is not None:
             system, signal = family
             if system is not None:
-                wrong = [i for i in guessed if i.vendor == system.vendor]
-                kept = tuple(i for i in named if i not in wrong or i.product == system.product)
-                named = merge_identities((*kept, system))
+                named = _correcting(named, guessed, system)
             if signal is not None:
                 return named, [signal]
         return named, kind_signals(
@@ -334,6 +329,16 @@ class Identifier:
         )
         confidence = round(min(0.99, totals[winner]), 2)
         return winner, device_type, confidence, conflicts  # type: ignore[return-value]
+
+
+def _correcting(
+    named: tuple[Identity, ...], guessed: Sequence[Identity], system: Identity
+) -> tuple[Identity, ...]:
+    """``named`` with ``system``, the maker's own words: the maker's other system that only
+    a table guessed gives way (the same product gains the version); other makers' stay."""
+    wrong = [i for i in guessed if i.vendor == system.vendor]
+    kept = tuple(i for i in named if i not in wrong or i.product == system.product)
+    return merge_identities((*kept, system))
 
 
 def hedged_maker(maker: Identity, covers: frozenset[str]) -> Identity:
