@@ -24,8 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from legacyscan.files import load_mapping
-from legacyscan.identify.table_rows import TableError, TableRow, read_class, read_kind, read_rows
+from legacyscan.identify.table_rows import (
+    TableError,
+    TableRow,
+    longest_first,
+    read_class,
+    read_fields,
+    read_kind,
+    read_rows,
+    refuse_repeats,
+)
 from legacyscan.model import ClassSignal, Evidence, Identity, Observation
 
 #: a model's digits follow its family prefix, right after or after one space or hyphen
@@ -69,26 +77,17 @@ class FamilyTable:
         """The table of ``path`` (an absent file gives an empty table)."""
         if not path.is_file():
             return cls()
-        data = load_mapping(path, TableError)
-        fields = data.get("fields") or []
-        if not isinstance(fields, list) or not fields:
-            raise TableError(f"{path.name}: 'fields' must list the observed fields read")
+        fields = read_fields(path)
         families = tuple(read_family(raw, path.name) for raw in read_rows(path, "families"))
-        seen: set[tuple[str, str]] = set()
-        for family in families:
-            for model in family.models:
-                key = (str(family.row.vendor), model)
-                if key in seen:
-                    raise TableError(f"{path.name}: {key[0]} lists the family {model!r} twice")
-                seen.add(key)
-        return cls(families, tuple(str(f) for f in fields))
+        models = ((str(f.row.vendor), m) for f in families for m in f.models)
+        refuse_repeats(path, models, "lists the family")
+        return cls(families, fields)
 
     def _pattern_for(self, makers: frozenset[str]) -> re.Pattern[str] | None:
         if makers not in self._patterns:
             prefixes = {m for f in self.families if f.row.vendor in makers for m in f.models}
-            ordered = sorted(prefixes, key=lambda s: (-len(s), s))  # the longest first
-            names = "|".join(re.escape(p) for p in ordered)
-            self._patterns[makers] = re.compile(f"{_BEFORE}(?:{names}){_AFTER}") if names else None
+            found = longest_first(prefixes, _BEFORE, _AFTER) if prefixes else None
+            self._patterns[makers] = found
         return self._patterns[makers]
 
     def find(self, text: str, makers: frozenset[str]) -> ModelFamily | None:

@@ -25,14 +25,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from legacyscan.files import load_mapping
 from legacyscan.identify.table_rows import (
     TableClass,
     TableError,
     TableRow,
+    longest_first,
     read_class,
+    read_fields,
     read_kind,
     read_rows,
+    refuse_repeats,
 )
 from legacyscan.model import ClassSignal, Evidence, Identity, Observation
 
@@ -110,9 +112,7 @@ class PlatformMatch:
 
 
 def _pattern(spellings: Iterable[str], after: str = _BOUNDARY_AFTER) -> re.Pattern[str]:
-    ordered = sorted(set(spellings), key=lambda s: (-len(s), s))  # the longest first
-    names = "|".join(re.escape(s) for s in ordered)
-    return re.compile(f"{_BOUNDARY_BEFORE}(?:{names}){after}")
+    return longest_first(spellings, _BOUNDARY_BEFORE, after)
 
 
 @dataclass(frozen=True)
@@ -133,20 +133,12 @@ class PlatformTable:
         """The table of ``path`` (an absent file gives an empty table)."""
         if not path.is_file():
             return cls()
-        data = load_mapping(path, TableError)
-        fields = data.get("fields") or []
-        if not isinstance(fields, list) or not fields:
-            raise TableError(f"{path.name}: 'fields' must list the observed fields read")
+        fields = read_fields(path)
         platforms = tuple(read_platform(raw, path.name) for raw in read_rows(path, "platforms"))
         kinds = tuple(read_kind_word(raw, path.name) for raw in read_rows(path, "kinds"))
-        seen: dict[tuple[str, str], str] = {}
-        for platform in platforms:
-            for spelling in platform.spelled:
-                key = (str(platform.row.vendor), spelling)
-                if key in seen:
-                    raise TableError(f"{path.name}: {key[0]} spells {spelling!r} twice")
-                seen[key] = platform.row.product
-        return cls(platforms, kinds, tuple(str(f) for f in fields))
+        spellings = ((str(p.row.vendor), s) for p in platforms for s in p.spelled)
+        refuse_repeats(path, spellings, "spells")
+        return cls(platforms, kinds, fields)
 
     @cached_property
     def _by_spelling(self) -> Mapping[str, tuple[Platform, ...]]:

@@ -5,7 +5,7 @@ errors naming the file and the row."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -129,6 +129,29 @@ def read_rows(path: Path, key: str) -> list[dict[str, Any]]:
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         raise TableError(f"{path.name}: '{key}' must be a list of mappings")
     return rows
+
+
+def read_fields(path: Path) -> tuple[str, ...]:
+    """The observed fields a text-reading table (platform names, model families) reads."""
+    fields = load_mapping(path, TableError).get("fields") or []
+    if not isinstance(fields, list) or not fields:
+        raise TableError(f"{path.name}: 'fields' must list the observed fields read")
+    return tuple(str(f) for f in fields)
+
+
+def refuse_repeats(path: Path, names: Iterable[tuple[str, str]], says: str) -> None:
+    """A (vendor, name) given twice in one table is refused ("<vendor> <says> '<name>' twice")."""
+    seen: set[tuple[str, str]] = set()
+    for key in names:
+        if key in seen:
+            raise TableError(f"{path.name}: {key[0]} {says} {key[1]!r} twice")
+        seen.add(key)
+
+
+def longest_first(names: Iterable[str], before: str, after: str) -> re.Pattern[str]:
+    """One pattern for all ``names`` (literal text), the longest tried first at a place."""
+    ordered = sorted(set(names), key=lambda s: (-len(s), s))
+    return re.compile(f"{before}(?:{'|'.join(re.escape(n) for n in ordered)}){after}")
 
 
 def read_defaults(path: Path) -> dict[str, Any]:
