@@ -1,0 +1,85 @@
+"""The power makers' product subtrees of fingerprints/tables/sysobjectid-power.yaml and the
+rules of fingerprints/rules/48-snmp-power.yaml, through the whole identify stage: each
+sysObjectID is one its maker's MIB (or Network UPS Tools) assigns, each sysDescr one a
+device's agent answers (snmpsim-data snapshots)."""
+
+from __future__ import annotations
+
+import pytest
+
+from legacyscan.identify.engine import Identifier
+from legacyscan.identify.rules import RuleSet
+from legacyscan.model import Host, IdentifiedDevice, SnmpSystem
+
+RULES = RuleSet.load()
+
+
+def _identify(object_id: str | None, descr: str | None = None) -> IdentifiedDevice:
+    host = Host(address="127.0.0.1", snmp=SnmpSystem(descr=descr, object_id=object_id))
+    return Identifier(RULES).identify(host)
+
+
+# (sysObjectID, vendor, product, type): each OID is one the cited source assigns
+CASES = [
+    # LIEBERT-GP-REGISTRATION-MIB lgpGXT3 ::= { lgpUpsProducts 17 }; lgpMPH ::= { lgpRackPDU 2 }
+    ("1.3.6.1.4.1.476.1.42.4.2.17", "Vertiv", "UPS", "ups"),
+    ("1.3.6.1.4.1.476.1.42.4.8.2.2", "Vertiv", "PDU", "pdu"),
+    # lgpEPMP ::= { lgpPowerConditioningProducts 2 }
+    ("1.3.6.1.4.1.476.1.42.4.4.2", "Vertiv", "PDU", "pdu"),
+    # PM-MIB pm3024 ::= { pmProducts 7 } (NUT's Avocent PDU OID)
+    ("1.3.6.1.4.1.10418.17.1.7", "Vertiv", "PDU", "pdu"),
+    # EATON-OIDS xupsMIB; eatonPowerChainDevice; NUT's nLogic and Pulizzi PDUs
+    ("1.3.6.1.4.1.534.1", "Eaton", "UPS", "ups"),
+    ("1.3.6.1.4.1.534.2.12", "Eaton", "UPS", "ups"),
+    ("1.3.6.1.4.1.534.7.1", "Eaton", "PDU", "pdu"),
+    ("1.3.6.1.4.1.20677.2", "Eaton", "PDU", "pdu"),
+    # CPQPOWER-MIB ups (3), mpdu (5), pdu2 (7), pdu3 (11)
+    ("1.3.6.1.4.1.232.165.3", "HPE", "UPS", "ups"),
+    ("1.3.6.1.4.1.232.165.5", "HPE", "PDU", "pdu"),
+    ("1.3.6.1.4.1.232.165.7", "HPE", "PDU", "pdu"),
+    ("1.3.6.1.4.1.232.165.11", "HPE", "PDU", "pdu"),
+    # DeltaUPS-MIB upsv4, DeltaUPSv5-MIB upsv5
+    ("1.3.6.1.4.1.2254.2.4", "Delta", "UPS", "ups"),
+    ("1.3.6.1.4.1.2254.2.5", "Delta", "UPS", "ups"),
+    # PowerNet-MIB eps8000UPS ::= { eps 9 }
+    ("1.3.6.1.4.1.318.1.3.30.9", "APC", "UPS", "ups"),
+]
+
+
+@pytest.mark.parametrize(("oid", "vendor", "product", "kind"), CASES)
+def test_a_power_sysobjectid_names_the_maker_and_the_kind(
+    oid: str, vendor: str, product: str, kind: str
+) -> None:
+    device = _identify(oid)
+    assert (device.identities[0].vendor, device.identities[0].product) == (vendor, product)
+    assert (device.device_class, device.device_type) == ("power", kind)
+
+
+def test_liebert_s_bare_agent_number_names_the_maker_but_no_kind() -> None:
+    # the IntelliSlot card answers 476.1.42 on UPSs, PDUs and cooling units alike
+    device = _identify("1.3.6.1.4.1.476.1.42", "Uninitialized")
+    assert [(i.vendor, i.product) for i in device.identities] == [("Vertiv", "")]
+    assert device.device_type is None
+
+
+def test_the_transfer_switch_branches_name_no_ups() -> None:
+    # Eaton's sts branch (NUT's ATS30 OID): the maker, not a UPS
+    device = _identify("1.3.6.1.4.1.534.10.1")
+    assert [(i.vendor, i.product) for i in device.identities] == [("Eaton", "")]
+
+
+def test_a_huawei_gse200m_card_is_a_ups_or_a_site_monitoring_unit() -> None:
+    device = _identify(
+        "1.3.6.1.4.1.8072.3.2.10",
+        "Linux GSE200M 2.6.27-SPEAr310 #591 Wed Sep 4 16:10:51 CST 2013 armv5tejl",
+    )
+    first = device.identities[0]
+    assert (first.vendor, first.product) == ("Huawei", "UPS")
+    assert [(a.vendor, a.product) for a in first.alternatives] == [("Huawei", "SMU")]
+    assert device.device_class == "power"
+
+
+def test_a_card_answering_the_ups_mib_root_is_a_ups_of_no_named_maker() -> None:
+    device = _identify("1.3.6.1.2.1.33")
+    assert (device.device_class, device.device_type) == ("power", "ups")
+    assert not [i for i in device.identities if i.vendor]
