@@ -83,3 +83,26 @@ def test_a_card_answering_the_ups_mib_root_is_a_ups_of_no_named_maker() -> None:
     device = _identify("1.3.6.1.2.1.33")
     assert (device.device_class, device.device_type) == ("power", "ups")
     assert not [i for i in device.identities if i.vendor]
+
+
+@pytest.mark.parametrize(
+    ("oid", "vendor"),
+    [
+        # EES-POWER-MIB powerMIB ::= { enterprises 6302 2 1 }; GLOBAL-REG orion (20246.2.3.1.1)
+        ("1.3.6.1.4.1.6302.2.1", "Vertiv"),
+        ("1.3.6.1.4.1.20246.2.3.1.1", "Delta"),
+    ],
+)
+def test_a_dc_power_controller_s_number_names_its_maker_and_the_power_class(
+    oid: str, vendor: str
+) -> None:
+    device = _identify(oid)
+    assert [(i.vendor, i.product) for i in device.identities] == [(vendor, "")]
+    assert device.device_class == "power"
+
+
+def test_a_netbotz_appliance_is_named_over_its_linux_kernel() -> None:
+    # NETBOTZ410-MIB netBotz-APC: the appliance line's name under APC's enterprise 5528
+    device = _identify("1.3.6.1.4.1.5528.100.20.10.2014")
+    assert [(i.vendor, i.product) for i in device.identities] == [("APC", "NetBotz")]
+    assert (device.device_class, device.device_type) == ("iot", "sensor")
