@@ -106,3 +106,13 @@ def test_a_netbotz_appliance_is_named_over_its_linux_kernel() -> None:
     device = _identify("1.3.6.1.4.1.5528.100.20.10.2014")
     assert [(i.vendor, i.product) for i in device.identities] == [("APC", "NetBotz")]
     assert (device.device_class, device.device_type) == ("iot", "sensor")
+
+
+def test_generex_s_number_names_the_ups_adapter_maker_and_legrand_s_only_its_name() -> None:
+    generex = _identify("1.3.6.1.4.1.1356.1")
+    assert [(i.vendor, i.product) for i in generex.identities] == [("Generex", "")]
+    assert (generex.device_class, generex.device_type) == ("power", "ups")
+    # Legrand's number spans electrical, building and UPS lines: the maker, no class
+    legrand = _identify("1.3.6.1.4.1.7239.1")
+    assert [(i.vendor, i.product) for i in legrand.identities] == [("Legrand", "")]
+    assert legrand.device_class == "unknown"
