@@ -5,13 +5,17 @@ device's agent answers (snmpsim-data snapshots)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from legacyscan.collect.snmp.walkfile import read_walk
 from legacyscan.identify.engine import Identifier
 from legacyscan.identify.rules import RuleSet
 from legacyscan.model import Host, IdentifiedDevice, SnmpSystem
 
 RULES = RuleSet.load()
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "snmprec"
 
 
 def _identify(object_id: str | None, descr: str | None = None) -> IdentifiedDevice:
@@ -116,3 +120,12 @@ def test_generex_s_number_names_the_ups_adapter_maker_and_legrand_s_only_its_nam
     legrand = _identify("1.3.6.1.4.1.7239.1")
     assert [(i.vendor, i.product) for i in legrand.identities] == [("Legrand", "")]
     assert legrand.device_class == "unknown"
+
+
+def test_an_intellislot_card_names_itself_where_its_number_names_no_kind() -> None:
+    # snmpsim-data's Liebert IntelliSlot Web Card: sysObjectID 476.1.42, sysDescr
+    # "Uninitialized", the card's own LIEBERT-GP-AGENT-MIB identity read with the walk
+    device = Identifier(RULES).identify(read_walk(FIXTURES / "liebert-intellislot.snmprec"))
+    first = device.identities[0]
+    assert (first.vendor, first.product, first.version) == ("Vertiv", "IntelliSlot", "3.210.0")
+    assert device.device_class == "power"
