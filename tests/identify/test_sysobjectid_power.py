@@ -129,3 +129,15 @@ def test_an_intellislot_card_names_itself_where_its_number_names_no_kind() -> No
     first = device.identities[0]
     assert (first.vendor, first.product, first.version) == ("Vertiv", "IntelliSlot", "3.210.0")
     assert device.device_class == "power"
+
+
+def test_apc_s_shutdown_agents_are_software_on_a_server_not_a_power_device() -> None:
+    # PowerNet-MIB pcbe9 ::= { pcbe 1 }, pcns4 ::= { pcns 1 }
+    for oid, product in [
+        ("1.3.6.1.4.1.318.1.3.33.1", "PowerChute Business Edition"),
+        ("1.3.6.1.4.1.318.1.3.31.1", "PowerChute Network Shutdown"),
+    ]:
+        device = _identify(oid)
+        [found] = device.identities
+        assert (found.vendor, found.product, found.kind) == ("APC", product, "application")
+        assert device.device_class == "server"
