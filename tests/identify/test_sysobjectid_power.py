@@ -47,6 +47,13 @@ CASES = [
     ("1.3.6.1.4.1.2254.2.5", "Delta", "UPS", "ups"),
     # PowerNet-MIB eps8000UPS ::= { eps 9 }
     ("1.3.6.1.4.1.318.1.3.30.9", "APC", "UPS", "ups"),
+    # transfer switches: NUT's APC ATS OID; Eaton's sts branch (NUT's ATS30 OID);
+    # lgpStaticTransferSwitch2 ::= { lgpTransferSwitchProducts 3 }; DeltaSTS-MIB sts
+    ("1.3.6.1.4.1.318.1.3.11", "APC", "ATS", "ats"),
+    ("1.3.6.1.4.1.318.1.3.32", "APC", "ATS", "ats"),
+    ("1.3.6.1.4.1.534.10.1", "Eaton", "ATS", "ats"),
+    ("1.3.6.1.4.1.476.1.42.4.5.3", "Vertiv", "ATS", "ats"),
+    ("1.3.6.1.4.1.2254.2.80", "Delta", "ATS", "ats"),
 ]
 
 
@@ -64,12 +71,6 @@ def test_liebert_s_bare_agent_number_names_the_maker_but_no_kind() -> None:
     device = _identify("1.3.6.1.4.1.476.1.42", "Uninitialized")
     assert [(i.vendor, i.product) for i in device.identities] == [("Vertiv", "")]
     assert device.device_type is None
-
-
-def test_the_transfer_switch_branches_name_no_ups() -> None:
-    # Eaton's sts branch (NUT's ATS30 OID): the maker, not a UPS
-    device = _identify("1.3.6.1.4.1.534.10.1")
-    assert [(i.vendor, i.product) for i in device.identities] == [("Eaton", "")]
 
 
 def test_a_huawei_gse200m_card_is_a_ups_or_a_site_monitoring_unit() -> None:
