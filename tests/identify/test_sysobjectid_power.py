@@ -142,3 +142,22 @@ def test_apc_s_shutdown_agents_are_software_on_a_server_not_a_power_device() -> 
         [found] = device.identities
         assert (found.vendor, found.product, found.kind) == ("APC", product, "application")
         assert device.device_class == "server"
+
+
+@pytest.mark.parametrize(
+    ("descr", "vendor", "device_class"),
+    [
+        # former names of today's makers, as IANA's registry and EATON-OIDS record them
+        ("Powerware 9355 UPS", "Eaton", "power"),
+        ("Geist Watchdog 15", "Vertiv", "power"),
+        ("Server Technology Switched PDU", "Server Technology", "power"),
+        # a maker of several classes: the name, no class
+        ("LEGRAND", "Legrand", "unknown"),
+    ],
+)
+def test_a_power_maker_s_name_beginning_a_sysdescr_names_it(
+    descr: str, vendor: str, device_class: str
+) -> None:
+    device = _identify(None, descr)
+    assert device.identities[0].vendor == vendor
+    assert device.device_class == device_class
