@@ -132,6 +132,13 @@ def test_an_intellislot_card_names_itself_where_its_number_names_no_kind() -> No
     assert device.device_class == "power"
 
 
+def test_raritan_s_environment_monitor_is_no_pdu() -> None:
+    # EMD-MIB emd ::= { raritan 8 }: the EMX Environmental Monitoring Device
+    device = _identify("1.3.6.1.4.1.13742.8")
+    assert [(i.vendor, i.product) for i in device.identities] == [("Raritan", "EMX")]
+    assert (device.device_class, device.device_type) == ("iot", "sensor")
+
+
 def test_apc_s_shutdown_agents_are_software_on_a_server_not_a_power_device() -> None:
     # PowerNet-MIB pcbe9 ::= { pcbe 1 }, pcns4 ::= { pcns 1 }
     for oid, product in [
