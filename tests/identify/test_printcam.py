@@ -1,0 +1,87 @@
+"""Printers, telephony adapters and device servers named from their SNMP system group
+through the whole identify stage: the product registrations of
+fingerprints/tables/sysobjectid-printcam.yaml, the JetDirect and HandyTone sysDescr rules,
+SEH's myUTN model family and the printer kind words.  Every value is the cited source's
+(the maker's MIB, the rule examples' sources), none a string of the real-world corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from legacyscan.identify.engine import Identifier
+from legacyscan.identify.rules import RuleSet
+from legacyscan.model import Host, IdentifiedDevice, SnmpSystem
+
+RULES = RuleSet.load()
+
+
+def _identify(object_id: str | None, descr: str | None = None) -> IdentifiedDevice:
+    host = Host(address="127.0.0.1", snmp=SnmpSystem(descr=descr, object_id=object_id))
+    return Identifier(RULES).identify(host)
+
+
+def _named(device: IdentifiedDevice) -> list[tuple[str, str]]:
+    return [(i.vendor, i.product) for i in device.identities]
+
+
+@pytest.mark.parametrize(
+    ("oid", "vendor", "product", "device_class", "device_type"),
+    [
+        # JETDIRECT3-MIB netPrinter ::= { netPeripheral 1 }
+        ("1.3.6.1.4.1.11.2.3.9.1", "HP", "JetDirect", "printer", None),
+        # GS-HT8XX-MIB ht802 ::= { ht8xx 802 }, ht8xx ::= { productFamily 2 }
+        ("1.3.6.1.4.1.42397.1.2.802", "Grandstream", "HandyTone ATA", "iot", "voip-adapter"),
+    ],
+)
+def test_a_sysobjectid_alone_names_the_product_and_the_class(
+    oid: str, vendor: str, product: str, device_class: str, device_type: str | None
+) -> None:
+    device = _identify(oid)
+    assert (vendor, product) in _named(device)
+    assert (device.device_class, device.device_type) == (device_class, device_type)
+
+
+def test_grandstream_s_other_lines_are_not_handytone() -> None:
+    # GS-GXW42XX-MIB gxw4216 ::= { gxw42xx 16 }, gxw42xx ::= { productFamily 1 }
+    device = _identify("1.3.6.1.4.1.42397.1.1.16")
+    assert ("Grandstream", "HandyTone ATA") not in _named(device)
+
+
+def test_an_embedded_jetdirect_without_its_revision_is_still_jetdirect() -> None:
+    # Greenbone's "HP Printer Detection (SNMP)" header comments (the rule's example)
+    descr = (
+        "HP ETHERNET MULTI-ENVIRONMENT,SN:CNB8H31B0L,FN:WV220DS,SVCID:25140,"
+        "PID:HP LaserJet Pro MFP M225dw"
+    )
+    device = _identify("1.3.6.1.4.1.11.2.3.9.1", descr)
+    jetdirect = [i for i in device.identities if i.product == "JetDirect"]
+    assert len(jetdirect) == 1 and jetdirect[0].version is None
+    assert device.device_class == "printer"
+
+
+def test_handytone_s_net_snmp_kernel_line_is_the_ata_not_a_linux_kernel() -> None:
+    # evgeni/Grandstream-Firmware-HT802 SuperUser/README.md (uname of an HT802)
+    descr = (
+        "Linux HT8XX 3.4.20-rt31-dvf-v1.2.6.1-rc2 #27 PREEMPT Mon Aug 20 15:19:59 CST 2018"
+        " armv5tejl"
+    )
+    device = _identify("1.3.6.1.4.1.8072.3.2.10", descr)
+    assert _named(device) == [("Grandstream", "HandyTone ATA")]
+    assert (device.device_class, device.device_type) == ("iot", "voip-adapter")
+    # another host name is another Linux device
+    other = _identify("1.3.6.1.4.1.8072.3.2.10", descr.replace("HT8XX", "gateway"))
+    assert ("Grandstream", "HandyTone ATA") not in _named(other)
+
+
+def test_a_myutn_is_seh_s_utnserver() -> None:
+    # SEH's myUTN User Manual names the model; SEH's number (SEH-PSRV-MIB sehDevice)
+    device = _identify("1.3.6.1.4.1.1229.1.1", "SEH myUTN-2500")
+    assert ("SEH", "utnserver") in _named(device)
+    assert (device.device_class, device.device_type) == ("iot", "device-server")
+
+
+def test_a_known_printer_maker_s_printer_words_make_it_a_printer() -> None:
+    # Dell's manual title (the kind word's example); no sysObjectID
+    device = _identify(None, "Dell C2660dn Color Laser Printer")
+    assert _named(device) == [("Dell", "Printer")]
+    assert device.device_class == "printer"
