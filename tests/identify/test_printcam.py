@@ -31,6 +31,8 @@ def _named(device: IdentifiedDevice) -> list[tuple[str, str]]:
         ("1.3.6.1.4.1.11.2.3.9.1", "HP", "JetDirect", "printer", None),
         # GS-HT8XX-MIB ht802 ::= { ht8xx 802 }, ht8xx ::= { productFamily 2 }
         ("1.3.6.1.4.1.42397.1.2.802", "Grandstream", "HandyTone ATA", "iot", "voip-adapter"),
+        # ipPbxNs-MIB nsMainProc ::= { ipPbxSystem 3 }, ipPbxSystem ::= { panasonic 601 }
+        ("1.3.6.1.4.1.258.601.3", "Panasonic", "KX-NS PBX", "server", "pbx"),
     ],
 )
 def test_a_sysobjectid_alone_names_the_product_and_the_class(
@@ -85,3 +87,9 @@ def test_a_known_printer_maker_s_printer_words_make_it_a_printer() -> None:
     device = _identify(None, "Dell C2660dn Color Laser Printer")
     assert _named(device) == [("Dell", "Printer")]
     assert device.device_class == "printer"
+
+
+def test_matsushita_s_number_is_panasonic_s() -> None:
+    # ipPbxNs-MIB: panasonic ::= { enterprises 258 }; another branch names only the maker
+    device = _identify("1.3.6.1.4.1.258.1")
+    assert _named(device) == [("Panasonic", "")]
