@@ -93,3 +93,15 @@ def test_matsushita_s_number_is_panasonic_s() -> None:
     # ipPbxNs-MIB: panasonic ::= { enterprises 258 }; another branch names only the maker
     device = _identify("1.3.6.1.4.1.258.1")
     assert _named(device) == [("Panasonic", "")]
+
+
+def test_ucos_names_cisco_s_unified_communications_under_an_agent_s_number() -> None:
+    # lausser/check_nwc_health README (a CUCM's sysDescr); 99 is SNMP Research's agent number
+    descr = (
+        "Hardware:VMware, 2  Intel(R) Xeon(R) CPU           E5640  @ 2.67GHz, 4096 MB Memory:"
+        " Software:UCOS 4.0.0.0-45"
+    )
+    device = _identify("1.3.6.1.4.1.99.1.1.3.28", descr)
+    named = [(i.vendor, i.product, i.version) for i in device.identities]
+    assert named == [("Cisco", "Unified Communications", "4.0.0.0-45")]
+    assert device.device_class == "server"
