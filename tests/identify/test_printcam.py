@@ -105,3 +105,11 @@ def test_ucos_names_cisco_s_unified_communications_under_an_agent_s_number() -> 
     named = [(i.vendor, i.product, i.version) for i in device.identities]
     assert named == [("Cisco", "Unified Communications", "4.0.0.0-45")]
     assert device.device_class == "server"
+
+
+@pytest.mark.parametrize("descr", ["Lantronix MPS100", "Lantronix LPS1"])
+def test_a_lantronix_print_server_is_a_device_server_in_a_printer_class(descr: str) -> None:
+    # nmap-service-probes' names of these print servers ("Lantronix MPS100 ftpd", "LPS1")
+    device = _identify(None, descr)
+    assert _named(device) == [("Lantronix", "Device Server")]
+    assert (device.device_class, device.device_type) == ("printer", "print-server")
