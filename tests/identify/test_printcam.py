@@ -10,7 +10,7 @@ import pytest
 
 from legacyscan.identify.engine import Identifier
 from legacyscan.identify.rules import RuleSet
-from legacyscan.model import Host, IdentifiedDevice, SnmpSystem
+from legacyscan.model import Host, IdentifiedDevice, Service, SnmpSystem
 
 RULES = RuleSet.load()
 
@@ -113,3 +113,28 @@ def test_a_lantronix_print_server_is_a_device_server_in_a_printer_class(descr: s
     device = _identify(None, descr)
     assert _named(device) == [("Lantronix", "Device Server")]
     assert (device.device_class, device.device_type) == ("printer", "print-server")
+
+
+def _identify_telnet(banner: str) -> IdentifiedDevice:
+    service = Service(
+        port=23, protocol="tcp", state="open", name="telnet", scripts=(("banner", banner),)
+    )
+    return Identifier(RULES).identify(Host(address="127.0.0.1", services=(service,)))
+
+
+def test_a_moxa_console_s_model_table_names_its_device_server() -> None:
+    # Greenbone's "Moxa NPort Device Detection (Telnet)" header comment (the rule's example),
+    # here behind the dashed line another console prints first
+    banner = "\n-----\nModel name       : MGate MB3180\nMAC address      : 00:90:E8:00:00:01"
+    device = _identify_telnet(banner)
+    assert ("Moxa", "Device Server") in _named(device)
+    assert device.device_class == "iot"
+
+
+def test_grandstream_s_shell_greeting_names_the_handytone() -> None:
+    # evgeni/Grandstream-Firmware-HT802 SuperUser/README.md
+    device = _identify_telnet("Grandstream HT802 Command Shell Copyright 2006-2018")
+    assert _named(device) == [("Grandstream", "HandyTone ATA")]
+    # another Grandstream console names the maker only
+    other = _identify_telnet("Grandstream GXP Command Shell")
+    assert ("Grandstream", "") in _named(other)
