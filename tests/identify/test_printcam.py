@@ -138,3 +138,20 @@ def test_grandstream_s_shell_greeting_names_the_handytone() -> None:
     # another Grandstream console names the maker only
     other = _identify_telnet("Grandstream GXP Command Shell")
     assert ("Grandstream", "") in _named(other)
+
+
+@pytest.mark.parametrize(
+    ("oid", "vendor", "device_type"),
+    [
+        # ASCOM-IPDECT-MIB ascomIpdect ::= { ascomMibs 1 }, ascomMibs ::= { ascom 1 }
+        ("1.3.6.1.4.1.27614.1.1", "Ascom", None),
+        # TEL2N-MIB heliosip ::= { tel2n 11 }
+        ("1.3.6.1.4.1.6530.11", "2N", "intercom"),
+    ],
+)
+def test_a_number_registered_under_another_name_names_its_brand(
+    oid: str, vendor: str, device_type: str | None
+) -> None:
+    device = _identify(oid)
+    assert _named(device) == [(vendor, "")]
+    assert (device.device_class, device.device_type) == ("iot", device_type)
