@@ -155,3 +155,9 @@ def test_a_number_registered_under_another_name_names_its_brand(
     device = _identify(oid)
     assert _named(device) == [(vendor, "")]
     assert (device.device_class, device.device_type) == ("iot", device_type)
+
+
+def test_avocent_s_name_is_vertiv_s() -> None:
+    device = _identify(None, "Avocent DSR1024")
+    assert _named(device) == [("Vertiv", "")]
+    assert device.device_class == "iot"
