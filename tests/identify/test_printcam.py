@@ -161,3 +161,10 @@ def test_avocent_s_name_is_vertiv_s() -> None:
     device = _identify(None, "Avocent DSR1024")
     assert _named(device) == [("Vertiv", "")]
     assert device.device_class == "iot"
+
+
+def test_a_marknet_print_server_is_a_lexmark_printer() -> None:
+    # nmap-service-probes' MarkNet line (the maker name's source), as a sysDescr would begin
+    device = _identify(None, "MarkNet N8150 802.11b/g/n")
+    assert _named(device) == [("Lexmark", "Printer")]
+    assert (device.device_class, device.device_type) == ("printer", "print-server")
