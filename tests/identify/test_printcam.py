@@ -168,3 +168,21 @@ def test_a_marknet_print_server_is_a_lexmark_printer() -> None:
     device = _identify(None, "MarkNet N8150 802.11b/g/n")
     assert _named(device) == [("Lexmark", "Printer")]
     assert (device.device_class, device.device_type) == ("printer", "print-server")
+
+
+@pytest.mark.parametrize(
+    ("label", "vendor", "device_class"),
+    [
+        ("Snom 300 VoIP phone http config", "Snom", "iot"),
+        ("Mobotix Camera http config", "Mobotix", "iot"),
+        ("AudioCodes Mediant 200 VoIP gateway http config", "AudioCodes", "unknown"),
+    ],
+)
+def test_nmap_s_label_names_the_telephony_or_camera_maker(
+    label: str, vendor: str, device_class: str
+) -> None:
+    # nmap-service-probes' labels (p//), as nmap prints them for an HTTP service
+    service = Service(port=80, protocol="tcp", state="open", name="http", product=label)
+    device = Identifier(RULES).identify(Host(address="127.0.0.1", services=(service,)))
+    assert vendor in {i.vendor for i in device.identities}
+    assert device.device_class == device_class
