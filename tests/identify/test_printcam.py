@@ -29,6 +29,8 @@ def _named(device: IdentifiedDevice) -> list[tuple[str, str]]:
     [
         # JETDIRECT3-MIB netPrinter ::= { netPeripheral 1 }
         ("1.3.6.1.4.1.11.2.3.9.1", "HP", "JetDirect", "printer", None),
+        # an embedded JetDirect's bare 11.1 (the row's public fixture)
+        ("1.3.6.1.4.1.11.1", "HP", "JetDirect", "printer", None),
         # GS-HT8XX-MIB ht802 ::= { ht8xx 802 }, ht8xx ::= { productFamily 2 }
         ("1.3.6.1.4.1.42397.1.2.802", "Grandstream", "HandyTone ATA", "iot", "voip-adapter"),
         # ipPbxNs-MIB nsMainProc ::= { ipPbxSystem 3 }, ipPbxSystem ::= { panasonic 601 }
