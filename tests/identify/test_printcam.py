@@ -188,3 +188,10 @@ def test_nmap_s_label_names_the_telephony_or_camera_maker(
     device = Identifier(RULES).identify(Host(address="127.0.0.1", services=(service,)))
     assert vendor in {i.vendor for i in device.identities}
     assert device.device_class == device_class
+
+
+def test_a_poly_studio_x_is_polycom_s_studio_x_video_endpoint() -> None:
+    # Poly's administrator guide names the models (the family's examples); Poly is Polycom
+    device = _identify("1.3.6.1.4.1.2684", "Poly Studio X50")
+    assert _named(device) == [("Polycom", "Studio X")]
+    assert (device.device_class, device.device_type) == ("telehealth", "video-endpoint")
