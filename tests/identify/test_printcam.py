@@ -195,3 +195,13 @@ def test_a_poly_studio_x_is_polycom_s_studio_x_video_endpoint() -> None:
     device = _identify("1.3.6.1.4.1.2684", "Poly Studio X50")
     assert _named(device) == [("Polycom", "Studio X")]
     assert (device.device_class, device.device_type) == ("telehealth", "video-endpoint")
+
+
+def test_a_simatic_controller_is_a_siemens_automation_device() -> None:
+    # Klick et al., Black Hat USA 2015 (the rule's example); SCALANCE stays out of the rule
+    descr = "Siemens, SIMATIC S7, CPU314C-2 PN/DP, 6ES7 314-6EH04-0AB0 , HW: 4, FW: V3.3.10"
+    device = _identify(None, descr)
+    assert _named(device) == [("Siemens", "")]
+    assert (device.device_class, device.device_type) == ("iot", "plc")
+    scalance = _identify(None, "Siemens, SIMATIC NET, SCALANCE XR524-8C 2PS")
+    assert scalance.device_type != "plc"
