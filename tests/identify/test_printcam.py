@@ -205,3 +205,9 @@ def test_a_simatic_controller_is_a_siemens_automation_device() -> None:
     assert (device.device_class, device.device_type) == ("iot", "plc")
     scalance = _identify(None, "Siemens, SIMATIC NET, SCALANCE XR524-8C 2PS")
     assert scalance.device_type != "plc"
+
+
+def test_a_datamax_label_printer_is_honeywell_s() -> None:
+    device = _identify(None, "Datamax-O'Neil H-Class")
+    assert _named(device) == [("Honeywell", "")]
+    assert (device.device_class, device.device_type) == ("printer", "label-printer")
