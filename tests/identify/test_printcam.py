@@ -211,3 +211,16 @@ def test_a_datamax_label_printer_is_honeywell_s() -> None:
     device = _identify(None, "Datamax-O'Neil H-Class")
     assert _named(device) == [("Honeywell", "")]
     assert (device.device_class, device.device_type) == ("printer", "label-printer")
+
+
+@pytest.mark.parametrize(
+    ("osclass", "vendor"),
+    [
+        ("Savin|embedded||printer", "Ricoh"),
+        ("Tandberg|embedded||webcam", "Cisco"),
+        ("Minolta|embedded||printer", "Konica Minolta"),
+    ],
+)
+def test_nmap_s_old_brand_names_are_read_as_the_line_s_maker(osclass: str, vendor: str) -> None:
+    answers = RULES.tables.os_class(osclass)
+    assert vendor in {a.row.vendor for a, _ in answers}
