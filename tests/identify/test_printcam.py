@@ -10,7 +10,14 @@ import pytest
 
 from legacyscan.identify.engine import Identifier
 from legacyscan.identify.rules import RuleSet
-from legacyscan.model import Host, IdentifiedDevice, Service, SnmpSystem
+from legacyscan.model import (
+    EntityPhysical,
+    Host,
+    IdentifiedDevice,
+    Service,
+    SnmpSystem,
+    SnmpTables,
+)
 
 RULES = RuleSet.load()
 
@@ -224,3 +231,16 @@ def test_a_datamax_label_printer_is_honeywell_s() -> None:
 def test_nmap_s_old_brand_names_are_read_as_the_line_s_maker(osclass: str, vendor: str) -> None:
     answers = RULES.tables.os_class(osclass)
     assert vendor in {a.row.vendor for a, _ in answers}
+
+
+def test_a_grandstream_switch_is_network_gear_not_a_phone() -> None:
+    # the GWN780x manual's model; Grandstream's number and its ENTITY manufacturer name
+    host = Host(
+        address="127.0.0.1",
+        snmp=SnmpSystem(descr="GWN7803P", object_id="1.3.6.1.4.1.42397"),
+        snmp_tables=SnmpTables(
+            entities=(EntityPhysical(index=1, descr="GWN7803P", mfg_name="Grandstream"),)
+        ),
+    )
+    device = Identifier(RULES).identify(host)
+    assert (device.device_class, device.device_type) == ("network", "switch")
