@@ -42,6 +42,8 @@ def _named(device: IdentifiedDevice) -> list[tuple[str, str]]:
         ("1.3.6.1.4.1.42397.1.2.802", "Grandstream", "HandyTone ATA", "iot", "voip-adapter"),
         # ipPbxNs-MIB nsMainProc ::= { ipPbxSystem 3 }, ipPbxSystem ::= { panasonic 601 }
         ("1.3.6.1.4.1.258.601.3", "Panasonic", "KX-NS PBX", "server", "pbx"),
+        # CISCO-PRODUCTS-MIB ciscoMCS7825H ::= { ciscoProducts 583 }
+        ("1.3.6.1.4.1.9.1.583", "Cisco", "Unified Communications", "server", None),
     ],
 )
 def test_a_sysobjectid_alone_names_the_product_and_the_class(
