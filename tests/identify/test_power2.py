@@ -44,3 +44,10 @@ def test_symmetricom_s_other_branches_name_no_time_server() -> None:
     # SYMM-SMI symmBroadband ::= { symmSnmpManagement 2 }: the GoWide access products
     device = _identify("1.3.6.1.4.1.9070.1.2.2.1")
     assert device.device_type != "time-server"
+
+
+def test_a_geist_watchdog_is_an_environment_monitor_not_a_pdu() -> None:
+    # GEIST-V4-MIB watchdog100 ::= { blackbird 1 } (21239.5.1)
+    device = _identify("1.3.6.1.4.1.21239.5.1")
+    assert [(i.vendor, i.product) for i in device.identities] == [("Vertiv", "Watchdog")]
+    assert (device.device_class, device.device_type) == ("iot", "sensor")
