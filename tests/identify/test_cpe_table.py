@@ -136,3 +136,27 @@ def test_a_malformed_cpe_row_is_refused(tmp_path: Path, row: str) -> None:
     (tmp_path / "cpe.yaml").write_text(f"cpes:\n  - {row}\n", encoding="utf-8")
     with pytest.raises(TableError):
         Tables.load(tmp_path, registry={})
+
+
+def test_nmap_s_class_vendors_of_ours_name_the_maker() -> None:
+    guess = OsMatch(
+        "IBM InfoPrint 1140 printer",
+        100,
+        classes=(OsClass("IBM", "embedded", "", "printer", 100),),
+    )
+    device = _identify(os_matches=(guess,))
+    assert {i.vendor for i in device.identities} == {"IBM"}
+    # Brocade's classes span three successors' lines: only its Fabric OS family names it
+    fabric = OsMatch(
+        "Brocade Fabric OS 7.4.1 (Linux 2.6.14)",
+        100,
+        classes=(OsClass("Brocade", "Fabric OS", "7.X", "switch", 100),),
+    )
+    named = {(i.vendor, i.product) for i in _identify(os_matches=(fabric,)).identities}
+    assert ("Brocade", "Fabric OS") in named
+    switch = OsMatch(
+        "Brocade FCX-series switch",
+        100,
+        classes=(OsClass("Brocade", "embedded", "", "switch", 100),),
+    )
+    assert _identify(os_matches=(switch,)).identities == ()
