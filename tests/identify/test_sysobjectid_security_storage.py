@@ -1,0 +1,87 @@
+"""The product subtrees of fingerprints/tables/sysobjectid-security-storage.yaml (security
+appliances, ADCs, DNS/DHCP appliances, storage arrays), each proven on an OID the cited MIB
+or list assigns, through the whole identify stage: a sysObjectID alone names the product
+and the class."""
+
+from __future__ import annotations
+
+import pytest
+
+from legacyscan.identify.engine import Identifier
+from legacyscan.identify.rules import RuleSet
+from legacyscan.model import Host, IdentifiedDevice, SnmpSystem
+
+RULES = RuleSet.load()
+
+
+def _identify(object_id: str, descr: str | None = None) -> IdentifiedDevice:
+    host = Host(address="127.0.0.1", snmp=SnmpSystem(descr=descr, object_id=object_id))
+    return Identifier(RULES).identify(host)
+
+
+def _named(device: IdentifiedDevice) -> list[tuple[str, str]]:
+    return [(i.vendor, i.product) for i in device.identities if not i.vendor_only]
+
+
+CASES = [
+    # IB-SMI-MIB ib1552a ::= { infobloxProducts 1304 }, ibVnios ::= { infobloxProducts 1004 }
+    ("1.3.6.1.4.1.7779.1.1304", "Infoblox", "NIOS", "server", "dns-server"),
+    ("1.3.6.1.4.1.7779.1.1004", "Infoblox", "NIOS", "server", "dns-server"),
+    # IRONPORT-SMI asyncOSMail ::= { asyncOSAppliances 1 }; FusionInventory 15497.1.2 S670
+    ("1.3.6.1.4.1.15497.1.1", "Cisco", "AsyncOS", "server", None),
+    ("1.3.6.1.4.1.15497.1.2", "Cisco", "AsyncOS", "server", None),
+    # NS-MIB-SMIV2-MIB nsRoot ::= { netScaler 1 }; SDX-MIB-SMIV2-MIB sdxRoot ::= { netScaler 6 }
+    ("1.3.6.1.4.1.5951.1", "Citrix", "NetScaler", "network", "load-balancer"),
+    ("1.3.6.1.4.1.5951.6", "Citrix", "NetScaler SDX", "network", "load-balancer"),
+    # NS-MIB-SMIV2-MIB rs9000 ::= { nsProducts 1 } (nsProducts ::= { netScaler 4 })
+    ("1.3.6.1.4.1.5951.4.1", "Citrix", "NetScaler", "network", "load-balancer"),
+    # SFOS-FIREWALL-MIB sfosXGMIB ::= { sophosMIB 5 }
+    ("1.3.6.1.4.1.2604.5", "Sophos", "SFOS", "network", "firewall"),
+    # SONICWALL-SMI sonicwallSSLVPN ::= { sonicwall 6 }
+    ("1.3.6.1.4.1.8741.6", "SonicWall", "Secure Mobile Access", "network", "firewall"),
+    # FusionInventory 12196.250.10 LoadMaster
+    ("1.3.6.1.4.1.12196.250.10", "Kemp", "LoadMaster", "network", "load-balancer"),
+    # FusionInventory 12532.252.3.1 SSL-SA-2500
+    ("1.3.6.1.4.1.12532.252.3.1", "Ivanti", "Connect Secure", "network", "firewall"),
+    # EQUALLOGIC-SMI equalLogic ::= { enterprises 12740 }, eqlPSSeries ::= { products 1 }
+    ("1.3.6.1.4.1.12740.12740.1", "Dell", "EqualLogic PS Series", "server", "storage"),
+]
+
+
+@pytest.mark.parametrize(("oid", "vendor", "product", "device_class", "device_type"), CASES)
+def test_a_product_subtree_names_the_product_and_the_class(
+    oid: str, vendor: str, product: str, device_class: str, device_type: str | None
+) -> None:
+    device = _identify(oid)
+    assert (vendor, product) in _named(device)
+    assert device.device_class == device_class
+    assert device.device_type == device_type
+
+
+def test_a_linux_sysdescr_does_not_hide_the_appliance() -> None:
+    # an SFOS firewall answers with a bare Linux line: the product row still names it
+    device = _identify("1.3.6.1.4.1.2604.5", "Linux localhost 4.14.38 #2 SMP x86_64")
+    assert ("Sophos", "SFOS") in _named(device)
+
+
+@pytest.mark.parametrize(
+    ("oid", "vendor"),
+    [
+        # Pulse Secure's MAG and IC branches run Connect Secure or Policy Secure alike
+        ("1.3.6.1.4.1.12532.254.1.1", "Ivanti"),
+        ("1.3.6.1.4.1.12532.253.4.1", "Ivanti"),
+        # Cyberoam's (Elitecore's) number, Sophos's since 2014: the maker only
+        ("1.3.6.1.4.1.21067.2", "Sophos"),
+        # one4net's number outside the LoadMaster OID: Kemp, no product
+        ("1.3.6.1.4.1.12196.13", "Kemp"),
+    ],
+)
+def test_a_branch_of_several_systems_names_only_the_maker(oid: str, vendor: str) -> None:
+    device = _identify(oid)
+    assert _named(device) == []
+    assert [i.vendor for i in device.identities] == [vendor]
+
+
+def test_the_citrix_subtrees_hold_only_their_own_oids() -> None:
+    # { netScaler 7 } (MAS-MIB-SMIV2-MIB, the management service) is neither an ADC nor an SDX
+    assert _named(_identify("1.3.6.1.4.1.5951.7")) == []
