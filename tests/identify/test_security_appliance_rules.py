@@ -1,0 +1,45 @@
+"""fingerprints/rules/48-snmp-security-appliances.yaml: what its rules must not name (the
+examples in the file prove what they name)."""
+
+from __future__ import annotations
+
+import pytest
+
+from legacyscan.identify.engine import Identifier
+from legacyscan.identify.rules import RuleSet
+from legacyscan.model import Host, SnmpSystem
+
+RULES = RuleSet.load()
+
+
+def _products(descr: str, object_id: str = "1.3.6.1.4.1.8072.3.2.8") -> list[str]:
+    host = Host(address="127.0.0.1", snmp=SnmpSystem(descr=descr, object_id=object_id))
+    device = Identifier(RULES).identify(host)
+    return [i.product for i in device.identities]
+
+
+@pytest.mark.parametrize(
+    "descr",
+    [
+        # HardenedBSD itself: uname -a in Shawn Webb's "offensive OpenSSL" article
+        # (git.hardenedbsd.org/shawn.webb/articles,
+        # infosec/offensive-openssl/2023-02-03_introduction)
+        "FreeBSD offensive-openssl 13.2-PRERELEASE-HBSD FreeBSD 13.2-PRERELEASE-HBSD #0  "
+        "hardened/13-stable/master-n191656-36e160ea752: Tue Feb  7 09:57:03 EST 2023     "
+        "shawn@hbsd13-playground-01:/usr/obj/usr/src/amd64.amd64/sys/HARDENEDBSD amd64",
+        # a FreeBSD stable branch has no release-series number after it
+        "FreeBSD build 13.2-STABLE FreeBSD 13.2-STABLE stable/13-n255000-0123456789a GENERIC amd64",
+    ],
+)
+def test_a_hardenedbsd_or_freebsd_branch_is_no_opnsense(descr: str) -> None:
+    assert "OPNsense" not in _products(descr)
+
+
+def test_an_opnsense_on_freebsd_13_is_named_by_its_branch_too() -> None:
+    # 22.1 and later build FreeBSD again: a line written here in the form FreeBSD's newvers.sh
+    # gives a git tree (<branch>-n<count>-<hash>), not a recorded one
+    descr = (
+        "FreeBSD fw 13.1-RELEASE-p7 FreeBSD 13.1-RELEASE-p7 "
+        "stable/23.1-n250530-4c2a8a7d4c1 SMP amd64"
+    )
+    assert "OPNsense" in _products(descr)
