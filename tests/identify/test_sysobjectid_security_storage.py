@@ -28,8 +28,8 @@ CASES = [
     ("1.3.6.1.4.1.7779.1.1304", "Infoblox", "NIOS", "server", "dns-server"),
     ("1.3.6.1.4.1.7779.1.1004", "Infoblox", "NIOS", "server", "dns-server"),
     # IRONPORT-SMI asyncOSMail ::= { asyncOSAppliances 1 }; FusionInventory 15497.1.2 S670
-    ("1.3.6.1.4.1.15497.1.1", "Cisco", "AsyncOS", "server", None),
-    ("1.3.6.1.4.1.15497.1.2", "Cisco", "AsyncOS", "server", None),
+    ("1.3.6.1.4.1.15497.1.1", "Cisco", "AsyncOS", "network", None),
+    ("1.3.6.1.4.1.15497.1.2", "Cisco", "AsyncOS", "network", None),
     # NS-MIB-SMIV2-MIB nsRoot ::= { netScaler 1 }; SDX-MIB-SMIV2-MIB sdxRoot ::= { netScaler 6 }
     ("1.3.6.1.4.1.5951.1", "Citrix", "NetScaler", "network", "load-balancer"),
     ("1.3.6.1.4.1.5951.6", "Citrix", "NetScaler SDX", "network", "load-balancer"),
@@ -45,6 +45,32 @@ CASES = [
     ("1.3.6.1.4.1.12532.252.3.1", "Ivanti", "Connect Secure", "network", "firewall"),
     # EQUALLOGIC-SMI equalLogic ::= { enterprises 12740 }, eqlPSSeries ::= { products 1 }
     ("1.3.6.1.4.1.12740.12740.1", "Dell", "EqualLogic PS Series", "server", "storage"),
+    # FORTINET-FORTIMANAGER-FORTIANALYZER-MIB fmg400E ::= { fmModel 4005 },
+    # faz1000E ::= { faModel 10005 }
+    ("1.3.6.1.4.1.12356.103.1.4005", "Fortinet", "FortiManager", "server", "management"),
+    ("1.3.6.1.4.1.12356.103.3.10005", "Fortinet", "FortiAnalyzer", "server", None),
+    # FORTINET-FORTIMAIL-MIB, -FORTIWEB-MIB, -FORTIADC-MIB, -FORTIAUTHENTICATOR-MIB,
+    # -FORTIVOICE-MIB, -FORTISANDBOX-MIB (fsaVM ::= { fsaModel 20000 }), -FORTIAP-MIB,
+    # -FORTIEXTENDER-MIB module roots
+    ("1.3.6.1.4.1.12356.105", "Fortinet", "FortiMail", "network", None),
+    ("1.3.6.1.4.1.12356.107.1", "Fortinet", "FortiWeb", "network", "firewall"),
+    ("1.3.6.1.4.1.12356.112.1", "Fortinet", "FortiADC", "network", "load-balancer"),
+    ("1.3.6.1.4.1.12356.113", "Fortinet", "FortiAuthenticator", "network", None),
+    ("1.3.6.1.4.1.12356.115", "Fortinet", "FortiVoice", "server", "pbx"),
+    ("1.3.6.1.4.1.12356.118.1.20000", "Fortinet", "FortiSandbox", "network", None),
+    ("1.3.6.1.4.1.12356.120.1", "Fortinet", "FortiAP", "network", "wireless"),
+    ("1.3.6.1.4.1.12356.121.2", "Fortinet", "FortiExtender", "network", "router"),
+    # WATCHGUARD-PRODUCTS-MIB M400 ::= { xtmSeries 49 }, T45-CW ::= { xtmSeries 104 }
+    ("1.3.6.1.4.1.3097.1.5.49", "WatchGuard", "Fireware", "network", "firewall"),
+    ("1.3.6.1.4.1.3097.1.5.104", "WatchGuard", "Fireware", "network", "firewall"),
+    # IMM-MIB ibmIntegratedManagementModuleMIB
+    (
+        "1.3.6.1.4.1.2.3.51.3",
+        "IBM",
+        "Integrated Management Module",
+        "server",
+        "management-controller",
+    ),
 ]
 
 
@@ -74,6 +100,10 @@ def test_a_linux_sysdescr_does_not_hide_the_appliance() -> None:
         ("1.3.6.1.4.1.21067.2", "Sophos"),
         # one4net's number outside the LoadMaster OID: Kemp, no product
         ("1.3.6.1.4.1.12196.13", "Kemp"),
+        # WatchGuard's older Firebox X branch (fbXSeries, 4) ran Fireware or WFS
+        ("1.3.6.1.4.1.3097.1.4.1", "WatchGuard"),
+        # FortiManager's module outside its model branches (fmSystem ::= { fnFortiManagerMib 2 })
+        ("1.3.6.1.4.1.12356.103.2", "Fortinet"),
     ],
 )
 def test_a_branch_of_several_systems_names_only_the_maker(oid: str, vendor: str) -> None:
