@@ -63,6 +63,8 @@ CASES = [
     # WATCHGUARD-PRODUCTS-MIB M400 ::= { xtmSeries 49 }, T45-CW ::= { xtmSeries 104 }
     ("1.3.6.1.4.1.3097.1.5.49", "WatchGuard", "Fireware", "network", "firewall"),
     ("1.3.6.1.4.1.3097.1.5.104", "WatchGuard", "Fireware", "network", "firewall"),
+    # DATA-DOMAIN-MIB dd410 ::= { restorer 3 }
+    ("1.3.6.1.4.1.19746.3.1.3", "Dell", "Data Domain OS", "server", "storage"),
     # IMM-MIB ibmIntegratedManagementModuleMIB
     (
         "1.3.6.1.4.1.2.3.51.3",
@@ -96,6 +98,10 @@ def test_a_linux_sysdescr_does_not_hide_the_appliance() -> None:
         # Pulse Secure's MAG and IC branches run Connect Secure or Policy Secure alike
         ("1.3.6.1.4.1.12532.254.1.1", "Ivanti"),
         ("1.3.6.1.4.1.12532.253.4.1", "Ivanti"),
+        # the storage makers' numbers outside a product branch: the maker and the class
+        ("1.3.6.1.4.1.12925.1", "HPE"),
+        ("1.3.6.1.4.1.16139.1", "Dell"),
+        ("1.3.6.1.4.1.40482.1", "Pure Storage"),
         # Cyberoam's (Elitecore's) number, Sophos's since 2014: the maker only
         ("1.3.6.1.4.1.21067.2", "Sophos"),
         # one4net's number outside the LoadMaster OID: Kemp, no product
