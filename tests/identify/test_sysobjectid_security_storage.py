@@ -65,6 +65,8 @@ CASES = [
     ("1.3.6.1.4.1.3097.1.5.104", "WatchGuard", "Fireware", "network", "firewall"),
     # DATA-DOMAIN-MIB dd410 ::= { restorer 3 }
     ("1.3.6.1.4.1.19746.3.1.3", "Dell", "Data Domain OS", "server", "storage"),
+    # SUN-ILOM-CONTROL-MIB ilomCtrlMIB ::= { ilom 102 }
+    ("1.3.6.1.4.1.42.2.175.102", "Oracle", "ILOM", "server", "management-controller"),
     # IMM-MIB ibmIntegratedManagementModuleMIB
     (
         "1.3.6.1.4.1.2.3.51.3",
