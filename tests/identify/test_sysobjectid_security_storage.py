@@ -67,6 +67,8 @@ CASES = [
     ("1.3.6.1.4.1.19746.3.1.3", "Dell", "Data Domain OS", "server", "storage"),
     # SUN-ILOM-CONTROL-MIB ilomCtrlMIB ::= { ilom 102 }
     ("1.3.6.1.4.1.42.2.175.102", "Oracle", "ILOM", "server", "management-controller"),
+    # F5-OS-SYSTEM-MIB f5OsAppR4x00 ::= { f5OsSystemModelOIDs 4 }
+    ("1.3.6.1.4.1.12276.1.3.1.4", "F5", "F5OS", "network", "load-balancer"),
     # IMM-MIB ibmIntegratedManagementModuleMIB
     (
         "1.3.6.1.4.1.2.3.51.3",
