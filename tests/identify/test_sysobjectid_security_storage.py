@@ -69,6 +69,8 @@ CASES = [
     ("1.3.6.1.4.1.42.2.175.102", "Oracle", "ILOM", "server", "management-controller"),
     # F5-OS-SYSTEM-MIB f5OsAppR4x00 ::= { f5OsSystemModelOIDs 4 }
     ("1.3.6.1.4.1.12276.1.3.1.4", "F5", "F5OS", "network", "load-balancer"),
+    # PHION-MIB firewall ::= { phion 1 }
+    ("1.3.6.1.4.1.10704.1.10", "Barracuda", "CloudGen Firewall", "network", "firewall"),
     # IMM-MIB ibmIntegratedManagementModuleMIB
     (
         "1.3.6.1.4.1.2.3.51.3",
