@@ -71,6 +71,16 @@ CASES = [
     ("1.3.6.1.4.1.12276.1.3.1.4", "F5", "F5OS", "network", "load-balancer"),
     # PHION-MIB firewall ::= { phion 1 }
     ("1.3.6.1.4.1.10704.1.10", "Barracuda", "CloudGen Firewall", "network", "firewall"),
+    # EIP-MON-MIB eip (enterprises 2440): the enterprise OID itself and its products branch
+    ("1.3.6.1.4.1.2440", "EfficientIP", "SOLIDserver", "server", "dns-server"),
+    ("1.3.6.1.4.1.2440.1", "EfficientIP", "SOLIDserver", "server", "dns-server"),
+    # BCN-PRODUCTS-MIB bcnProductsAdonis1000 (5), bcnProductsProteus (2)
+    ("1.3.6.1.4.1.13315.2.5", "BlueCat", "DNS/DHCP Server", "server", "dns-server"),
+    ("1.3.6.1.4.1.13315.2.2", "BlueCat", "Address Manager", "server", None),
+    # A10-COMMON-MIB a10AX: AX2500 ::= { a10AX 8 }
+    ("1.3.6.1.4.1.22610.1.3.8", "A10 Networks", "ACOS", "network", "load-balancer"),
+    # STONESOFT-SMI-MIB stonesoftFirewall
+    ("1.3.6.1.4.1.1369.5.2", "Forcepoint", "NGFW", "network", "firewall"),
     # IMM-MIB ibmIntegratedManagementModuleMIB
     (
         "1.3.6.1.4.1.2.3.51.3",
@@ -104,6 +114,9 @@ def test_a_linux_sysdescr_does_not_hide_the_appliance() -> None:
         # Pulse Secure's MAG and IC branches run Connect Secure or Policy Secure alike
         ("1.3.6.1.4.1.12532.254.1.1", "Ivanti"),
         ("1.3.6.1.4.1.12532.253.4.1", "Ivanti"),
+        # A10's IDsentrie family (a10Products 1) and Stonesoft's IPS branch (5.5)
+        ("1.3.6.1.4.1.22610.1.1.1", "A10 Networks"),
+        ("1.3.6.1.4.1.1369.5.5", "Forcepoint"),
         # the storage makers' numbers outside a product branch: the maker and the class
         ("1.3.6.1.4.1.12925.1", "HPE"),
         ("1.3.6.1.4.1.16139.1", "Dell"),
