@@ -43,3 +43,18 @@ def test_an_opnsense_on_freebsd_13_is_named_by_its_branch_too() -> None:
         "stable/23.1-n250530-4c2a8a7d4c1 SMP amd64"
     )
     assert "OPNsense" in _products(descr)
+
+
+def test_a_debian_kernel_is_no_proxmox() -> None:
+    # Observium's unix poller's Debian 9 example, beside its Proxmox ones
+    descr = "Linux hostname 4.9.0-6-amd64 #1 SMP Debian 4.9.88-1+deb9u1 (2018-05-07) x86_64"
+    products = _products(descr, "1.3.6.1.4.1.8072.3.2.10")
+    assert "Proxmox VE" not in products
+    assert "Debian" in products
+
+
+def test_policy_secure_is_not_named_connect_secure() -> None:
+    # the same appliances' NAC product says so in its sysDescr (a line written here in the
+    # documented form with "Policy Secure" in the product's place, not a recorded one)
+    descr = "Pulse Secure, LLC,Pulse Policy Secure,PSA-3000,9.1R14 (build 16847)"
+    assert "Connect Secure" not in _products(descr, "1.3.6.1.4.1.12532.256.2.1")
