@@ -58,3 +58,26 @@ def test_policy_secure_is_not_named_connect_secure() -> None:
     # documented form with "Policy Secure" in the product's place, not a recorded one)
     descr = "Pulse Secure, LLC,Pulse Policy Secure,PSA-3000,9.1R14 (build 16847)"
     assert "Connect Secure" not in _products(descr, "1.3.6.1.4.1.12532.256.2.1")
+
+
+def test_a_compellent_line_cut_before_its_kernel_name_is_still_storage_center() -> None:
+    # Observium's Compellent line cut after its first build path, as agents cut sysDescr
+    # values longer than 255 characters (a longer build path than this one's gets cut so;
+    # written here from the recorded line, not recorded itself)
+    line = (
+        "FreeBSD hostname 9.1-RELEASE-p4 FreeBSD 9.1-RELEASE-p4 #0: Thu Dec 18 07:47:20 CST "
+        "2014 root@es-vb91-1:/work/buildmaster/r06.05.20/R06.05.20.018/06_05_20_018/work/"
+        "buildmaster/r06.05.20/R06.05.20.018/src/sys/COMPELLENT amd64"
+    )
+    cut = line[:180]
+    assert "COMPELLENT" not in cut
+    assert "Storage Center" in _products(cut, "1.3.6.1.4.1.8072.3.2.8")
+
+
+def test_a_stock_freebsd_is_no_compellent() -> None:
+    # uname -a of the VulnHub "Kioptrix 2014" host (the FreeBSD rule's own example)
+    descr = (
+        "FreeBSD kioptrix2014 9.0-RELEASE FreeBSD 9.0-RELEASE #0: Tue Jan  3 07:46:30 UTC 2012"
+        "     root@farrell.cse.buffalo.edu:/usr/obj/usr/src/sys/GENERIC  amd64"
+    )
+    assert _products(descr, "1.3.6.1.4.1.8072.3.2.8") == ["FreeBSD"]
