@@ -81,3 +81,11 @@ def test_a_stock_freebsd_is_no_compellent() -> None:
         "     root@farrell.cse.buffalo.edu:/usr/obj/usr/src/sys/GENERIC  amd64"
     )
     assert _products(descr, "1.3.6.1.4.1.8072.3.2.8") == ["FreeBSD"]
+
+
+def test_vms_software_s_openvms_releases_are_not_named_hpe_s() -> None:
+    # VMS Software's releases follow V8.4 (V8.4-1H1, V8.4-2L1, V9.2-2: its ECO kits' release
+    # notes at docs.vmssoftware.com); a line written here in Greenbone's documented form
+    for release in ("V8.4-2L1", "V9.2-2"):
+        descr = f"localhost.localdomain rx2800 OpenVMS {release} VSI TCP/IP Services for OpenVMS"
+        assert "OpenVMS" not in _products(descr, "1.3.6.1.4.1.36.2.15.22.1")
