@@ -81,6 +81,9 @@ CASES = [
     ("1.3.6.1.4.1.22610.1.3.8", "A10 Networks", "ACOS", "network", "load-balancer"),
     # STONESOFT-SMI-MIB stonesoftFirewall
     ("1.3.6.1.4.1.1369.5.2", "Forcepoint", "NGFW", "network", "firewall"),
+    # CPQSM2-MIB cpqSm2ProdRILO2 (7), cpqSm2ProdRILO3 (9)
+    ("1.3.6.1.4.1.232.9.4.7", "HPE", "iLO", "server", "management-controller"),
+    ("1.3.6.1.4.1.232.9.4.9", "HPE", "iLO", "server", "management-controller"),
     # IMM-MIB ibmIntegratedManagementModuleMIB
     (
         "1.3.6.1.4.1.2.3.51.3",
