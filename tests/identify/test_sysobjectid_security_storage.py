@@ -84,6 +84,8 @@ CASES = [
     # CPQSM2-MIB cpqSm2ProdRILO2 (7), cpqSm2ProdRILO3 (9)
     ("1.3.6.1.4.1.232.9.4.7", "HPE", "iLO", "server", "management-controller"),
     ("1.3.6.1.4.1.232.9.4.9", "HPE", "iLO", "server", "management-controller"),
+    # FJDARY-E150 nsp ::= { storage 1 }
+    ("1.3.6.1.4.1.211.1.21.1.150", "Fujitsu", "ETERNUS", "server", "storage"),
     # IMM-MIB ibmIntegratedManagementModuleMIB
     (
         "1.3.6.1.4.1.2.3.51.3",
