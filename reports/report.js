@@ -405,6 +405,7 @@
     append(article, el("h4", null, msg("js.d_identities")));
     if (!d.id || !d.id.length) { append(article, el("p", null, msg("js.d_not_identified"))); }
     (d.id || []).forEach(function (n) { article.appendChild(identityBlock(DATA.objs[n])); });
+    if (d.rg) { append(article, el("p", "registrant", msg("js.d_registrant", { number: String(d.rg[0]), name: d.rg[1] }))); }
     // Score
     append(article, el("h4", null, msg("js.d_score")));
     if (d.lv) {

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from legacyscan.identify.table_rows import TableRow
+from legacyscan.identify.table_rows import TableRow, enterprise_number
 
 #: nmap's copies of https://www.iana.org/assignments/enterprise-numbers/ ("number<TAB>name").
 REGISTRY_COPIES = (
@@ -83,3 +83,14 @@ def read_registry(copies: Iterable[Path] = REGISTRY_COPIES) -> Mapping[int, str]
         if path.is_file():
             return _read_registry_file(path)
     return {}
+
+
+def snmp_registrant(object_id: str | None) -> tuple[int, str] | None:
+    """The enterprise number of a sysObjectID and the organisation IANA registered it to.
+
+    Shown to the report's reader as a clue: an OEM's or a predecessor's number names no
+    maker of ours (``vocabulary_vendor``), yet "Swichtec" or "Phoenixtec" tells a consultant
+    where to look.  None when the OID is not under enterprises or nmap's copy is absent."""
+    number = enterprise_number(object_id) if object_id else None
+    name = read_registry().get(number) if number is not None else None
+    return (number, name) if number is not None and name else None

@@ -17,6 +17,7 @@ from functools import cache, partial
 from types import NoneType
 from typing import Any
 
+from legacyscan.identify.registry import snmp_registrant
 from legacyscan.messages import message
 from legacyscan.model import AssessedIdentity, Host, Message, RiskFactor, Sighting
 from legacyscan.report.i18n import LANGUAGES, Language, catalogue
@@ -201,6 +202,10 @@ def page_data(view: ReportView, lang: str) -> dict[str, Any]:
             "cf": list(ident.class_conflicts),
             "kev": list(row.known_exploited),
         }
+        snmp = ident.host.snmp
+        registrant = snmp_registrant(snmp.object_id) if snmp else None
+        if registrant:
+            entry["rg"] = list(registrant)
         if not ident.host.scanned:  # only other devices' tables show it: never probed
             entry["ns"] = 1
             entry["sb"] = [_sighting(seen) for seen in ident.host.seen_by]

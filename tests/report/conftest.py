@@ -177,6 +177,10 @@ def build_rich() -> Assessment:
             conflicts=("medical",),
             hostnames=("xp-console",),
             services=(Service(445, "tcp", "open", "microsoft-ds"),),
+            snmp=SnmpSystem(
+                descr="Hardware: x86 - Software: Windows Version 5.1",
+                object_id="1.3.6.1.4.1.311.1.1.3.1.1",
+            ),
         ),
         device(
             "10.1.1.11",

@@ -134,7 +134,8 @@ def test_device_detail_shows_evidence_record_and_factors(en: Watched) -> None:
     page.click("#findings-table tbody tr:first-child")
     detail = page.inner_text("#device-detail")
     for text in ("snmp.windows.xp", "CVE-2017-0144", "82 points", "lifecycle", "8 April 2014",
-                 "Clinical devices it can reach (3)", "Signals disagree"):  # fmt: skip
+                 "Clinical devices it can reach (3)", "Signals disagree",
+                 "enterprise number 311, registered at IANA to Microsoft"):  # fmt: skip
         assert text in detail
     link = page.get_attribute("#device-detail a.source", "href")
     assert link == "https://learn.microsoft.com/en-us/lifecycle/products/windows-xp"
