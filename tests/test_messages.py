@@ -210,7 +210,8 @@ def _device_types() -> set[str]:
                 walk(item)
 
     folder = fingerprints_dir()
-    for path in [folder / "classes.yaml", *sorted((folder / "rules").glob("*.yaml"))]:
+    tables = sorted((folder / "tables").glob("*.yaml"))
+    for path in [folder / "classes.yaml", *sorted((folder / "rules").glob("*.yaml")), *tables]:
         walk(yaml.safe_load(path.read_text(encoding="utf-8")))
     costs = yaml.safe_load((folder / "costs.yaml").read_text(encoding="utf-8"))
     weights = yaml.safe_load((folder / "risk.yaml").read_text(encoding="utf-8"))

@@ -152,6 +152,10 @@ def test_an_hp_named_network_device_is_hpe_s_and_an_hp_printer_stays_hp_s() -> N
     assert (switch.device_class, maker.vendor) == ("network", "HPE")  # type: ignore[attr-defined]
     printer = _identify("1.3.6.1.4.1.11.2.3.9.1", "HP ETHERNET MULTI-ENVIRONMENT,SN:X")
     assert {i.vendor for i in printer.identities} == {"HP"}  # type: ignore[attr-defined]
+    # the standard UPS-MIB root classes a UPS (no maker); the sysDescr names "HP"
+    ups = _identify("1.3.6.1.2.1.33", "HP Example UPS")
+    (maker,) = ups.identities  # type: ignore[attr-defined]
+    assert (ups.device_class, maker.vendor, maker.product) == ("power", "HPE", "UPS")  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("oid", ["1.3.6.1.4.1.9.424242", "1.3.6.1.4.1.367.1.1"])
@@ -323,6 +327,9 @@ def test_a_maker_alone_on_a_classed_device_takes_the_device_kind() -> None:
     device = _identify("1.3.6.1.4.1.1602.4.7")
     (canon,) = device.identities  # type: ignore[attr-defined]
     assert (canon.vendor, canon.product, device.device_class) == ("Canon", "Printer", "printer")  # type: ignore[attr-defined]
+    # Yealink's number classes a desk phone; its vocabulary has the kind "IP Phone"
+    (phone,) = _identify("1.3.6.1.4.1.37459.2.1", "Linux 3.4.20 armv5tejl").identities  # type: ignore[attr-defined]
+    assert (phone.vendor, phone.product) == ("Yealink", "IP Phone")
     # Cisco's vocabulary has no device kind: the maker stays alone
     (cisco,) = _identify("1.3.6.1.4.1.9.424242").identities  # type: ignore[attr-defined]
     assert cisco.vendor_only
