@@ -51,3 +51,18 @@ def test_a_geist_watchdog_is_an_environment_monitor_not_a_pdu() -> None:
     device = _identify("1.3.6.1.4.1.21239.5.1")
     assert [(i.vendor, i.product) for i in device.identities] == [("Vertiv", "Watchdog")]
     assert (device.device_class, device.device_type) == ("iot", "sensor")
+
+
+@pytest.mark.parametrize(
+    ("oid", "product"),
+    [
+        # RITTAL-CMC-III-PRODUCTS-MIB cmcIIIProductUnit ::= { cmcIIIProducts 1 } (2606.7.7.1)
+        ("1.3.6.1.4.1.2606.7.7.1", "CMC III"),
+        # RITTAL-CMC-TC-MIB cmcTc ::= { rittal 4 }
+        ("1.3.6.1.4.1.2606.4", "CMC-TC"),
+    ],
+)
+def test_rittal_s_monitoring_agents_are_named_without_a_device_type(oid: str, product: str) -> None:
+    device = _identify(oid)
+    assert [(i.vendor, i.product) for i in device.identities] == [("Rittal", product)]
+    assert device.device_type is None
