@@ -30,6 +30,8 @@ def _identify(object_id: str | None, descr: str | None = None) -> IdentifiedDevi
         ("1.3.6.1.4.1.18837.1.3.1", "Spectracom", "SecureSync"),
         ("1.3.6.1.4.1.18837.1.4.1", "Spectracom", "NetClock"),
         ("1.3.6.1.4.1.18837.1.2.1", "Spectracom", "Time Server"),
+        # SPECTRACOM-XSYNC-MIB specxSyncMIB ::= { specProducts 2 }
+        ("1.3.6.1.4.1.18837.3.2", "Spectracom", "Time Server"),
     ],
 )
 def test_a_time_server_s_number_names_its_maker_and_the_kind(
