@@ -68,3 +68,39 @@ def test_rittal_s_monitoring_agents_are_named_without_a_device_type(oid: str, pr
     device = _identify(oid)
     assert [(i.vendor, i.product) for i in device.identities] == [("Rittal", product)]
     assert device.device_type is None
+
+
+@pytest.mark.parametrize(
+    ("oid", "vendor", "product", "device_class", "kind"),
+    [
+        # InterSeptor-MIB inSept ::= { webAppliance 1 }
+        ("1.3.6.1.4.1.19011.1.3.1", "Jacarta", "InterSeptor", "iot", "sensor"),
+        # ENLOGIC-PDU-MIB, GAMATRONIC-MIB, WTI-POWER-MIB power, IBOOTPDU-MIB roots
+        ("1.3.6.1.4.1.38446.1", "Enlogic", "PDU", "power", "pdu"),
+        ("1.3.6.1.4.1.6050.5", "Gamatronic", "UPS", "power", "ups"),
+        ("1.3.6.1.4.1.2634.3", "WTI", "PDU", "power", "pdu"),
+        ("1.3.6.1.4.1.1418.4", "Dataprobe", "PDU", "power", "pdu"),
+        # makers' roots that name the maker and its class, no product
+        ("1.3.6.1.4.1.22626.1.5", "Comet", "", "iot", "sensor"),
+        ("1.3.6.1.4.1.20916.1.8", "AVTECH", "", "iot", "sensor"),
+        ("1.3.6.1.4.1.16174.1.1.1", "Sensatronics", "", "iot", "sensor"),
+        ("1.3.6.1.4.1.18248.1", "Papouch", "", "iot", None),
+        ("1.3.6.1.4.1.29462.10", "Stulz", "", "iot", None),
+        ("1.3.6.1.4.1.39145.13", "ICT", "", "power", None),
+        ("1.3.6.1.4.1.34278.10.1", "Janitza", "", "power", None),
+    ],
+)
+def test_a_one_kind_maker_s_number_names_it_and_its_class(
+    oid: str, vendor: str, product: str, device_class: str, kind: str | None
+) -> None:
+    device = _identify(oid)
+    assert [(i.vendor, i.product) for i in device.identities] == [(vendor, product)]
+    assert (device.device_class, device.device_type) == (device_class, kind)
+
+
+def test_a_several_kind_maker_s_other_branches_name_no_kind() -> None:
+    # WTI-CONSOLE-MIB console ::= { westernTelematic 1 }: a console server, no PDU
+    for oid, vendor in [("1.3.6.1.4.1.2634.1", "WTI"), ("1.3.6.1.4.1.19011.2", "Jacarta")]:
+        device = _identify(oid)
+        assert [(i.vendor, i.product) for i in device.identities] == [(vendor, "")]
+        assert device.device_type is None
