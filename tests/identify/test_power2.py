@@ -80,6 +80,19 @@ def test_rittal_s_monitoring_agents_are_named_without_a_device_type(oid: str, pr
         ("1.3.6.1.4.1.6050.5", "Gamatronic", "UPS", "power", "ups"),
         ("1.3.6.1.4.1.2634.3", "WTI", "PDU", "power", "pdu"),
         ("1.3.6.1.4.1.1418.4", "Dataprobe", "PDU", "power", "pdu"),
+        # POSEIDON-MIB poseidon, STE-MIB ste, STE2-MIB ste2, HWg-WLD-MIB hwgwld
+        ("1.3.6.1.4.1.21796.3.3", "HW group", "Poseidon", "iot", "sensor"),
+        ("1.3.6.1.4.1.21796.4.1", "HW group", "STE", "iot", "sensor"),
+        ("1.3.6.1.4.1.21796.4.9", "HW group", "STE2", "iot", "sensor"),
+        ("1.3.6.1.4.1.21796.4.5", "HW group", "WLD", "iot", "sensor"),
+        # SPAGENT-MIB sensorProbe; ASENTRIA-ROOT-MIB
+        ("1.3.6.1.4.1.3854.1", "AKCP", "SensorProbe", "iot", "sensor"),
+        ("1.3.6.1.4.1.3052.5.4", "Asentria", "SiteBoss", "iot", "sensor"),
+        # Argus-MIB/ALPHA-RESOURCE-MIB, TERACOM-TCW220-MIB, VUTLAN-SYSTEM-MIB, DKSF-70 roots
+        ("1.3.6.1.4.1.7309.4", "Alpha", "", "power", None),
+        ("1.3.6.1.4.1.38783", "Teracom", "", "iot", "sensor"),
+        ("1.3.6.1.4.1.39052", "Vutlan", "", "iot", "sensor"),
+        ("1.3.6.1.4.1.25728", "NetPing", "", "iot", "sensor"),
         # makers' roots that name the maker and its class, no product
         ("1.3.6.1.4.1.22626.1.5", "Comet", "", "iot", "sensor"),
         ("1.3.6.1.4.1.20916.1.8", "AVTECH", "", "iot", "sensor"),
