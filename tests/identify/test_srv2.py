@@ -35,6 +35,8 @@ CASES = [
     ("1.3.6.1.4.1.5227.27", "Buffalo", "TeraStation", "server", "storage"),
     # HUAWEI-STORAGE-HARDWARE-MIB hwISM ::= { hwStorage 1 }
     ("1.3.6.1.4.1.34774.4.1", "Huawei", "OceanStor", "server", "storage"),
+    # AXIS-VIDEO-MIB videoBased ::= { products 1 }
+    ("1.3.6.1.4.1.368.1.1", "Axis", "AXIS OS", "iot", "camera"),
 ]
 
 
