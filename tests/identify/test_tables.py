@@ -196,7 +196,8 @@ def test_every_cpe_row_is_a_cpe_nmap_prints() -> None:
         probes.read_text(encoding="utf-8", errors="replace")
         + (NMAP_DATA / "nmap-os-db").read_text(encoding="utf-8", errors="replace")
     ).lower()
-    missing = [key for key in TABLES.cpes if f"cpe:/{key}" not in printed]
+    # a maker's row ("h:xerox") stands for the vendor token of nmap's hardware CPEs
+    missing = [k for k in TABLES.cpes if f"cpe:/{k}{':' * (k.count(':') == 1)}" not in printed]
     assert missing == []
 
 
