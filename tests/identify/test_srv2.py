@@ -36,7 +36,7 @@ CASES = [
     # HUAWEI-STORAGE-HARDWARE-MIB hwISM ::= { hwStorage 1 }
     ("1.3.6.1.4.1.34774.4.1", "Huawei", "OceanStor", "server", "storage"),
     # AXIS-VIDEO-MIB videoBased ::= { products 1 }
-    ("1.3.6.1.4.1.368.1.1", "Axis", "AXIS OS", "iot", "camera"),
+    ("1.3.6.1.4.1.368.1.1", "Axis", "AXIS OS", "iot", None),
 ]
 
 
