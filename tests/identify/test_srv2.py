@@ -37,6 +37,14 @@ CASES = [
     ("1.3.6.1.4.1.34774.4.1", "Huawei", "OceanStor", "server", "storage"),
     # AXIS-VIDEO-MIB videoBased ::= { products 1 }
     ("1.3.6.1.4.1.368.1.1", "Axis", "AXIS OS", "iot", None),
+    # BLADE-MIB bladeCenterSnmpMIB ::= { netfinitySupportProcessorAgent 2 }
+    (
+        "1.3.6.1.4.1.2.3.51.2",
+        "IBM",
+        "BladeCenter Management Module",
+        "server",
+        "management-controller",
+    ),
 ]
 
 
