@@ -74,3 +74,15 @@ def test_ios_on_a_catalyst_is_not_catos() -> None:
         "(c6sup2_rp-PK2SV-M), Version 12.1(13)E6, EARLY DEPLOYMENT RELEASE SOFTWARE (fc1)",
     )
     assert ("Cisco", "CatOS") not in _named(device)
+
+
+def test_extremeware_is_not_extremexos() -> None:
+    old = _identify(
+        "1.3.6.1.4.1.1916.2.11", "Summit48 - Version 6.2.2 (Build 68) by Release_Master"
+    )
+    assert ("Extreme Networks", "ExtremeWare") in _named(old)
+    xos = _identify(
+        "1.3.6.1.4.1.1916.2.254",
+        "ExtremeXOS (X440G2-48p-10G4) version 22.6.1.4 22.6.1.4-patch1-4 by release-manager",
+    )
+    assert ("Extreme Networks", "ExtremeWare") not in _named(xos)
