@@ -210,7 +210,9 @@ def table_problems(tables: Tables, vocabulary: Mapping[str, Sequence[str]]) -> l
     problems.extend(platform_problems(tables.platforms, vocabulary))
     problems.extend(family_problems(tables.families, vocabulary))
     for key, cpe_row in tables.cpes.items():
-        answer = tables.cpe(f"cpe:/{key}" + ("" if key.count(":") == 3 else ":"))
+        # a maker's "h:vendor" answers any model of its vendor: "-" stands for one
+        probe = {1: ":-", 2: ":", 3: ""}[key.count(":")]
+        answer = tables.cpe(f"cpe:/{key}{probe}")
         if answer is None or answer.row is not cpe_row.row:
             problems.append(f"{cpe_row.row.origin}: {key} does not answer itself")
         for value, version in cpe_row.examples:

@@ -79,7 +79,8 @@ class ObjectIdRow:
 
 @dataclass(frozen=True)
 class CpeRow:
-    key: str  # "a:samba:samba", or "o:microsoft:windows_10:1607" (with the version field)
+    key: str  # "a:samba:samba", "o:microsoft:windows_10:1607" (with the version field),
+    # or a maker's "h:xerox" (any hardware CPE of that vendor no row of its own names)
     versioned: bool  # read the CPE's version field
     row: TableRow
     examples: tuple[tuple[str, str | None], ...] = ()  # (CPE nmap prints, version expected)
@@ -246,9 +247,13 @@ def read_cpe_row(raw: Mapping[str, Any], origin: str) -> CpeRow:
     key = str(raw.get("cpe") or "").lower()
     where = f"{origin}: {key or '(no cpe)'}"
     parts = key.split(":")
-    if len(parts) not in (3, 4) or parts[0] not in CPE_PARTS or not all(parts):
-        raise TableError(f"{where}: 'cpe' must be 'part:vendor:product[:version]' (part a, o or h)")
-    if not raw.get("vendor") or not raw.get("product"):
+    maker = len(parts) == 2 and parts[0] == "h"  # "h:xerox": any hardware of that maker
+    if not maker and (len(parts) not in (3, 4) or parts[0] not in CPE_PARTS) or not all(parts):
+        raise TableError(
+            f"{where}: 'cpe' must be 'part:vendor:product[:version]' (part a, o or h) "
+            "or a maker's 'h:vendor'"
+        )
+    if not raw.get("vendor") or not (raw.get("product") or maker):
         raise TableError(f"{where}: 'vendor' and 'product' are required")
     examples = []
     for example in raw.get("examples") or ():
@@ -260,12 +265,13 @@ def read_cpe_row(raw: Mapping[str, Any], origin: str) -> CpeRow:
         id=f"cpe.{key}",
         kind=read_kind(raw, CPE_PARTS[parts[0]], where),
         vendor=str(raw["vendor"]),
-        product=str(raw["product"]),
+        product=str(raw.get("product") or ""),
         confidence=float(raw.get("confidence", 0.7)),
         classify=read_class(raw, where),
         origin=origin,
         source=str(raw.get("source") or ""),
     )
     fixed = None if raw.get("version") is None else str(raw["version"])
-    versioned = bool(raw.get("versioned", len(parts) == 3))
+    # a hardware CPE's version field is the model's revision, never a maker row's version
+    versioned = bool(raw.get("versioned", len(parts) == 3)) and not maker
     return CpeRow(key, versioned, row, tuple(examples), fixed)

@@ -15,6 +15,8 @@ The tables live under ``fingerprints/tables/`` (format in ``fingerprints/README.
   model (the vendors' own product MIBs), with its class.
 * ``cpe.yaml``: a CPE's ``part:vendor:product`` to our vendor and product; the version is
   the CPE's version field.  Every CPE nmap prints becomes an identity candidate through it.
+  A maker's row ``h:<vendor>`` answers every hardware CPE of that vendor that no row of
+  its own names: the maker (a vendor-only identity) and its class when it makes one kind.
 * ``nmap-os-classes.yaml``: the vendor and device type of nmap's OS classes (a fixed list
   in nmap-os-db) to our vendor and device class.
 * ``maker-names.yaml``: a maker's name beginning a device's own text (sysDescr, an FTP or
@@ -328,6 +330,10 @@ class Tables:
         # "o:microsoft:windows_10:1607") is more specific than the product's own row
         row = self.cpes.get(f"{part}:{vendor}:{product}:{version}") if version else None
         row = row or self.cpes.get(f"{part}:{vendor}:{product}")
+        if row is None and part == "h":
+            # nmap's hardware CPEs name hundreds of models ("h:xerox:phaser_6350dt"): the
+            # maker's row names their maker (and its class), one row for the whole line
+            row = self.cpes.get(f"h:{vendor}")
         if row is None:
             return None
         if row.version is not None:

@@ -106,8 +106,6 @@ def test_a_red_hat_header_settles_it_as_rhel(identifier: Identifier, eol: EolDat
     [
         # Kali's kernel says "Debian" but is not a Debian release
         "Linux kali 5.10.0-kali3-amd64 #1 SMP Debian 5.10.13-1kali1 (2021-02-08) x86_64",
-        # Oracle's UEK kernel is Oracle Linux only
-        "Linux ol7 4.14.35-1902.300.11.el7uek.x86_64 #2 SMP Tue Mar 17 17:11:47 PDT 2020 x86_64",
         # an appliance maker's rebuild of a RHEL kernel, tagged after the release
         "Linux lb-01 3.10.0-862.14.4.el7.acme.x86_64 #1 SMP Mon Oct 1 10:00:00 PDT 2019 x86_64",
     ],
@@ -117,6 +115,14 @@ def test_derivative_kernels_are_not_named_as_the_distribution(
 ) -> None:
     found = _os(identifier, _host(descr))
     assert (found.vendor, found.product) == ("Linux", "Linux kernel")
+
+
+def test_oracle_s_uek_kernel_is_oracle_linux_not_rhel(identifier: Identifier) -> None:
+    # Oracle's Unbreakable Enterprise Kernel ships with Oracle Linux only
+    descr = "Linux ol7 4.14.35-1902.300.11.el7uek.x86_64 #2 SMP Tue Mar 17 17:11:47 PDT 2020 x86_64"
+    found = _os(identifier, _host(descr))
+    assert (found.vendor, found.product, found.version) == ("Oracle", "Oracle Linux", "7")
+    assert found.alternatives == ()
 
 
 def test_a_rhel_kernel_with_its_architecture_or_centos_tag_is_still_rhel(
