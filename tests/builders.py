@@ -1,13 +1,17 @@
-"""Hand-built assessed devices for the topology, risk, plan and what-if tests.
+"""Hand-built assessed devices for the topology, risk, plan and what-if tests, and an SNMP
+agent's system group for the identify tests.
 
 The rule engine and the EOL database have their own tests; here a device is exactly
-what a test says it is (class, type, lifecycle, services, SNMP tables).
+what a test says it is (class, type, lifecycle, services, SNMP tables).  ``identify_agent``
+is the other way round: what the bundled rules and tables make of a system group.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from legacyscan.identify.engine import Identifier
+from legacyscan.identify.rules import RuleSet
 from legacyscan.model import (
     AssessedDevice,
     AssessedIdentity,
@@ -25,6 +29,14 @@ from legacyscan.model import (
 )
 
 AS_OF = dt.date(2026, 11, 23)
+RULES = RuleSet.load()
+
+
+def identify_agent(object_id: str | None, descr: str | None = None) -> IdentifiedDevice:
+    """A host whose SNMP agent answers this sysObjectID and sysDescr, through the whole
+    identify stage with the bundled rules and tables."""
+    host = Host(address="127.0.0.1", snmp=SnmpSystem(descr=descr, object_id=object_id))
+    return Identifier(RULES).identify(host)
 
 
 def seen(

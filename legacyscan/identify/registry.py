@@ -85,12 +85,17 @@ def read_registry(copies: Iterable[Path] = REGISTRY_COPIES) -> Mapping[int, str]
     return {}
 
 
-def snmp_registrant(object_id: str | None) -> tuple[int, str] | None:
-    """The enterprise number of a sysObjectID and the organisation IANA registered it to.
+def snmp_registrant(
+    object_id: str | None, registry: Mapping[int, str] | None = None
+) -> tuple[int, str] | None:
+    """The enterprise number of a sysObjectID and the organisation IANA registered it to
+    (``registry``: read once by a caller that asks for many devices; nmap's copy if None).
 
     Shown to the report's reader as a clue: an OEM's or a predecessor's number names no
     maker of ours (``vocabulary_vendor``), yet "Swichtec" or "Phoenixtec" tells a consultant
     where to look.  None when the OID is not under enterprises or nmap's copy is absent."""
     number = enterprise_number(object_id) if object_id else None
-    name = read_registry().get(number) if number is not None else None
-    return (number, name) if number is not None and name else None
+    if number is None:
+        return None
+    name = (read_registry() if registry is None else registry).get(number)
+    return (number, name) if name else None

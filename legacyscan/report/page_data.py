@@ -17,7 +17,7 @@ from functools import cache, partial
 from types import NoneType
 from typing import Any
 
-from legacyscan.identify.registry import snmp_registrant
+from legacyscan.identify.registry import read_registry, snmp_registrant
 from legacyscan.messages import message
 from legacyscan.model import AssessedIdentity, Host, Message, RiskFactor, Sighting
 from legacyscan.report.i18n import LANGUAGES, Language, catalogue
@@ -183,6 +183,7 @@ def page_data(view: ReportView, lang: str) -> dict[str, Any]:
     target_sets = _Interner()  # the clinical devices one legacy device reaches, per evidence
     segment_index = {s.segment.name: n for n, s in enumerate(view.segments)}
     observed: dict[int, Any] = {}  # the records hosts share, compacted once
+    registry = read_registry()  # IANA's registrants, read once for every device
     devices = []
     for row in view.rows:
         device = row.device
@@ -203,7 +204,7 @@ def page_data(view: ReportView, lang: str) -> dict[str, Any]:
             "kev": list(row.known_exploited),
         }
         snmp = ident.host.snmp
-        registrant = snmp_registrant(snmp.object_id) if snmp else None
+        registrant = snmp_registrant(snmp.object_id, registry) if snmp else None
         if registrant:
             entry["rg"] = list(registrant)
         if not ident.host.scanned:  # only other devices' tables show it: never probed

@@ -6,17 +6,9 @@ each rule keeps out what shares its text."""
 from __future__ import annotations
 
 import pytest
+from builders import identify_agent
 
-from legacyscan.identify.engine import Identifier
-from legacyscan.identify.rules import RuleSet
-from legacyscan.model import Host, IdentifiedDevice, SnmpSystem
-
-RULES = RuleSet.load()
-
-
-def _identify(object_id: str | None, descr: str | None = None) -> IdentifiedDevice:
-    host = Host(address="127.0.0.1", snmp=SnmpSystem(descr=descr, object_id=object_id))
-    return Identifier(RULES).identify(host)
+from legacyscan.model import IdentifiedDevice
 
 
 def _named(device: IdentifiedDevice) -> set[tuple[str, str]]:
@@ -38,7 +30,7 @@ SUBTREES = [
 def test_a_product_branch_names_the_line(
     object_id: str, vendor: str, product: str, device_type: str
 ) -> None:
-    device = _identify(object_id)
+    device = identify_agent(object_id)
     assert (vendor, product) in _named(device)
     assert {i.vendor for i in device.identities} == {vendor}
     assert device.device_class == "network"
@@ -47,18 +39,18 @@ def test_a_product_branch_names_the_line(
 
 def test_siemens_number_outside_the_wireless_branch_is_not_extreme() -> None:
     # 4329.6 is SIMATIC NET's branch (SCALANCE), not HiPath Wireless'
-    device = _identify("1.3.6.1.4.1.4329.6.1.2.1.2")
+    device = identify_agent("1.3.6.1.4.1.4329.6.1.2.1.2")
     assert "Extreme Networks" not in {i.vendor for i in device.identities}
 
 
 def test_lenovo_enos_rackswitch_rows_are_not_cnos() -> None:
     # LENOVO-PRODUCTS-MIB g8272 ::= { tor 24 } is the ENOS build of the G8272
-    device = _identify("1.3.6.1.4.1.19046.1.7.24")
+    device = identify_agent("1.3.6.1.4.1.19046.1.7.24")
     assert ("Lenovo", "CNOS") not in _named(device)
 
 
 def test_catos_is_named_with_its_release() -> None:
-    device = _identify(
+    device = identify_agent(
         "1.3.6.1.4.1.9.5.44",
         "Cisco Systems WS-C6509 Cisco Catalyst Operating System Software, Version 8.4(5)",
     )
@@ -68,7 +60,7 @@ def test_catos_is_named_with_its_release() -> None:
 
 
 def test_ios_on_a_catalyst_is_not_catos() -> None:
-    device = _identify(
+    device = identify_agent(
         "1.3.6.1.4.1.9.1.283",
         "Cisco Internetwork Operating System Software IOS (tm) c6sup2_rp Software "
         "(c6sup2_rp-PK2SV-M), Version 12.1(13)E6, EARLY DEPLOYMENT RELEASE SOFTWARE (fc1)",
@@ -77,11 +69,11 @@ def test_ios_on_a_catalyst_is_not_catos() -> None:
 
 
 def test_extremeware_is_not_extremexos() -> None:
-    old = _identify(
+    old = identify_agent(
         "1.3.6.1.4.1.1916.2.11", "Summit48 - Version 6.2.2 (Build 68) by Release_Master"
     )
     assert ("Extreme Networks", "ExtremeWare") in _named(old)
-    xos = _identify(
+    xos = identify_agent(
         "1.3.6.1.4.1.1916.2.254",
         "ExtremeXOS (X440G2-48p-10G4) version 22.6.1.4 22.6.1.4-patch1-4 by release-manager",
     )

@@ -5,17 +5,7 @@ SPECTRACOM-GLOBAL-MIB)."""
 from __future__ import annotations
 
 import pytest
-
-from legacyscan.identify.engine import Identifier
-from legacyscan.identify.rules import RuleSet
-from legacyscan.model import Host, IdentifiedDevice, SnmpSystem
-
-RULES = RuleSet.load()
-
-
-def _identify(object_id: str | None, descr: str | None = None) -> IdentifiedDevice:
-    host = Host(address="127.0.0.1", snmp=SnmpSystem(descr=descr, object_id=object_id))
-    return Identifier(RULES).identify(host)
+from builders import identify_agent
 
 
 @pytest.mark.parametrize(
@@ -37,20 +27,20 @@ def _identify(object_id: str | None, descr: str | None = None) -> IdentifiedDevi
 def test_a_time_server_s_number_names_its_maker_and_the_kind(
     oid: str, vendor: str, product: str
 ) -> None:
-    device = _identify(oid)
+    device = identify_agent(oid)
     assert [(i.vendor, i.product) for i in device.identities] == [(vendor, product)]
     assert (device.device_class, device.device_type) == ("network", "time-server")
 
 
 def test_symmetricom_s_other_branches_name_no_time_server() -> None:
     # SYMM-SMI symmBroadband ::= { symmSnmpManagement 2 }: the GoWide access products
-    device = _identify("1.3.6.1.4.1.9070.1.2.2.1")
+    device = identify_agent("1.3.6.1.4.1.9070.1.2.2.1")
     assert device.device_type != "time-server"
 
 
 def test_a_geist_watchdog_is_an_environment_monitor_not_a_pdu() -> None:
     # GEIST-V4-MIB watchdog100 ::= { blackbird 1 } (21239.5.1)
-    device = _identify("1.3.6.1.4.1.21239.5.1")
+    device = identify_agent("1.3.6.1.4.1.21239.5.1")
     assert [(i.vendor, i.product) for i in device.identities] == [("Vertiv", "Watchdog")]
     assert (device.device_class, device.device_type) == ("iot", "sensor")
 
@@ -65,7 +55,7 @@ def test_a_geist_watchdog_is_an_environment_monitor_not_a_pdu() -> None:
     ],
 )
 def test_rittal_s_monitoring_agents_are_named_without_a_device_type(oid: str, product: str) -> None:
-    device = _identify(oid)
+    device = identify_agent(oid)
     assert [(i.vendor, i.product) for i in device.identities] == [("Rittal", product)]
     assert device.device_type is None
 
@@ -106,7 +96,7 @@ def test_rittal_s_monitoring_agents_are_named_without_a_device_type(oid: str, pr
 def test_a_one_kind_maker_s_number_names_it_and_its_class(
     oid: str, vendor: str, product: str, device_class: str, kind: str | None
 ) -> None:
-    device = _identify(oid)
+    device = identify_agent(oid)
     assert [(i.vendor, i.product) for i in device.identities] == [(vendor, product)]
     assert (device.device_class, device.device_type) == (device_class, kind)
 
@@ -114,6 +104,6 @@ def test_a_one_kind_maker_s_number_names_it_and_its_class(
 def test_a_several_kind_maker_s_other_branches_name_no_kind() -> None:
     # WTI-CONSOLE-MIB console ::= { westernTelematic 1 }: a console server, no PDU
     for oid, vendor in [("1.3.6.1.4.1.2634.1", "WTI"), ("1.3.6.1.4.1.19011.2", "Jacarta")]:
-        device = _identify(oid)
+        device = identify_agent(oid)
         assert [(i.vendor, i.product) for i in device.identities] == [(vendor, "")]
         assert device.device_type is None

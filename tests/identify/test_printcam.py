@@ -7,6 +7,7 @@ SEH's myUTN model family and the printer kind words.  Every value is the cited s
 from __future__ import annotations
 
 import pytest
+from builders import identify_agent
 
 from legacyscan.identify.engine import Identifier
 from legacyscan.identify.rules import RuleSet
@@ -20,11 +21,6 @@ from legacyscan.model import (
 )
 
 RULES = RuleSet.load()
-
-
-def _identify(object_id: str | None, descr: str | None = None) -> IdentifiedDevice:
-    host = Host(address="127.0.0.1", snmp=SnmpSystem(descr=descr, object_id=object_id))
-    return Identifier(RULES).identify(host)
 
 
 def _named(device: IdentifiedDevice) -> list[tuple[str, str]]:
@@ -49,14 +45,14 @@ def _named(device: IdentifiedDevice) -> list[tuple[str, str]]:
 def test_a_sysobjectid_alone_names_the_product_and_the_class(
     oid: str, vendor: str, product: str, device_class: str, device_type: str | None
 ) -> None:
-    device = _identify(oid)
+    device = identify_agent(oid)
     assert (vendor, product) in _named(device)
     assert (device.device_class, device.device_type) == (device_class, device_type)
 
 
 def test_grandstream_s_other_lines_are_not_handytone() -> None:
     # GS-GXW42XX-MIB gxw4216 ::= { gxw42xx 16 }, gxw42xx ::= { productFamily 1 }
-    device = _identify("1.3.6.1.4.1.42397.1.1.16")
+    device = identify_agent("1.3.6.1.4.1.42397.1.1.16")
     assert ("Grandstream", "HandyTone ATA") not in _named(device)
 
 
@@ -66,7 +62,7 @@ def test_an_embedded_jetdirect_without_its_revision_is_still_jetdirect() -> None
         "HP ETHERNET MULTI-ENVIRONMENT,SN:CNB8H31B0L,FN:WV220DS,SVCID:25140,"
         "PID:HP LaserJet Pro MFP M225dw"
     )
-    device = _identify("1.3.6.1.4.1.11.2.3.9.1", descr)
+    device = identify_agent("1.3.6.1.4.1.11.2.3.9.1", descr)
     jetdirect = [i for i in device.identities if i.product == "JetDirect"]
     assert len(jetdirect) == 1 and jetdirect[0].version is None
     assert device.device_class == "printer"
@@ -78,31 +74,31 @@ def test_handytone_s_net_snmp_kernel_line_is_the_ata_not_a_linux_kernel() -> Non
         "Linux HT8XX 3.4.20-rt31-dvf-v1.2.6.1-rc2 #27 PREEMPT Mon Aug 20 15:19:59 CST 2018"
         " armv5tejl"
     )
-    device = _identify("1.3.6.1.4.1.8072.3.2.10", descr)
+    device = identify_agent("1.3.6.1.4.1.8072.3.2.10", descr)
     assert _named(device) == [("Grandstream", "HandyTone ATA")]
     assert (device.device_class, device.device_type) == ("iot", "voip-adapter")
     # another host name is another Linux device
-    other = _identify("1.3.6.1.4.1.8072.3.2.10", descr.replace("HT8XX", "gateway"))
+    other = identify_agent("1.3.6.1.4.1.8072.3.2.10", descr.replace("HT8XX", "gateway"))
     assert ("Grandstream", "HandyTone ATA") not in _named(other)
 
 
 def test_a_myutn_is_seh_s_utnserver() -> None:
     # SEH's myUTN User Manual names the model; SEH's number (SEH-PSRV-MIB sehDevice)
-    device = _identify("1.3.6.1.4.1.1229.1.1", "SEH myUTN-2500")
+    device = identify_agent("1.3.6.1.4.1.1229.1.1", "SEH myUTN-2500")
     assert ("SEH", "utnserver") in _named(device)
     assert (device.device_class, device.device_type) == ("iot", "device-server")
 
 
 def test_a_known_printer_maker_s_printer_words_make_it_a_printer() -> None:
     # Dell's manual title (the kind word's example); no sysObjectID
-    device = _identify(None, "Dell C2660dn Color Laser Printer")
+    device = identify_agent(None, "Dell C2660dn Color Laser Printer")
     assert _named(device) == [("Dell", "Printer")]
     assert device.device_class == "printer"
 
 
 def test_matsushita_s_number_is_panasonic_s() -> None:
     # ipPbxNs-MIB: panasonic ::= { enterprises 258 }; another branch names only the maker
-    device = _identify("1.3.6.1.4.1.258.1")
+    device = identify_agent("1.3.6.1.4.1.258.1")
     assert _named(device) == [("Panasonic", "")]
 
 
@@ -112,7 +108,7 @@ def test_ucos_names_cisco_s_unified_communications_under_an_agent_s_number() -> 
         "Hardware:VMware, 2  Intel(R) Xeon(R) CPU           E5640  @ 2.67GHz, 4096 MB Memory:"
         " Software:UCOS 4.0.0.0-45"
     )
-    device = _identify("1.3.6.1.4.1.99.1.1.3.28", descr)
+    device = identify_agent("1.3.6.1.4.1.99.1.1.3.28", descr)
     named = [(i.vendor, i.product, i.version) for i in device.identities]
     assert named == [("Cisco", "Unified Communications", "4.0.0.0-45")]
     assert device.device_class == "server"
@@ -121,7 +117,7 @@ def test_ucos_names_cisco_s_unified_communications_under_an_agent_s_number() -> 
 @pytest.mark.parametrize("descr", ["Lantronix MPS100", "Lantronix LPS1"])
 def test_a_lantronix_print_server_is_a_device_server_in_a_printer_class(descr: str) -> None:
     # nmap-service-probes' names of these print servers ("Lantronix MPS100 ftpd", "LPS1")
-    device = _identify(None, descr)
+    device = identify_agent(None, descr)
     assert _named(device) == [("Lantronix", "Device Server")]
     assert (device.device_class, device.device_type) == ("printer", "print-server")
 
@@ -163,20 +159,20 @@ def test_grandstream_s_shell_greeting_names_the_handytone() -> None:
 def test_a_number_registered_under_another_name_names_its_brand(
     oid: str, vendor: str, device_type: str | None
 ) -> None:
-    device = _identify(oid)
+    device = identify_agent(oid)
     assert _named(device) == [(vendor, "")]
     assert (device.device_class, device.device_type) == ("iot", device_type)
 
 
 def test_avocent_s_name_is_vertiv_s() -> None:
-    device = _identify(None, "Avocent DSR1024")
+    device = identify_agent(None, "Avocent DSR1024")
     assert _named(device) == [("Vertiv", "")]
     assert device.device_class == "iot"
 
 
 def test_a_marknet_print_server_is_a_lexmark_printer() -> None:
     # nmap-service-probes' MarkNet line (the maker name's source), as a sysDescr would begin
-    device = _identify(None, "MarkNet N8150 802.11b/g/n")
+    device = identify_agent(None, "MarkNet N8150 802.11b/g/n")
     assert _named(device) == [("Lexmark", "Printer")]
     assert (device.device_class, device.device_type) == ("printer", "print-server")
 
@@ -201,7 +197,7 @@ def test_nmap_s_label_names_the_telephony_or_camera_maker(
 
 def test_a_poly_studio_x_is_polycom_s_studio_x_video_endpoint() -> None:
     # Poly's administrator guide names the models (the family's examples); Poly is Polycom
-    device = _identify("1.3.6.1.4.1.2684", "Poly Studio X50")
+    device = identify_agent("1.3.6.1.4.1.2684", "Poly Studio X50")
     assert _named(device) == [("Polycom", "Studio X")]
     assert (device.device_class, device.device_type) == ("telehealth", "video-endpoint")
 
@@ -209,15 +205,15 @@ def test_a_poly_studio_x_is_polycom_s_studio_x_video_endpoint() -> None:
 def test_a_simatic_controller_is_a_siemens_automation_device() -> None:
     # Klick et al., Black Hat USA 2015 (the rule's example); SCALANCE stays out of the rule
     descr = "Siemens, SIMATIC S7, CPU314C-2 PN/DP, 6ES7 314-6EH04-0AB0 , HW: 4, FW: V3.3.10"
-    device = _identify(None, descr)
+    device = identify_agent(None, descr)
     assert _named(device) == [("Siemens", "")]
     assert (device.device_class, device.device_type) == ("iot", "plc")
-    scalance = _identify(None, "Siemens, SIMATIC NET, SCALANCE XR524-8C 2PS")
+    scalance = identify_agent(None, "Siemens, SIMATIC NET, SCALANCE XR524-8C 2PS")
     assert scalance.device_type != "plc"
 
 
 def test_a_datamax_label_printer_is_honeywell_s() -> None:
-    device = _identify(None, "Datamax-O'Neil H-Class")
+    device = identify_agent(None, "Datamax-O'Neil H-Class")
     assert _named(device) == [("Honeywell", "")]
     assert (device.device_class, device.device_type) == ("printer", "label-printer")
 

@@ -6,17 +6,9 @@ to other product lines, which must not be named so."""
 from __future__ import annotations
 
 import pytest
+from builders import identify_agent
 
-from legacyscan.identify.engine import Identifier
-from legacyscan.identify.rules import RuleSet
-from legacyscan.model import Host, IdentifiedDevice, SnmpSystem
-
-RULES = RuleSet.load()
-
-
-def _identify(object_id: str, descr: str | None = None) -> IdentifiedDevice:
-    host = Host(address="127.0.0.1", snmp=SnmpSystem(descr=descr, object_id=object_id))
-    return Identifier(RULES).identify(host)
+from legacyscan.model import IdentifiedDevice
 
 
 def _named(device: IdentifiedDevice) -> list[tuple[str, str]]:
@@ -52,7 +44,7 @@ CASES = [
 def test_a_product_subtree_names_the_product_and_the_class(
     oid: str, vendor: str, product: str, device_class: str, device_type: str | None
 ) -> None:
-    device = _identify(oid)
+    device = identify_agent(oid)
     assert (vendor, product) in _named(device)
     assert device.device_class == device_class
     assert device.device_type == device_type
@@ -71,4 +63,4 @@ def test_a_product_subtree_names_the_product_and_the_class(
     ],
 )
 def test_other_branches_of_the_same_mib_are_not_named_so(oid: str, not_product: str) -> None:
-    assert not_product not in [product for _, product in _named(_identify(oid))]
+    assert not_product not in [product for _, product in _named(identify_agent(oid))]

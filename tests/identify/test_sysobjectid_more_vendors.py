@@ -6,18 +6,7 @@ through the whole identify stage: a sysObjectID alone names the product and the 
 from __future__ import annotations
 
 import pytest
-
-from legacyscan.identify.engine import Identifier
-from legacyscan.identify.rules import RuleSet
-from legacyscan.model import Host, IdentifiedDevice, SnmpSystem
-
-RULES = RuleSet.load()
-
-
-def _identify(object_id: str, descr: str | None = None) -> IdentifiedDevice:
-    host = Host(address="127.0.0.1", snmp=SnmpSystem(descr=descr, object_id=object_id))
-    return Identifier(RULES).identify(host)
-
+from builders import identify_agent
 
 # (sysObjectID, vendor, product, class, type): each OID is the one the cited MIB registers
 CASES = [
@@ -119,7 +108,7 @@ CASES = [
 def test_a_product_subtree_names_the_product_and_the_class(
     oid: str, vendor: str, product: str, device_class: str, device_type: str | None
 ) -> None:
-    device = _identify(oid)
+    device = identify_agent(oid)
     named = [(i.vendor, i.product) for i in device.identities if not i.vendor_only]
     assert (vendor, product) in named
     assert device.device_class == device_class
@@ -128,14 +117,14 @@ def test_a_product_subtree_names_the_product_and_the_class(
 
 def test_a_shared_zyxel_branch_names_only_the_maker() -> None:
     # ZYXEL-ES-SMI enterpriseSolution(15) holds ZyNOS switches and ZLD firewalls alike
-    device = _identify("1.3.6.1.4.1.890.1.15")
+    device = identify_agent("1.3.6.1.4.1.890.1.15")
     (maker,) = device.identities
     assert (maker.vendor, maker.vendor_only) == ("Zyxel", True)
 
 
 def test_an_extreme_product_the_mib_does_not_call_voss_names_no_system() -> None:
     # EXTREME-BASE-MIB es6108x48vx8c (301), an "Extreme Switch 6100 family" model
-    device = _identify("1.3.6.1.4.1.1916.2.301")
+    device = identify_agent("1.3.6.1.4.1.1916.2.301")
     assert [i.product for i in device.identities if not i.vendor_only] == []
 
 
@@ -143,7 +132,7 @@ def test_a_subtree_holds_only_what_is_below_it() -> None:
     # accessSwitch(5) 80 is no esSeries(8) switch; D-Link's wireless family 37 and
     # Netgear's routers (productID 5) are no switch families: the maker only
     for oid in ("1.3.6.1.4.1.890.1.5.80", "1.3.6.1.4.1.171.10.37.1", "1.3.6.1.4.1.4526.100.5.1"):
-        device = _identify(oid)
+        device = identify_agent(oid)
         assert [i.product for i in device.identities if not i.vendor_only] == [], oid
 
 
@@ -168,6 +157,6 @@ def test_a_subtree_holds_only_what_is_below_it() -> None:
 def test_a_number_registered_under_another_name_or_of_one_class_says_so(
     oid: str, vendor: str, device_class: str
 ) -> None:
-    device = _identify(oid)
+    device = identify_agent(oid)
     (maker,) = device.identities
     assert (maker.vendor, device.device_class) == (vendor, device_class)

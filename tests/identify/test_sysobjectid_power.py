@@ -8,19 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from builders import identify_agent
 
 from legacyscan.collect.snmp.walkfile import read_walk
 from legacyscan.identify.engine import Identifier
 from legacyscan.identify.rules import RuleSet
-from legacyscan.model import Host, IdentifiedDevice, SnmpSystem
 
 RULES = RuleSet.load()
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "snmprec"
-
-
-def _identify(object_id: str | None, descr: str | None = None) -> IdentifiedDevice:
-    host = Host(address="127.0.0.1", snmp=SnmpSystem(descr=descr, object_id=object_id))
-    return Identifier(RULES).identify(host)
 
 
 # (sysObjectID, vendor, product, type): each OID is one the cited source assigns
@@ -61,20 +56,20 @@ CASES = [
 def test_a_power_sysobjectid_names_the_maker_and_the_kind(
     oid: str, vendor: str, product: str, kind: str
 ) -> None:
-    device = _identify(oid)
+    device = identify_agent(oid)
     assert (device.identities[0].vendor, device.identities[0].product) == (vendor, product)
     assert (device.device_class, device.device_type) == ("power", kind)
 
 
 def test_liebert_s_bare_agent_number_names_the_maker_but_no_kind() -> None:
     # the IntelliSlot card answers 476.1.42 on UPSs, PDUs and cooling units alike
-    device = _identify("1.3.6.1.4.1.476.1.42", "Uninitialized")
+    device = identify_agent("1.3.6.1.4.1.476.1.42", "Uninitialized")
     assert [(i.vendor, i.product) for i in device.identities] == [("Vertiv", "")]
     assert device.device_type is None
 
 
 def test_a_huawei_gse200m_card_is_a_ups_or_a_site_monitoring_unit() -> None:
-    device = _identify(
+    device = identify_agent(
         "1.3.6.1.4.1.8072.3.2.10",
         "Linux GSE200M 2.6.27-SPEAr310 #591 Wed Sep 4 16:10:51 CST 2013 armv5tejl",
     )
@@ -85,7 +80,7 @@ def test_a_huawei_gse200m_card_is_a_ups_or_a_site_monitoring_unit() -> None:
 
 
 def test_a_card_answering_the_ups_mib_root_is_a_ups_of_no_named_maker() -> None:
-    device = _identify("1.3.6.1.2.1.33")
+    device = identify_agent("1.3.6.1.2.1.33")
     assert (device.device_class, device.device_type) == ("power", "ups")
     assert not [i for i in device.identities if i.vendor]
 
@@ -101,24 +96,24 @@ def test_a_card_answering_the_ups_mib_root_is_a_ups_of_no_named_maker() -> None:
 def test_a_dc_power_controller_s_number_names_its_maker_and_the_power_class(
     oid: str, vendor: str
 ) -> None:
-    device = _identify(oid)
+    device = identify_agent(oid)
     assert [(i.vendor, i.product) for i in device.identities] == [(vendor, "")]
     assert device.device_class == "power"
 
 
 def test_a_netbotz_appliance_is_named_over_its_linux_kernel() -> None:
     # NETBOTZ410-MIB netBotz-APC: the appliance line's name under APC's enterprise 5528
-    device = _identify("1.3.6.1.4.1.5528.100.20.10.2014")
+    device = identify_agent("1.3.6.1.4.1.5528.100.20.10.2014")
     assert [(i.vendor, i.product) for i in device.identities] == [("APC", "NetBotz")]
     assert (device.device_class, device.device_type) == ("iot", "sensor")
 
 
 def test_generex_s_number_names_the_ups_adapter_maker_and_legrand_s_only_its_name() -> None:
-    generex = _identify("1.3.6.1.4.1.1356.1")
+    generex = identify_agent("1.3.6.1.4.1.1356.1")
     assert [(i.vendor, i.product) for i in generex.identities] == [("Generex", "")]
     assert (generex.device_class, generex.device_type) == ("power", "ups")
     # Legrand's number spans electrical, building and UPS lines: the maker, no class
-    legrand = _identify("1.3.6.1.4.1.7239.1")
+    legrand = identify_agent("1.3.6.1.4.1.7239.1")
     assert [(i.vendor, i.product) for i in legrand.identities] == [("Legrand", "")]
     assert legrand.device_class == "unknown"
 
@@ -134,7 +129,7 @@ def test_an_intellislot_card_names_itself_where_its_number_names_no_kind() -> No
 
 def test_raritan_s_environment_monitor_is_no_pdu() -> None:
     # EMD-MIB emd ::= { raritan 8 }: the EMX Environmental Monitoring Device
-    device = _identify("1.3.6.1.4.1.13742.8")
+    device = identify_agent("1.3.6.1.4.1.13742.8")
     assert [(i.vendor, i.product) for i in device.identities] == [("Raritan", "EMX")]
     assert (device.device_class, device.device_type) == ("iot", "sensor")
 
@@ -145,7 +140,7 @@ def test_apc_s_shutdown_agents_are_software_on_a_server_not_a_power_device() -> 
         ("1.3.6.1.4.1.318.1.3.33.1", "PowerChute Business Edition"),
         ("1.3.6.1.4.1.318.1.3.31.1", "PowerChute Network Shutdown"),
     ]:
-        device = _identify(oid)
+        device = identify_agent(oid)
         [found] = device.identities
         assert (found.vendor, found.product, found.kind) == ("APC", product, "application")
         assert device.device_class == "server"
@@ -165,6 +160,6 @@ def test_apc_s_shutdown_agents_are_software_on_a_server_not_a_power_device() -> 
 def test_a_power_maker_s_name_beginning_a_sysdescr_names_it(
     descr: str, vendor: str, device_class: str
 ) -> None:
-    device = _identify(None, descr)
+    device = identify_agent(None, descr)
     assert device.identities[0].vendor == vendor
     assert device.device_class == device_class

@@ -6,17 +6,9 @@ and the class."""
 from __future__ import annotations
 
 import pytest
+from builders import identify_agent
 
-from legacyscan.identify.engine import Identifier
-from legacyscan.identify.rules import RuleSet
-from legacyscan.model import Host, IdentifiedDevice, SnmpSystem
-
-RULES = RuleSet.load()
-
-
-def _identify(object_id: str, descr: str | None = None) -> IdentifiedDevice:
-    host = Host(address="127.0.0.1", snmp=SnmpSystem(descr=descr, object_id=object_id))
-    return Identifier(RULES).identify(host)
+from legacyscan.model import IdentifiedDevice
 
 
 def _named(device: IdentifiedDevice) -> list[tuple[str, str]]:
@@ -101,7 +93,7 @@ CASES = [
 def test_a_product_subtree_names_the_product_and_the_class(
     oid: str, vendor: str, product: str, device_class: str, device_type: str | None
 ) -> None:
-    device = _identify(oid)
+    device = identify_agent(oid)
     assert (vendor, product) in _named(device)
     assert device.device_class == device_class
     assert device.device_type == device_type
@@ -109,7 +101,7 @@ def test_a_product_subtree_names_the_product_and_the_class(
 
 def test_a_linux_sysdescr_does_not_hide_the_appliance() -> None:
     # an SFOS firewall answers with a bare Linux line: the product row still names it
-    device = _identify("1.3.6.1.4.1.2604.5", "Linux localhost 4.14.38 #2 SMP x86_64")
+    device = identify_agent("1.3.6.1.4.1.2604.5", "Linux localhost 4.14.38 #2 SMP x86_64")
     assert ("Sophos", "SFOS") in _named(device)
 
 
@@ -137,11 +129,11 @@ def test_a_linux_sysdescr_does_not_hide_the_appliance() -> None:
     ],
 )
 def test_a_branch_of_several_systems_names_only_the_maker(oid: str, vendor: str) -> None:
-    device = _identify(oid)
+    device = identify_agent(oid)
     assert _named(device) == []
     assert [i.vendor for i in device.identities] == [vendor]
 
 
 def test_the_citrix_subtrees_hold_only_their_own_oids() -> None:
     # { netScaler 7 } (MAS-MIB-SMIV2-MIB, the management service) is neither an ADC nor an SDX
-    assert _named(_identify("1.3.6.1.4.1.5951.7")) == []
+    assert _named(identify_agent("1.3.6.1.4.1.5951.7")) == []
